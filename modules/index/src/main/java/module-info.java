@@ -1,0 +1,10 @@
+/**
+ * Collections of vectors with metadata, metadata filters and nearest-neighbour search. Pure Java:
+ * no network, no serialization formats.
+ */
+module io.vectaraft.index {
+    requires jdk.incubator.vector;
+
+    exports io.vectaraft.index;
+    exports io.vectaraft.index.filter;
+}

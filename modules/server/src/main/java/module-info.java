@@ -1,0 +1,21 @@
+/** The vectaraft server: gRPC on grpc-java's Netty server, HTTP observability on Helidon SE. */
+module io.vectaraft.server {
+    requires io.vectaraft.api;
+    requires io.vectaraft.index;
+    requires io.vectaraft.wal;
+    requires io.grpc.netty.shaded;
+    requires io.grpc.services;
+    requires io.helidon.webserver;
+    requires io.helidon.config;
+    requires io.helidon.config.yaml;
+    requires io.helidon.webserver.observe;
+    requires io.helidon.webserver.observe.metrics;
+    requires io.helidon.webserver.observe.health;
+    requires io.helidon.health;
+    requires io.helidon.health.checks;
+    requires io.helidon.metrics.api;
+    requires io.helidon.logging.common;
+    requires java.logging;
+
+    exports io.vectaraft.server;
+}

@@ -1,0 +1,36 @@
+package io.vectaraft.wal;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Where and how a {@link Store} keeps its data. {@code walPath} is the active log file (its
+ * segments sit beside it); snapshots go to {@code snapshotDir}. The log is rotated into a new
+ * segment, and a snapshot is taken, once it passes {@code snapshotThresholdBytes}.
+ */
+public record StoreOptions(
+        Path walPath,
+        Path snapshotDir,
+        FsyncPolicy fsync,
+        Duration fsyncInterval,
+        long snapshotThresholdBytes,
+        RecoveryMode recovery) {
+
+    /** What recovery does with a corrupt entry before the log's tail. */
+    public enum RecoveryMode {
+        /** Refuse to start, naming the file and byte offset. */
+        STRICT,
+        /** Keep the valid prefix, drop the rest, and say how much was dropped. */
+        TRUNCATE
+    }
+
+    public static StoreOptions defaults(Path walPath) {
+        return new StoreOptions(
+                walPath,
+                walPath.resolveSibling("snapshots"),
+                FsyncPolicy.ALWAYS,
+                Duration.ofMillis(10),
+                256L << 20,
+                RecoveryMode.STRICT);
+    }
+}

@@ -1,0 +1,2 @@
+/** Write-ahead log, snapshots and recovery. */
+package io.vectaraft.wal;
