@@ -7,4 +7,5 @@ module io.vectaraft.index {
 
     exports io.vectaraft.index;
     exports io.vectaraft.index.filter;
+    exports io.vectaraft.index.vector;
 }
