@@ -3,15 +3,14 @@ package io.vectaraft.index;
 import io.vectaraft.index.filter.Filter;
 import io.vectaraft.index.filter.FilterMatcher;
 import io.vectaraft.index.flat.CandidateBits;
+import io.vectaraft.index.flat.FilterCache;
 import io.vectaraft.index.flat.FlatScanner;
 import io.vectaraft.index.flat.TopK;
 import io.vectaraft.index.flat.VectorStore;
 import io.vectaraft.index.hnsw.HnswIndex;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
@@ -41,6 +40,7 @@ public final class Collection {
 
     private final CollectionSpec spec;
     private final FlatScanner scanner;
+    private final FilterCache filterCache = new FilterCache();
     private VectorStore store;
     private HnswIndex hnsw;
     private final Lock readLock;
@@ -85,6 +85,22 @@ public final class Collection {
         }
     }
 
+    /** Storage and index state (counts and sizes), read under the lock. */
+    public IndexStats stats() {
+        readLock.lock();
+        try {
+            return new IndexStats(
+                    store.size(),
+                    store.tombstones(),
+                    store.vectorBytes(),
+                    hnsw == null ? 0 : hnsw.graph().size(),
+                    hnsw == null ? 0 : hnsw.graph().maxLevel() + 1,
+                    hnsw == null ? 0 : hnsw.graph().bytesUsed());
+        } finally {
+            readLock.unlock();
+        }
+    }
+
     /**
      * Validates a batch (ids, dimensions, finite values, no duplicate ids, no zero vector under
      * cosine, non-empty metadata keys) and prepares it for {@link #apply}. Changes nothing. Errors
@@ -94,39 +110,7 @@ public final class Collection {
         if (records == null || records.isEmpty()) {
             throw new InvalidArgumentException("records: expected at least one record, got none");
         }
-        Map<String, Integer> firstIndex = new HashMap<>();
-        List<VectorRecord> prepared = new ArrayList<>(records.size());
-        for (int i = 0; i < records.size(); i++) {
-            VectorRecord r = records.get(i);
-            String where = "record[" + i + "]";
-            if (r == null) {
-                throw new InvalidArgumentException(where + ": expected a record, got none");
-            }
-            try {
-                Ids.check(r.id());
-            } catch (InvalidArgumentException e) {
-                throw e.at(where);
-            }
-            where += " id " + Ids.quote(r.id());
-            Integer previous = firstIndex.putIfAbsent(r.id(), i);
-            if (previous != null) {
-                throw new InvalidArgumentException(
-                        where
-                                + ": expected ids unique within a batch, got a duplicate of record["
-                                + previous
-                                + "]");
-            }
-            Vectors.check(where, r.vector(), spec.dimension(), spec.metric());
-            for (String key : r.metadata().keySet()) {
-                if (key.isEmpty()) {
-                    throw new InvalidArgumentException(
-                            where + ": metadata key: expected a non-empty string, got \"\"");
-                }
-            }
-            prepared.add(
-                    new VectorRecord(
-                            r.id(), Vectors.stored(r.vector(), spec.metric()), r.metadata()));
-        }
+        List<VectorRecord> prepared = UpsertValidator.validate(spec, records);
         return new UpsertBatch(spec, prepared);
     }
 
@@ -258,7 +242,7 @@ public final class Collection {
             float[][] queries, int k, Filter filter, int ef, boolean exact) {
         readLock.lock();
         try {
-            long[] candidates = CandidateBits.matching(store, filter);
+            long[] candidates = filterCache.matching(store, filter);
             TopK[] heaps =
                     hnsw == null || exact
                             ? scanner.search(store, spec.metric(), queries, k, candidates)
@@ -336,7 +320,7 @@ public final class Collection {
         try {
             return filter == null
                     ? store.size()
-                    : CandidateBits.count(CandidateBits.matching(store, filter));
+                    : CandidateBits.count(filterCache.matching(store, filter));
         } finally {
             readLock.unlock();
         }

@@ -159,8 +159,18 @@ class HnswCollectionTest {
                 deleted.add("r" + i);
             }
         }
+        IndexStats before = c.stats();
+        assertEquals(N / 10, before.tombstones(), "each replaced record left a tombstone");
+        assertEquals(N + N / 10, before.graphNodes());
         assertEquals(deleted.size(), c.delete(deleted));
         assertEquals(N - deleted.size(), c.size());
+        IndexStats after = c.stats();
+        assertEquals(0, after.tombstones(), "rebuilt without tombstones");
+        assertEquals(N - deleted.size(), after.graphNodes());
+        assertTrue(
+                after.vectorBytes() < before.vectorBytes() / 2,
+                "memory released: " + before + " -> " + after);
+        assertTrue(after.graphBytes() < before.graphBytes() / 2, "graph memory released");
         Set<String> gone = new HashSet<>(deleted);
         List<float[]> queries = mixture(seed, random, QUERIES, DIM, 20);
         for (float[] q : queries) {

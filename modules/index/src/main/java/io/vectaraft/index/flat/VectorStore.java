@@ -42,6 +42,7 @@ public final class VectorStore {
 
     private long[] live = new long[1];
     private int slotLimit;
+    private long version;
     private int[] freeSlots = new int[0];
     private int freeCount;
     private final HashMap<String, Integer> slotById = new HashMap<>();
@@ -121,12 +122,27 @@ public final class VectorStore {
         return Collections.unmodifiableNavigableSet(sortedIds);
     }
 
+    /** Changes on every put and remove: a cached view of the store is valid while it holds. */
+    public long version() {
+        return version;
+    }
+
+    /** Bytes held by the vector chunks. */
+    public long vectorBytes() {
+        long floats = 0;
+        for (float[] chunk : chunks) {
+            floats += chunk.length;
+        }
+        return 4 * floats;
+    }
+
     /** Inserts a record or replaces the one with the same id, in place. Returns its slot. */
     public int put(String id, float[] vector, Map<String, MetadataValue> meta) {
         if (vector.length != dimension) {
             throw new IllegalArgumentException(
                     "vector: expected dimension " + dimension + ", got " + vector.length);
         }
+        version++;
         Integer existing = slotById.get(id);
         int slot = existing != null ? existing : allocate(id);
         int offset = (slot & chunkMask) * dimension;
@@ -141,6 +157,7 @@ public final class VectorStore {
         if (slot == null) {
             return false;
         }
+        version++;
         sortedIds.remove(id);
         ids[slot] = null;
         metadata[slot] = null;
