@@ -28,13 +28,15 @@ import java.util.Map;
  *
  * <p>Metadata numbers keep their type through the text: integers are written without a point or
  * exponent, doubles always with one (from {@link Double#toString}, which round-trips exactly).
- * Non-finite doubles, which JSON cannot hold, are written as {@code {"real":"NaN"}}.
+ * Non-finite doubles, which JSON cannot hold, and -0.0 are written as {@code {"real":"NaN"}}.
  */
 public final class Json {
     private static final JsonProvider PROVIDER = JsonProvider.provider();
     private static final JsonGeneratorFactory GENERATORS =
             PROVIDER.createGeneratorFactory(Map.of());
     private static final JsonReaderFactory READERS = PROVIDER.createReaderFactory(Map.of());
+
+    private static final long NEGATIVE_ZERO = Double.doubleToRawLongBits(-0.0);
 
     private Json() {}
 
@@ -117,7 +119,8 @@ public final class Json {
     }
 
     private static void writeReal(JsonGenerator g, String key, double value) {
-        if (Double.isFinite(value)) {
+        // BigDecimal has no negative zero, so -0.0 takes the tagged form too.
+        if (Double.isFinite(value) && Double.doubleToRawLongBits(value) != NEGATIVE_ZERO) {
             g.write(key, new BigDecimal(Double.toString(value)));
         } else {
             g.writeStartObject(key).write("real", Double.toString(value)).writeEnd();

@@ -41,7 +41,7 @@ public final class SnapshotWriter {
         Files.createDirectories(dir);
         Path target = SnapshotFiles.path(dir, sequence);
         Path temp = SnapshotFiles.tempPath(target);
-        Instant created = Instant.now();
+        Instant created = Instant.ofEpochMilli(System.currentTimeMillis());
         try (FileChannel ch =
                 FileChannel.open(
                         temp,
