@@ -26,8 +26,7 @@ JVM_OPTS=(-Xms"$HEAP" -Xmx"$HEAP" -XX:+AlwaysPreTouch -XX:+UseTransparentHugePag
 build() {
     if [[ "${BENCH_REBUILD:-0}" == 1 || ! -f "$JAR" ]]; then
         echo "bench: building the index and api modules and the harness" >&2
-        (cd "$ROOT" && mvn -o -q install -pl modules/index,modules/api -am -DskipTests \
-            && mvn -o -q -f bench/pom.xml package -DskipTests) >&2
+        (cd "$ROOT" && mvn -o -q -Pbench -pl bench -am package -DskipTests) >&2
     fi
 }
 
