@@ -112,7 +112,9 @@ final class Recovery {
 
             @Override
             public void records(CollectionSpec spec, List<VectorRecord> batch) {
-                db.get(spec.name()).upsert(batch);
+                // Stored form: no second normalization, so cosine vectors stay bit-exact.
+                var c = db.get(spec.name());
+                c.apply(c.prepareRestore(batch));
             }
         };
     }

@@ -371,6 +371,19 @@ public final class Store implements AutoCloseable {
         }
     }
 
+    /** Simulates a process kill: stops without snapshot or fsync (crash tests). */
+    void abandon() {
+        if (log != null && closed.compareAndSet(false, true)) {
+            snapshotter.shutdownNow();
+            log.abandon();
+        }
+    }
+
+    /** Waits until a background snapshot started so far has finished (tests). */
+    void awaitBackgroundSnapshot() throws Exception {
+        snapshotter.submit(() -> {}).get();
+    }
+
     /** The snapshots on disk, newest first. */
     public List<SnapshotInfo> snapshots() {
         if (log == null) {

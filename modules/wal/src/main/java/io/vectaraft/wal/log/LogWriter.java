@@ -378,6 +378,25 @@ public final class LogWriter implements AutoCloseable {
         return deleted;
     }
 
+    /**
+     * Closes the file without forcing anything: what was written stays in the OS's cache, as after
+     * a process kill. For crash tests.
+     */
+    public void abandon() {
+        if (intervalSync != null) {
+            intervalSync.shutdownNow();
+        }
+        appendLock.lock();
+        try {
+            closed = true;
+            channel.close();
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "wal: closing " + activePath + " failed", e);
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
     /** Forces what was appended (for every policy: this is the graceful path) and closes. */
     @Override
     public void close() {

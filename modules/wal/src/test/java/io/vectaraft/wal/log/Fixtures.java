@@ -65,6 +65,19 @@ public final class Fixtures {
         return new VectorRecord(id, v, m);
     }
 
+    /** Awkward metadata and finite but awkward floats (the index accepts only finite values). */
+    public static VectorRecord awkwardFinite(String id, int dim) {
+        VectorRecord a = awkward(id);
+        float[] v = new float[dim];
+        float[] src = {
+            -0.0f, Float.MIN_VALUE, Float.MAX_VALUE / 4, 1.0e-42f, 0.1f, (float) Math.PI
+        };
+        for (int i = 0; i < dim; i++) {
+            v[i] = src[i % src.length];
+        }
+        return new VectorRecord(id, v, a.metadata());
+    }
+
     /** Vectors compared bit by bit (Arrays.equals folds NaN payloads together). */
     public static boolean sameBits(VectorRecord a, VectorRecord b) {
         if (!a.id().equals(b.id()) || a.vector().length != b.vector().length) {
