@@ -3,6 +3,7 @@ package io.vectaraft.wal.log;
 import io.vectaraft.index.VectorRecord;
 import io.vectaraft.wal.codec.Floats;
 import io.vectaraft.wal.codec.Json;
+import io.vectaraft.wal.codec.JsonText;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.stream.JsonGenerator;
@@ -19,6 +20,9 @@ public final class EntryCodec {
     private EntryCodec() {}
 
     public static byte[] encode(LogEntry entry) {
+        if (entry instanceof LogEntry.Upsert u) {
+            return encodeUpsert(u);
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try (JsonGenerator g = Json.generator(out)) {
             g.writeStartObject();
@@ -28,18 +32,7 @@ public final class EntryCodec {
                     Json.writeSpec(g, "spec", c.spec());
                 }
                 case LogEntry.Drop d -> g.write("type", "drop").write("collection", d.collection());
-                case LogEntry.Upsert u -> {
-                    g.write("type", "upsert").write("collection", u.collection());
-                    g.writeStartArray("records");
-                    for (VectorRecord r : u.records()) {
-                        g.writeStartObject();
-                        g.write("id", r.id());
-                        g.write("vector", Floats.toBase64(r.vector()));
-                        Json.writeMetadata(g, "metadata", r.metadata());
-                        g.writeEnd();
-                    }
-                    g.writeEnd();
-                }
+                case LogEntry.Upsert u -> throw new AssertionError("encoded by encodeUpsert");
                 case LogEntry.Delete d -> {
                     g.write("type", "delete").write("collection", d.collection());
                     g.writeStartArray("ids");
@@ -50,6 +43,22 @@ public final class EntryCodec {
             g.writeEnd();
         }
         return out.toByteArray();
+    }
+
+    /** Upserts are the bulk of the log: written by the lean {@link JsonText}, not a generator. */
+    private static byte[] encodeUpsert(LogEntry.Upsert u) {
+        int dim = u.records().isEmpty() ? 0 : u.records().getFirst().vector().length;
+        JsonText out = new JsonText(64 + u.records().size() * (dim * 16 / 3 + 96));
+        out.raw("{\"type\":\"upsert\",\"collection\":")
+                .string(u.collection())
+                .raw(",\"records\":[");
+        for (int i = 0; i < u.records().size(); i++) {
+            VectorRecord r = u.records().get(i);
+            out.raw(i == 0 ? "{\"id\":" : ",{\"id\":").string(r.id());
+            out.raw(",\"vector\":").base64Floats(r.vector());
+            out.raw(",\"metadata\":").metadata(r.metadata()).raw("}");
+        }
+        return out.raw("]}").toByteArray();
     }
 
     /**

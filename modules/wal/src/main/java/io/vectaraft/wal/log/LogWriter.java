@@ -173,8 +173,19 @@ public final class LogWriter implements AutoCloseable {
     }
 
     private void writeFully(ByteBuffer buf) throws IOException {
-        while (buf.hasRemaining()) {
-            channel.write(buf);
+        // A FileChannel closes itself when its thread is interrupted in the middle of I/O, which
+        // would break the log for everyone; so I/O runs with the interrupt flag cleared and the
+        // flag is restored afterwards. (An interrupt landing during the call itself still closes
+        // the channel: the append then fails and the log refuses writes until restart.)
+        boolean interrupted = Thread.interrupted();
+        try {
+            while (buf.hasRemaining()) {
+                channel.write(buf);
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -246,11 +257,15 @@ public final class LogWriter implements AutoCloseable {
         Tail t = tail;
         IOException error = null;
         syncLock.unlock();
+        boolean interrupted = Thread.interrupted(); // see writeFully
         try {
             Fsync.force(t.channel());
         } catch (IOException e) {
             error = e;
         } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
             syncLock.lock();
             forcing = false;
         }
