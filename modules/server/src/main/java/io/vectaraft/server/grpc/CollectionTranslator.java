@@ -23,7 +23,8 @@ final class CollectionTranslator {
 
     static CollectionSpec toSpec(CreateCollectionRequest request) {
         int dimension =
-                Unsigned.toInt("dimension", request.getDimension(), CollectionSpec.MAX_DIMENSION);
+                Unsigned.toInt(
+                        "dimension", request.getDimension(), 1, CollectionSpec.MAX_DIMENSION);
         return new CollectionSpec(
                 request.getName(),
                 dimension,
@@ -70,7 +71,7 @@ final class CollectionTranslator {
     }
 
     private static int orDefault(String field, int raw, int defaultValue) {
-        return raw == 0 ? defaultValue : Unsigned.toInt(field, raw, Integer.MAX_VALUE);
+        return raw == 0 ? defaultValue : Unsigned.toInt(field, raw, 0, Integer.MAX_VALUE);
     }
 
     static CollectionInfo toInfo(Collection collection) {

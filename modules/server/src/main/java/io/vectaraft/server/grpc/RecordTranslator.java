@@ -15,8 +15,8 @@ import java.util.Map;
 
 /**
  * Records and metadata values between the wire ({@code vectaraft.v1}) and the index. Checks only
- * what the index cannot see (empty proto values, empty metadata keys); ids, dimensions and vector
- * values are validated by the index, which names the record.
+ * what the index cannot see (a {@code Value} with no kind set); ids, dimensions, vector values and
+ * metadata keys are validated by the index, which names the record the same way.
  */
 final class RecordTranslator {
     private RecordTranslator() {}
@@ -30,7 +30,7 @@ final class RecordTranslator {
     }
 
     static VectorRecord toRecord(int index, Record record) {
-        String where = Texts.recordAt("records", index, record.getId());
+        String where = Texts.recordAt("record", index, record.getId());
         return new VectorRecord(
                 record.getId(),
                 floats(record.getValuesCount(), record::getValues),
@@ -55,10 +55,6 @@ final class RecordTranslator {
     static Map<String, MetadataValue> toMetadata(String where, Map<String, Value> metadata) {
         Map<String, MetadataValue> result = HashMap.newHashMap(metadata.size());
         for (Map.Entry<String, Value> e : metadata.entrySet()) {
-            if (e.getKey().isEmpty()) {
-                throw new InvalidArgumentException(
-                        where + " metadata: expected non-empty keys, got an empty key");
-            }
             result.put(
                     e.getKey(),
                     toValue(

@@ -8,13 +8,14 @@ final class Unsigned {
 
     /**
      * The field as an {@code int}, or an {@link InvalidArgumentException} naming the field when it
-     * exceeds {@code max} (checked here because larger values do not fit an {@code int}).
+     * is outside {@code min..max} (checked here because values above 2^31 do not fit an {@code
+     * int}).
      */
-    static int toInt(String field, int raw, int max) {
+    static int toInt(String field, int raw, int min, int max) {
         long value = Integer.toUnsignedLong(raw);
-        if (value > max) {
+        if (value < min || value > max) {
             throw new InvalidArgumentException(
-                    field + ": expected at most " + max + ", got " + value);
+                    field + ": expected " + min + ".." + max + ", got " + value);
         }
         return (int) value;
     }

@@ -24,6 +24,7 @@ import io.vectaraft.api.v1.QueryBatchRequest;
 import io.vectaraft.api.v1.QueryBatchResponse;
 import io.vectaraft.api.v1.QueryRequest;
 import io.vectaraft.api.v1.QueryResponse;
+import io.vectaraft.api.v1.QueryVector;
 import io.vectaraft.api.v1.ScrollRequest;
 import io.vectaraft.api.v1.ScrollResponse;
 import io.vectaraft.api.v1.SnapshotInfo;
@@ -35,9 +36,9 @@ import io.vectaraft.index.InvalidArgumentException;
 import io.vectaraft.index.Match;
 import io.vectaraft.index.Page;
 import io.vectaraft.index.SearchRequest;
-import io.vectaraft.index.filter.Filter;
 import io.vectaraft.server.grpc.RecordTranslator.Include;
 import io.vectaraft.wal.Store;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -188,10 +189,11 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                             new SearchRequest(
                                     RecordTranslator.floats(
                                             request.getVectorCount(), request::getVector),
-                                    Unsigned.toInt("top_k", request.getTopK(), SearchRequest.MAX_K),
+                                    Unsigned.toInt(
+                                            "top_k", request.getTopK(), 1, SearchRequest.MAX_K),
                                     FilterTranslator.optional(
                                             request.hasFilter(), request.getFilter()),
-                                    Unsigned.toInt("ef", request.getEf(), Integer.MAX_VALUE),
+                                    Unsigned.toInt("ef", request.getEf(), 0, Integer.MAX_VALUE),
                                     request.getExact());
                     QueryResponse response =
                             matches(
@@ -210,29 +212,23 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                 reply,
                 () -> {
                     Collection c = collection(request.getCollection());
-                    if (request.getQueriesCount() == 0) {
-                        throw new InvalidArgumentException(
-                                "queries: expected at least one query, got none");
+                    List<float[]> queries = new ArrayList<>(request.getQueriesCount());
+                    for (QueryVector q : request.getQueriesList()) {
+                        queries.add(RecordTranslator.floats(q.getValuesCount(), q::getValues));
                     }
-                    int k = Unsigned.toInt("top_k", request.getTopK(), SearchRequest.MAX_K);
-                    Filter filter =
-                            FilterTranslator.optional(request.hasFilter(), request.getFilter());
-                    int ef = Unsigned.toInt("ef", request.getEf(), Integer.MAX_VALUE);
+                    // ef and exact matter only to HNSW; a flat index is always exact.
+                    List<List<Match>> results =
+                            c.searchBatch(
+                                    queries,
+                                    Unsigned.toInt(
+                                            "top_k", request.getTopK(), 1, SearchRequest.MAX_K),
+                                    FilterTranslator.optional(
+                                            request.hasFilter(), request.getFilter()));
                     Include include =
                             new Include(request.getIncludeValues(), request.getIncludeMetadata());
                     QueryBatchResponse.Builder b = QueryBatchResponse.newBuilder();
-                    for (int i = 0; i < request.getQueriesCount(); i++) {
-                        var q = request.getQueries(i);
-                        float[] vector = RecordTranslator.floats(q.getValuesCount(), q::getValues);
-                        try {
-                            SearchRequest search =
-                                    new SearchRequest(vector, k, filter, ef, request.getExact());
-                            b.addResults(matches(c.search(search), include));
-                        } catch (InvalidArgumentException e) {
-                            throw e.at("queries[" + i + "]");
-                        }
-                    }
-                    events.queried(c.spec().name(), request.getQueriesCount(), c.size());
+                    results.forEach(r -> b.addResults(matches(r, include)));
+                    events.queried(c.spec().name(), queries.size(), c.size());
                     return b.build();
                 });
     }
@@ -257,7 +253,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                 reply,
                 () -> {
                     Collection c = collection(request.getCollection());
-                    int limit = Unsigned.toInt("limit", request.getLimit(), MAX_SCROLL_LIMIT);
+                    int limit = Unsigned.toInt("limit", request.getLimit(), 0, MAX_SCROLL_LIMIT);
                     Page page =
                             c.scroll(
                                     FilterTranslator.optional(
