@@ -62,8 +62,16 @@ class ImageIT {
     void servesPersistsAcrossRestartAndStopsCleanly() throws Exception {
         Path data = work.resolve("data");
         String walPath = data.resolve("wal.jsonl").toString();
+        // Metrics on (any free port): Helidon's observers need JDK modules that jdeps cannot see.
         String[] args = {
-            "--host", "127.0.0.1", "--port", "0", "--wal-path", walPath, "--no-metrics"
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--wal-path",
+            walPath,
+            "--metrics-addr",
+            "127.0.0.1:0"
         };
 
         try (ServerProcess server = ServerProcess.start(Fixtures.image(), work, Map.of(), args)) {
