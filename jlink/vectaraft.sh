@@ -20,14 +20,18 @@ done
 home=$(cd "$(dirname "$self")/.." && pwd -P)
 
 user_opts=${VECTARAFT_JAVA_OPTS:-}
+# Option strings are split into words below; they must not be glob-expanded.
+set -f
 
 # GC: G1, the JDK default, stated so that it does not silently change with the heap size or the
 # CPU count (below 2 CPUs or 1792 MB the JVM would pick Serial). G1 keeps pauses short with good
 # throughput for a heap of long-lived float[] vectors. Left out when the user picks a collector.
 gc_opts="-XX:+UseG1GC"
-case " $user_opts " in
-    *" -XX:+Use"*"GC "*) gc_opts="" ;;
-esac
+for opt in $user_opts; do
+    case $opt in
+        -XX:+Use*GC) gc_opts="" ;;
+    esac
+done
 
 # Heap: half the RAM (or the container limit), leaving the rest to the OS page cache that serves
 # the log and snapshots. Transparent huge pages cut page-fault costs for large heaps.
@@ -45,8 +49,6 @@ jvm_opts="$gc_opts
     --add-opens java.base/java.nio=io.grpc.netty.shaded
     -Dio.grpc.netty.shaded.io.netty.tryReflectionSetAccessible=true"
 
-# Word splitting of the option strings is intended; globbing is not.
-set -f
-# shellcheck disable=SC2086
+# shellcheck disable=SC2086  # word splitting of the option strings is intended
 exec "$home/bin/java" $jvm_opts $user_opts "-Dvectaraft.home=$home" \
     -p "$home/app" -m io.vectaraft.server/io.vectaraft.server.Main "$@"
