@@ -18,4 +18,6 @@ module io.vectaraft.server {
     requires java.logging;
 
     exports io.vectaraft.server;
+    exports io.vectaraft.server.config;
+    exports io.vectaraft.server.grpc;
 }

@@ -146,6 +146,21 @@ public final class Collection {
         apply(prepareUpsert(records));
     }
 
+    /**
+     * Prepares records that are already in stored form, as {@link #forEach} yields them (e.g. read
+     * back from a snapshot): validated like {@link #prepareUpsert}, but their vectors are kept bit
+     * for bit instead of being normalized again, because renormalizing a unit vector under COSINE
+     * can change its last bits and a restart must reproduce the state exactly.
+     */
+    public UpsertBatch prepareRestore(List<VectorRecord> stored) {
+        prepareUpsert(stored);
+        List<VectorRecord> copies = new ArrayList<>(stored.size());
+        for (VectorRecord r : stored) {
+            copies.add(new VectorRecord(r.id(), r.vector().clone(), r.metadata()));
+        }
+        return new UpsertBatch(spec, copies);
+    }
+
     /** The records with these ids, in the order asked; unknown ids are skipped. */
     public List<VectorRecord> get(List<String> ids) {
         List<VectorRecord> out = new ArrayList<>(ids.size());
