@@ -107,11 +107,14 @@ public final class Collection {
      * name the record, e.g. {@code record[3] id "a7": expected dimension 128, got 127}.
      */
     public UpsertBatch prepareUpsert(List<VectorRecord> records) {
+        requireRecords(records);
+        return new UpsertBatch(spec, UpsertValidator.validate(spec, records, true));
+    }
+
+    private static void requireRecords(List<VectorRecord> records) {
         if (records == null || records.isEmpty()) {
             throw new InvalidArgumentException("records: expected at least one record, got none");
         }
-        List<VectorRecord> prepared = UpsertValidator.validate(spec, records);
-        return new UpsertBatch(spec, prepared);
     }
 
     /** Inserts or replaces every record of a prepared batch, atomically for readers. */
@@ -153,12 +156,8 @@ public final class Collection {
      * can change its last bits and a restart must reproduce the state exactly.
      */
     public UpsertBatch prepareRestore(List<VectorRecord> stored) {
-        prepareUpsert(stored);
-        List<VectorRecord> copies = new ArrayList<>(stored.size());
-        for (VectorRecord r : stored) {
-            copies.add(new VectorRecord(r.id(), r.vector().clone(), r.metadata()));
-        }
-        return new UpsertBatch(spec, copies);
+        requireRecords(stored);
+        return new UpsertBatch(spec, UpsertValidator.validate(spec, stored, false));
     }
 
     /** The records with these ids, in the order asked; unknown ids are skipped. */

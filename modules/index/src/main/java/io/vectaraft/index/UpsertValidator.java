@@ -13,8 +13,12 @@ final class UpsertValidator {
      * The records as they will be stored (normalized under COSINE), or the first problem as an
      * {@link InvalidArgumentException} naming the record, e.g. {@code record[3] id "a7": expected
      * dimension 128, got 127}. The caller checked the batch is not empty.
+     *
+     * @param normalize false for records already in stored form (restored from a snapshot): their
+     *     vectors are copied bit for bit, since renormalizing can change the last bits
      */
-    static List<VectorRecord> validate(CollectionSpec spec, List<VectorRecord> records) {
+    static List<VectorRecord> validate(
+            CollectionSpec spec, List<VectorRecord> records, boolean normalize) {
         Map<String, Integer> firstIndex = new HashMap<>();
         List<VectorRecord> prepared = new ArrayList<>(records.size());
         for (int i = 0; i < records.size(); i++) {
@@ -46,7 +50,11 @@ final class UpsertValidator {
             }
             prepared.add(
                     new VectorRecord(
-                            r.id(), Vectors.stored(r.vector(), spec.metric()), r.metadata()));
+                            r.id(),
+                            normalize
+                                    ? Vectors.stored(r.vector(), spec.metric())
+                                    : r.vector().clone(),
+                            r.metadata()));
         }
         return prepared;
     }

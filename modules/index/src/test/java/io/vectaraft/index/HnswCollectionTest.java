@@ -195,7 +195,7 @@ class HnswCollectionTest {
         a.upsert(records);
         b.upsert(records);
         for (float[] q : mixture(seed, new Random(seed + 1), 20, DIM, 10)) {
-            assertEquals(
+            MatchAssert.assertSameMatches(
                     a.search(SearchRequest.of(q, K)),
                     b.search(SearchRequest.of(q, K)),
                     "deterministic graph " + TestSeeds.describe(seed));
