@@ -38,6 +38,9 @@ public final class Collection {
     /** The largest scroll page. */
     public static final int MAX_SCROLL_LIMIT = 10_000;
 
+    /** How long one write-lock hold may spend linking pending records into an HNSW graph. */
+    static final long LINK_STEP_NANOS = 5_000_000;
+
     private final CollectionSpec spec;
     private final FlatScanner scanner;
     private final FilterCache filterCache = new FilterCache();
@@ -56,7 +59,9 @@ public final class Collection {
         this.scanner = scanner;
         this.store = newStore();
         this.hnsw = newGraph(store);
-        ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+        // Fair, so that a writer linking a large batch step by step lets queued readers in
+        // between steps instead of barging back in.
+        ReentrantReadWriteLock lock = new ReentrantReadWriteLock(true);
         this.readLock = lock.readLock();
         this.writeLock = lock.writeLock();
     }
@@ -67,7 +72,7 @@ public final class Collection {
 
     private HnswIndex newGraph(VectorStore forStore) {
         return spec.index() instanceof IndexSpec.Hnsw params
-                ? new HnswIndex(forStore, spec.metric(), params)
+                ? new HnswIndex(forStore, spec.metric(), params, scanner)
                 : null;
     }
 
@@ -95,7 +100,8 @@ public final class Collection {
                     store.vectorBytes(),
                     hnsw == null ? 0 : hnsw.graph().size(),
                     hnsw == null ? 0 : hnsw.graph().maxLevel() + 1,
-                    hnsw == null ? 0 : hnsw.graph().bytesUsed());
+                    hnsw == null ? 0 : hnsw.graph().bytesUsed(),
+                    hnsw == null ? 0 : hnsw.pendingCount());
         } finally {
             readLock.unlock();
         }
@@ -135,13 +141,14 @@ public final class Collection {
                     store.put(r.id(), r.vector(), r.metadata());
                 } else {
                     store.remove(r.id()); // a replaced record's old node becomes a tombstone
-                    hnsw.insert(store.put(r.id(), r.vector(), r.metadata()));
+                    hnsw.add(store.put(r.id(), r.vector(), r.metadata()));
                 }
             }
             compactIfNeeded();
         } finally {
             writeLock.unlock();
         }
+        linkPending();
     }
 
     /** {@code apply(prepareUpsert(records))}. */
@@ -191,6 +198,7 @@ public final class Collection {
         } finally {
             writeLock.unlock();
         }
+        linkPending();
         return removed;
     }
 
@@ -281,34 +289,41 @@ public final class Collection {
         }
     }
 
-    /** Graph search per query; the queries the graph declines are scanned together. */
+    /** Graph search per query (the index scans exactly where that is the better plan). */
     private TopK[] searchGraph(float[][] queries, int k, Filter filter, int ef, long[] candidates) {
         long acceptCount = filter == null ? store.size() : CandidateBits.count(candidates);
         TopK[] heaps = new TopK[queries.length];
-        List<Integer> declined = new ArrayList<>();
         for (int q = 0; q < queries.length; q++) {
             heaps[q] = hnsw.search(queries[q], k, ef, candidates, acceptCount);
-            if (heaps[q] == null) {
-                declined.add(q);
-            }
-        }
-        if (!declined.isEmpty()) {
-            float[][] rest = new float[declined.size()][];
-            for (int i = 0; i < rest.length; i++) {
-                rest[i] = queries[declined.get(i)];
-            }
-            TopK[] scanned = scanner.search(store, spec.metric(), rest, k, candidates);
-            for (int i = 0; i < rest.length; i++) {
-                heaps[declined.get(i)] = scanned[i];
-            }
         }
         return heaps;
     }
 
     /**
-     * Rebuilds an HNSW collection's store and graph from its live records (in slot order, so the
-     * result is deterministic) once tombstones pass a quarter of the slots. Called under the write
-     * lock.
+     * Links the records an upsert (or a rebuild) left pending into the HNSW graph, a few
+     * milliseconds per write-lock hold, so searches interleave with a long build. The batch was
+     * visible before: pending records are found by an exact scan of them meanwhile.
+     */
+    private void linkPending() {
+        if (!(spec.index() instanceof IndexSpec.Hnsw)) {
+            return;
+        }
+        boolean more = true;
+        while (more) {
+            writeLock.lock();
+            try {
+                more = hnsw.indexPending(LINK_STEP_NANOS);
+            } finally {
+                writeLock.unlock();
+            }
+        }
+    }
+
+    /**
+     * Rebuilds an HNSW collection's store from its live records (in slot order, so the result is
+     * deterministic) once tombstones pass a quarter of the slots, and queues every record for a
+     * fresh graph ({@link #linkPending} builds it after the write lock is released). Called under
+     * the write lock.
      */
     private void compactIfNeeded() {
         if (hnsw == null || store.tombstones() * 4L <= store.slotLimit()) {
@@ -319,7 +334,7 @@ public final class Collection {
         long[] live = store.liveBits();
         for (int slot = 0; slot < store.slotLimit(); slot++) {
             if ((live[slot >>> 6] & (1L << slot)) != 0) {
-                graph.insert(
+                graph.add(
                         compacted.put(
                                 store.id(slot), store.copyVector(slot), store.metadata(slot)));
             }
