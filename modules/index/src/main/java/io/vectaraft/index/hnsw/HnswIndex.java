@@ -133,7 +133,7 @@ public final class HnswIndex {
         while (pendingHead < pendingTail) {
             int slot = pendingQueue[pendingHead++];
             pending[slot >>> 6] &= ~(1L << slot);
-            if ((live[slot >>> 6] & (1L << slot)) != 0) {
+            if ((live[slot >>> 6] & (1L << slot)) != 0 && graph.level(slot) < 0) {
                 builder.insert(slot);
                 if (System.nanoTime() - start >= budgetNanos) {
                     break;
@@ -141,6 +141,30 @@ public final class HnswIndex {
             }
         }
         return hasPending();
+    }
+
+    /** Writes the graph for a snapshot (see {@link HnswGraphImage}); under the read lock. */
+    public void writeImage(java.io.DataOutput out) throws java.io.IOException {
+        HnswGraphImage.write(graph, store, out);
+    }
+
+    /**
+     * Loads a graph image into this (still empty) graph over the restored records; records the
+     * image does not cover stay pending. Under the write lock.
+     *
+     * @return false when the image does not fit these records or parameters (nothing loaded)
+     */
+    public boolean readImage(java.io.DataInput in) throws java.io.IOException {
+        boolean loaded = HnswGraphImage.read(in, graph, store, scorer);
+        if (loaded) {
+            for (int i = pendingHead; i < pendingTail; i++) {
+                int slot = pendingQueue[i];
+                if (graph.level(slot) >= 0) {
+                    pending[slot >>> 6] &= ~(1L << slot);
+                }
+            }
+        }
+        return loaded;
     }
 
     /**
