@@ -45,6 +45,7 @@ public final class Collection {
     private final Records records;
     private final Lock readLock;
     private final Lock writeLock;
+    private final Lock linkLock = new java.util.concurrent.locks.ReentrantLock();
 
     public Collection(CollectionSpec spec) {
         this(spec, FlatScanner.shared());
@@ -154,22 +155,47 @@ public final class Collection {
     }
 
     /**
-     * Links the records an upsert (or a rebuild) left pending into the HNSW graph, a few
-     * milliseconds per write-lock hold, so searches interleave with a long build. The batch was
+     * Links the records an upsert (or a rebuild) left pending into the HNSW graph: one by one in
+     * short write-lock holds while the graph is small, then in rounds whose neighbour searches run
+     * in parallel under the read lock, so searches interleave with a long build. The batch was
      * visible before: pending records are found by an exact scan of them meanwhile.
      */
     private void linkPending() {
         if (!hasIndexImage()) {
             return;
         }
-        boolean more = true;
-        while (more) {
-            writeLock.lock();
-            try {
-                more = records.link(LINK_STEP_NANOS);
-            } finally {
-                writeLock.unlock();
+        linkLock.lock(); // one linker at a time; it links every writer's pending records
+        try {
+            while (true) {
+                io.vectaraft.index.hnsw.HnswIndex.LinkRound round;
+                writeLock.lock();
+                try {
+                    if (!records.hasPending()) {
+                        return;
+                    }
+                    round = records.claimRound();
+                    if (round == null) {
+                        records.link(LINK_STEP_NANOS); // small graph: one by one
+                        continue;
+                    }
+                } finally {
+                    writeLock.unlock();
+                }
+                readLock.lock();
+                try {
+                    records.findRound(round); // the expensive half, beside queries
+                } finally {
+                    readLock.unlock();
+                }
+                writeLock.lock();
+                try {
+                    records.linkRound(round);
+                } finally {
+                    writeLock.unlock();
+                }
             }
+        } finally {
+            linkLock.unlock();
         }
     }
 

@@ -72,6 +72,33 @@ final class Records {
         return hnsw != null && hnsw.indexPending(budgetNanos);
     }
 
+    /** Whether an HNSW collection has records queued for linking. */
+    boolean hasPending() {
+        return hnsw != null && hnsw.hasPending();
+    }
+
+    /**
+     * Claims a round of pending records to link in parallel, or null when they should be linked one
+     * by one ({@link #link}) or none is left.
+     */
+    HnswIndex.LinkRound claimRound() {
+        return hnsw != null && hnsw.linksInRounds() ? hnsw.claimRound() : null;
+    }
+
+    /** Finds a round's candidates on the scan pool; under the read lock. */
+    void findRound(HnswIndex.LinkRound round) {
+        if (round.index() == hnsw) {
+            round.index().findRound(round, scanner.pool());
+        }
+    }
+
+    /** Links a found round, unless a rebuild replaced the graph meanwhile; write lock. */
+    void linkRound(HnswIndex.LinkRound round) {
+        if (round.index() == hnsw) {
+            hnsw.linkRound(round);
+        }
+    }
+
     /**
      * Rebuilds an HNSW collection's store from its live records (in slot order, so the result is
      * deterministic) once tombstones pass a quarter of the slots, queueing every record for a fresh
