@@ -71,6 +71,10 @@ public final class Collection {
      * name the record, e.g. {@code record[3] id "a7": expected dimension 128, got 127}.
      */
     public UpsertBatch prepareUpsert(List<VectorRecord> records) {
+        return prepare(records, true);
+    }
+
+    private UpsertBatch prepare(List<VectorRecord> records, boolean normalize) {
         if (records == null || records.isEmpty()) {
             throw new InvalidArgumentException("records: expected at least one record, got none");
         }
@@ -105,7 +109,11 @@ public final class Collection {
             }
             prepared.add(
                     new VectorRecord(
-                            r.id(), Vectors.stored(r.vector(), spec.metric()), r.metadata()));
+                            r.id(),
+                            normalize
+                                    ? Vectors.stored(r.vector(), spec.metric())
+                                    : r.vector().clone(),
+                            r.metadata()));
         }
         return new UpsertBatch(spec, prepared);
     }
@@ -143,12 +151,7 @@ public final class Collection {
      * can change its last bits and a restart must reproduce the state exactly.
      */
     public UpsertBatch prepareRestore(List<VectorRecord> stored) {
-        prepareUpsert(stored);
-        List<VectorRecord> copies = new ArrayList<>(stored.size());
-        for (VectorRecord r : stored) {
-            copies.add(new VectorRecord(r.id(), r.vector().clone(), r.metadata()));
-        }
-        return new UpsertBatch(spec, copies);
+        return prepare(stored, false);
     }
 
     /** The records with these ids, in the order asked; unknown ids are skipped. */
