@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -101,6 +102,43 @@ class StoreWriteTest {
             }
             assertEquals(acknowledged.size(), after.total(), "exactly the acknowledged records");
         }
+    }
+
+    /**
+     * The store releases its locks before waiting for the fsync, so writers to one collection share
+     * it: hold the first force until all 16 have appended, and one more force covers them.
+     */
+    @Test
+    void writersToOneCollectionShareAnFsync() throws Exception {
+        FaultyChannels channels = new FaultyChannels();
+        Store s = Store.open(options(FsyncPolicy.ALWAYS), channels);
+        s.createCollection(Fixtures.spec("a", 8));
+        int writers = 16;
+        CountDownLatch appended = new CountDownLatch(writers);
+        int forcesBefore = channels.forces.get();
+        channels.afterLine = appended::countDown;
+        channels.beforeForce =
+                () -> {
+                    try {
+                        assertTrue(appended.await(30, TimeUnit.SECONDS), "all appended");
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
+                };
+        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+        List<Future<Integer>> done = new ArrayList<>();
+        for (int t = 0; t < writers; t++) {
+            List<VectorRecord> batch = Fixtures.records(new Random(t), "w" + t + "-", 2, 8);
+            done.add(pool.submit(() -> s.upsert("a", batch)));
+        }
+        for (Future<Integer> f : done) {
+            assertEquals(2, f.get(30, TimeUnit.SECONDS));
+        }
+        pool.shutdown();
+        int forces = channels.forces.get() - forcesBefore;
+        assertTrue(forces >= 1 && forces <= 2, "16 writers, one collection, forces: " + forces);
+        assertEquals(32, s.database().get("a").size());
+        s.close();
     }
 
     @Test
