@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
 # Builds the vectaraft runtime image and its tarball (run by the dist module at `package`):
 #
-#   build-image.sh JDK_HOME LIBS_DIR LAUNCHER_JAR VERSION TARGET_DIR
+#   build-image.sh JDK_HOME LIBS_DIR VERSION TARGET_DIR
 #
-# JDK_HOME      the JDK whose jlink and modules are used (the one running Maven)
-# LIBS_DIR      the server's runtime jars: vectaraft-*.jar and every library (dist's copy-libs)
-# LAUNCHER_JAR  the image's main module io.vectaraft.launcher (the dist module's jar)
+# JDK_HOME    the JDK whose jlink and modules are used (the one running Maven)
+# LIBS_DIR    the server's runtime jars: vectaraft-*.jar and every library (dist's copy-libs)
 # VERSION     the project version from the POM
 # TARGET_DIR  where vectaraft-VERSION/ and vectaraft-VERSION.tar.gz go
 #
@@ -13,7 +12,7 @@
 # the application jars and the launcher are refreshed every time.
 set -euo pipefail
 
-jdk=$1 libs=$2 launcher_jar=$3 version=$4 target=$5
+jdk=$1 libs=$2 version=$3 target=$4
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 name=vectaraft-$version
 image=$target/$name
@@ -26,10 +25,12 @@ stamp="$modules $("$jdk/bin/java" -XshowSettings:properties -version 2>&1 | grep
 if [[ ! -f $runtime/.stamp || $(cat "$runtime/.stamp") != "$stamp" ]]; then
     echo "jlink: linking JDK modules $modules"
     rm -rf "$runtime"
-    # No --generate-cds-archive: the launcher's AOT cache (below) replaces the JDK's default CDS
-    # archive, and also holds the application's resolved module graph.
     "$jdk/bin/jlink" --add-modules "$modules" --output "$runtime" \
-        --strip-debug --no-header-files --no-man-pages --compress=zip-6
+        --strip-debug --no-header-files --no-man-pages --compress=zip-6 \
+        --generate-cds-archive
+    # jlink writes two CDS archives; the one for heaps above 32 GB (no compressed oops) costs
+    # 15 MB for a start-up gain only such heaps would see.
+    rm -f "$runtime/lib/server/classes_nocoops.jsa"
     printf '%s' "$stamp" >"$runtime/.stamp"
 fi
 
@@ -64,7 +65,7 @@ rm -rf "$staging"
 cp -a "$runtime" "$staging"
 rm -f "$staging/.stamp"
 mkdir -p "$staging/app"
-cp "$libs"/*.jar "$launcher_jar" "$staging/app/"
+cp "$libs"/*.jar "$staging/app/"
 trim_foreign_natives "$staging/app"
 sed "s/@VERSION@/$version/g" "$here/vectaraft.sh" >"$staging/bin/vectaraft"
 chmod 755 "$staging/bin/vectaraft"
@@ -72,10 +73,5 @@ printf '%s\n' "$version" >"$staging/VERSION"
 rm -rf "$image"
 mv "$staging" "$image"
 
-# The tarball carries no AOT cache: the cache is valid only where it was made, and the launcher
-# makes one on first start wherever the image is unpacked.
 tar -czf "$target/$name.tar.gz" -C "$target" "$name"
-
-# Make this image's AOT cache now (bin/vectaraft does it on its first start).
-"$image/bin/vectaraft" --version >/dev/null
 echo "jlink: image $image ($(du -sh "$image" | cut -f1)), tarball $target/$name.tar.gz ($(du -sh "$target/$name.tar.gz" | cut -f1))"

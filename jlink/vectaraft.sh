@@ -6,7 +6,6 @@
 # (HotSpot takes the last -Xmx/-XX:... it sees). Examples:
 #   VECTARAFT_JAVA_OPTS="-Xms8g -Xmx8g -XX:+AlwaysPreTouch"  fixed, pre-touched heap (benchmarks, production)
 #   VECTARAFT_JAVA_OPTS="-XX:+UseZGC"                         another collector (replaces the G1 default)
-# Start-up cache: VECTARAFT_AOT=off runs without lib/vectaraft.aot (see jlink/README.md).
 set -eu
 
 # Resolve symlinks so the launcher also works when linked into PATH.
@@ -37,46 +36,19 @@ done
 # Heap: half the RAM (or the container limit), leaving the rest to the OS page cache that serves
 # the log and snapshots. Transparent huge pages cut page-fault costs for large heaps.
 # OOM: exit rather than serve from a broken state; the log restores the data on restart.
-# Netty: its native transport and direct buffers, without JDK 25 warnings. (The Vector API and
-# jdk.unsupported are resolved by the main module's `requires`, not --add-modules, which would
-# keep the JVM from using the module graph archived in the AOT cache.)
+# Modules: the Vector API for the distance kernels; jdk.unsupported because Netty and protobuf use
+# sun.misc.Unsafe, and on the module path nothing resolves it unless asked. The Netty flags let it
+# use its native transport and direct buffers without warnings.
 jvm_opts="$gc_opts
     -XX:MaxRAMPercentage=50
     -XX:+UseTransparentHugePages
     -XX:+ExitOnOutOfMemoryError
+    --add-modules jdk.incubator.vector,jdk.unsupported
     --sun-misc-unsafe-memory-access=allow
     --enable-native-access=io.grpc.netty.shaded
     --add-opens java.base/java.nio=io.grpc.netty.shaded
     -Dio.grpc.netty.shaded.io.netty.tryReflectionSetAccessible=true"
-main=io.vectaraft.launcher/io.vectaraft.launcher.Launcher
-
-# AOT cache (JDK 25): classes and the resolved module graph of ~100 jars, loaded in milliseconds
-# instead of parsed at every start. It is valid only for this image at this path, so it records
-# the path and is made on the first start here (about 2 s, once) when lib/ is writable.
-aot=$home/lib/vectaraft.aot
-aot_ready() {
-    [ -f "$aot" ] && [ "$(cat "$aot.home" 2>/dev/null)" = "$home" ]
-}
-# The java command line, built back to front so that paths may contain spaces: JVM defaults,
-# cache, user options, then the main module and the server's arguments.
-set -- "-Dvectaraft.home=$home" -p "$home/app" -m $main "$@"
-# shellcheck disable=SC2086  # word splitting of the user's option string is intended
-set -- $user_opts "$@"
-if [ "${VECTARAFT_AOT:-on}" != off ]; then
-    if ! aot_ready && [ -w "$home/lib" ]; then
-        tmp=$aot.$$.tmp
-        # shellcheck disable=SC2086
-        if "$home/bin/java" $jvm_opts "-XX:AOTCacheOutput=$tmp" "-Dvectaraft.home=$home" \
-                -p "$home/app" -m $main --version >/dev/null 2>&1 && [ -f "$tmp" ]; then
-            mv -f "$tmp" "$aot" && printf '%s\n' "$home" >"$aot.home"
-        fi
-        rm -f "$tmp" "$tmp.config"
-    fi
-    # -Xlog:aot=off: if user options make the cache unusable, the JVM quietly starts without it.
-    if aot_ready; then
-        set -- "-XX:AOTCache=$aot" -Xlog:aot=off "$@"
-    fi
-fi
 
 # shellcheck disable=SC2086  # word splitting of the option strings is intended
-exec "$home/bin/java" $jvm_opts "$@"
+exec "$home/bin/java" $jvm_opts $user_opts "-Dvectaraft.home=$home" \
+    -p "$home/app" -m io.vectaraft.server/io.vectaraft.server.Main "$@"
