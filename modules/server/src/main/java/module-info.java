@@ -14,6 +14,7 @@ module io.vectaraft.server {
     requires io.helidon.health;
     requires io.helidon.health.checks;
     requires io.helidon.metrics.api;
+    requires micrometer.core;
     requires io.helidon.logging.common;
     requires java.logging;
 

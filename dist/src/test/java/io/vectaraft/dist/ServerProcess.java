@@ -14,16 +14,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The image's {@code bin/vectaraft} running as a real OS process. Start-up is detected by the
- * server's {@code gRPC listening on HOST:PORT} log line (so port 0 works), not by sleeping.
+ * The image's {@code bin/vectaraft} running as a real OS process. Tests wait for lines of its
+ * output (e.g. {@code gRPC listening on HOST:PORT}, so port 0 works), never for a fixed time.
  */
 final class ServerProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("gRPC listening on (\\S+):(\\d+)");
@@ -31,9 +28,9 @@ final class ServerProcess implements AutoCloseable {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
     private final Process process;
-    private final StringBuffer output = new StringBuffer();
-    private final CompletableFuture<Integer> port = new CompletableFuture<>();
     private final Thread pump;
+    private final List<String> lines = new ArrayList<>(); // guarded by this
+    private boolean outputEnded; // guarded by this
     private final List<ProcessHandle> seenChildren = new ArrayList<>();
 
     private ServerProcess(Process process) {
@@ -56,16 +53,47 @@ final class ServerProcess implements AutoCloseable {
 
     /** Waits for the listening line and returns the gRPC port it names. */
     int awaitPort() {
-        try {
-            return port.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            return fail(
-                    "no 'gRPC listening on' line within " + START_TIMEOUT + "; output:\n" + output);
-        } catch (ExecutionException e) {
-            return fail(e.getCause().getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+        Matcher m = LISTENING.matcher(awaitLine(LISTENING));
+        assertTrue(m.find());
+        return Integer.parseInt(m.group(2));
+    }
+
+    /**
+     * Returns the first output line that contains a match of {@code pattern}, waiting for it while
+     * the server runs (at most {@link #START_TIMEOUT}).
+     */
+    synchronized String awaitLine(Pattern pattern) {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        int checked = 0;
+        while (true) {
+            for (; checked < lines.size(); checked++) {
+                if (pattern.matcher(lines.get(checked)).find()) {
+                    return lines.get(checked);
+                }
+            }
+            if (outputEnded) {
+                return fail(
+                        "server output ended without a line matching /"
+                                + pattern
+                                + "/:\n"
+                                + output());
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return fail(
+                        "no line matching /"
+                                + pattern
+                                + "/ within "
+                                + START_TIMEOUT
+                                + ":\n"
+                                + output());
+            }
+            try {
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
         }
     }
 
@@ -73,8 +101,8 @@ final class ServerProcess implements AutoCloseable {
         return process.toHandle();
     }
 
-    String output() {
-        return output.toString();
+    synchronized String output() {
+        return String.join("\n", lines);
     }
 
     /**
@@ -86,7 +114,11 @@ final class ServerProcess implements AutoCloseable {
         process.destroy();
         if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            fail("server did not exit within " + STOP_TIMEOUT + " of SIGTERM; output:\n" + output);
+            fail(
+                    "server did not exit within "
+                            + STOP_TIMEOUT
+                            + " of SIGTERM; output:\n"
+                            + output());
         }
         pump.join(STOP_TIMEOUT.toMillis());
         assertFalse(process.isAlive(), "server process still alive");
@@ -110,16 +142,18 @@ final class ServerProcess implements AutoCloseable {
                 new BufferedReader(
                         new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = reader.readLine()) != null; ) {
-                output.append(line).append('\n');
-                Matcher m = LISTENING.matcher(line);
-                if (m.find()) {
-                    port.complete(Integer.parseInt(m.group(2)));
+                synchronized (this) {
+                    lines.add(line);
+                    notifyAll();
                 }
             }
         } catch (IOException e) {
-            port.completeExceptionally(new UncheckedIOException(e));
+            throw new UncheckedIOException(e);
+        } finally {
+            synchronized (this) {
+                outputEnded = true;
+                notifyAll();
+            }
         }
-        port.completeExceptionally(
-                new IllegalStateException("server exited before listening; output:\n" + output));
     }
 }

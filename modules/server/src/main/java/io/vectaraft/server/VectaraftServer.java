@@ -185,5 +185,9 @@ public final class VectaraftServer implements AutoCloseable {
         if (http != null) {
             http.close();
         }
+        if (metrics != null) {
+            metrics.close();
+        }
+        LOG.log(Level.INFO, "vectaraft stopped");
     }
 }

@@ -6,6 +6,7 @@ import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.MetricsConfig;
 import io.helidon.metrics.api.Tag;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.vectaraft.index.Collection;
 import io.vectaraft.server.grpc.ServiceEvents;
 import io.vectaraft.wal.Store;
@@ -16,7 +17,7 @@ import java.util.List;
  * servers in one JVM count separately). Names follow Prometheus conventions: {@code vectaraft_}
  * prefix; counters end in {@code _total} and times in {@code _seconds} once exported.
  */
-public final class ServerMetrics implements ServiceEvents {
+public final class ServerMetrics implements ServiceEvents, AutoCloseable {
     private static final String COLLECTION_VECTORS = "vectaraft_collection_vectors";
 
     private final MeterRegistry registry;
@@ -24,10 +25,12 @@ public final class ServerMetrics implements ServiceEvents {
     private final Counter deleted;
     private final Counter queries;
     private final Counter scanned;
+    private final JvmGcMetrics jvm;
     private volatile Store store;
 
     public ServerMetrics() {
         this.registry = MeterRegistry.create(MetricsConfig.create());
+        this.jvm = JvmMeters.bindTo(registry);
         this.upserted = counter("vectaraft_vectors_upserted", "vectors inserted or replaced");
         this.deleted = counter("vectaraft_vectors_deleted", "vectors deleted");
         this.queries = counter("vectaraft_queries", "k-nearest-neighbour searches");
@@ -89,5 +92,11 @@ public final class ServerMetrics implements ServiceEvents {
 
     private Counter counter(String name, String description) {
         return registry.getOrCreate(Counter.builder(name).description(description));
+    }
+
+    @Override
+    public void close() {
+        jvm.close();
+        registry.close();
     }
 }
