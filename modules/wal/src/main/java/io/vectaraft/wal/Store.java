@@ -131,6 +131,21 @@ public final class Store implements AutoCloseable {
         return log == null ? 0 : log.lastSeq();
     }
 
+    /** Counters and sizes of the log, for metrics and health checks. */
+    public StoreStats stats() {
+        if (log == null) {
+            return new StoreStats(false, true, 0, 0, 0, 0, 0);
+        }
+        return new StoreStats(
+                true,
+                log.healthy(),
+                log.lastSeq(),
+                log.activeBytes(),
+                log.sealed().size(),
+                log.forces(),
+                log.forceNanos());
+    }
+
     /** Creates a collection (idempotent for identical parameters: then nothing is logged). */
     public Collection createCollection(CollectionSpec spec) {
         structure.writeLock().lock();

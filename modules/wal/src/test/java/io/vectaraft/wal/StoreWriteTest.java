@@ -112,6 +112,7 @@ class StoreWriteTest {
     void writersToOneCollectionShareAnFsync() throws Exception {
         FaultyChannels channels = new FaultyChannels();
         Store s = Store.open(options(FsyncPolicy.ALWAYS), channels);
+        int headerForces = channels.forces.get(); // a new file's header, not group commits
         s.createCollection(Fixtures.spec("a", 8));
         int writers = 16;
         CountDownLatch appended = new CountDownLatch(writers);
@@ -138,6 +139,11 @@ class StoreWriteTest {
         int forces = channels.forces.get() - forcesBefore;
         assertTrue(forces >= 1 && forces <= 2, "16 writers, one collection, forces: " + forces);
         assertEquals(32, s.database().get("a").size());
+        StoreStats stats = s.stats();
+        assertEquals(
+                channels.forces.get() - headerForces, stats.forces(), "stats count every commit");
+        assertEquals(17, stats.lastSequence(), "create + 16 upserts");
+        assertTrue(stats.writable() && stats.logEnabled(), stats.toString());
         s.close();
     }
 
@@ -189,6 +195,7 @@ class StoreWriteTest {
         assertTrue(first.getMessage().contains("fsync"), first.getMessage());
         assertEquals(4, s.database().get("a").size(), "not applied");
         assertFalse(s.writable());
+        assertFalse(s.stats().writable(), "stats report the refusing log");
         channels.failForce = false;
         LogWriteException later =
                 assertThrows(LogWriteException.class, () -> s.delete("a", List.of("ok0")));

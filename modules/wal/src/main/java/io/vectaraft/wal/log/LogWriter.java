@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -63,6 +64,8 @@ public final class LogWriter implements AutoCloseable {
     private boolean forcing;
     private volatile Tail tail;
     private volatile IOException failure;
+    private final LongAdder forces = new LongAdder();
+    private final LongAdder forceNanos = new LongAdder();
 
     private LogWriter(
             Path activePath,
@@ -258,8 +261,11 @@ public final class LogWriter implements AutoCloseable {
         IOException error = null;
         syncLock.unlock();
         boolean interrupted = Thread.interrupted(); // see writeFully
+        long start = System.nanoTime();
         try {
             Fsync.force(t.channel());
+            forces.increment();
+            forceNanos.add(System.nanoTime() - start);
         } catch (IOException e) {
             error = e;
         } finally {
@@ -308,6 +314,15 @@ public final class LogWriter implements AutoCloseable {
         } finally {
             appendLock.unlock();
         }
+    }
+
+    /** Group-commit forces done so far, and the time they took in total. */
+    public long forces() {
+        return forces.sum();
+    }
+
+    public long forceNanos() {
+        return forceNanos.sum();
     }
 
     /** Whether the log still accepts writes. */
