@@ -57,7 +57,8 @@ import java.util.function.Supplier;
  *
  * <p><b>Snapshots.</b> When the active log passes {@link StoreOptions#snapshotThresholdBytes()}, a
  * background snapshot rotates the log and writes every collection; segments it covers are then
- * deleted. Writers pause while a snapshot is written (readers do not).
+ * deleted. Only creating and dropping collections waits for a snapshot; upserts and deletes go on
+ * (see {@code writeSnapshot} for why a snapshot taken under writes still replays exactly).
  */
 public final class Store implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Store.class.getName());
@@ -342,15 +343,31 @@ public final class Store implements AutoCloseable {
         }
     }
 
+    /**
+     * The cut: with the structure lock exclusive, every appended entry has been applied; note the
+     * last sequence number and seal the log there. Then downgrade to the shared lock: creates and
+     * drops wait, but upserts and deletes go on while the collections are written (each collection
+     * is visited under its own read lock, so its writers pause only for that visit). The snapshot
+     * is therefore "fuzzy": a collection may already hold some writes after the cut. Replay from
+     * the cut is still exact, because those writes are upserts and deletes by id, whose final
+     * effect on an id depends only on the last one: replaying them again on top of the snapshot
+     * gives the same state.
+     */
     private SnapshotInfo writeSnapshot() throws IOException {
+        long seq;
         structure.writeLock().lock();
         try {
-            long seq = log.lastSeq();
+            seq = log.lastSeq();
             List<SnapshotInfo> existing = SnapshotFiles.list(options.snapshotDir());
             if (!existing.isEmpty() && existing.getFirst().sequence() == seq) {
                 return existing.getFirst();
             }
             log.rotate();
+            structure.readLock().lock();
+        } finally {
+            structure.writeLock().unlock();
+        }
+        try {
             List<CollectionImage> images =
                     database.list().stream()
                             .map(c -> new CollectionImage(c.spec(), c::forEach))
@@ -370,7 +387,7 @@ public final class Store implements AutoCloseable {
                             + " ms");
             return info;
         } finally {
-            structure.writeLock().unlock();
+            structure.readLock().unlock();
         }
     }
 
