@@ -12,22 +12,13 @@ import io.vectaraft.wal.log.EntryCodec;
 import io.vectaraft.wal.log.LogChannelFactory;
 import io.vectaraft.wal.log.LogEntry;
 import io.vectaraft.wal.log.LogWriter;
-import io.vectaraft.wal.snapshot.CollectionImage;
-import io.vectaraft.wal.snapshot.SnapshotFiles;
-import io.vectaraft.wal.snapshot.SnapshotWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
@@ -58,7 +49,7 @@ import java.util.function.Supplier;
  * <p><b>Snapshots.</b> When the active log passes {@link StoreOptions#snapshotThresholdBytes()}, a
  * background snapshot rotates the log and writes every collection; segments it covers are then
  * deleted. Only creating and dropping collections waits for a snapshot; upserts and deletes go on
- * (see {@code writeSnapshot} for why a snapshot taken under writes still replays exactly).
+ * ({@link Snapshotter} explains why a snapshot taken under writes still replays exactly).
  */
 public final class Store implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Store.class.getName());
@@ -68,10 +59,7 @@ public final class Store implements AutoCloseable {
     private final LogWriter log;
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
     private final ReentrantReadWriteLock structure = new ReentrantReadWriteLock();
-    private final ReentrantLock snapshotLock = new ReentrantLock();
-    private final SnapshotWriter snapshotWriter = new SnapshotWriter(List.of());
-    private final ExecutorService snapshotter;
-    private final AtomicBoolean snapshotPending = new AtomicBoolean();
+    private final Snapshotter snapshotter;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     Store(Database database, StoreOptions options, LogWriter log) {
@@ -81,15 +69,7 @@ public final class Store implements AutoCloseable {
         for (Collection c : database.list()) {
             lanes.put(c.spec().name(), new Lane(c));
         }
-        this.snapshotter =
-                log == null
-                        ? null
-                        : Executors.newSingleThreadExecutor(
-                                r ->
-                                        Thread.ofPlatform()
-                                                .daemon()
-                                                .name("vectaraft-snapshot")
-                                                .unstarted(r));
+        this.snapshotter = log == null ? null : new Snapshotter(database, options, log, structure);
     }
 
     /** A store without a log: nothing survives a restart. */
@@ -300,132 +280,35 @@ public final class Store implements AutoCloseable {
     }
 
     private void maybeSnapshot() {
-        if (log != null
-                && log.activeBytes() > options.snapshotThresholdBytes()
-                && !closed.get()
-                && snapshotPending.compareAndSet(false, true)) {
-            snapshotter.execute(
-                    () -> {
-                        try {
-                            snapshot();
-                        } catch (RuntimeException e) {
-                            LOG.log(Level.ERROR, "background snapshot failed", e);
-                        } finally {
-                            snapshotPending.set(false);
-                        }
-                    });
+        if (snapshotter != null && !closed.get()) {
+            snapshotter.startIfDue();
         }
     }
 
     /** Writes a snapshot of every collection now and removes the log segments it covers. */
     public SnapshotInfo snapshot() {
-        if (log == null) {
+        if (snapshotter == null) {
             throw new IllegalStateException("snapshot: expected a store with a log, got in-memory");
         }
-        snapshotLock.lock();
-        try {
-            SnapshotInfo info = writeSnapshot();
-            log.deleteCovered(info.sequence())
-                    .forEach(
-                            p ->
-                                    LOG.log(
-                                            Level.INFO,
-                                            "wal: removed segment "
-                                                    + p
-                                                    + " (covered by snapshot)"));
-            pruneSnapshots(info);
-            return info;
-        } catch (IOException e) {
-            throw new SnapshotException(
-                    "snapshot in " + options.snapshotDir() + " failed: " + e.getMessage(), e);
-        } finally {
-            snapshotLock.unlock();
-        }
-    }
-
-    /**
-     * The cut: with the structure lock exclusive, every appended entry has been applied; note the
-     * last sequence number and seal the log there. Then downgrade to the shared lock: creates and
-     * drops wait, but upserts and deletes go on while the collections are written (each collection
-     * is visited under its own read lock, so its writers pause only for that visit). The snapshot
-     * is therefore "fuzzy": a collection may already hold some writes after the cut. Replay from
-     * the cut is still exact, because those writes are upserts and deletes by id, whose final
-     * effect on an id depends only on the last one: replaying them again on top of the snapshot
-     * gives the same state.
-     */
-    private SnapshotInfo writeSnapshot() throws IOException {
-        long seq;
-        structure.writeLock().lock();
-        try {
-            seq = log.lastSeq();
-            List<SnapshotInfo> existing = SnapshotFiles.list(options.snapshotDir());
-            if (!existing.isEmpty() && existing.getFirst().sequence() == seq) {
-                return existing.getFirst();
-            }
-            log.rotate();
-            structure.readLock().lock();
-        } finally {
-            structure.writeLock().unlock();
-        }
-        try {
-            List<CollectionImage> images =
-                    database.list().stream()
-                            .map(c -> new CollectionImage(c.spec(), c::forEach))
-                            .toList();
-            long start = System.nanoTime();
-            SnapshotInfo info = snapshotWriter.write(options.snapshotDir(), seq, images);
-            LOG.log(
-                    Level.INFO,
-                    "snapshot "
-                            + info.path()
-                            + ": seq "
-                            + seq
-                            + ", "
-                            + info.sizeBytes()
-                            + " bytes, "
-                            + (System.nanoTime() - start) / 1_000_000
-                            + " ms");
-            return info;
-        } finally {
-            structure.readLock().unlock();
-        }
-    }
-
-    /**
-     * Keeps the newest snapshot and the one before it (a fallback should the newest be damaged).
-     */
-    private void pruneSnapshots(SnapshotInfo newest) throws IOException {
-        List<SnapshotInfo> all = SnapshotFiles.list(options.snapshotDir());
-        for (SnapshotInfo s : all.subList(Math.min(2, all.size()), all.size())) {
-            if (s.sequence() < newest.sequence()) {
-                Files.deleteIfExists(s.path());
-            }
-        }
+        return snapshotter.take();
     }
 
     /** Simulates a process kill: stops without snapshot or fsync (crash tests). */
     void abandon() {
         if (log != null && closed.compareAndSet(false, true)) {
-            snapshotter.shutdownNow();
+            snapshotter.stop(true);
             log.abandon();
         }
     }
 
     /** Waits until a background snapshot started so far has finished (tests). */
     void awaitBackgroundSnapshot() throws Exception {
-        snapshotter.submit(() -> {}).get();
+        snapshotter.awaitIdle();
     }
 
     /** The snapshots on disk, newest first. */
     public List<SnapshotInfo> snapshots() {
-        if (log == null) {
-            return List.of();
-        }
-        try {
-            return SnapshotFiles.list(options.snapshotDir());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return snapshotter == null ? List.of() : snapshotter.list();
     }
 
     /**
@@ -437,12 +320,7 @@ public final class Store implements AutoCloseable {
         if (log == null || !closed.compareAndSet(false, true)) {
             return;
         }
-        snapshotter.shutdown();
-        try {
-            snapshotter.awaitTermination(5, TimeUnit.MINUTES);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        snapshotter.stop(false);
         if (log.healthy()) {
             try {
                 snapshot();
