@@ -49,7 +49,7 @@ import java.util.function.Supplier;
  * <p><b>Snapshots.</b> When the active log passes {@link StoreOptions#snapshotThresholdBytes()}, a
  * background snapshot rotates the log and writes every collection; segments it covers are then
  * deleted. Only creating and dropping collections waits for a snapshot; upserts and deletes go on
- * ({@link Snapshotter} explains why a snapshot taken under writes still replays exactly).
+ * ({@code Snapshotter} explains why a snapshot taken under writes still replays exactly).
  */
 public final class Store implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Store.class.getName());
