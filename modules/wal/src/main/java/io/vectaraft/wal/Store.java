@@ -31,11 +31,11 @@ import java.util.function.Supplier;
  * reproduces the same state.
  *
  * <p><b>Write path.</b> Under the collection's order lock: append the entry (upserts as received;
- * deletes by filter as the resolved ids) and take a ticket. Then, holding only the shared
- * structure lock, wait for the entry to be durable, so concurrent writers, to one collection or
- * many, share one fsync (group commit). Then apply, strictly in ticket (= log) order per
- * collection. Creating and dropping collections, and the cut of a snapshot, take the structure
- * lock exclusively and so wait for in-flight mutations.
+ * deletes by filter as the resolved ids) and take a ticket. Then, holding only the shared structure
+ * lock, wait for the entry to be durable, so concurrent writers, to one collection or many, share
+ * one fsync (group commit). Then apply, strictly in ticket (= log) order per collection. Creating
+ * and dropping collections, and the cut of a snapshot, take the structure lock exclusively and so
+ * wait for in-flight mutations.
  *
  * <p><b>Visibility and durability.</b> A mutation becomes visible to readers only after it is
  * durable under the policy (with {@link FsyncPolicy#ALWAYS}: after the fsync), and before it is
