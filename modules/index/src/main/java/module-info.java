@@ -3,7 +3,8 @@
  * no network, no serialization formats.
  */
 module io.vectaraft.index {
-    requires jdk.incubator.vector;
+    // Static: the scalar kernels run when the module is absent (see vector.KernelSelector).
+    requires static jdk.incubator.vector;
 
     exports io.vectaraft.index;
     exports io.vectaraft.index.filter;

@@ -1,23 +1,38 @@
 package io.vectaraft.index;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
 
-/** The set of collections by name. Thread-safe. */
+/**
+ * The set of collections by name. Thread-safe: lookups do not lock (every request makes one);
+ * create and drop are serialized so that create-if-absent is atomic.
+ */
 public final class Database {
+    private final ConcurrentSkipListMap<String, Collection> byName = new ConcurrentSkipListMap<>();
 
     /**
      * Creates a collection, or returns the existing one when it has the same parameters.
      *
      * @throws CollectionConflictException when a collection of that name has other parameters
      */
-    public Collection create(CollectionSpec spec) {
-        throw new UnsupportedOperationException("TODO");
+    public synchronized Collection create(CollectionSpec spec) {
+        Collection existing = byName.get(spec.name());
+        if (existing != null) {
+            if (!existing.spec().equals(spec)) {
+                throw new CollectionConflictException(existing.spec(), spec);
+            }
+            return existing;
+        }
+        Collection created = new Collection(spec);
+        byName.put(spec.name(), created);
+        return created;
     }
 
     /** The collection of that name, if any. */
     public Optional<Collection> find(String name) {
-        throw new UnsupportedOperationException("TODO");
+        return Optional.ofNullable(byName.get(name));
     }
 
     /**
@@ -34,12 +49,14 @@ public final class Database {
      *
      * @throws CollectionNotFoundException when there is none
      */
-    public void drop(String name) {
-        throw new UnsupportedOperationException("TODO");
+    public synchronized void drop(String name) {
+        if (byName.remove(name) == null) {
+            throw new CollectionNotFoundException(name);
+        }
     }
 
     /** Every collection, by name. */
     public List<Collection> list() {
-        throw new UnsupportedOperationException("TODO");
+        return new ArrayList<>(byName.values());
     }
 }

@@ -1,40 +1,99 @@
 package io.vectaraft.index.vector;
 
+import java.util.Objects;
+
 /**
  * Distance kernels over {@code float[]} slices. A static facade (as Lucene's and JVector's {@code
- * VectorUtil}): the implementation is chosen once, at class initialisation.
+ * VectorUtil}): the implementation is chosen once, at class initialisation, by {@link
+ * KernelSelector} — Java Vector API kernels when {@code jdk.incubator.vector} is loaded, scalar
+ * ones otherwise ({@code -Dvectaraft.vector.impl=scalar} forces them) — and logged once.
  *
  * <p>Slices are given as (array, offset) pairs of {@code length} floats, so vectors may live side
- * by side in one large array.
+ * by side in one large array. Bulk kernels score one query against {@code count} vectors stored
+ * back to back ({@code dim = query.length} floats each), the shape of a flat scan over a contiguous
+ * chunk.
+ *
+ * <p>Results of the two implementations differ only by floating-point summation order. Thread-safe:
+ * every method is a pure function of its arguments (outputs aside).
  */
 public final class VectorOps {
+    private static final VectorKernels IMPL = KernelSelector.select();
+
     private VectorOps() {}
+
+    /** The name of the implementation in use, e.g. {@code "panama-512"} or {@code "scalar"}. */
+    public static String implementationName() {
+        return IMPL.name();
+    }
 
     /** Inner product of {@code a[aOffset..+length)} and {@code b[bOffset..+length)}. */
     public static float dot(float[] a, int aOffset, float[] b, int bOffset, int length) {
-        float sum = 0f;
-        for (int i = 0; i < length; i++) {
-            sum += a[aOffset + i] * b[bOffset + i];
-        }
-        return sum;
+        return IMPL.dot(a, aOffset, b, bOffset, length);
     }
 
     /** Squared Euclidean distance of two slices. */
     public static float squareDistance(float[] a, int aOffset, float[] b, int bOffset, int length) {
-        float sum = 0f;
-        for (int i = 0; i < length; i++) {
-            float d = a[aOffset + i] - b[bOffset + i];
-            sum += d * d;
-        }
-        return sum;
+        return IMPL.squareDistance(a, aOffset, b, bOffset, length);
     }
 
     public static float dot(float[] a, float[] b) {
-        return dot(a, 0, b, 0, checkedLength(a, b));
+        return IMPL.dot(a, 0, b, 0, checkedLength(a, b));
     }
 
     public static float squareDistance(float[] a, float[] b) {
-        return squareDistance(a, 0, b, 0, checkedLength(a, b));
+        return IMPL.squareDistance(a, 0, b, 0, checkedLength(a, b));
+    }
+
+    /**
+     * Scores one query against {@code count} vectors stored back to back from {@code data[offset]}:
+     * {@code scores[i] = dot(query, data[offset + i * query.length ..])}.
+     */
+    public static void dotBulk(float[] query, float[] data, int offset, int count, float[] scores) {
+        checkBulk(query, data, offset, count, scores);
+        IMPL.dotBulk(query, data, offset, count, scores);
+    }
+
+    /** As {@link #dotBulk}, with squared Euclidean distances. */
+    public static void squareDistanceBulk(
+            float[] query, float[] data, int offset, int count, float[] scores) {
+        checkBulk(query, data, offset, count, scores);
+        IMPL.squareDistanceBulk(query, data, offset, count, scores);
+    }
+
+    /**
+     * Scores one stored vector against a block of queries, as a batch search wants: {@code scores[q
+     * - from] = dot(queries[q], data[offset .. offset + dim))} for {@code from <= q < to}, where
+     * every query has the same length {@code dim}. Loads each part of the stored vector once for
+     * four queries.
+     */
+    public static void dotQueries(
+            float[][] queries, int from, int to, float[] data, int offset, float[] scores) {
+        if (checkQueries(queries, from, to, data, offset, scores)) {
+            IMPL.dotQueries(queries, from, to, data, offset, scores);
+        }
+    }
+
+    /** As {@link #dotQueries}, with squared Euclidean distances. */
+    public static void squareDistanceQueries(
+            float[][] queries, int from, int to, float[] data, int offset, float[] scores) {
+        if (checkQueries(queries, from, to, data, offset, scores)) {
+            IMPL.squareDistanceQueries(queries, from, to, data, offset, scores);
+        }
+    }
+
+    /**
+     * Scales {@code v} in place to unit length and returns its former Euclidean norm. A zero vector
+     * is left unchanged and 0 is returned: callers that cannot accept it (cosine) reject it.
+     */
+    public static float normalize(float[] v) {
+        double norm = Math.sqrt(IMPL.dot(v, 0, v, 0, v.length));
+        if (norm == 0) {
+            return 0f;
+        }
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (v[i] / norm);
+        }
+        return (float) norm;
     }
 
     private static int checkedLength(float[] a, float[] b) {
@@ -43,5 +102,35 @@ public final class VectorOps {
                     "vector dimensions differ: " + a.length + " != " + b.length);
         }
         return a.length;
+    }
+
+    private static void checkBulk(
+            float[] query, float[] data, int offset, int count, float[] scores) {
+        Objects.checkFromIndexSize(offset, Math.multiplyExact(count, query.length), data.length);
+        Objects.checkFromIndexSize(0, count, scores.length);
+    }
+
+    /** Checks the arguments of a multi-query kernel; false when there is nothing to score. */
+    private static boolean checkQueries(
+            float[][] queries, int from, int to, float[] data, int offset, float[] scores) {
+        Objects.checkFromToIndex(from, to, queries.length);
+        Objects.checkFromIndexSize(0, to - from, scores.length);
+        if (from == to) {
+            return false;
+        }
+        int dim = queries[from].length;
+        for (int q = from + 1; q < to; q++) {
+            if (queries[q].length != dim) {
+                throw new IllegalArgumentException(
+                        "queries["
+                                + q
+                                + "]: expected dimension "
+                                + dim
+                                + ", got "
+                                + queries[q].length);
+            }
+        }
+        Objects.checkFromIndexSize(offset, dim, data.length);
+        return true;
     }
 }

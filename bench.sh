@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Benchmarks of vectaraft beside its peers. See bench/README.md and docs/benchmarks.md.
+#
+#   ./bench.sh data fashion-mnist DIR                 convert Debian's dataset-fashion-mnist
+#   ./bench.sh data synthetic DIR --n N --dim D [--clusters C --seed S --nq Q]
+#   ./bench.sh flat    --data DIR --metric euclidean|cosine|dot --k 10 --threads N [--batch B]
+#                      [--engine collection|raw] [--layout chunks|records] [--duration S]
+#   ./bench.sh peers   (same options)      FAISS IndexFlat, same JSON line
+#   ./bench.sh compare (same options)      both, then a table with ratios
+#   ./bench.sh grpc    --addr HOST:PORT --data DIR --concurrency C --duration S [--upsert]
+#   ./bench.sh jmh     [JMH options, e.g. KernelBenchmark -p dim=784]
+#
+# Environment: BENCH_HEAP (default 4g), BENCH_JAVA_OPTS (extra JVM options), BENCH_REBUILD=1.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+export JAVA_HOME="${JAVA_HOME_25:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+JAVA="$JAVA_HOME/bin/java"
+PY=/usr/bin/python3   # Debian's python: numpy and faiss live there, not in the pyenv first on PATH
+JAR="$ROOT/bench/target/vectaraft-bench.jar"
+HEAP="${BENCH_HEAP:-4g}"
+# Measurement advice of docs/toolchain-notes: a fixed, pre-touched heap (page faults while the heap
+# grows cost a lot on these VMs), THP, and the Vector API module.
+JVM_OPTS=(-Xms"$HEAP" -Xmx"$HEAP" -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages
+          --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED)
+
+build() {
+    if [[ "${BENCH_REBUILD:-0}" == 1 || ! -f "$JAR" ]]; then
+        echo "bench: building the index and api modules and the harness" >&2
+        (cd "$ROOT" && mvn -o -q -Pbench -pl bench -am package -DskipTests) >&2
+    fi
+}
+
+run_java() {
+    build
+    # shellcheck disable=SC2086
+    "$JAVA" "${JVM_OPTS[@]}" ${BENCH_JAVA_OPTS:-} -cp "$JAR:$ROOT/bench/target/libs/*" "$@" \
+        2> >(grep -v -e 'Using incubator modules' >&2)
+}
+
+cmd="${1:-}"
+shift || true
+case "$cmd" in
+    data)
+        kind="${1:?data: expected fashion-mnist or synthetic}"; shift
+        case "$kind" in
+            fashion-mnist) exec "$PY" "$ROOT/bench/tools/fashion_mnist.py" "$@" ;;
+            synthetic) exec "$PY" "$ROOT/bench/tools/synthetic.py" "$@" ;;
+            *) echo "bench data: expected fashion-mnist or synthetic, got $kind" >&2; exit 2 ;;
+        esac ;;
+    flat)
+        # The index's scan pool has one worker per available processor: --threads N means N.
+        threads=1; prev=""
+        for arg in "$@"; do [[ "$prev" == --threads ]] && threads="$arg"; prev="$arg"; done
+        BENCH_JAVA_OPTS="-XX:ActiveProcessorCount=$threads ${BENCH_JAVA_OPTS:-}" \
+            run_java io.vectaraft.bench.BenchMain flat "$@" ;;
+    grpc) run_java io.vectaraft.bench.BenchMain grpc "$@" ;;
+    peers) exec "$PY" "$ROOT/bench/tools/faiss_flat.py" "$@" ;;
+    compare)
+        ours="$("$0" flat "$@")"
+        echo "$ours" >&2
+        peer="$("$0" peers "$@")"
+        echo "$peer" >&2
+        "$PY" "$ROOT/bench/tools/compare.py" "$ours" "$peer" ;;
+    jmh) run_java org.openjdk.jmh.Main -jvmArgsAppend "-Xms2g -Xmx2g -XX:+AlwaysPreTouch --add-modules jdk.incubator.vector" "$@" ;;
+    *) sed -n '2,14p' "$0" >&2; exit 2 ;;
+esac

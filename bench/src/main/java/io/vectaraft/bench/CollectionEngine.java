@@ -1,0 +1,77 @@
+package io.vectaraft.bench;
+
+import io.vectaraft.index.Collection;
+import io.vectaraft.index.CollectionSpec;
+import io.vectaraft.index.IndexSpec;
+import io.vectaraft.index.Match;
+import io.vectaraft.index.Metric;
+import io.vectaraft.index.SearchRequest;
+import io.vectaraft.index.VectorRecord;
+import io.vectaraft.index.vector.VectorOps;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The product: the index module's {@link Collection} with a flat index, loaded with the base
+ * vectors under ids {@code "0".."n-1"} (the row numbers, so results compare with ground truth). Its
+ * scan pool sizes itself from the available processors, so {@code ./bench.sh} sets {@code
+ * -XX:ActiveProcessorCount} from {@code --threads}.
+ */
+final class CollectionEngine implements FlatEngine {
+    private static final int LOAD_BATCH = 10_000;
+    private final Collection collection;
+
+    CollectionEngine(Dataset data, String metric) {
+        Metric m =
+                switch (metric) {
+                    case "euclidean" -> Metric.EUCLIDEAN;
+                    case "cosine" -> Metric.COSINE;
+                    default -> Metric.DOT;
+                };
+        collection = new Collection(new CollectionSpec("bench", data.dim(), m, IndexSpec.flat()));
+        int dim = data.dim();
+        for (int from = 0; from < data.n(); from += LOAD_BATCH) {
+            int to = Math.min(data.n(), from + LOAD_BATCH);
+            List<VectorRecord> batch = new ArrayList<>(to - from);
+            for (int i = from; i < to; i++) {
+                float[] v = new float[dim];
+                System.arraycopy(data.base(), i * dim, v, 0, dim);
+                batch.add(new VectorRecord(Integer.toString(i), v, Map.of()));
+            }
+            collection.upsert(batch);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "collection/" + VectorOps.implementationName();
+    }
+
+    @Override
+    public void search(float[] query, int k, int[] out) {
+        copyIds(collection.search(SearchRequest.of(query, k)), out);
+    }
+
+    @Override
+    public void searchBatch(float[] queries, int count, int k, int[][] out) {
+        int dim = queries.length / count;
+        List<float[]> list = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            float[] q = new float[dim];
+            System.arraycopy(queries, i * dim, q, 0, dim);
+            list.add(q);
+        }
+        List<List<Match>> results = collection.searchBatch(list, k, null);
+        for (int i = 0; i < count; i++) {
+            copyIds(results.get(i), out[i]);
+        }
+    }
+
+    private static void copyIds(List<Match> matches, int[] out) {
+        java.util.Arrays.fill(out, -1);
+        for (int i = 0; i < matches.size() && i < out.length; i++) {
+            out[i] = Integer.parseInt(matches.get(i).record().id());
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.vectaraft.bench.jmh;
+
+import io.vectaraft.index.vector.VectorOps;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Single-pair kernels on cache-resident vectors: the facade ({@code VectorOps}, four accumulators)
+ * against a one-accumulator Vector API loop and a plain scalar loop, which are copied here so the
+ * accumulator count is decided by measurement (docs/benchmarks.md).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 4, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+public class KernelBenchmark {
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+
+    @Param({"128", "784", "1021"})
+    int dim;
+
+    float[] a;
+    float[] b;
+
+    @Setup
+    public void setup() {
+        Random r = new Random(42);
+        a = new float[dim];
+        b = new float[dim];
+        for (int i = 0; i < dim; i++) {
+            a[i] = (float) r.nextGaussian();
+            b[i] = (float) r.nextGaussian();
+        }
+    }
+
+    @Benchmark
+    public float dotFacade() {
+        return VectorOps.dot(a, 0, b, 0, dim);
+    }
+
+    @Benchmark
+    public float dotOneAccumulator() {
+        int i = 0;
+        FloatVector acc = FloatVector.zero(SPECIES);
+        for (int bound = SPECIES.loopBound(dim); i < bound; i += SPECIES.length()) {
+            acc =
+                    FloatVector.fromArray(SPECIES, a, i)
+                            .fma(FloatVector.fromArray(SPECIES, b, i), acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < dim; i++) {
+            sum = Math.fma(a[i], b[i], sum);
+        }
+        return sum;
+    }
+
+    @Benchmark
+    public float dotScalar() {
+        float sum = 0;
+        for (int i = 0; i < dim; i++) {
+            sum += a[i] * b[i];
+        }
+        return sum;
+    }
+
+    @Benchmark
+    public float squareDistanceFacade() {
+        return VectorOps.squareDistance(a, 0, b, 0, dim);
+    }
+
+    @Benchmark
+    public float squareDistanceOneAccumulator() {
+        int i = 0;
+        FloatVector acc = FloatVector.zero(SPECIES);
+        for (int bound = SPECIES.loopBound(dim); i < bound; i += SPECIES.length()) {
+            FloatVector d =
+                    FloatVector.fromArray(SPECIES, a, i).sub(FloatVector.fromArray(SPECIES, b, i));
+            acc = d.fma(d, acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < dim; i++) {
+            float d = a[i] - b[i];
+            sum = Math.fma(d, d, sum);
+        }
+        return sum;
+    }
+}

@@ -1,0 +1,212 @@
+package io.vectaraft.index.flat;
+
+import io.vectaraft.index.Ids;
+import io.vectaraft.index.MetadataValue;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.TreeSet;
+
+/**
+ * The records of one collection, addressed by slot. Vectors live in contiguous {@code float[]}
+ * chunks of {@code 2^chunkShift} rows (row {@code slot} is at {@code chunk(slot)[offset(slot)]}),
+ * so a scan streams memory sequentially; ids and metadata live in per-slot arrays; freed slots are
+ * reused. An id-to-slot hash map serves lookups and a set of ids in UTF-8 order serves scrolls.
+ *
+ * <p>Chunks hold about {@link #CHUNK_FLOATS} floats (4 MiB): large enough that a scan runs long
+ * sequential streams, small enough that growth never copies much. Only the last chunk grows (by
+ * doubling), so a small collection does not pay for a whole chunk.
+ *
+ * <p>A graph index addresses nodes by slot, so its store does not reuse freed slots ({@code
+ * reuseFreeSlots false}): a removed record's vector stays in place as a tombstone the graph can
+ * still traverse, until the owner compacts by rebuilding.
+ *
+ * <p>Not thread-safe: the owning collection guards it with a read/write lock. Readers may share
+ * {@link #liveBits()} and the chunk arrays while they hold the read lock.
+ */
+public final class VectorStore {
+    static final int CHUNK_FLOATS = 1 << 20;
+    private static final int MIN_ROWS = 16;
+
+    private final int dimension;
+    private final boolean reuseFreeSlots;
+    private final int chunkShift;
+    private final int chunkMask;
+    private float[][] chunks = new float[0][];
+    private String[] ids = new String[MIN_ROWS];
+
+    @SuppressWarnings("unchecked")
+    private Map<String, MetadataValue>[] metadata = new Map[MIN_ROWS];
+
+    private long[] live = new long[1];
+    private int slotLimit;
+    private long version;
+    private int[] freeSlots = new int[0];
+    private int freeCount;
+    private final HashMap<String, Integer> slotById = new HashMap<>();
+    private final TreeSet<String> sortedIds = new TreeSet<>(Ids.UTF8_ORDER);
+
+    public VectorStore(int dimension) {
+        this(dimension, true);
+    }
+
+    public VectorStore(int dimension, boolean reuseFreeSlots) {
+        this.dimension = dimension;
+        this.reuseFreeSlots = reuseFreeSlots;
+        int rows = Integer.highestOneBit(Math.max(1, CHUNK_FLOATS / dimension));
+        this.chunkShift = Integer.numberOfTrailingZeros(rows);
+        this.chunkMask = rows - 1;
+    }
+
+    public int dimension() {
+        return dimension;
+    }
+
+    /** The number of live records. */
+    public int size() {
+        return slotById.size();
+    }
+
+    /** One past the highest slot ever used: every live slot is below it. */
+    public int slotLimit() {
+        return slotLimit;
+    }
+
+    /** One bit per slot, set when the slot holds a record. Shared, read-only for callers. */
+    public long[] liveBits() {
+        return live;
+    }
+
+    /** The chunk arrays; slot s is at {@code chunks[s >>> chunkShift()]}. Read-only for callers. */
+    public float[][] chunks() {
+        return chunks;
+    }
+
+    public int chunkShift() {
+        return chunkShift;
+    }
+
+    public int chunkMask() {
+        return chunkMask;
+    }
+
+    /** The id of every slot (null when free), indexed by slot. Read-only for callers. */
+    public String[] idsBySlot() {
+        return ids;
+    }
+
+    /** The slot of an id, or -1. */
+    public int slotOf(String id) {
+        Integer slot = slotById.get(id);
+        return slot == null ? -1 : slot;
+    }
+
+    public String id(int slot) {
+        return ids[slot];
+    }
+
+    public Map<String, MetadataValue> metadata(int slot) {
+        return metadata[slot];
+    }
+
+    /** A copy of the vector in a slot. */
+    public float[] copyVector(int slot) {
+        int offset = (slot & chunkMask) * dimension;
+        return Arrays.copyOfRange(chunks[slot >>> chunkShift], offset, offset + dimension);
+    }
+
+    /** The live ids in UTF-8 order (an unmodifiable view). */
+    public NavigableSet<String> sortedIds() {
+        return Collections.unmodifiableNavigableSet(sortedIds);
+    }
+
+    /** Changes on every put and remove: a cached view of the store is valid while it holds. */
+    public long version() {
+        return version;
+    }
+
+    /** Bytes held by the vector chunks. */
+    public long vectorBytes() {
+        long floats = 0;
+        for (float[] chunk : chunks) {
+            floats += chunk.length;
+        }
+        return 4 * floats;
+    }
+
+    /** Inserts a record or replaces the one with the same id, in place. Returns its slot. */
+    public int put(String id, float[] vector, Map<String, MetadataValue> meta) {
+        if (vector.length != dimension) {
+            throw new IllegalArgumentException(
+                    "vector: expected dimension " + dimension + ", got " + vector.length);
+        }
+        version++;
+        Integer existing = slotById.get(id);
+        int slot = existing != null ? existing : allocate(id);
+        int offset = (slot & chunkMask) * dimension;
+        System.arraycopy(vector, 0, chunks[slot >>> chunkShift], offset, dimension);
+        metadata[slot] = meta;
+        return slot;
+    }
+
+    /** Removes a record; returns whether it existed. */
+    public boolean remove(String id) {
+        Integer slot = slotById.remove(id);
+        if (slot == null) {
+            return false;
+        }
+        version++;
+        sortedIds.remove(id);
+        ids[slot] = null;
+        metadata[slot] = null;
+        live[slot >>> 6] &= ~(1L << slot);
+        if (reuseFreeSlots) {
+            if (freeCount == freeSlots.length) {
+                freeSlots = Arrays.copyOf(freeSlots, Math.max(16, freeCount * 2));
+            }
+            freeSlots[freeCount++] = slot;
+        }
+        return true;
+    }
+
+    /** Slots that held a record which was removed and that are not yet reused. */
+    public int tombstones() {
+        return slotLimit - slotById.size() - freeCount;
+    }
+
+    private int allocate(String id) {
+        int slot = freeCount > 0 ? freeSlots[--freeCount] : slotLimit++;
+        ensureCapacity(slot);
+        ids[slot] = id;
+        live[slot >>> 6] |= 1L << slot;
+        slotById.put(id, slot);
+        sortedIds.add(id);
+        return slot;
+    }
+
+    private void ensureCapacity(int slot) {
+        if (slot >= ids.length) {
+            int n = Math.max(slot + 1, ids.length * 2);
+            ids = Arrays.copyOf(ids, n);
+            metadata = Arrays.copyOf(metadata, n);
+        }
+        if ((slot >>> 6) >= live.length) {
+            live = Arrays.copyOf(live, Math.max((slot >>> 6) + 1, live.length * 2));
+        }
+        int c = slot >>> chunkShift;
+        if (c >= chunks.length) {
+            int old = chunks.length;
+            chunks = Arrays.copyOf(chunks, c + 1);
+            Arrays.fill(chunks, old, c + 1, new float[0]);
+        }
+        int neededRows = (slot & chunkMask) + 1;
+        int rows = chunks[c].length / dimension;
+        if (rows < neededRows) {
+            int newRows =
+                    Math.min(chunkMask + 1, Math.max(neededRows, Math.max(MIN_ROWS, rows * 2)));
+            chunks[c] = Arrays.copyOf(chunks[c], newRows * dimension);
+        }
+    }
+}

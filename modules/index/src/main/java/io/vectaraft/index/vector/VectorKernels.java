@@ -1,0 +1,28 @@
+package io.vectaraft.index.vector;
+
+/**
+ * The distance kernels behind {@link VectorOps}. Implementations are stateless and thread-safe;
+ * arguments are already checked by the facade, so kernels do no validation of their own.
+ */
+interface VectorKernels {
+
+    /** A short name for logs and benchmark reports, e.g. {@code "panama-512"}. */
+    String name();
+
+    float dot(float[] a, int aOffset, float[] b, int bOffset, int length);
+
+    float squareDistance(float[] a, int aOffset, float[] b, int bOffset, int length);
+
+    /** {@code scores[i] = dot(query, data[offset + i*dim ..])} for {@code i < count}. */
+    void dotBulk(float[] query, float[] data, int offset, int count, float[] scores);
+
+    /** {@code scores[i] = squareDistance(query, data[offset + i*dim ..])} for {@code i < count}. */
+    void squareDistanceBulk(float[] query, float[] data, int offset, int count, float[] scores);
+
+    /** {@code scores[q - from] = dot(queries[q], data[offset ..])} for {@code from <= q < to}. */
+    void dotQueries(float[][] queries, int from, int to, float[] data, int offset, float[] scores);
+
+    /** As {@link #dotQueries}, with squared Euclidean distances. */
+    void squareDistanceQueries(
+            float[][] queries, int from, int to, float[] data, int offset, float[] scores);
+}
