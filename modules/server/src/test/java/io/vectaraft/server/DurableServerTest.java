@@ -13,6 +13,10 @@ import io.vectaraft.api.v1.QueryRequest;
 import io.vectaraft.api.v1.QueryResponse;
 import io.vectaraft.api.v1.SnapshotInfo;
 import io.vectaraft.api.v1.VectorServiceGrpc.VectorServiceBlockingStub;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -55,6 +59,35 @@ class DurableServerTest {
         try (TestServer server = start(dir)) {
             assertEquals(
                     before, server.stub().query(query()), "same ids, scores, values, metadata");
+        }
+    }
+
+    @Test
+    void readinessReportsCollectionsAndWalDiskSpace(@TempDir Path dir) throws Exception {
+        try (TestServer server =
+                TestServer.start(
+                        dir,
+                        "--wal-path",
+                        dir.resolve("data/wal.jsonl").toString(),
+                        "--metrics-addr",
+                        "127.0.0.1:0")) {
+            server.stub().createCollection(Protos.create("docs", 3, Metric.DOT));
+            HttpResponse<String> ready =
+                    HttpClient.newHttpClient()
+                            .send(
+                                    HttpRequest.newBuilder(
+                                                    URI.create(
+                                                            "http://"
+                                                                    + server.server
+                                                                            .metricsAddress()
+                                                                            .orElseThrow()
+                                                                    + "/health/ready"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, ready.statusCode(), ready.body());
+            assertTrue(ready.body().contains("\"collections\":1"), ready.body());
+            assertTrue(ready.body().contains("\"writable\":true"), ready.body());
+            assertTrue(ready.body().matches(".*\"walUsableBytes\":[1-9][0-9]*.*"), ready.body());
         }
     }
 
