@@ -47,7 +47,12 @@ case "$cmd" in
             synthetic) exec "$PY" "$ROOT/bench/tools/synthetic.py" "$@" ;;
             *) echo "bench data: expected fashion-mnist or synthetic, got $kind" >&2; exit 2 ;;
         esac ;;
-    flat) run_java io.vectaraft.bench.BenchMain flat "$@" ;;
+    flat)
+        # The index's scan pool has one worker per available processor: --threads N means N.
+        threads=1; prev=""
+        for arg in "$@"; do [[ "$prev" == --threads ]] && threads="$arg"; prev="$arg"; done
+        BENCH_JAVA_OPTS="-XX:ActiveProcessorCount=$threads ${BENCH_JAVA_OPTS:-}" \
+            run_java io.vectaraft.bench.BenchMain flat "$@" ;;
     grpc) run_java io.vectaraft.bench.BenchMain grpc "$@" ;;
     peers) exec "$PY" "$ROOT/bench/tools/faiss_flat.py" "$@" ;;
     compare)

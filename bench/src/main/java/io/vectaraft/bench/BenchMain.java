@@ -46,7 +46,8 @@ public final class BenchMain {
                                     metric,
                                     a.string("layout", "chunks"),
                                     a.integer("chunk", 4096),
-                                    threads);
+                                    threads,
+                                    a.string("batch-kernel", "queries"));
                     default ->
                             throw new IllegalArgumentException(
                                     "--engine: expected collection or raw, got " + engineName);

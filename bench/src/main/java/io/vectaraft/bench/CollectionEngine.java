@@ -14,7 +14,9 @@ import java.util.Map;
 
 /**
  * The product: the index module's {@link Collection} with a flat index, loaded with the base
- * vectors under ids {@code "0".."n-1"} (the row numbers, so results compare with ground truth).
+ * vectors under ids {@code "0".."n-1"} (the row numbers, so results compare with ground truth). Its
+ * scan pool sizes itself from the available processors, so {@code ./bench.sh} sets {@code
+ * -XX:ActiveProcessorCount} from {@code --threads}.
  */
 final class CollectionEngine implements FlatEngine {
     private static final int LOAD_BATCH = 10_000;
@@ -53,12 +55,16 @@ final class CollectionEngine implements FlatEngine {
 
     @Override
     public void searchBatch(float[] queries, int count, int k, int[][] out) {
-        // TODO(bench): call the Collection's batch search once it lands on main.
         int dim = queries.length / count;
+        List<float[]> list = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             float[] q = new float[dim];
             System.arraycopy(queries, i * dim, q, 0, dim);
-            search(q, k, out[i]);
+            list.add(q);
+        }
+        List<List<Match>> results = collection.searchBatch(list, k, null);
+        for (int i = 0; i < count; i++) {
+            copyIds(results.get(i), out[i]);
         }
     }
 

@@ -16,12 +16,15 @@ import java.util.concurrent.Future;
  * record owning its array would.
  *
  * <p>With {@code threads > 1} one query's scan is split across threads by chunk, each keeping its
- * own top k, merged at the end. Batches score a tile of stored vectors (sized to stay in L2)
- * against every query of the batch before moving on, so each vector is read from memory once per
- * batch.
+ * own top k, merged at the end. Batches either ({@code --batch-kernel queries}, the default) take
+ * blocks of queries that fit in L2 and score each stored vector against a whole block with the
+ * multi-query kernel, or ({@code bulk}) score a tile of stored vectors (sized to stay in L2)
+ * against every query with the bulk kernel; either way a vector is read from memory once per block
+ * rather than once per query.
  */
 final class RawScanEngine implements FlatEngine {
     private static final int TILE_BYTES = 128 * 1024;
+    private static final int QUERY_BLOCK_BYTES = 256 * 1024;
 
     private final String layout;
     private final boolean euclidean;
@@ -32,11 +35,23 @@ final class RawScanEngine implements FlatEngine {
     private final float[][] chunks;
     private final float[][] records;
     private final int threads;
+    private final String batchKernel;
     private final ExecutorService pool;
     private final Worker[] workers;
 
-    RawScanEngine(Dataset data, String metric, String layout, int chunkVectors, int threads) {
+    RawScanEngine(
+            Dataset data,
+            String metric,
+            String layout,
+            int chunkVectors,
+            int threads,
+            String batchKernel) {
         this.layout = layout;
+        this.batchKernel = batchKernel;
+        if (!batchKernel.equals("queries") && !batchKernel.equals("bulk")) {
+            throw new IllegalArgumentException(
+                    "--batch-kernel: expected queries or bulk, got " + batchKernel);
+        }
         this.euclidean = metric.equals("euclidean");
         this.normalizeQueries = metric.equals("cosine");
         this.dim = data.dim();
@@ -215,6 +230,10 @@ final class RawScanEngine implements FlatEngine {
             for (int i = 0; i < qs.length; i++) {
                 heaps[i].clear();
             }
+            if (batchKernel.equals("queries")) {
+                scanBatchByQueries(qs, first, units, stride);
+                return;
+            }
             int tile = Math.max(4, Math.min(chunkVectors, TILE_BYTES / (4 * dim)));
             for (int c = first; c < units; c += stride) {
                 int count = chunks[c].length / dim;
@@ -223,6 +242,44 @@ final class RawScanEngine implements FlatEngine {
                     for (int i = 0; i < qs.length; i++) {
                         score(qs[i], chunks[c], from * dim, m);
                         offerAll(heaps[i], c * chunkVectors + from, m);
+                    }
+                }
+            }
+        }
+
+        /**
+         * Blocks of queries that fit in L2; per block one pass over this thread's chunks, each
+         * stored vector scored against the whole block by the multi-query kernel.
+         */
+        private void scanBatchByQueries(float[][] qs, int first, int units, int stride) {
+            int block = Math.max(4, Math.min(qs.length, QUERY_BLOCK_BYTES / (4 * dim)));
+            if (scores.length < block) {
+                scores = new float[block];
+            }
+            for (int q0 = 0; q0 < qs.length; q0 += block) {
+                int q1 = Math.min(qs.length, q0 + block);
+                for (int c = first; c < units; c += stride) {
+                    float[] chunk = chunks[c];
+                    int count = chunk.length / dim;
+                    for (int v = 0; v < count; v++) {
+                        int id = c * chunkVectors + v;
+                        if (euclidean) {
+                            VectorOps.squareDistanceQueries(qs, q0, q1, chunk, v * dim, scores);
+                            for (int q = q0; q < q1; q++) {
+                                float s = scores[q - q0];
+                                if (s <= heaps[q].bound()) {
+                                    heaps[q].offer(id, s);
+                                }
+                            }
+                        } else {
+                            VectorOps.dotQueries(qs, q0, q1, chunk, v * dim, scores);
+                            for (int q = q0; q < q1; q++) {
+                                float s = -scores[q - q0];
+                                if (s <= heaps[q].bound()) {
+                                    heaps[q].offer(id, s);
+                                }
+                            }
+                        }
                     }
                 }
             }

@@ -30,13 +30,15 @@ final class Recall {
         }
     }
 
-    /** The fraction of {@code ids[0..k)} that are true neighbours of query {@code q}. */
+    /**
+     * The fraction of the k true neighbours of query {@code q} found in {@code ids} (its first k;
+     * fewer ids than k count as misses).
+     */
     double of(int q, int[] ids) {
-        int dim = data.dim();
         double kth = cost(q, truth[q * data.gtK() + k - 1]);
         double slack = 1e-6 * Math.abs(kth) + 1e-9;
         int hits = 0;
-        for (int i = 0; i < k; i++) {
+        for (int i = 0; i < Math.min(k, ids.length); i++) {
             int id = ids[i];
             if (id < 0 || id >= data.n()) {
                 continue;
@@ -45,7 +47,6 @@ final class Recall {
                 hits++;
             }
         }
-        assert dim > 0;
         return hits / (double) k;
     }
 

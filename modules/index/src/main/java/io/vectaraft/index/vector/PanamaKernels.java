@@ -197,6 +197,100 @@ final class PanamaKernels implements VectorKernels {
         }
     }
 
+    @Override
+    public void dotQueries(
+            float[][] queries, int from, int to, float[] data, int offset, float[] scores) {
+        int dim = queries[from].length;
+        int vectorEnd = dim - dim % LANES;
+        int q = from;
+        for (; q + 4 <= to; q += 4) {
+            float[] q0 = queries[q];
+            float[] q1 = queries[q + 1];
+            float[] q2 = queries[q + 2];
+            float[] q3 = queries[q + 3];
+            FloatVector acc0 = FloatVector.zero(SPECIES);
+            FloatVector acc1 = FloatVector.zero(SPECIES);
+            FloatVector acc2 = FloatVector.zero(SPECIES);
+            FloatVector acc3 = FloatVector.zero(SPECIES);
+            for (int j = 0; j < vectorEnd; j += LANES) {
+                FloatVector x = load(data, offset + j);
+                acc0 = load(q0, j).fma(x, acc0);
+                acc1 = load(q1, j).fma(x, acc1);
+                acc2 = load(q2, j).fma(x, acc2);
+                acc3 = load(q3, j).fma(x, acc3);
+            }
+            float s0 = acc0.reduceLanes(VectorOperators.ADD);
+            float s1 = acc1.reduceLanes(VectorOperators.ADD);
+            float s2 = acc2.reduceLanes(VectorOperators.ADD);
+            float s3 = acc3.reduceLanes(VectorOperators.ADD);
+            for (int j = vectorEnd; j < dim; j++) {
+                float x = data[offset + j];
+                s0 = Math.fma(q0[j], x, s0);
+                s1 = Math.fma(q1[j], x, s1);
+                s2 = Math.fma(q2[j], x, s2);
+                s3 = Math.fma(q3[j], x, s3);
+            }
+            scores[q - from] = s0;
+            scores[q - from + 1] = s1;
+            scores[q - from + 2] = s2;
+            scores[q - from + 3] = s3;
+        }
+        for (; q < to; q++) {
+            scores[q - from] = dot(queries[q], 0, data, offset, dim);
+        }
+    }
+
+    @Override
+    public void squareDistanceQueries(
+            float[][] queries, int from, int to, float[] data, int offset, float[] scores) {
+        int dim = queries[from].length;
+        int vectorEnd = dim - dim % LANES;
+        int q = from;
+        for (; q + 4 <= to; q += 4) {
+            float[] q0 = queries[q];
+            float[] q1 = queries[q + 1];
+            float[] q2 = queries[q + 2];
+            float[] q3 = queries[q + 3];
+            FloatVector acc0 = FloatVector.zero(SPECIES);
+            FloatVector acc1 = FloatVector.zero(SPECIES);
+            FloatVector acc2 = FloatVector.zero(SPECIES);
+            FloatVector acc3 = FloatVector.zero(SPECIES);
+            for (int j = 0; j < vectorEnd; j += LANES) {
+                FloatVector x = load(data, offset + j);
+                FloatVector d0 = load(q0, j).sub(x);
+                FloatVector d1 = load(q1, j).sub(x);
+                FloatVector d2 = load(q2, j).sub(x);
+                FloatVector d3 = load(q3, j).sub(x);
+                acc0 = d0.fma(d0, acc0);
+                acc1 = d1.fma(d1, acc1);
+                acc2 = d2.fma(d2, acc2);
+                acc3 = d3.fma(d3, acc3);
+            }
+            float s0 = acc0.reduceLanes(VectorOperators.ADD);
+            float s1 = acc1.reduceLanes(VectorOperators.ADD);
+            float s2 = acc2.reduceLanes(VectorOperators.ADD);
+            float s3 = acc3.reduceLanes(VectorOperators.ADD);
+            for (int j = vectorEnd; j < dim; j++) {
+                float x = data[offset + j];
+                float d0 = q0[j] - x;
+                float d1 = q1[j] - x;
+                float d2 = q2[j] - x;
+                float d3 = q3[j] - x;
+                s0 = Math.fma(d0, d0, s0);
+                s1 = Math.fma(d1, d1, s1);
+                s2 = Math.fma(d2, d2, s2);
+                s3 = Math.fma(d3, d3, s3);
+            }
+            scores[q - from] = s0;
+            scores[q - from + 1] = s1;
+            scores[q - from + 2] = s2;
+            scores[q - from + 3] = s3;
+        }
+        for (; q < to; q++) {
+            scores[q - from] = squareDistance(queries[q], 0, data, offset, dim);
+        }
+    }
+
     private static FloatVector load(float[] array, int offset) {
         return FloatVector.fromArray(SPECIES, array, offset);
     }

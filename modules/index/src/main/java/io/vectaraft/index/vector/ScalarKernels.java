@@ -46,4 +46,20 @@ final class ScalarKernels implements VectorKernels {
             scores[i] = squareDistance(query, 0, data, offset + i * dim, dim);
         }
     }
+
+    @Override
+    public void dotQueries(
+            float[][] queries, int from, int to, float[] data, int offset, float[] scores) {
+        for (int q = from; q < to; q++) {
+            scores[q - from] = dot(queries[q], 0, data, offset, queries[q].length);
+        }
+    }
+
+    @Override
+    public void squareDistanceQueries(
+            float[][] queries, int from, int to, float[] data, int offset, float[] scores) {
+        for (int q = from; q < to; q++) {
+            scores[q - from] = squareDistance(queries[q], 0, data, offset, queries[q].length);
+        }
+    }
 }

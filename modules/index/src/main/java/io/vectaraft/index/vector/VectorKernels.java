@@ -18,4 +18,11 @@ interface VectorKernels {
 
     /** {@code scores[i] = squareDistance(query, data[offset + i*dim ..])} for {@code i < count}. */
     void squareDistanceBulk(float[] query, float[] data, int offset, int count, float[] scores);
+
+    /** {@code scores[q - from] = dot(queries[q], data[offset ..])} for {@code from <= q < to}. */
+    void dotQueries(float[][] queries, int from, int to, float[] data, int offset, float[] scores);
+
+    /** As {@link #dotQueries}, with squared Euclidean distances. */
+    void squareDistanceQueries(
+            float[][] queries, int from, int to, float[] data, int offset, float[] scores);
 }

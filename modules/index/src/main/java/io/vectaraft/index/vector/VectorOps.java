@@ -61,6 +61,27 @@ public final class VectorOps {
     }
 
     /**
+     * Scores one stored vector against a block of queries, as a batch search wants: {@code scores[q
+     * - from] = dot(queries[q], data[offset .. offset + dim))} for {@code from <= q < to}, where
+     * every query has the same length {@code dim}. Loads each part of the stored vector once for
+     * four queries.
+     */
+    public static void dotQueries(
+            float[][] queries, int from, int to, float[] data, int offset, float[] scores) {
+        if (checkQueries(queries, from, to, data, offset, scores)) {
+            IMPL.dotQueries(queries, from, to, data, offset, scores);
+        }
+    }
+
+    /** As {@link #dotQueries}, with squared Euclidean distances. */
+    public static void squareDistanceQueries(
+            float[][] queries, int from, int to, float[] data, int offset, float[] scores) {
+        if (checkQueries(queries, from, to, data, offset, scores)) {
+            IMPL.squareDistanceQueries(queries, from, to, data, offset, scores);
+        }
+    }
+
+    /**
      * Scales {@code v} in place to unit length and returns its former Euclidean norm. A zero vector
      * is left unchanged and 0 is returned: callers that cannot accept it (cosine) reject it.
      */
@@ -87,5 +108,29 @@ public final class VectorOps {
             float[] query, float[] data, int offset, int count, float[] scores) {
         Objects.checkFromIndexSize(offset, Math.multiplyExact(count, query.length), data.length);
         Objects.checkFromIndexSize(0, count, scores.length);
+    }
+
+    /** Checks the arguments of a multi-query kernel; false when there is nothing to score. */
+    private static boolean checkQueries(
+            float[][] queries, int from, int to, float[] data, int offset, float[] scores) {
+        Objects.checkFromToIndex(from, to, queries.length);
+        Objects.checkFromIndexSize(0, to - from, scores.length);
+        if (from == to) {
+            return false;
+        }
+        int dim = queries[from].length;
+        for (int q = from + 1; q < to; q++) {
+            if (queries[q].length != dim) {
+                throw new IllegalArgumentException(
+                        "queries["
+                                + q
+                                + "]: expected dimension "
+                                + dim
+                                + ", got "
+                                + queries[q].length);
+            }
+        }
+        Objects.checkFromIndexSize(offset, dim, data.length);
+        return true;
     }
 }

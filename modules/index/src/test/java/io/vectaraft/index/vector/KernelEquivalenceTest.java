@@ -111,6 +111,43 @@ class KernelEquivalenceTest {
         }
     }
 
+    @ParameterizedTest(name = "dim {0}, queries {1}..{2}, offset {3}")
+    @CsvSource({
+        "1, 0, 5, 0",
+        "3, 1, 8, 2",
+        "17, 0, 4, 5",
+        "17, 2, 9, 0",
+        "784, 0, 7, 3",
+        "1021, 1, 6, 1"
+    })
+    void multiQueryKernelsAgreeWithSinglePairKernels(int dim, int from, int to, int offset) {
+        Random random = new Random(SEED ^ (dim * 17L + to));
+        float[][] queries = new float[to + 1][];
+        for (int q = 0; q < queries.length; q++) {
+            queries[q] = randomArray(random, dim);
+        }
+        float[] data = randomArray(random, offset + dim + 2);
+        for (VectorKernels kernels : new VectorKernels[] {SIMD, SCALAR}) {
+            float[] dots = new float[to - from + 1];
+            float[] distances = new float[to - from + 1];
+            dots[to - from] = Float.NaN;
+            kernels.dotQueries(queries, from, to, data, offset, dots);
+            kernels.squareDistanceQueries(queries, from, to, data, offset, distances);
+            for (int q = from; q < to; q++) {
+                double scale = 0;
+                for (int j = 0; j < dim; j++) {
+                    scale += Math.abs((double) queries[q][j] * data[offset + j]);
+                }
+                float refDot = SCALAR.dot(queries[q], 0, data, offset, dim);
+                float refL2 = SCALAR.squareDistance(queries[q], 0, data, offset, dim);
+                String where = kernels.name() + " seed " + SEED + " dim " + dim + " query " + q;
+                assertClose(refDot, dots[q - from], scale, "multi-query dot, " + where);
+                assertClose(refL2, distances[q - from], refL2, "multi-query L2, " + where);
+            }
+            assertTrue(Float.isNaN(dots[to - from]), "multi-query kernel wrote past to - from");
+        }
+    }
+
     private static void assertClose(double expected, double actual, double scale, String what) {
         double tolerance = RELATIVE_TOLERANCE * scale + Float.MIN_NORMAL;
         assertTrue(

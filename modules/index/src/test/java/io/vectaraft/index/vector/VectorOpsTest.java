@@ -55,6 +55,25 @@ class VectorOpsTest {
     }
 
     @Test
+    void multiQueryKernelsCheckTheirArguments() {
+        float[][] queries = {{1, 2}, {3, 4}, {5, 6, 7}};
+        float[] scores = new float[3];
+        VectorOps.dotQueries(queries, 0, 2, new float[] {0, 1, 1}, 1, scores);
+        assertEquals(3f, scores[0], "1*1 + 2*1");
+        assertEquals(7f, scores[1], "3*1 + 4*1");
+        VectorOps.squareDistanceQueries(queries, 1, 1, new float[0], 0, scores); // empty: no-op
+        var e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> VectorOps.dotQueries(queries, 0, 3, new float[3], 0, scores));
+        assertEquals("queries[2]: expected dimension 2, got 3", e.getMessage());
+        assertThrows(
+                IndexOutOfBoundsException.class,
+                () -> VectorOps.dotQueries(queries, 0, 2, new float[3], 2, scores),
+                "the stored vector must fit in data");
+    }
+
+    @Test
     void normalizeScalesToUnitLengthAndReturnsTheNorm() {
         float[] v = {3, 0, 4};
         assertEquals(5f, VectorOps.normalize(v));
