@@ -3,14 +3,14 @@ package io.vectaraft.index;
 import io.vectaraft.index.filter.Filter;
 import io.vectaraft.index.filter.FilterMatcher;
 import io.vectaraft.index.flat.CandidateBits;
+import io.vectaraft.index.flat.FilterCache;
 import io.vectaraft.index.flat.FlatScanner;
 import io.vectaraft.index.flat.TopK;
 import io.vectaraft.index.flat.VectorStore;
+import io.vectaraft.index.hnsw.HnswIndex;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
@@ -19,8 +19,15 @@ import java.util.function.Consumer;
  * A named set of records of one dimension, searched under one metric.
  *
  * <p>Records live in a {@link VectorStore} (contiguous vector chunks addressed by slot); searches
- * are exact scans by a {@link FlatScanner}. Under COSINE, vectors are normalized once at insert, so
- * cosine similarity is a dot product.
+ * are exact scans by a {@link FlatScanner}, or, for an {@link IndexSpec.Hnsw} collection, walks of
+ * an {@link HnswIndex} graph (which itself falls back to a scan when that is cheaper or the only
+ * complete plan). Under COSINE, vectors are normalized once at insert, so cosine similarity is a
+ * dot product.
+ *
+ * <p>In an HNSW collection a replaced or deleted record leaves a tombstone: its slot keeps the old
+ * vector for the graph to traverse and is never returned. When tombstones pass a quarter of the
+ * slots, the store and graph are rebuilt from the live records (under the write lock), so memory
+ * and recall recover after heavy deletes.
  *
  * <p>Thread safety: every method may be called from any thread. One read/write lock guards the
  * store: searches, gets and scrolls share it, a batch holds it exclusively while it is applied, so
@@ -33,7 +40,9 @@ public final class Collection {
 
     private final CollectionSpec spec;
     private final FlatScanner scanner;
-    private final VectorStore store;
+    private final FilterCache filterCache = new FilterCache();
+    private VectorStore store;
+    private HnswIndex hnsw;
     private final Lock readLock;
     private final Lock writeLock;
 
@@ -45,10 +54,21 @@ public final class Collection {
     Collection(CollectionSpec spec, FlatScanner scanner) {
         this.spec = spec;
         this.scanner = scanner;
-        this.store = new VectorStore(spec.dimension());
+        this.store = newStore();
+        this.hnsw = newGraph(store);
         ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
         this.readLock = lock.readLock();
         this.writeLock = lock.writeLock();
+    }
+
+    private VectorStore newStore() {
+        return new VectorStore(spec.dimension(), !(spec.index() instanceof IndexSpec.Hnsw));
+    }
+
+    private HnswIndex newGraph(VectorStore forStore) {
+        return spec.index() instanceof IndexSpec.Hnsw params
+                ? new HnswIndex(forStore, spec.metric(), params)
+                : null;
     }
 
     public CollectionSpec spec() {
@@ -65,49 +85,36 @@ public final class Collection {
         }
     }
 
+    /** Storage and index state (counts and sizes), read under the lock. */
+    public IndexStats stats() {
+        readLock.lock();
+        try {
+            return new IndexStats(
+                    store.size(),
+                    store.tombstones(),
+                    store.vectorBytes(),
+                    hnsw == null ? 0 : hnsw.graph().size(),
+                    hnsw == null ? 0 : hnsw.graph().maxLevel() + 1,
+                    hnsw == null ? 0 : hnsw.graph().bytesUsed());
+        } finally {
+            readLock.unlock();
+        }
+    }
+
     /**
      * Validates a batch (ids, dimensions, finite values, no duplicate ids, no zero vector under
      * cosine, non-empty metadata keys) and prepares it for {@link #apply}. Changes nothing. Errors
      * name the record, e.g. {@code record[3] id "a7": expected dimension 128, got 127}.
      */
     public UpsertBatch prepareUpsert(List<VectorRecord> records) {
+        requireRecords(records);
+        return new UpsertBatch(spec, UpsertValidator.validate(spec, records, true));
+    }
+
+    private static void requireRecords(List<VectorRecord> records) {
         if (records == null || records.isEmpty()) {
             throw new InvalidArgumentException("records: expected at least one record, got none");
         }
-        Map<String, Integer> firstIndex = new HashMap<>();
-        List<VectorRecord> prepared = new ArrayList<>(records.size());
-        for (int i = 0; i < records.size(); i++) {
-            VectorRecord r = records.get(i);
-            String where = "record[" + i + "]";
-            if (r == null) {
-                throw new InvalidArgumentException(where + ": expected a record, got none");
-            }
-            try {
-                Ids.check(r.id());
-            } catch (InvalidArgumentException e) {
-                throw e.at(where);
-            }
-            where += " id " + Ids.quote(r.id());
-            Integer previous = firstIndex.putIfAbsent(r.id(), i);
-            if (previous != null) {
-                throw new InvalidArgumentException(
-                        where
-                                + ": expected ids unique within a batch, got a duplicate of record["
-                                + previous
-                                + "]");
-            }
-            Vectors.check(where, r.vector(), spec.dimension(), spec.metric());
-            for (String key : r.metadata().keySet()) {
-                if (key.isEmpty()) {
-                    throw new InvalidArgumentException(
-                            where + ": metadata key: expected a non-empty string, got \"\"");
-                }
-            }
-            prepared.add(
-                    new VectorRecord(
-                            r.id(), Vectors.stored(r.vector(), spec.metric()), r.metadata()));
-        }
-        return new UpsertBatch(spec, prepared);
     }
 
     /** Inserts or replaces every record of a prepared batch, atomically for readers. */
@@ -124,8 +131,14 @@ public final class Collection {
         writeLock.lock();
         try {
             for (VectorRecord r : batch.records()) {
-                store.put(r.id(), r.vector(), r.metadata());
+                if (hnsw == null) {
+                    store.put(r.id(), r.vector(), r.metadata());
+                } else {
+                    store.remove(r.id()); // a replaced record's old node becomes a tombstone
+                    hnsw.insert(store.put(r.id(), r.vector(), r.metadata()));
+                }
             }
+            compactIfNeeded();
         } finally {
             writeLock.unlock();
         }
@@ -134,6 +147,17 @@ public final class Collection {
     /** {@code apply(prepareUpsert(records))}. */
     public void upsert(List<VectorRecord> records) {
         apply(prepareUpsert(records));
+    }
+
+    /**
+     * Prepares records that are already in stored form, as {@link #forEach} yields them (e.g. read
+     * back from a snapshot): validated like {@link #prepareUpsert}, but their vectors are kept bit
+     * for bit instead of being normalized again, because renormalizing a unit vector under COSINE
+     * can change its last bits and a restart must reproduce the state exactly.
+     */
+    public UpsertBatch prepareRestore(List<VectorRecord> stored) {
+        requireRecords(stored);
+        return new UpsertBatch(spec, UpsertValidator.validate(spec, stored, false));
     }
 
     /** The records with these ids, in the order asked; unknown ids are skipped. */
@@ -163,6 +187,7 @@ public final class Collection {
                     removed++;
                 }
             }
+            compactIfNeeded();
         } finally {
             writeLock.unlock();
         }
@@ -194,7 +219,13 @@ public final class Collection {
      */
     public List<Match> search(SearchRequest request) {
         float[] query = checkedQuery("query vector", request.vector());
-        return searchChecked(new float[][] {query}, request.k(), request.filter()).getFirst();
+        return searchChecked(
+                        new float[][] {query},
+                        request.k(),
+                        request.filter(),
+                        request.ef(),
+                        request.exact())
+                .getFirst();
     }
 
     /**
@@ -213,7 +244,7 @@ public final class Collection {
         for (int i = 0; i < checked.length; i++) {
             checked[i] = checkedQuery("queries[" + i + "]", queries.get(i));
         }
-        return searchChecked(checked, k, filter);
+        return searchChecked(checked, k, filter, 0, false);
     }
 
     private float[] checkedQuery(String what, float[] vector) {
@@ -221,11 +252,15 @@ public final class Collection {
         return spec.metric() == Metric.COSINE ? Vectors.normalized(vector) : vector;
     }
 
-    private List<List<Match>> searchChecked(float[][] queries, int k, Filter filter) {
+    private List<List<Match>> searchChecked(
+            float[][] queries, int k, Filter filter, int ef, boolean exact) {
         readLock.lock();
         try {
-            long[] candidates = CandidateBits.matching(store, filter);
-            TopK[] heaps = scanner.search(store, spec.metric(), queries, k, candidates);
+            long[] candidates = filterCache.matching(store, filter);
+            TopK[] heaps =
+                    hnsw == null || exact
+                            ? scanner.search(store, spec.metric(), queries, k, candidates)
+                            : searchGraph(queries, k, filter, ef, candidates);
             List<List<Match>> out = new ArrayList<>(heaps.length);
             int[] slots = new int[k];
             float[] scores = new float[k];
@@ -246,13 +281,60 @@ public final class Collection {
         }
     }
 
+    /** Graph search per query; the queries the graph declines are scanned together. */
+    private TopK[] searchGraph(float[][] queries, int k, Filter filter, int ef, long[] candidates) {
+        long acceptCount = filter == null ? store.size() : CandidateBits.count(candidates);
+        TopK[] heaps = new TopK[queries.length];
+        List<Integer> declined = new ArrayList<>();
+        for (int q = 0; q < queries.length; q++) {
+            heaps[q] = hnsw.search(queries[q], k, ef, candidates, acceptCount);
+            if (heaps[q] == null) {
+                declined.add(q);
+            }
+        }
+        if (!declined.isEmpty()) {
+            float[][] rest = new float[declined.size()][];
+            for (int i = 0; i < rest.length; i++) {
+                rest[i] = queries[declined.get(i)];
+            }
+            TopK[] scanned = scanner.search(store, spec.metric(), rest, k, candidates);
+            for (int i = 0; i < rest.length; i++) {
+                heaps[declined.get(i)] = scanned[i];
+            }
+        }
+        return heaps;
+    }
+
+    /**
+     * Rebuilds an HNSW collection's store and graph from its live records (in slot order, so the
+     * result is deterministic) once tombstones pass a quarter of the slots. Called under the write
+     * lock.
+     */
+    private void compactIfNeeded() {
+        if (hnsw == null || store.tombstones() * 4L <= store.slotLimit()) {
+            return;
+        }
+        VectorStore compacted = newStore();
+        HnswIndex graph = newGraph(compacted);
+        long[] live = store.liveBits();
+        for (int slot = 0; slot < store.slotLimit(); slot++) {
+            if ((live[slot >>> 6] & (1L << slot)) != 0) {
+                graph.insert(
+                        compacted.put(
+                                store.id(slot), store.copyVector(slot), store.metadata(slot)));
+            }
+        }
+        store = compacted;
+        hnsw = graph;
+    }
+
     /** Counts the records matching the filter; null counts all. */
     public long count(Filter filter) {
         readLock.lock();
         try {
             return filter == null
                     ? store.size()
-                    : CandidateBits.count(CandidateBits.matching(store, filter));
+                    : CandidateBits.count(filterCache.matching(store, filter));
         } finally {
             readLock.unlock();
         }

@@ -41,7 +41,7 @@ class BatchSearchTest {
         List<List<Match>> batch = parallel.searchBatch(queries, 7, odd);
         assertEquals(queries.size(), batch.size());
         for (int q = 0; q < queries.size(); q++) {
-            assertEquals(
+            MatchAssert.assertSameMatches(
                     serial.search(SearchRequest.of(queries.get(q), 7, odd)),
                     batch.get(q),
                     "query " + q + " " + TestSeeds.describe(seed));

@@ -344,4 +344,32 @@ class CollectionTest {
         q[dim - 1] = 1;
         assertEquals("r39", c.search(SearchRequest.of(q, 1)).getFirst().record().id());
     }
+
+    @Test
+    void repeatedFilterSeesEveryWriteInBetween() {
+        Collection c = collection(1, Metric.DOT);
+        Filter red = Filter.eq("color", MetadataValue.of("red"));
+        c.upsert(List.of(rec("a", Map.of("color", MetadataValue.of("red")), 1)));
+        assertEquals(List.of("a"), ids(c.search(SearchRequest.of(new float[] {1}, 5, red))));
+        c.upsert(List.of(rec("b", Map.of("color", MetadataValue.of("red")), 2)));
+        assertEquals(List.of("b", "a"), ids(c.search(SearchRequest.of(new float[] {1}, 5, red))));
+        c.upsert(List.of(rec("b", Map.of("color", MetadataValue.of("blue")), 2)));
+        assertEquals(1, c.count(red), "a replaced record's new metadata counts");
+        c.delete(List.of("a"));
+        assertEquals(List.of(), c.search(SearchRequest.of(new float[] {1}, 5, red)));
+    }
+
+    @Test
+    void statsReportCountsAndSizes() {
+        Collection c = collection(4, Metric.DOT);
+        c.upsert(List.of(rec("a", 1, 2, 3, 4), rec("b", 1, 2, 3, 4), rec("c", 1, 2, 3, 4)));
+        c.delete(List.of("b"));
+        IndexStats stats = c.stats();
+        assertEquals(2, stats.count());
+        assertEquals(0, stats.tombstones(), "a flat index reuses freed slots: no tombstones");
+        assertEquals(true, stats.vectorBytes() >= 3 * 4 * 4, "at least the rows written");
+        assertEquals(0, stats.graphNodes());
+        c.upsert(List.of(rec("d", 1, 1, 1, 1)));
+        assertEquals(stats.vectorBytes(), c.stats().vectorBytes(), "the freed slot was reused");
+    }
 }

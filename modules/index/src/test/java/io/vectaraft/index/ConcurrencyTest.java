@@ -29,21 +29,24 @@ class ConcurrencyTest {
     private static final int WRITERS = 3;
     private static final int READERS = 3;
     private static final int ROUNDS = 300;
+    private static final int RECORDS = 2000;
 
-    @ParameterizedTest(name = "parallel scan={0}")
-    @ValueSource(booleans = {false, true})
-    void concurrentUpsertsAndSearchesNeverSeeTornVectorsOrHalfBatches(boolean parallel)
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"flat", "flat-parallel", "hnsw"})
+    void concurrentUpsertsAndSearchesNeverSeeTornVectorsOrHalfBatches(String mode)
             throws Exception {
         long seed = TestSeeds.seed();
-        String context = TestSeeds.describe(seed);
+        String context = mode + " " + TestSeeds.describe(seed);
         FlatScanner scanner =
-                parallel
+                mode.equals("flat-parallel")
                         ? new FlatScanner(new ScanPool(4), 0, 1024)
                         : new FlatScanner(new ScanPool(1), Long.MAX_VALUE, 1024);
+        // Small graph parameters keep the many re-inserts (and compactions) quick.
+        IndexSpec index = mode.equals("hnsw") ? new IndexSpec.Hnsw(8, 32, 32) : IndexSpec.flat();
         Collection c =
-                new Collection(new CollectionSpec("c", DIM, Metric.DOT, IndexSpec.flat()), scanner);
+                new Collection(new CollectionSpec("c", DIM, Metric.EUCLIDEAN, index), scanner);
         List<VectorRecord> initial = new ArrayList<>();
-        for (int i = 0; i < 2000; i++) {
+        for (int i = 0; i < RECORDS; i++) {
             initial.add(constant("r" + i, i % 100));
         }
         for (int w = 0; w < WRITERS; w++) {
@@ -66,8 +69,8 @@ class ConcurrencyTest {
                                     List.of(
                                             constant("pair-" + writer + "-a", v),
                                             constant("pair-" + writer + "-b", v),
-                                            constant("r" + random.nextInt(2000), v)));
-                            String victim = "r" + random.nextInt(2000);
+                                            constant("r" + random.nextInt(RECORDS), v)));
+                            String victim = "r" + random.nextInt(RECORDS);
                             c.delete(List.of(victim));
                             c.upsert(List.of(constant(victim, v)));
                         }
@@ -84,7 +87,9 @@ class ConcurrencyTest {
                             for (int i = 0; i < DIM; i++) {
                                 query[i] = (float) random.nextGaussian();
                             }
-                            for (Match m : c.search(SearchRequest.of(query, 20))) {
+                            List<Match> found = c.search(SearchRequest.of(query, 20));
+                            assertEquals(20, found.size(), "k results " + context);
+                            for (Match m : found) {
                                 assertWhole(m.record(), context);
                             }
                             for (int w = 0; w < WRITERS; w++) {
@@ -98,7 +103,7 @@ class ConcurrencyTest {
                                         "a batch is visible whole " + context);
                             }
                             for (VectorRecord rec :
-                                    c.scroll(null, "r" + random.nextInt(2000), 5).records()) {
+                                    c.scroll(null, "r" + random.nextInt(RECORDS), 5).records()) {
                                 assertWhole(rec, context);
                             }
                         }
@@ -115,7 +120,7 @@ class ConcurrencyTest {
                 f.get(); // rethrows a reader's assertion failure
             }
         }
-        assertEquals(2000 + 2 * WRITERS, c.size(), "every delete was followed by a re-insert");
+        assertEquals(RECORDS + 2 * WRITERS, c.size(), "every delete was followed by a re-insert");
     }
 
     private static VectorRecord constant(String id, float value) {

@@ -104,7 +104,7 @@ class SearchReferenceTest {
         }
         List<List<Match>> batch = collection.searchBatch(queries, 10, filters.get(1));
         for (int q = 0; q < queries.size(); q++) {
-            assertEquals(
+            MatchAssert.assertSameMatches(
                     collection.search(SearchRequest.of(queries.get(q), 10, filters.get(1))),
                     batch.get(q),
                     "batch query " + q + " " + context);

@@ -1,10 +1,102 @@
 package io.vectaraft.server;
 
-/** Starts the vectaraft server. */
+import io.helidon.logging.common.LogConfig;
+import io.vectaraft.server.config.CommandLine;
+import io.vectaraft.server.config.ConfigException;
+import io.vectaraft.server.config.ConfigLoader;
+import io.vectaraft.server.config.ServerConfig;
+import io.vectaraft.wal.Store;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Starts the vectaraft server in the foreground: parses flags, loads the configuration, recovers
+ * the store and serves until SIGTERM or Ctrl-C, which stop it gracefully. Exit code 2 means bad
+ * flags or configuration, 1 a failure to start.
+ */
 public final class Main {
+    static {
+        // Before the first logger: keep log handlers alive until the graceful stop is logged.
+        if (System.getProperty("java.util.logging.manager") == null) {
+            System.setProperty("java.util.logging.manager", ServerLogManager.class.getName());
+        }
+    }
+
+    private static final System.Logger LOG = System.getLogger(Main.class.getName());
+
     private Main() {}
 
-    public static void main(String[] args) {
-        System.out.println("vectaraft: not yet");
+    public static void main(String[] args) throws InterruptedException {
+        LogConfig.configureRuntime();
+        long t0 = System.nanoTime();
+        ConfigLoader.Loaded loaded;
+        try {
+            CommandLine flags = CommandLine.parse(List.of(args));
+            if (flags.help()) {
+                System.out.print(CommandLine.usage());
+                return;
+            }
+            if (flags.version()) {
+                System.out.println("vectaraft " + Version.get());
+                return;
+            }
+            loaded = ConfigLoader.load(flags, System.getenv(), Path.of("").toAbsolutePath());
+        } catch (ConfigException e) {
+            System.err.println("vectaraft: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        VectaraftServer server = start(loaded.config());
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        Thread.ofPlatform()
+                                .name("shutdown")
+                                .unstarted(
+                                        () -> {
+                                            server.close();
+                                            ServerLogManager.resetAfterStop();
+                                        }));
+        logSummary(server, loaded, (System.nanoTime() - t0) / 1_000_000);
+        server.awaitTermination();
+    }
+
+    private static VectaraftServer start(ServerConfig config) {
+        try {
+            return VectaraftServer.start(config);
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "vectaraft failed to start: " + e.getMessage(), e);
+            System.exit(1);
+            throw e;
+        }
+    }
+
+    private static void logSummary(VectaraftServer server, ConfigLoader.Loaded loaded, long ms) {
+        ServerConfig c = loaded.config();
+        Store store = server.store().orElseThrow();
+        long vectors = store.database().list().stream().mapToLong(x -> x.size()).sum();
+        String wal =
+                c.walEnabled()
+                        ? c.walPath() + " (fsync " + c.fsync().name().toLowerCase(Locale.ROOT) + ")"
+                        : "off (--no-wal)";
+        LOG.log(
+                Level.INFO,
+                "vectaraft "
+                        + Version.get()
+                        + " ready in "
+                        + ms
+                        + " ms: grpc="
+                        + server.grpcAddress()
+                        + " metrics="
+                        + server.metricsAddress().map(Object::toString).orElse("off")
+                        + " wal="
+                        + wal
+                        + " recovered collections="
+                        + store.database().list().size()
+                        + " vectors="
+                        + vectors
+                        + "; config: "
+                        + ServerConfig.describeOverrides(loaded.origins()));
     }
 }

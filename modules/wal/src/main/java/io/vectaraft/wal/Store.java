@@ -1,11 +1,35 @@
 package io.vectaraft.wal;
 
 import io.vectaraft.index.Collection;
+import io.vectaraft.index.CollectionConflictException;
+import io.vectaraft.index.CollectionNotFoundException;
 import io.vectaraft.index.CollectionSpec;
 import io.vectaraft.index.Database;
+import io.vectaraft.index.UpsertBatch;
 import io.vectaraft.index.VectorRecord;
 import io.vectaraft.index.filter.Filter;
+import io.vectaraft.wal.log.EntryCodec;
+import io.vectaraft.wal.log.LogChannelFactory;
+import io.vectaraft.wal.log.LogEntry;
+import io.vectaraft.wal.log.LogWriter;
+import io.vectaraft.wal.snapshot.CollectionImage;
+import io.vectaraft.wal.snapshot.SnapshotFiles;
+import io.vectaraft.wal.snapshot.SnapshotWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 
 /**
  * The front door for every mutation: validates it against the index, appends it to the log, waits
@@ -14,22 +38,82 @@ import java.util.List;
  *
  * <p>Thread-safe. Mutations of one collection are logged in the order they are applied, so replay
  * reproduces the same state.
+ *
+ * <p><b>Write path.</b> Under the collection's order lock: append the entry (upserts as received;
+ * deletes by filter as the resolved ids) and take a ticket. Then, with no lock held, wait for the
+ * entry to be durable, so concurrent writers, to one collection or many, share one fsync (group
+ * commit). Then apply, strictly in ticket (= log) order per collection. Creating and dropping
+ * collections, and snapshots, take the store's structure lock exclusively and so wait for in-flight
+ * mutations; mutations take it shared.
+ *
+ * <p><b>Visibility and durability.</b> A mutation becomes visible to readers only after it is
+ * durable under the policy (with {@link FsyncPolicy#ALWAYS}: after the fsync), and before it is
+ * acknowledged. So a reader never sees a write that a crash could take back, and an acknowledged
+ * write is always visible. A write that fails (I/O error on append, or a failed fsync) is never
+ * applied; after a failed append nothing of it stays in the log, after a failed fsync the entry may
+ * survive in the file, unacknowledged, and the log refuses all further writes (reads go on). A
+ * delete by filter first waits for the collection's in-flight writes to be applied, so it sees
+ * every write logged before it.
+ *
+ * <p><b>Snapshots.</b> When the active log passes {@link StoreOptions#snapshotThresholdBytes()}, a
+ * background snapshot rotates the log and writes every collection; segments it covers are then
+ * deleted. Writers pause while a snapshot is written (readers do not).
  */
 public final class Store implements AutoCloseable {
-    private final Database database;
+    private static final System.Logger LOG = System.getLogger(Store.class.getName());
 
-    private Store(Database database) {
+    private final Database database;
+    private final StoreOptions options;
+    private final LogWriter log;
+    private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
+    private final ReentrantReadWriteLock structure = new ReentrantReadWriteLock();
+    private final ReentrantLock snapshotLock = new ReentrantLock();
+    private final SnapshotWriter snapshotWriter = new SnapshotWriter(List.of());
+    private final ExecutorService snapshotter;
+    private final AtomicBoolean snapshotPending = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    Store(Database database, StoreOptions options, LogWriter log) {
         this.database = database;
+        this.options = options;
+        this.log = log;
+        for (Collection c : database.list()) {
+            lanes.put(c.spec().name(), new Lane(c));
+        }
+        this.snapshotter =
+                log == null
+                        ? null
+                        : Executors.newSingleThreadExecutor(
+                                r ->
+                                        Thread.ofPlatform()
+                                                .daemon()
+                                                .name("vectaraft-snapshot")
+                                                .unstarted(r));
     }
 
     /** A store without a log: nothing survives a restart. */
     public static Store inMemory() {
-        return new Store(new Database());
+        return new Store(new Database(), null, null);
     }
 
-    /** Opens (creating if needed) the log and snapshots and recovers the state they hold. */
+    /**
+     * Opens (creating if needed) the log and snapshots and recovers the state they hold.
+     *
+     * @throws LogCorruptException when the log is damaged before its tail (in STRICT mode) or of an
+     *     unknown version; the message names the file and byte offset
+     */
     public static Store open(StoreOptions options) {
-        throw new UnsupportedOperationException("TODO");
+        return open(options, LogChannelFactory.files());
+    }
+
+    /** {@link #open(StoreOptions)} with injected log channels (fault-injection tests). */
+    static Store open(StoreOptions options, LogChannelFactory channels) {
+        try {
+            return Recovery.recover(options, channels);
+        } catch (IOException e) {
+            throw new LogWriteException(
+                    "opening wal " + options.walPath() + " failed: " + e.getMessage(), e);
+        }
     }
 
     /** The collections, for reads. Do not mutate them directly: go through the store. */
@@ -37,42 +121,303 @@ public final class Store implements AutoCloseable {
         return database;
     }
 
-    /** Creates a collection (idempotent for identical parameters). */
+    /** Whether the store accepts writes (false after a failed fsync, or without a log: true). */
+    public boolean writable() {
+        return log == null || log.healthy();
+    }
+
+    /** The sequence number of the last logged mutation (0 without a log or before any). */
+    public long lastSequence() {
+        return log == null ? 0 : log.lastSeq();
+    }
+
+    /** Creates a collection (idempotent for identical parameters: then nothing is logged). */
     public Collection createCollection(CollectionSpec spec) {
-        throw new UnsupportedOperationException("TODO");
+        structure.writeLock().lock();
+        try {
+            Optional<Collection> existing = database.find(spec.name());
+            if (existing.isPresent()) {
+                if (existing.get().spec().equals(spec)) {
+                    return existing.get();
+                }
+                throw new CollectionConflictException(existing.get().spec(), spec);
+            }
+            logDurably(new LogEntry.Create(spec));
+            Collection c = database.create(spec);
+            lanes.put(spec.name(), new Lane(c));
+            return c;
+        } finally {
+            structure.writeLock().unlock();
+        }
+        // No snapshot check: creating a collection adds a few bytes to the log.
     }
 
     /** Deletes a collection and its records. */
     public void dropCollection(String name) {
-        throw new UnsupportedOperationException("TODO");
+        structure.writeLock().lock();
+        try {
+            database.get(name);
+            logDurably(new LogEntry.Drop(name));
+            database.drop(name);
+            lanes.remove(name);
+        } finally {
+            structure.writeLock().unlock();
+        }
     }
 
     /** Inserts or replaces a batch, all or nothing; returns the number of records. */
     public int upsert(String collection, List<VectorRecord> records) {
-        throw new UnsupportedOperationException("TODO");
+        int n;
+        structure.readLock().lock();
+        try {
+            Lane lane = lane(collection);
+            UpsertBatch batch = lane.collection.prepareUpsert(records);
+            byte[] payload = encode(new LogEntry.Upsert(collection, records));
+            lane.order.lock();
+            n =
+                    mutate(
+                            lane,
+                            payload,
+                            () -> {
+                                lane.collection.apply(batch);
+                                return batch.size();
+                            });
+        } finally {
+            structure.readLock().unlock();
+        }
+        maybeSnapshot();
+        return n;
     }
 
     /** Deletes records by id; returns how many existed. */
     public int delete(String collection, List<String> ids) {
-        throw new UnsupportedOperationException("TODO");
+        int n;
+        structure.readLock().lock();
+        try {
+            Lane lane = lane(collection);
+            if (ids.isEmpty()) {
+                return 0;
+            }
+            List<String> copy = List.copyOf(ids);
+            byte[] payload = encode(new LogEntry.Delete(collection, copy));
+            lane.order.lock();
+            n = mutate(lane, payload, () -> lane.collection.delete(copy));
+        } finally {
+            structure.readLock().unlock();
+        }
+        maybeSnapshot();
+        return n;
     }
 
     /** Deletes the records matching a filter; returns how many there were. */
     public int deleteMatching(String collection, Filter filter) {
-        throw new UnsupportedOperationException("TODO");
+        int n;
+        structure.readLock().lock();
+        try {
+            Lane lane = lane(collection);
+            lane.order.lock();
+            List<String> ids;
+            byte[] payload;
+            try {
+                lane.drain();
+                ids = lane.collection.idsMatching(filter);
+                payload = ids.isEmpty() ? null : encode(new LogEntry.Delete(collection, ids));
+            } catch (RuntimeException e) {
+                lane.order.unlock();
+                throw e;
+            }
+            if (ids.isEmpty()) {
+                lane.order.unlock();
+                return 0;
+            }
+            n = mutate(lane, payload, () -> lane.collection.delete(ids));
+        } finally {
+            structure.readLock().unlock();
+        }
+        maybeSnapshot();
+        return n;
+    }
+
+    /**
+     * Appends (if there is a log), takes a ticket, releases the lane's order lock (held on entry),
+     * waits for durability with no lock held, then applies in ticket order.
+     */
+    private <T> T mutate(Lane lane, byte[] payload, Supplier<T> apply) {
+        long seq;
+        long ticket;
+        try {
+            seq = log == null ? 0 : log.append(payload);
+            ticket = lane.issue();
+        } finally {
+            lane.order.unlock();
+        }
+        if (log != null) {
+            boolean durable = false;
+            try {
+                log.awaitDurable(seq);
+                durable = true;
+            } finally {
+                if (!durable) {
+                    lane.skip(ticket);
+                }
+            }
+        }
+        return lane.applyInTurn(ticket, apply);
+    }
+
+    private void logDurably(LogEntry entry) {
+        if (log != null) {
+            log.awaitDurable(log.append(EntryCodec.encode(entry)));
+        }
+    }
+
+    private byte[] encode(LogEntry entry) {
+        return log == null ? null : EntryCodec.encode(entry);
+    }
+
+    private Lane lane(String collection) {
+        Lane lane = lanes.get(collection);
+        if (lane == null) {
+            throw new CollectionNotFoundException(collection);
+        }
+        return lane;
+    }
+
+    private void maybeSnapshot() {
+        if (log != null
+                && log.activeBytes() > options.snapshotThresholdBytes()
+                && !closed.get()
+                && snapshotPending.compareAndSet(false, true)) {
+            snapshotter.execute(
+                    () -> {
+                        try {
+                            snapshot();
+                        } catch (RuntimeException e) {
+                            LOG.log(Level.ERROR, "background snapshot failed", e);
+                        } finally {
+                            snapshotPending.set(false);
+                        }
+                    });
+        }
     }
 
     /** Writes a snapshot of every collection now and removes the log segments it covers. */
     public SnapshotInfo snapshot() {
-        throw new UnsupportedOperationException("TODO");
+        if (log == null) {
+            throw new IllegalStateException("snapshot: expected a store with a log, got in-memory");
+        }
+        snapshotLock.lock();
+        try {
+            SnapshotInfo info = writeSnapshot();
+            log.deleteCovered(info.sequence())
+                    .forEach(
+                            p ->
+                                    LOG.log(
+                                            Level.INFO,
+                                            "wal: removed segment "
+                                                    + p
+                                                    + " (covered by snapshot)"));
+            pruneSnapshots(info);
+            return info;
+        } catch (IOException e) {
+            throw new SnapshotException(
+                    "snapshot in " + options.snapshotDir() + " failed: " + e.getMessage(), e);
+        } finally {
+            snapshotLock.unlock();
+        }
+    }
+
+    private SnapshotInfo writeSnapshot() throws IOException {
+        structure.writeLock().lock();
+        try {
+            long seq = log.lastSeq();
+            List<SnapshotInfo> existing = SnapshotFiles.list(options.snapshotDir());
+            if (!existing.isEmpty() && existing.getFirst().sequence() == seq) {
+                return existing.getFirst();
+            }
+            log.rotate();
+            List<CollectionImage> images =
+                    database.list().stream()
+                            .map(c -> new CollectionImage(c.spec(), c::forEach))
+                            .toList();
+            long start = System.nanoTime();
+            SnapshotInfo info = snapshotWriter.write(options.snapshotDir(), seq, images);
+            LOG.log(
+                    Level.INFO,
+                    "snapshot "
+                            + info.path()
+                            + ": seq "
+                            + seq
+                            + ", "
+                            + info.sizeBytes()
+                            + " bytes, "
+                            + (System.nanoTime() - start) / 1_000_000
+                            + " ms");
+            return info;
+        } finally {
+            structure.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Keeps the newest snapshot and the one before it (a fallback should the newest be damaged).
+     */
+    private void pruneSnapshots(SnapshotInfo newest) throws IOException {
+        List<SnapshotInfo> all = SnapshotFiles.list(options.snapshotDir());
+        for (SnapshotInfo s : all.subList(Math.min(2, all.size()), all.size())) {
+            if (s.sequence() < newest.sequence()) {
+                Files.deleteIfExists(s.path());
+            }
+        }
+    }
+
+    /** Simulates a process kill: stops without snapshot or fsync (crash tests). */
+    void abandon() {
+        if (log != null && closed.compareAndSet(false, true)) {
+            snapshotter.shutdownNow();
+            log.abandon();
+        }
+    }
+
+    /** Waits until a background snapshot started so far has finished (tests). */
+    void awaitBackgroundSnapshot() throws Exception {
+        snapshotter.submit(() -> {}).get();
     }
 
     /** The snapshots on disk, newest first. */
     public List<SnapshotInfo> snapshots() {
-        throw new UnsupportedOperationException("TODO");
+        if (log == null) {
+            return List.of();
+        }
+        try {
+            return SnapshotFiles.list(options.snapshotDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
-    /** Flushes and closes the log (taking a snapshot on the way when configured). */
+    /**
+     * Flushes and closes the log, taking a snapshot first (graceful shutdown makes the next start
+     * fast). Mutations after close fail with {@link LogWriteException}.
+     */
     @Override
-    public void close() {}
+    public void close() {
+        if (log == null || !closed.compareAndSet(false, true)) {
+            return;
+        }
+        snapshotter.shutdown();
+        try {
+            snapshotter.awaitTermination(5, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (log.healthy()) {
+            try {
+                snapshot();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "snapshot on close failed; the log still has everything", e);
+            }
+        }
+        log.close();
+    }
 }

@@ -29,6 +29,9 @@ public final class FlatScanner {
     public static final long DEFAULT_MIN_PART_FLOATS = 1L << 18;
     static final int QUERY_BLOCK_BYTES = 128 * 1024;
 
+    /** From this many queries in a block, rows are scored by the multi-query kernel. */
+    static final int MULTI_QUERY_MIN = 4;
+
     private final ScanPool pool;
     private final long parallelMinFloats;
     private final long minPartFloats;
@@ -159,6 +162,8 @@ public final class FlatScanner {
         int mask = store.chunkMask();
         int dim = store.dimension();
         boolean euclidean = metric == Metric.EUCLIDEAN;
+        boolean multi = q1 - q0 >= MULTI_QUERY_MIN;
+        float[] scratch = multi ? new float[q1 - q0] : null;
         int wordEnd = Math.min(candidates.length, (to + 63) >>> 6);
         for (int w = from >>> 6; w < wordEnd; w++) {
             long bits = candidates[w];
@@ -170,6 +175,21 @@ public final class FlatScanner {
                 }
                 float[] chunk = chunks[slot >>> shift];
                 int offset = (slot & mask) * dim;
+                if (multi) {
+                    // One pass over the row for the whole block (the kernel shares its loads).
+                    if (euclidean) {
+                        VectorOps.squareDistanceQueries(queries, q0, q1, chunk, offset, scratch);
+                        for (int q = q0; q < q1; q++) {
+                            heaps[q].offer(-scratch[q - q0], slot);
+                        }
+                    } else {
+                        VectorOps.dotQueries(queries, q0, q1, chunk, offset, scratch);
+                        for (int q = q0; q < q1; q++) {
+                            heaps[q].offer(scratch[q - q0], slot);
+                        }
+                    }
+                    continue;
+                }
                 for (int q = q0; q < q1; q++) {
                     float score =
                             euclidean

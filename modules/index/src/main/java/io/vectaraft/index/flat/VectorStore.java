@@ -19,6 +19,10 @@ import java.util.TreeSet;
  * sequential streams, small enough that growth never copies much. Only the last chunk grows (by
  * doubling), so a small collection does not pay for a whole chunk.
  *
+ * <p>A graph index addresses nodes by slot, so its store does not reuse freed slots ({@code
+ * reuseFreeSlots false}): a removed record's vector stays in place as a tombstone the graph can
+ * still traverse, until the owner compacts by rebuilding.
+ *
  * <p>Not thread-safe: the owning collection guards it with a read/write lock. Readers may share
  * {@link #liveBits()} and the chunk arrays while they hold the read lock.
  */
@@ -27,6 +31,7 @@ public final class VectorStore {
     private static final int MIN_ROWS = 16;
 
     private final int dimension;
+    private final boolean reuseFreeSlots;
     private final int chunkShift;
     private final int chunkMask;
     private float[][] chunks = new float[0][];
@@ -37,13 +42,19 @@ public final class VectorStore {
 
     private long[] live = new long[1];
     private int slotLimit;
+    private long version;
     private int[] freeSlots = new int[0];
     private int freeCount;
     private final HashMap<String, Integer> slotById = new HashMap<>();
     private final TreeSet<String> sortedIds = new TreeSet<>(Ids.UTF8_ORDER);
 
     public VectorStore(int dimension) {
+        this(dimension, true);
+    }
+
+    public VectorStore(int dimension, boolean reuseFreeSlots) {
         this.dimension = dimension;
+        this.reuseFreeSlots = reuseFreeSlots;
         int rows = Integer.highestOneBit(Math.max(1, CHUNK_FLOATS / dimension));
         this.chunkShift = Integer.numberOfTrailingZeros(rows);
         this.chunkMask = rows - 1;
@@ -69,20 +80,20 @@ public final class VectorStore {
     }
 
     /** The chunk arrays; slot s is at {@code chunks[s >>> chunkShift()]}. Read-only for callers. */
-    float[][] chunks() {
+    public float[][] chunks() {
         return chunks;
     }
 
-    int chunkShift() {
+    public int chunkShift() {
         return chunkShift;
     }
 
-    int chunkMask() {
+    public int chunkMask() {
         return chunkMask;
     }
 
     /** The id of every slot (null when free), indexed by slot. Read-only for callers. */
-    String[] idsBySlot() {
+    public String[] idsBySlot() {
         return ids;
     }
 
@@ -111,12 +122,27 @@ public final class VectorStore {
         return Collections.unmodifiableNavigableSet(sortedIds);
     }
 
+    /** Changes on every put and remove: a cached view of the store is valid while it holds. */
+    public long version() {
+        return version;
+    }
+
+    /** Bytes held by the vector chunks. */
+    public long vectorBytes() {
+        long floats = 0;
+        for (float[] chunk : chunks) {
+            floats += chunk.length;
+        }
+        return 4 * floats;
+    }
+
     /** Inserts a record or replaces the one with the same id, in place. Returns its slot. */
     public int put(String id, float[] vector, Map<String, MetadataValue> meta) {
         if (vector.length != dimension) {
             throw new IllegalArgumentException(
                     "vector: expected dimension " + dimension + ", got " + vector.length);
         }
+        version++;
         Integer existing = slotById.get(id);
         int slot = existing != null ? existing : allocate(id);
         int offset = (slot & chunkMask) * dimension;
@@ -131,15 +157,23 @@ public final class VectorStore {
         if (slot == null) {
             return false;
         }
+        version++;
         sortedIds.remove(id);
         ids[slot] = null;
         metadata[slot] = null;
         live[slot >>> 6] &= ~(1L << slot);
-        if (freeCount == freeSlots.length) {
-            freeSlots = Arrays.copyOf(freeSlots, Math.max(16, freeCount * 2));
+        if (reuseFreeSlots) {
+            if (freeCount == freeSlots.length) {
+                freeSlots = Arrays.copyOf(freeSlots, Math.max(16, freeCount * 2));
+            }
+            freeSlots[freeCount++] = slot;
         }
-        freeSlots[freeCount++] = slot;
         return true;
+    }
+
+    /** Slots that held a record which was removed and that are not yet reused. */
+    public int tombstones() {
+        return slotLimit - slotById.size() - freeCount;
     }
 
     private int allocate(String id) {

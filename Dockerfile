@@ -1,0 +1,26 @@
+# vectaraft in a container: the jlink runtime image on a slim base, run as a non-root user.
+#
+#   ./run.sh --version                     # or: mvn -pl dist -am package -DskipTests
+#   docker build -t vectaraft .
+#   docker run -p 50051:50051 -p 9100:9100 -v vectaraft-data:/data vectaraft
+#
+# The image is built on the host first (the tarball carries its own Java runtime, so no JDK in
+# the container); the runtime links against glibc, hence Debian slim and not Alpine.
+FROM debian:bookworm-slim
+
+# ADD unpacks the local tarball (dist/target/vectaraft-<version>.tar.gz, version from the POM).
+ADD dist/target/vectaraft-*.tar.gz /opt/
+RUN ln -s /opt/vectaraft-* /opt/vectaraft \
+    && useradd --system --uid 10001 --user-group --home-dir /data --no-create-home vectaraft \
+    && mkdir -p /data && chown vectaraft:vectaraft /data
+
+USER vectaraft
+WORKDIR /data
+VOLUME /data
+# gRPC, then HTTP /metrics and /health
+EXPOSE 50051 9100
+
+# Bind all interfaces inside the container (the default is loopback); the log lives on the volume.
+# Extra flags after the image name replace CMD; JVM options go in VECTARAFT_JAVA_OPTS.
+ENTRYPOINT ["/opt/vectaraft/bin/vectaraft"]
+CMD ["--host", "0.0.0.0", "--port", "50051", "--metrics-addr", "0.0.0.0:9100", "--wal-path", "/data/wal.jsonl"]

@@ -1,0 +1,213 @@
+package io.vectaraft.dist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.vectaraft.api.v1.Condition;
+import io.vectaraft.api.v1.CountRequest;
+import io.vectaraft.api.v1.CreateCollectionRequest;
+import io.vectaraft.api.v1.Filter;
+import io.vectaraft.api.v1.Metric;
+import io.vectaraft.api.v1.PingResponse;
+import io.vectaraft.api.v1.QueryRequest;
+import io.vectaraft.api.v1.QueryResponse;
+import io.vectaraft.api.v1.Record;
+import io.vectaraft.api.v1.ScoredRecord;
+import io.vectaraft.api.v1.UpsertRequest;
+import io.vectaraft.api.v1.Value;
+import io.vectaraft.api.v1.VectorServiceGrpc;
+import io.vectaraft.api.v1.VectorServiceGrpc.VectorServiceBlockingStub;
+import io.vectaraft.client.PingClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Black-box test of the runtime image: {@code bin/vectaraft} as a real process, real sockets, real
+ * files, SIGTERM, restart on the same log.
+ */
+class ImageIT {
+    /** The JVM's exit status after SIGTERM once its shutdown hooks have run (128 + 15). */
+    private static final int SIGTERM_EXIT = 143;
+
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+
+    @TempDir Path work;
+
+    @Test
+    void helpAndVersionWorkFromAnyDirectory() throws Exception {
+        Path elsewhere = Files.createDirectories(work.resolve("somewhere else"));
+        Command help = runLauncher(elsewhere, "--help");
+        assertEquals(0, help.exit(), "--help exit status; output:\n" + help.output());
+        for (String flag : List.of("--host", "--port", "--no-wal", "--wal-path", "--config")) {
+            assertTrue(help.output().contains(flag), "--help should list " + flag + ":\n" + help);
+        }
+        Command version = runLauncher(elsewhere, "--version");
+        assertEquals(0, version.exit(), "--version exit status; output:\n" + version.output());
+        assertTrue(
+                version.output().contains(Fixtures.version()),
+                "--version should print the POM version " + Fixtures.version() + ":\n" + version);
+    }
+
+    @Test
+    void servesPersistsAcrossRestartAndStopsCleanly() throws Exception {
+        Path data = work.resolve("data");
+        String walPath = data.resolve("wal.jsonl").toString();
+        // Metrics on (any free port): Helidon's observers need JDK modules that jdeps cannot see.
+        String[] args = {
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--wal-path",
+            walPath,
+            "--metrics-addr",
+            "127.0.0.1:0"
+        };
+
+        try (ServerProcess server = ServerProcess.start(Fixtures.image(), work, Map.of(), args)) {
+            server.awaitPort();
+            assertTrue(
+                    server.handle().info().command().orElse("").endsWith("/bin/java"),
+                    "the launcher must exec the JVM so that signals reach it, got "
+                            + server.handle().info().command());
+            // The startup log names the version (fails after a timeout if it never does).
+            server.awaitLine(Pattern.compile("vectaraft " + Pattern.quote(Fixtures.version())));
+            withStub(
+                    server,
+                    (channel, stub) -> {
+                        PingResponse pong = PingClient.ping(channel, CALL_TIMEOUT);
+                        assertEquals(Fixtures.version(), pong.getVersion(), "Ping version");
+                        stub.createCollection(
+                                CreateCollectionRequest.newBuilder()
+                                        .setName("films")
+                                        .setDimension(3)
+                                        .setMetric(Metric.EUCLIDEAN)
+                                        .build());
+                        stub.upsert(
+                                UpsertRequest.newBuilder()
+                                        .setCollection("films")
+                                        .addRecords(record("a", 0, 0, 0, "sf"))
+                                        .addRecords(record("b", 1, 0, 0, "noir"))
+                                        .addRecords(record("c", 3, 0, 0, "sf"))
+                                        .build());
+                        assertQueryAnswers(stub);
+                    });
+            assertEquals(SIGTERM_EXIT, server.stop(), "exit status; output:\n" + server.output());
+        }
+
+        assertTrue(Files.exists(Path.of(walPath)), "the log should exist at " + walPath);
+        try (ServerProcess server = ServerProcess.start(Fixtures.image(), work, Map.of(), args)) {
+            withStub(
+                    server,
+                    (channel, stub) -> {
+                        long count =
+                                stub.count(CountRequest.newBuilder().setCollection("films").build())
+                                        .getCount();
+                        assertEquals(3, count, "records recovered from the log");
+                        assertQueryAnswers(stub);
+                    });
+            assertEquals(SIGTERM_EXIT, server.stop(), "exit status; output:\n" + server.output());
+        }
+    }
+
+    @Test
+    void javaOptionsAreOverridable() throws Exception {
+        Map<String, String> env = Map.of("VECTARAFT_JAVA_OPTS", "-XX:+UseSerialGC -Xmx256m");
+        try (ServerProcess server =
+                ServerProcess.start(
+                        Fixtures.image(), work, env, "--port", "0", "--no-wal", "--no-metrics")) {
+            server.awaitPort();
+            List<String> jvmArgs = List.of(server.handle().info().arguments().orElseThrow());
+            assertTrue(jvmArgs.contains("-XX:+UseSerialGC"), "user GC passed on: " + jvmArgs);
+            assertFalse(
+                    jvmArgs.contains("-XX:+UseG1GC"),
+                    "the default collector must step aside for the user's: " + jvmArgs);
+            assertTrue(
+                    jvmArgs.indexOf("-Xmx256m") > jvmArgs.indexOf("-XX:MaxRAMPercentage=50"),
+                    "user options must come after the defaults so that they win: " + jvmArgs);
+            withStub(
+                    server,
+                    (channel, stub) ->
+                            assertEquals(
+                                    Fixtures.version(),
+                                    PingClient.ping(channel, CALL_TIMEOUT).getVersion()));
+            assertEquals(SIGTERM_EXIT, server.stop(), "exit status; output:\n" + server.output());
+        }
+    }
+
+    /** Nearest to (0.9, 0, 0): b (0.1), a (0.9), c (2.1); with genre = sf: a, c. */
+    private static void assertQueryAnswers(VectorServiceBlockingStub stub) {
+        QueryRequest.Builder query =
+                QueryRequest.newBuilder()
+                        .setCollection("films")
+                        .addVector(0.9f)
+                        .addVector(0)
+                        .addVector(0)
+                        .setTopK(3);
+        assertEquals(List.of("b", "a", "c"), ids(stub.query(query.build())), "unfiltered query");
+        query.setFilter(
+                Filter.newBuilder()
+                        .setCondition(
+                                Condition.newBuilder()
+                                        .setKey("genre")
+                                        .setOp(Condition.Op.EQ)
+                                        .setValue(Value.newBuilder().setStringValue("sf"))));
+        QueryResponse filtered = stub.query(query.build());
+        assertEquals(List.of("a", "c"), ids(filtered), "query filtered on genre = sf");
+        assertEquals(0.9f, filtered.getMatches(0).getScore(), 1e-5f, "Euclidean distance of a");
+    }
+
+    private static Record record(String id, float x, float y, float z, String genre) {
+        return Record.newBuilder()
+                .setId(id)
+                .addValues(x)
+                .addValues(y)
+                .addValues(z)
+                .putMetadata("genre", Value.newBuilder().setStringValue(genre).build())
+                .build();
+    }
+
+    private static List<String> ids(QueryResponse response) {
+        return response.getMatchesList().stream().map(ScoredRecord::getId).toList();
+    }
+
+    private interface StubUse {
+        void accept(ManagedChannel channel, VectorServiceBlockingStub stub) throws Exception;
+    }
+
+    /** Runs {@code use} against the server; a failure carries the server's output. */
+    private static void withStub(ServerProcess server, StubUse use) throws Exception {
+        ManagedChannel channel =
+                NettyChannelBuilder.forAddress("127.0.0.1", server.awaitPort())
+                        .usePlaintext()
+                        .build();
+        try {
+            use.accept(
+                    channel,
+                    VectorServiceGrpc.newBlockingStub(channel)
+                            .withDeadlineAfter(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+        } catch (Exception | AssertionError e) {
+            throw new AssertionError(e + "\nserver output:\n" + server.output(), e);
+        } finally {
+            channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static Command runLauncher(Path workDir, String... args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Fixtures.image().resolve("bin/vectaraft").toString());
+        command.addAll(List.of(args));
+        return Command.run(workDir, Duration.ofSeconds(60), command);
+    }
+}

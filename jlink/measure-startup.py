@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""Measures the runtime image's launch-to-accepting-gRPC time.
+
+    /usr/bin/python3 jlink/measure-startup.py [--image DIR] [--runs N] [-- server flags]
+
+Each run starts bin/vectaraft on a free port with an empty data directory, and times from the
+fork to the first successful Ping (a fresh connection per attempt, so no client reconnect
+backoff hides the moment), and reads the CPU time the server process had used by then (less
+sensitive than wall time to other load on a shared machine). Prints every run, then medians and
+minimums.
+"""
+
+import argparse
+import glob
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "clients", "python"))
+
+import grpc  # noqa: E402
+
+import vectaraft_stubs  # noqa: E402
+
+pb2, pb2_grpc = vectaraft_stubs.load()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def pinged(port):
+    with grpc.insecure_channel("127.0.0.1:%d" % port) as channel:
+        try:
+            pb2_grpc.VectorServiceStub(channel).Ping(pb2.PingRequest(), timeout=0.5)
+            return True
+        except grpc.RpcError:
+            return False
+
+
+def cpu_seconds(pid):
+    """User + system CPU time of a process, from /proc (Linux)."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def one_run(launcher, extra):
+    data = tempfile.mkdtemp(prefix="vectaraft-startup-")
+    port = free_port()
+    args = [launcher, "--port", str(port), "--wal-path", os.path.join(data, "wal.jsonl"),
+            "--no-metrics"] + extra
+    start = time.monotonic()
+    server = subprocess.Popen(args, cwd=data, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while not pinged(port):
+            if server.poll() is not None:
+                raise SystemExit("server exited with %d before answering: %s"
+                                 % (server.returncode, " ".join(args)))
+            if time.monotonic() - start > 60:
+                raise SystemExit("no Ping answer within 60 s")
+            time.sleep(0.005)
+        return time.monotonic() - start, cpu_seconds(server.pid)
+    finally:
+        server.terminate()
+        server.wait(30)
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    default_image = sorted(glob.glob(os.path.join(HERE, "..", "dist", "target", "vectaraft-*[0-9]")))
+    parser.add_argument("--image", default=default_image[-1] if default_image else None)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("extra", nargs="*", help="more server flags (after --)")
+    args = parser.parse_args()
+    if not args.image:
+        raise SystemExit("no image under dist/target: build it first (./run.sh --version)")
+    launcher = os.path.join(os.path.abspath(args.image), "bin", "vectaraft")
+    one_run(launcher, args.extra)  # warms the OS file cache; not counted
+    walls, cpus = [], []
+    for i in range(args.runs):
+        wall, cpu = one_run(launcher, args.extra)
+        walls.append(wall)
+        cpus.append(cpu)
+        print("run %d: %.0f ms wall, %.0f ms CPU" % (i + 1, wall * 1000, cpu * 1000))
+    print("launch to first Ping: median %.0f ms (min %.0f) wall, median %.0f ms (min %.0f) CPU,"
+          " %d runs" % (statistics.median(walls) * 1000, min(walls) * 1000,
+                        statistics.median(cpus) * 1000, min(cpus) * 1000, len(walls)))
+
+
+if __name__ == "__main__":
+    main()

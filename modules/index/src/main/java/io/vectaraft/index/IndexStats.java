@@ -1,0 +1,20 @@
+package io.vectaraft.index;
+
+/**
+ * The state of a collection's storage and index, for DescribeCollection and metrics.
+ *
+ * @param count live records
+ * @param tombstones slots of removed or replaced records kept for the HNSW graph until a rebuild
+ *     (always 0 for a flat index, which reuses freed slots at once)
+ * @param vectorBytes bytes held by vector storage
+ * @param graphNodes nodes in the HNSW graph (0 for a flat index), tombstones included
+ * @param graphLevels layers of the HNSW graph (0 for a flat index)
+ * @param graphBytes bytes held by the graph's links (0 for a flat index)
+ */
+public record IndexStats(
+        long count,
+        long tombstones,
+        long vectorBytes,
+        long graphNodes,
+        int graphLevels,
+        long graphBytes) {}

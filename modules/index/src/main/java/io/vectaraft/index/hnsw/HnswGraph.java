@@ -1,0 +1,167 @@
+package io.vectaraft.index.hnsw;
+
+import java.util.Arrays;
+
+/**
+ * The layered neighbour lists of an HNSW graph (Malkov and Yashunin, 2016), in primitive arrays.
+ * Nodes are the slots of the collection's vector store.
+ *
+ * <p>Paper terms to fields: {@code M} is {@link #maxConn(int)} on layers above 0 and {@code Mmax0 =
+ * 2*M} on layer 0; {@code L} (the top layer) is {@link #maxLevel()}; the entry point {@code ep} is
+ * {@link #entryNode()}; a node's layer {@code l} is {@link #level(int)}.
+ *
+ * <p>Layer 0 holds every node, so its lists live in one flat {@code int[]} with a fixed stride
+ * ({@code [count, n1, n2, ...]} per node) and the scores of those links in a parallel {@code
+ * float[]} (shrinking a list needs them); upper layers hold about 1/M of the nodes each and keep
+ * one array per node that has them. Not thread-safe: the owning collection's lock orders writers
+ * (the builder) before readers (searchers).
+ */
+public final class HnswGraph {
+    private static final int NO_LEVEL = -1;
+
+    private final int m;
+    private final int stride0;
+    private final int strideUpper;
+    private int[] links0 = new int[0];
+    private float[] scores0 = new float[0];
+    private int[][] linksUpper = new int[0][];
+    private float[][] scoresUpper = new float[0][];
+    private byte[] levels = new byte[0];
+    private int size;
+    private int entryNode = -1;
+    private int maxLevel = -1;
+
+    public HnswGraph(int m) {
+        this.m = m;
+        this.stride0 = 2 * m + 1;
+        this.strideUpper = m + 1;
+    }
+
+    public int m() {
+        return m;
+    }
+
+    /** The most links a node keeps on a layer: 2*M on layer 0, M above. */
+    public int maxConn(int level) {
+        return level == 0 ? 2 * m : m;
+    }
+
+    /** The number of nodes added (deleted ones included until the graph is rebuilt). */
+    public int size() {
+        return size;
+    }
+
+    /** One past the highest node id that may be in the graph. */
+    public int nodeLimit() {
+        return levels.length;
+    }
+
+    public int entryNode() {
+        return entryNode;
+    }
+
+    public int maxLevel() {
+        return maxLevel;
+    }
+
+    /** The top layer of a node, or -1 when it is not in the graph. */
+    public int level(int node) {
+        return node < levels.length ? levels[node] : NO_LEVEL;
+    }
+
+    /** Adds a node with no links on layers 0..level; it becomes the entry point if highest. */
+    void addNode(int node, int level) {
+        ensureCapacity(node);
+        if (levels[node] != NO_LEVEL) {
+            throw new IllegalStateException("node " + node + " is already in the graph");
+        }
+        levels[node] = (byte) level;
+        if (level > 0) {
+            linksUpper[node] = new int[level * strideUpper];
+            scoresUpper[node] = new float[level * m];
+        }
+        size++;
+        if (level > maxLevel) {
+            maxLevel = level;
+            entryNode = node;
+        }
+    }
+
+    public int neighborCount(int level, int node) {
+        return level == 0 ? links0[node * stride0] : linksUpper[node][(level - 1) * strideUpper];
+    }
+
+    public int neighbor(int level, int node, int i) {
+        return level == 0
+                ? links0[node * stride0 + 1 + i]
+                : linksUpper[node][(level - 1) * strideUpper + 1 + i];
+    }
+
+    float neighborScore(int level, int node, int i) {
+        return level == 0
+                ? scores0[node * (stride0 - 1) + i]
+                : scoresUpper[node][(level - 1) * m + i];
+    }
+
+    /** Replaces a node's links on a layer with {@code count} (neighbour, score) pairs. */
+    void setNeighbors(int level, int node, int[] nodes, float[] scores, int count) {
+        if (count > maxConn(level)) {
+            throw new IllegalArgumentException(
+                    "neighbours: expected at most " + maxConn(level) + ", got " + count);
+        }
+        if (level == 0) {
+            links0[node * stride0] = count;
+            System.arraycopy(nodes, 0, links0, node * stride0 + 1, count);
+            System.arraycopy(scores, 0, scores0, node * (stride0 - 1), count);
+        } else {
+            int base = (level - 1) * strideUpper;
+            linksUpper[node][base] = count;
+            System.arraycopy(nodes, 0, linksUpper[node], base + 1, count);
+            System.arraycopy(scores, 0, scoresUpper[node], (level - 1) * m, count);
+        }
+    }
+
+    /** Appends a link if the list has room; returns false when it is full. */
+    boolean tryAddNeighbor(int level, int node, int neighbor, float score) {
+        int count = neighborCount(level, node);
+        if (count >= maxConn(level)) {
+            return false;
+        }
+        if (level == 0) {
+            links0[node * stride0] = count + 1;
+            links0[node * stride0 + 1 + count] = neighbor;
+            scores0[node * (stride0 - 1) + count] = score;
+        } else {
+            int base = (level - 1) * strideUpper;
+            linksUpper[node][base] = count + 1;
+            linksUpper[node][base + 1 + count] = neighbor;
+            scoresUpper[node][(level - 1) * m + count] = score;
+        }
+        return true;
+    }
+
+    /** Bytes held by the link arrays (for memory reports). */
+    public long bytesUsed() {
+        long bytes = 4L * links0.length + 4L * scores0.length + levels.length;
+        for (int i = 0; i < linksUpper.length; i++) {
+            if (linksUpper[i] != null) {
+                bytes += 4L * linksUpper[i].length + 4L * scoresUpper[i].length + 32;
+            }
+        }
+        return bytes + 8L * linksUpper.length;
+    }
+
+    private void ensureCapacity(int node) {
+        if (node < levels.length) {
+            return;
+        }
+        int n = Math.max(node + 1, Math.max(16, levels.length * 2));
+        int old = levels.length;
+        levels = Arrays.copyOf(levels, n);
+        Arrays.fill(levels, old, n, (byte) NO_LEVEL);
+        links0 = Arrays.copyOf(links0, n * stride0);
+        scores0 = Arrays.copyOf(scores0, n * (stride0 - 1));
+        linksUpper = Arrays.copyOf(linksUpper, n);
+        scoresUpper = Arrays.copyOf(scoresUpper, n);
+    }
+}

@@ -1,0 +1,136 @@
+package io.vectaraft.index.hnsw;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vectaraft.index.IndexSpec;
+import io.vectaraft.index.Metric;
+import io.vectaraft.index.SyntheticData;
+import io.vectaraft.index.TestSeeds;
+import io.vectaraft.index.flat.TopK;
+import io.vectaraft.index.flat.VectorStore;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The graph itself, with the plan rule switched off (every search walks the graph): structure
+ * invariants, and filtered traversal that returns k whenever k are accepted, at selectivities from
+ * 0.1% to 100%.
+ */
+class HnswIndexTest {
+    private static final int N = 5000;
+    private static final int DIM = 16;
+    private static final int K = 10;
+    private static final long SEED = TestSeeds.seed();
+    private static VectorStore store;
+    private static HnswIndex index;
+
+    @BeforeAll
+    static void build() {
+        store = new VectorStore(DIM, false);
+        index = new HnswIndex(store, Metric.EUCLIDEAN, IndexSpec.Hnsw.defaults(), 0);
+        List<float[]> data = SyntheticData.mixture(SEED, new Random(SEED), N, DIM, 10);
+        for (int i = 0; i < N; i++) {
+            index.insert(store.put("r" + i, data.get(i), Map.of()));
+        }
+    }
+
+    @Test
+    void linksAreBoundedDistinctAndNeverSelf() {
+        HnswGraph g = index.graph();
+        assertEquals(N, g.size());
+        int[] perLevel = new int[LevelGenerator.MAX_LEVEL + 1];
+        for (int node = 0; node < N; node++) {
+            perLevel[g.level(node)]++;
+            for (int level = 0; level <= g.level(node); level++) {
+                int count = g.neighborCount(level, node);
+                assertTrue(count <= g.maxConn(level), "node " + node + " level " + level);
+                assertTrue(level > 0 || count > 0, "every node has a link on layer 0");
+                Set<Integer> seen = new HashSet<>();
+                for (int i = 0; i < count; i++) {
+                    int n = g.neighbor(level, node, i);
+                    assertNotEquals(node, n, "self link at node " + node);
+                    assertTrue(seen.add(n), "duplicate link " + node + "->" + n);
+                    assertTrue(g.level(n) >= level, "link to a node absent from level " + level);
+                }
+            }
+        }
+        // Level sizes shrink by about M per layer (mL = 1/ln M).
+        assertTrue(
+                perLevel[1] > N / 32 && perLevel[1] < N / 8,
+                "layer-1 nodes " + perLevel[1] + " " + TestSeeds.describe(SEED));
+        assertEquals(g.maxLevel(), g.level(g.entryNode()));
+    }
+
+    @ParameterizedTest(name = "every {0}th node accepted")
+    @ValueSource(ints = {1000, 100, 20, 3, 1})
+    void filteredTraversalReturnsKWheneverKAreAccepted(int every) {
+        long[] accept = new long[(N + 63) / 64];
+        int accepted = 0;
+        for (int node = 0; node < N; node += every) {
+            accept[node >>> 6] |= 1L << node;
+            accepted++;
+        }
+        SlotScorer scorer = new SlotScorer(store, Metric.EUCLIDEAN);
+        Random random = new Random(SEED + every);
+        double recallSum = 0;
+        List<float[]> queries = SyntheticData.mixture(SEED, random, 30, DIM, 10);
+        for (float[] q : queries) {
+            TopK top = index.search(q, K, 0, accept, accepted);
+            int[] slots = new int[K];
+            float[] scores = new float[K];
+            int n = top.drainBestFirst(slots, scores);
+            assertEquals(Math.min(K, accepted), n, "k results " + TestSeeds.describe(SEED));
+            TopK exact = new TopK(K, store.idsBySlot());
+            for (int node = 0; node < N; node += every) {
+                exact.offer(scorer.score(q, node), node);
+            }
+            int[] exactSlots = new int[K];
+            int m = exact.drainBestFirst(exactSlots, new float[K]);
+            Set<Integer> expected = new HashSet<>();
+            for (int i = 0; i < m; i++) {
+                expected.add(exactSlots[i]);
+            }
+            int hits = 0;
+            for (int i = 0; i < n; i++) {
+                assertEquals(0, slots[i] % every, "only accepted nodes");
+                hits += expected.contains(slots[i]) ? 1 : 0;
+            }
+            recallSum += (double) hits / m;
+        }
+        double recall = recallSum / queries.size();
+        assertTrue(
+                recall >= 0.95,
+                "filtered recall "
+                        + recall
+                        + " accepting 1/"
+                        + every
+                        + " "
+                        + TestSeeds.describe(SEED));
+    }
+
+    @Test
+    void planRuleScansSmallOrSelectiveSearches() {
+        VectorStore small = new VectorStore(2, false);
+        HnswIndex defaults = new HnswIndex(small, Metric.DOT, IndexSpec.Hnsw.defaults());
+        for (int i = 0; i < 100; i++) {
+            defaults.insert(small.put("r" + i, new float[] {i, 1}, Map.of()));
+        }
+        assertNull(
+                defaults.search(new float[] {1, 0}, 5, 0, small.liveBits(), 100),
+                "100 records: 100^2 <= 2*64*16*100, so scan");
+        assertEquals(
+                0,
+                defaults.search(new float[] {1, 0}, 5, 0, new long[2], 0).size(),
+                "nothing accepted: empty, no scan");
+    }
+}

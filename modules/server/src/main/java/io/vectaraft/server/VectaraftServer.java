@@ -1,0 +1,193 @@
+package io.vectaraft.server;
+
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.vectaraft.api.v1.VectorServiceGrpc;
+import io.vectaraft.server.config.HostPort;
+import io.vectaraft.server.config.ServerConfig;
+import io.vectaraft.server.grpc.FailedCallLogger;
+import io.vectaraft.server.grpc.ServiceEvents;
+import io.vectaraft.server.grpc.VectorServiceImpl;
+import io.vectaraft.server.observe.ObservabilityServer;
+import io.vectaraft.server.observe.Readiness;
+import io.vectaraft.server.observe.ServerMetrics;
+import io.vectaraft.wal.Store;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One running vectaraft server: gRPC (grpc-java's Netty server, calls on virtual threads) and,
+ * unless disabled, the HTTP observability listener (Helidon SE).
+ *
+ * <p>Starts in two steps so that readiness means something: {@link #create} opens the HTTP side
+ * (live, not ready), {@link #serve} takes the recovered store, starts gRPC and turns ready. {@link
+ * #start} does both. Tests start it on port 0 in the same JVM.
+ */
+public final class VectaraftServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(VectaraftServer.class.getName());
+    private static final long DRAIN_SECONDS = 10;
+
+    private final ServerConfig config;
+    private final Readiness readiness;
+    private final ServerMetrics metrics;
+    private final ObservabilityServer http;
+    private final HealthStatusManager health = new HealthStatusManager();
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private Store store;
+    private Server grpc;
+
+    private VectaraftServer(ServerConfig config) {
+        this.config = config;
+        this.readiness = new Readiness(config.walEnabled() ? config.walPath().getParent() : null);
+        this.metrics = config.metricsEnabled() ? new ServerMetrics() : null;
+        this.http =
+                config.metricsEnabled()
+                        ? ObservabilityServer.start(config.metricsAddress(), metrics, readiness)
+                        : null;
+    }
+
+    /** Creates, recovers the store the configuration names, and serves. */
+    public static VectaraftServer start(ServerConfig config) {
+        VectaraftServer server = create(config);
+        try {
+            server.serve(
+                    config.walEnabled() ? Store.open(config.storeOptions()) : Store.inMemory());
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    /** Starts the HTTP side only: alive, not ready. */
+    public static VectaraftServer create(ServerConfig config) {
+        return new VectaraftServer(config);
+    }
+
+    /** Starts gRPC over a recovered store and marks the server ready. Takes ownership of it. */
+    public synchronized void serve(Store store) {
+        if (this.store != null) {
+            throw new IllegalStateException("already serving");
+        }
+        this.store = store;
+        ServiceEvents events = metrics != null ? metrics : ServiceEvents.NONE;
+        if (metrics != null) {
+            metrics.bind(store);
+        }
+        BindableService service =
+                new VectorServiceImpl(store, Version.get(), config.walEnabled(), events);
+        HostPort address = config.grpcAddress();
+        try {
+            grpc =
+                    NettyServerBuilder.forAddress(
+                                    new InetSocketAddress(address.host(), address.port()))
+                            .executor(executor)
+                            .maxInboundMessageSize(config.maxMessageBytes())
+                            .addService(ServerInterceptors.intercept(service, interceptors()))
+                            .addService(health.getHealthService())
+                            .addService(ProtoReflectionServiceV1.newInstance())
+                            .addService(legacyReflection())
+                            .build()
+                            .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "cannot listen for gRPC on " + address + ": " + e.getMessage(), e);
+        }
+        health.setStatus("", ServingStatus.SERVING);
+        health.setStatus(VectorServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
+        readiness.ready(store);
+        LOG.log(Level.INFO, "gRPC listening on " + grpcAddress());
+    }
+
+    /**
+     * grpcurl before 1.9, Postman and several IDE plugins still speak only v1alpha reflection,
+     * which grpc-java keeps but deprecates.
+     */
+    @SuppressWarnings("deprecation")
+    private static BindableService legacyReflection() {
+        return io.grpc.protobuf.services.ProtoReflectionService.newInstance();
+    }
+
+    private List<ServerInterceptor> interceptors() {
+        // ServerInterceptors.intercept runs the last one first: metrics see every outcome.
+        List<ServerInterceptor> list = new ArrayList<>();
+        list.add(new FailedCallLogger());
+        if (metrics != null) {
+            list.add(metrics.grpcInterceptor());
+        }
+        return list;
+    }
+
+    /** The bound gRPC address (the real port when 0 was asked). */
+    public HostPort grpcAddress() {
+        return new HostPort(config.grpcAddress().host(), grpc.getPort());
+    }
+
+    /** The bound HTTP observability address, when enabled. */
+    public Optional<HostPort> metricsAddress() {
+        return Optional.ofNullable(http)
+                .map(h -> new HostPort(config.metricsAddress().host(), h.port()));
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    /** The store being served, once {@link #serve} ran. */
+    public synchronized Optional<Store> store() {
+        return Optional.ofNullable(store);
+    }
+
+    /** Blocks until the gRPC server terminates. */
+    public void awaitTermination() throws InterruptedException {
+        grpc.awaitTermination();
+    }
+
+    /**
+     * Graceful stop: reports NOT_SERVING, stops accepting calls, lets running calls finish (up to
+     * {@value #DRAIN_SECONDS} s), then closes the store and the HTTP side.
+     */
+    @Override
+    public synchronized void close() {
+        health.enterTerminalState();
+        if (grpc != null) {
+            grpc.shutdown();
+            try {
+                if (!grpc.awaitTermination(DRAIN_SECONDS, TimeUnit.SECONDS)) {
+                    LOG.log(
+                            Level.WARNING,
+                            "calls still running after " + DRAIN_SECONDS + " s; cancelling");
+                    grpc.shutdownNow().awaitTermination(DRAIN_SECONDS, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                grpc.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        }
+        executor.close();
+        if (store != null) {
+            store.close();
+        }
+        if (http != null) {
+            http.close();
+        }
+        if (metrics != null) {
+            metrics.close();
+        }
+        LOG.log(Level.INFO, "vectaraft stopped");
+    }
+}

@@ -1,0 +1,80 @@
+package io.vectaraft.server.config;
+
+import io.vectaraft.wal.FsyncPolicy;
+import io.vectaraft.wal.StoreOptions;
+import io.vectaraft.wal.StoreOptions.RecoveryMode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Map.Entry;
+
+/**
+ * The server's settings, validated. Build it with {@link ConfigLoader}; see {@link Setting} for
+ * names, sources and defaults.
+ */
+public record ServerConfig(
+        HostPort grpcAddress,
+        int maxMessageBytes,
+        boolean walEnabled,
+        Path walPath,
+        FsyncPolicy fsync,
+        Duration fsyncInterval,
+        Path snapshotDir,
+        long snapshotThresholdBytes,
+        RecoveryMode walRecovery,
+        boolean metricsEnabled,
+        HostPort metricsAddress) {
+
+    /** The defaults alone (no file, no environment, no flags). */
+    public static ServerConfig defaults(Path workingDir) {
+        return ConfigLoader.load(CommandLine.parse(List.of()), Map.of(), workingDir).config();
+    }
+
+    /** Parsed per-setting values (see {@link Setting#parse}) into a config. */
+    static ServerConfig from(Map<Setting, Object> v, Path workingDir) {
+        Path wal = workingDir.resolve((String) v.get(Setting.WAL_PATH)).normalize();
+        String snapshots = (String) v.get(Setting.SNAPSHOT_DIR);
+        return new ServerConfig(
+                new HostPort((String) v.get(Setting.GRPC_HOST), (Integer) v.get(Setting.GRPC_PORT)),
+                (Integer) v.get(Setting.MAX_MESSAGE_BYTES),
+                (Boolean) v.get(Setting.WAL_ENABLED),
+                wal,
+                FsyncPolicy.valueOf(upper(v.get(Setting.FSYNC))),
+                Duration.ofMillis((Integer) v.get(Setting.FSYNC_INTERVAL_MS)),
+                snapshots.isEmpty()
+                        ? wal.resolveSibling("snapshots")
+                        : workingDir.resolve(snapshots).normalize(),
+                (Long) v.get(Setting.SNAPSHOT_THRESHOLD_BYTES),
+                RecoveryMode.valueOf(upper(v.get(Setting.WAL_RECOVERY))),
+                (Boolean) v.get(Setting.METRICS_ENABLED),
+                (HostPort) v.get(Setting.METRICS_ADDR));
+    }
+
+    private static String upper(Object o) {
+        return ((String) o).toUpperCase(Locale.ROOT);
+    }
+
+    public StoreOptions storeOptions() {
+        return new StoreOptions(
+                walPath, snapshotDir, fsync, fsyncInterval, snapshotThresholdBytes, walRecovery);
+    }
+
+    /** Describes the non-default values and their sources, for the startup log. */
+    public static String describeOverrides(Map<Setting, ConfigLoader.Origin> origins) {
+        StringBuilder b = new StringBuilder();
+        for (Entry<Setting, ConfigLoader.Origin> e : new java.util.TreeMap<>(origins).entrySet()) {
+            if (!e.getValue().isDefault()) {
+                b.append(b.isEmpty() ? "" : ", ")
+                        .append(e.getKey().key())
+                        .append('=')
+                        .append(e.getValue().value())
+                        .append(" (")
+                        .append(e.getValue().source())
+                        .append(')');
+            }
+        }
+        return b.isEmpty() ? "all defaults" : b.toString();
+    }
+}

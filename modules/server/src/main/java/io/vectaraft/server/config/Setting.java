@@ -1,0 +1,205 @@
+package io.vectaraft.server.config;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Every configuration setting: its YAML key, environment variable, command-line flag, default and
+ * accepted values. The single table behind the loader, {@code --help} and {@code
+ * docs/configuration.md}.
+ */
+public enum Setting {
+    GRPC_HOST("grpc.host", null, "--host", "127.0.0.1", Kind.HOST, "gRPC listen host"),
+    GRPC_PORT(
+            "grpc.port", null, "--port", "50051", Kind.PORT, "gRPC listen port (0: any free port)"),
+    MAX_MESSAGE_BYTES(
+            "grpc.max-message-bytes",
+            "VECTARAFT_MAX_MESSAGE_BYTES",
+            "--max-message-bytes",
+            Integer.toString(64 << 20),
+            Kind.POSITIVE_INT,
+            "largest accepted request, in bytes"),
+    WAL_ENABLED(
+            "wal.enabled",
+            "VECTARAFT_ENABLE_WAL",
+            "--no-wal",
+            "true",
+            Kind.BOOLEAN,
+            "keep a write-ahead log (--no-wal: memory only)"),
+    WAL_PATH(
+            "wal.path",
+            "VECTARAFT_WAL_PATH",
+            "--wal-path",
+            "./data/wal.jsonl",
+            Kind.PATH,
+            "the write-ahead log file"),
+    FSYNC(
+            "wal.fsync",
+            "VECTARAFT_FSYNC",
+            "--fsync",
+            "always",
+            Kind.FSYNC,
+            "when the log is forced to disk"),
+    FSYNC_INTERVAL_MS(
+            "wal.fsync-interval-ms",
+            "VECTARAFT_FSYNC_INTERVAL_MS",
+            "--fsync-interval-ms",
+            "10",
+            Kind.POSITIVE_INT,
+            "period of --fsync interval, in milliseconds"),
+    SNAPSHOT_DIR(
+            "wal.snapshot-dir",
+            "VECTARAFT_SNAPSHOT_DIR",
+            "--snapshot-dir",
+            "",
+            Kind.OPTIONAL_PATH,
+            "snapshot directory (empty: 'snapshots' beside the log)"),
+    SNAPSHOT_THRESHOLD_BYTES(
+            "wal.snapshot-threshold-bytes",
+            "VECTARAFT_SNAPSHOT_THRESHOLD_BYTES",
+            "--snapshot-threshold-bytes",
+            Long.toString(256L << 20),
+            Kind.POSITIVE_LONG,
+            "log size that triggers a snapshot, in bytes"),
+    WAL_RECOVERY(
+            "wal.recovery",
+            "VECTARAFT_WAL_RECOVERY",
+            "--wal-recovery",
+            "strict",
+            Kind.RECOVERY,
+            "on a corrupt log entry: refuse to start, or keep the valid prefix"),
+    METRICS_ENABLED(
+            "metrics.enabled",
+            "VECTARAFT_ENABLE_METRICS",
+            "--no-metrics",
+            "true",
+            Kind.BOOLEAN,
+            "serve /metrics and /health (--no-metrics: off)"),
+    METRICS_ADDR(
+            "metrics.address",
+            "VECTARAFT_METRICS_ADDR",
+            "--metrics-addr",
+            "127.0.0.1:9100",
+            Kind.ADDRESS,
+            "HTTP listen address of /metrics and /health");
+
+    /** Sets both {@link #GRPC_HOST} and {@link #GRPC_PORT} from {@code host:port}. */
+    public static final String GRPC_ADDR_ENV = "VECTARAFT_GRPC_ADDR";
+
+    private final String key;
+    private final String env;
+    private final String flag;
+    private final String defaultValue;
+    private final Kind kind;
+    private final String help;
+
+    Setting(String key, String env, String flag, String defaultValue, Kind kind, String help) {
+        this.key = key;
+        this.env = env;
+        this.flag = flag;
+        this.defaultValue = defaultValue;
+        this.kind = kind;
+        this.help = help;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public Optional<String> env() {
+        return Optional.ofNullable(env);
+    }
+
+    public String flag() {
+        return flag;
+    }
+
+    /** Whether the flag switches the setting off ({@code --no-wal}) instead of taking a value. */
+    public boolean negatingFlag() {
+        return flag.startsWith("--no-");
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String accepted() {
+        return kind.accepted;
+    }
+
+    public String help() {
+        return help;
+    }
+
+    /** The value parsed to its type, or an {@link IllegalArgumentException}. */
+    Object parse(String raw) {
+        return kind.parser.apply(raw.strip());
+    }
+
+    static Optional<Setting> byKey(String key) {
+        return Arrays.stream(values()).filter(s -> s.key.equals(key)).findFirst();
+    }
+
+    static Optional<Setting> byFlag(String flag) {
+        return Arrays.stream(values()).filter(s -> s.flag.equals(flag)).findFirst();
+    }
+
+    /** Value types, each with the accepted values as an error message states them. */
+    private enum Kind {
+        HOST("a host name or IP address", s -> new HostPort(s, 0).host()),
+        PORT("an integer 0..65535", HostPort::parsePort),
+        ADDRESS("host:port with port 0..65535", HostPort::parse),
+        POSITIVE_INT("an integer 1..2147483647", s -> (int) positive(s, Integer.MAX_VALUE)),
+        POSITIVE_LONG("a positive integer", s -> positive(s, Long.MAX_VALUE)),
+        BOOLEAN("1, 0, true or false", Kind::bool),
+        PATH("a non-empty file path", Kind::path),
+        OPTIONAL_PATH("a directory path, or empty", s -> s),
+        FSYNC("always, interval or none", s -> oneOf(s, "always", "interval", "none")),
+        RECOVERY("strict or truncate", s -> oneOf(s, "strict", "truncate"));
+
+        final String accepted;
+        final Function<String, Object> parser;
+
+        Kind(String accepted, Function<String, Object> parser) {
+            this.accepted = accepted;
+            this.parser = parser;
+        }
+
+        private static long positive(String s, long max) {
+            try {
+                long v = Long.parseLong(s);
+                if (v >= 1 && v <= max) {
+                    return v;
+                }
+            } catch (NumberFormatException e) {
+                // rejected below
+            }
+            throw new IllegalArgumentException();
+        }
+
+        private static Object bool(String s) {
+            return switch (s.toLowerCase(Locale.ROOT)) {
+                case "1", "true" -> true;
+                case "0", "false" -> false;
+                default -> throw new IllegalArgumentException();
+            };
+        }
+
+        private static Object path(String s) {
+            if (s.isEmpty()) {
+                throw new IllegalArgumentException();
+            }
+            return s;
+        }
+
+        private static Object oneOf(String s, String... allowed) {
+            String lower = s.toLowerCase(Locale.ROOT);
+            if (Arrays.asList(allowed).contains(lower)) {
+                return lower;
+            }
+            throw new IllegalArgumentException();
+        }
+    }
+}

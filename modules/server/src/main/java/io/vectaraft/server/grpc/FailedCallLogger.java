@@ -1,0 +1,38 @@
+package io.vectaraft.server.grpc;
+
+import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import java.lang.System.Logger.Level;
+
+/**
+ * Logs one line per failed call: method, status code and description. Descriptions come from {@link
+ * StatusMapper} and never contain vector values.
+ */
+public final class FailedCallLogger implements ServerInterceptor {
+    private static final System.Logger LOG = System.getLogger(FailedCallLogger.class.getName());
+
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+        return next.startCall(
+                new SimpleForwardingServerCall<>(call) {
+                    @Override
+                    public void close(Status status, Metadata trailers) {
+                        if (!status.isOk()) {
+                            LOG.log(
+                                    Level.WARNING,
+                                    "request failed: method={0} status={1} message={2}",
+                                    call.getMethodDescriptor().getBareMethodName(),
+                                    status.getCode(),
+                                    status.getDescription());
+                        }
+                        super.close(status, trailers);
+                    }
+                },
+                headers);
+    }
+}

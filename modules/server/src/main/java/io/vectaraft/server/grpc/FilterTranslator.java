@@ -1,0 +1,103 @@
+package io.vectaraft.server.grpc;
+
+import io.vectaraft.api.v1.Condition;
+import io.vectaraft.api.v1.FilterList;
+import io.vectaraft.api.v1.Value;
+import io.vectaraft.index.InvalidArgumentException;
+import io.vectaraft.index.MetadataValue;
+import io.vectaraft.index.filter.Filter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Filters from the wire into the index's {@link Filter} tree. Every error names the node by its
+ * path in the request, e.g. {@code filter.and[1].condition: ...}; the tree's own checks (empty key,
+ * missing operand, IN without values, non-numeric range operand) are located the same way.
+ */
+final class FilterTranslator {
+    private static final String OPS = "EQ, NE, GT, GTE, LT, LTE, IN, NIN or EXISTS";
+
+    private FilterTranslator() {}
+
+    /** The request's filter, or null when the field is unset. */
+    static Filter optional(boolean present, io.vectaraft.api.v1.Filter filter) {
+        return present ? toFilter("filter", filter) : null;
+    }
+
+    static Filter toFilter(String path, io.vectaraft.api.v1.Filter filter) {
+        return switch (filter.getNodeCase()) {
+            case CONDITION -> condition(path + ".condition", filter.getCondition());
+            case AND -> {
+                List<Filter> children = children(path + ".and", filter.getAnd());
+                yield located(path + ".and", () -> new Filter.And(children));
+            }
+            case OR -> {
+                List<Filter> children = children(path + ".or", filter.getOr());
+                yield located(path + ".or", () -> new Filter.Or(children));
+            }
+            case NOT -> new Filter.Not(toFilter(path + ".not", filter.getNot()));
+            case NODE_NOT_SET ->
+                    throw new InvalidArgumentException(
+                            path
+                                    + ": expected one of condition, and, or, not; got an empty filter");
+        };
+    }
+
+    private static List<Filter> children(String path, FilterList list) {
+        List<Filter> result = new ArrayList<>(list.getFiltersCount());
+        for (int i = 0; i < list.getFiltersCount(); i++) {
+            result.add(toFilter(path + "[" + i + "]", list.getFilters(i)));
+        }
+        return result;
+    }
+
+    private static Filter condition(String path, Condition c) {
+        Filter.Op op = op(path, c);
+        MetadataValue value = operand(path + ".value", c.hasValue() ? c.getValue() : null);
+        List<MetadataValue> values = new ArrayList<>(c.getValuesCount());
+        for (int i = 0; i < c.getValuesCount(); i++) {
+            values.add(RecordTranslator.toValue(path + ".values[" + i + "]", c.getValues(i)));
+        }
+        return located(path, () -> new Filter.Condition(c.getKey(), op, value, values));
+    }
+
+    private static Filter.Op op(String path, Condition c) {
+        return switch (c.getOp()) {
+            case EQ -> Filter.Op.EQ;
+            case NE -> Filter.Op.NE;
+            case GT -> Filter.Op.GT;
+            case GTE -> Filter.Op.GTE;
+            case LT -> Filter.Op.LT;
+            case LTE -> Filter.Op.LTE;
+            case IN -> Filter.Op.IN;
+            case NIN -> Filter.Op.NIN;
+            case EXISTS -> Filter.Op.EXISTS;
+            case OP_UNSPECIFIED ->
+                    throw new InvalidArgumentException(
+                            path + ": expected op " + OPS + ", got OP_UNSPECIFIED");
+            case UNRECOGNIZED ->
+                    throw new InvalidArgumentException(
+                            path
+                                    + ": expected op "
+                                    + OPS
+                                    + ", got unknown op number "
+                                    + c.getOpValue());
+        };
+    }
+
+    /** An unset or empty {@code Value} is "no operand", which the condition then judges. */
+    private static MetadataValue operand(String path, Value value) {
+        if (value == null || value.getKindCase() == Value.KindCase.KIND_NOT_SET) {
+            return null;
+        }
+        return RecordTranslator.toValue(path, value);
+    }
+
+    private static Filter located(String path, java.util.function.Supplier<Filter> build) {
+        try {
+            return build.get();
+        } catch (InvalidArgumentException e) {
+            throw e.at(path);
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package io.vectaraft.server.grpc;
+
+import io.vectaraft.api.v1.Record;
+import io.vectaraft.api.v1.ScoredRecord;
+import io.vectaraft.api.v1.StringList;
+import io.vectaraft.api.v1.Value;
+import io.vectaraft.index.InvalidArgumentException;
+import io.vectaraft.index.Match;
+import io.vectaraft.index.MetadataValue;
+import io.vectaraft.index.VectorRecord;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Records and metadata values between the wire ({@code vectaraft.v1}) and the index. Checks only
+ * what the index cannot see (a {@code Value} with no kind set); ids, dimensions, vector values and
+ * metadata keys are validated by the index, which names the record the same way.
+ */
+final class RecordTranslator {
+    private RecordTranslator() {}
+
+    static List<VectorRecord> toRecords(List<Record> records) {
+        List<VectorRecord> result = new ArrayList<>(records.size());
+        for (int i = 0; i < records.size(); i++) {
+            result.add(toRecord(i, records.get(i)));
+        }
+        return result;
+    }
+
+    static VectorRecord toRecord(int index, Record record) {
+        String where = Texts.recordAt("record", index, record.getId());
+        return new VectorRecord(
+                record.getId(),
+                floats(record.getValuesCount(), record::getValues),
+                toMetadata(where, record.getMetadataMap()));
+    }
+
+    /** Copies a repeated float field without boxing. */
+    static float[] floats(int count, IntToFloat values) {
+        float[] result = new float[count];
+        for (int i = 0; i < count; i++) {
+            result[i] = values.get(i);
+        }
+        return result;
+    }
+
+    /** Indexed access to a repeated float field ({@code getValues(int)}). */
+    @FunctionalInterface
+    interface IntToFloat {
+        float get(int index);
+    }
+
+    static Map<String, MetadataValue> toMetadata(String where, Map<String, Value> metadata) {
+        Map<String, MetadataValue> result = HashMap.newHashMap(metadata.size());
+        for (Map.Entry<String, Value> e : metadata.entrySet()) {
+            result.put(
+                    e.getKey(),
+                    toValue(
+                            where + " metadata \"" + Texts.abbreviate(e.getKey()) + "\"",
+                            e.getValue()));
+        }
+        return result;
+    }
+
+    /** A metadata value; an empty {@code Value} (no kind set) is an error at {@code where}. */
+    static MetadataValue toValue(String where, Value value) {
+        return switch (value.getKindCase()) {
+            case STRING_VALUE -> new MetadataValue.Text(value.getStringValue());
+            case INT_VALUE -> new MetadataValue.Int(value.getIntValue());
+            case DOUBLE_VALUE -> new MetadataValue.Real(value.getDoubleValue());
+            case BOOL_VALUE -> new MetadataValue.Bool(value.getBoolValue());
+            case STRING_LIST_VALUE ->
+                    new MetadataValue.TextList(value.getStringListValue().getValuesList());
+            case KIND_NOT_SET ->
+                    throw new InvalidArgumentException(
+                            where
+                                    + ": expected a string, int, double, bool or string list"
+                                    + " value, got an empty Value");
+        };
+    }
+
+    static Value toProto(MetadataValue value) {
+        Value.Builder b = Value.newBuilder();
+        switch (value) {
+            case MetadataValue.Text t -> b.setStringValue(t.value());
+            case MetadataValue.Int i -> b.setIntValue(i.value());
+            case MetadataValue.Real r -> b.setDoubleValue(r.value());
+            case MetadataValue.Bool bool -> b.setBoolValue(bool.value());
+            case MetadataValue.TextList l ->
+                    b.setStringListValue(StringList.newBuilder().addAllValues(l.values()));
+        }
+        return b.build();
+    }
+
+    static Record toProto(VectorRecord record, Include include) {
+        Record.Builder b = Record.newBuilder().setId(record.id());
+        if (include.values()) {
+            for (float f : record.vector()) {
+                b.addValues(f);
+            }
+        }
+        if (include.metadata()) {
+            record.metadata().forEach((k, v) -> b.putMetadata(k, toProto(v)));
+        }
+        return b.build();
+    }
+
+    static ScoredRecord toProto(Match match, Include include) {
+        VectorRecord record = match.record();
+        ScoredRecord.Builder b =
+                ScoredRecord.newBuilder().setId(record.id()).setScore(match.score());
+        if (include.values()) {
+            for (float f : record.vector()) {
+                b.addValues(f);
+            }
+        }
+        if (include.metadata()) {
+            record.metadata().forEach((k, v) -> b.putMetadata(k, toProto(v)));
+        }
+        return b.build();
+    }
+
+    /** Which parts of a record a reply carries besides its id. */
+    record Include(boolean values, boolean metadata) {}
+}

@@ -1,0 +1,21 @@
+package io.vectaraft.server.grpc;
+
+/**
+ * What the service reports about the data it handled (for metrics). Called after a request
+ * succeeded; implementations must be thread-safe and cheap.
+ */
+public interface ServiceEvents {
+    /** Ignores every event. */
+    ServiceEvents NONE = new ServiceEvents() {};
+
+    default void created(String collection) {}
+
+    default void dropped(String collection) {}
+
+    default void upserted(String collection, long records) {}
+
+    default void deleted(String collection, long records) {}
+
+    /** {@code queries} searches that together scored {@code scanned} candidate vectors. */
+    default void queried(String collection, long queries, long scanned) {}
+}

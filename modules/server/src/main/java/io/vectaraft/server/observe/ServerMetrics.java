@@ -1,0 +1,102 @@
+package io.vectaraft.server.observe;
+
+import io.grpc.ServerInterceptor;
+import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.Gauge;
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.metrics.api.MetricsConfig;
+import io.helidon.metrics.api.Tag;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.vectaraft.index.Collection;
+import io.vectaraft.server.grpc.ServiceEvents;
+import io.vectaraft.wal.Store;
+import java.util.List;
+
+/**
+ * The server's meters, in one registry owned by this object (never the global one, so that two
+ * servers in one JVM count separately). Names follow Prometheus conventions: {@code vectaraft_}
+ * prefix; counters end in {@code _total} and times in {@code _seconds} once exported.
+ */
+public final class ServerMetrics implements ServiceEvents, AutoCloseable {
+    private static final String COLLECTION_VECTORS = "vectaraft_collection_vectors";
+
+    private final MeterRegistry registry;
+    private final Counter upserted;
+    private final Counter deleted;
+    private final Counter queries;
+    private final Counter scanned;
+    private final JvmGcMetrics jvm;
+    private volatile Store store;
+
+    public ServerMetrics() {
+        this.registry = MeterRegistry.create(MetricsConfig.create());
+        this.jvm = JvmMeters.bindTo(registry);
+        this.upserted = counter("vectaraft_vectors_upserted", "vectors inserted or replaced");
+        this.deleted = counter("vectaraft_vectors_deleted", "vectors deleted");
+        this.queries = counter("vectaraft_queries", "k-nearest-neighbour searches");
+        this.scanned = counter("vectaraft_query_candidates_scanned", "vectors scored by searches");
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    public ServerInterceptor grpcInterceptor() {
+        return new GrpcMetricsInterceptor(registry);
+    }
+
+    /** Starts the collection gauges over the store's (possibly recovered) collections. */
+    public void bind(Store store) {
+        this.store = store;
+        registry.getOrCreate(
+                Gauge.builder("vectaraft_collections", () -> store.database().list().size())
+                        .description("collections"));
+        store.database().list().forEach(c -> created(c.spec().name()));
+    }
+
+    @Override
+    public void created(String collection) {
+        Store s = store;
+        registry.getOrCreate(
+                Gauge.builder(
+                                COLLECTION_VECTORS,
+                                () ->
+                                        s.database()
+                                                .find(collection)
+                                                .map(Collection::size)
+                                                .orElse(0L))
+                        .description("vectors per collection")
+                        .tags(List.of(Tag.create("collection", collection))));
+    }
+
+    @Override
+    public void dropped(String collection) {
+        registry.remove(COLLECTION_VECTORS, List.of(Tag.create("collection", collection)));
+    }
+
+    @Override
+    public void upserted(String collection, long records) {
+        upserted.increment(records);
+    }
+
+    @Override
+    public void deleted(String collection, long records) {
+        deleted.increment(records);
+    }
+
+    @Override
+    public void queried(String collection, long queries, long scanned) {
+        this.queries.increment(queries);
+        this.scanned.increment(scanned);
+    }
+
+    private Counter counter(String name, String description) {
+        return registry.getOrCreate(Counter.builder(name).description(description));
+    }
+
+    @Override
+    public void close() {
+        jvm.close();
+        registry.close();
+    }
+}

@@ -1,0 +1,262 @@
+package io.vectaraft.wal;
+
+import io.vectaraft.index.CollectionSpec;
+import io.vectaraft.index.Database;
+import io.vectaraft.index.VectaraftException;
+import io.vectaraft.index.VectorRecord;
+import io.vectaraft.wal.log.Fsync;
+import io.vectaraft.wal.log.LogChannelFactory;
+import io.vectaraft.wal.log.LogEntry;
+import io.vectaraft.wal.log.LogReader;
+import io.vectaraft.wal.log.LogWriter;
+import io.vectaraft.wal.log.Segments;
+import io.vectaraft.wal.snapshot.SnapshotFiles;
+import io.vectaraft.wal.snapshot.SnapshotLoader;
+import io.vectaraft.wal.snapshot.SnapshotReader;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Start-up: load the newest valid snapshot, replay the log after its sequence number, then open the
+ * log for appending.
+ *
+ * <p>Rules: a bad last line of the newest log file (incomplete, or failing its checksum) is what a
+ * crash in the middle of an append leaves; it was never acknowledged, so it is cut off with a
+ * warning. Anything else (a bad line with valid lines after it, a bad line in an older segment, a
+ * gap in the sequence numbers, an entry that does not replay) is corruption: STRICT refuses to
+ * start, naming the file and byte offset; TRUNCATE keeps the valid prefix, saves the dropped bytes
+ * beside the log as {@code *.dropped-<millis>} and says how much it dropped. An unknown format
+ * version is fatal in both modes. Empty and missing files are fine.
+ */
+final class Recovery {
+    private static final System.Logger LOG = System.getLogger(Recovery.class.getName());
+
+    private final StoreOptions options;
+    private Database database = new Database();
+    private long snapshotSeq;
+    private long expected;
+    private long lastSeq;
+    private long replayed;
+    private long fileFirstSeq;
+
+    private Recovery(StoreOptions options) {
+        this.options = options;
+    }
+
+    static Store recover(StoreOptions options, LogChannelFactory channels) throws IOException {
+        long start = System.nanoTime();
+        Path wal = options.walPath().toAbsolutePath();
+        Files.createDirectories(wal.getParent());
+        Files.createDirectories(options.snapshotDir());
+        SnapshotFiles.deleteTemps(options.snapshotDir());
+        Recovery r = new Recovery(options);
+        r.loadSnapshot();
+        r.expected = r.snapshotSeq + 1;
+        r.lastSeq = r.snapshotSeq;
+        List<Segments.Segment> sealed = new ArrayList<>();
+        long activeFirstSeq = r.replayLog(wal, sealed);
+        LogWriter log =
+                LogWriter.open(
+                        wal,
+                        channels,
+                        options.fsync(),
+                        options.fsyncInterval(),
+                        r.lastSeq,
+                        activeFirstSeq,
+                        sealed);
+        log.deleteCovered(r.snapshotSeq);
+        LOG.log(
+                Level.INFO,
+                "wal recovered: snapshot seq "
+                        + r.snapshotSeq
+                        + ", replayed "
+                        + r.replayed
+                        + " entries, last seq "
+                        + r.lastSeq
+                        + ", "
+                        + r.database.list().size()
+                        + " collections, "
+                        + (System.nanoTime() - start) / 1_000_000
+                        + " ms");
+        return new Store(r.database, options, log);
+    }
+
+    private void loadSnapshot() throws IOException {
+        for (SnapshotInfo info : SnapshotFiles.list(options.snapshotDir())) {
+            Database db = new Database();
+            try {
+                long seq = SnapshotReader.read(info.path(), loaderInto(db));
+                snapshotSeq = seq;
+                database = db;
+                LOG.log(Level.INFO, "wal: loaded snapshot " + info.path() + " (seq " + seq + ")");
+                return;
+            } catch (VectaraftException e) {
+                LOG.log(
+                        Level.WARNING,
+                        "wal: skipping damaged snapshot " + info.path() + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private static SnapshotLoader loaderInto(Database db) {
+        return new SnapshotLoader() {
+            @Override
+            public void collection(CollectionSpec spec) {
+                db.create(spec);
+            }
+
+            @Override
+            public void records(CollectionSpec spec, List<VectorRecord> batch) {
+                // Stored form: no second normalization, so cosine vectors stay bit-exact.
+                var c = db.get(spec.name());
+                c.apply(c.prepareRestore(batch));
+            }
+        };
+    }
+
+    /** Replays every log file; fills {@code sealed}; returns the active file's first sequence. */
+    private long replayLog(Path wal, List<Segments.Segment> sealed) throws IOException {
+        List<Segments.Segment> found = Segments.listSealed(wal);
+        List<Path> files = new ArrayList<>(found.stream().map(Segments.Segment::path).toList());
+        if (Files.exists(wal)) {
+            files.add(wal);
+        }
+        for (int i = 0; i < files.size(); i++) {
+            Path file = files.get(i);
+            fileFirstSeq = -1;
+            LogReader.Result result = LogReader.scan(file, this::replay);
+            if (i < found.size()) {
+                Segments.Segment s = found.get(i);
+                long last = result.lastSeq() >= 0 ? result.lastSeq() : s.firstSeq() - 1;
+                sealed.add(new Segments.Segment(s.path(), s.firstSeq(), last));
+            }
+            if (result.problem() != null) {
+                handle(file, result, i == files.size() - 1, files.subList(i + 1, files.size()));
+                break;
+            }
+        }
+        boolean activeHasEntries =
+                Files.exists(wal)
+                        && fileFirstSeq >= 0
+                        && !files.isEmpty()
+                        && files.getLast().equals(wal);
+        return activeHasEntries ? fileFirstSeq : lastSeq + 1;
+    }
+
+    private void replay(long seq, LogEntry entry, long offset) {
+        if (fileFirstSeq < 0) {
+            fileFirstSeq = seq;
+        }
+        if (seq <= snapshotSeq) {
+            return;
+        }
+        if (seq != expected) {
+            throw new LogReader.Reject(
+                    "sequence: expected "
+                            + expected
+                            + ", got "
+                            + seq
+                            + (expected == snapshotSeq + 1 && snapshotSeq > 0
+                                    ? " (entries after snapshot seq "
+                                            + snapshotSeq
+                                            + " are missing)"
+                                    : ""),
+                    null);
+        }
+        try {
+            switch (entry) {
+                case LogEntry.Create c -> database.create(c.spec());
+                case LogEntry.Drop d -> database.drop(d.collection());
+                case LogEntry.Upsert u -> database.get(u.collection()).upsert(u.records());
+                case LogEntry.Delete d -> database.get(d.collection()).delete(d.ids());
+            }
+        } catch (VectaraftException e) {
+            throw new LogReader.Reject(
+                    "entry seq "
+                            + seq
+                            + " ("
+                            + entry.getClass().getSimpleName().toLowerCase()
+                            + " of collection \""
+                            + entry.collection()
+                            + "\") does not replay: "
+                            + e.getMessage(),
+                    e);
+        }
+        expected = seq + 1;
+        lastSeq = seq;
+        replayed++;
+    }
+
+    private void handle(Path file, LogReader.Result result, boolean lastFile, List<Path> later)
+            throws IOException {
+        LogReader.Problem p = result.problem();
+        long size = Files.size(file);
+        if (p.atTail() && lastFile) {
+            LOG.log(
+                    Level.WARNING,
+                    "wal file "
+                            + file
+                            + " offset "
+                            + p.offset()
+                            + ": torn last entry cut off ("
+                            + (size - p.offset())
+                            + " bytes, never acknowledged): "
+                            + p.reason());
+            truncate(file, p.offset());
+            return;
+        }
+        String where = "wal file " + file + " offset " + p.offset() + ": " + p.reason();
+        if (options.recovery() == StoreOptions.RecoveryMode.STRICT) {
+            throw new LogCorruptException(
+                    where
+                            + "; refusing to start. The "
+                            + result.entries()
+                            + " entries before it are"
+                            + " intact: start with --wal-recovery=truncate to keep them and drop"
+                            + " everything from this offset on");
+        }
+        long stamp = System.currentTimeMillis();
+        long dropped = size - p.offset();
+        Path saved = file.resolveSibling(file.getFileName() + ".dropped-" + stamp);
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ);
+                FileChannel out =
+                        FileChannel.open(
+                                saved, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            long pos = p.offset();
+            while (pos < size) {
+                pos += in.transferTo(pos, size - pos, out);
+            }
+        }
+        truncate(file, p.offset());
+        for (Path f : later) {
+            dropped += Files.size(f);
+            Files.move(f, f.resolveSibling(f.getFileName() + ".dropped-" + stamp));
+        }
+        LOG.log(
+                Level.WARNING,
+                where
+                        + "; TRUNCATE recovery kept "
+                        + result.entries()
+                        + " entries of this file and"
+                        + " dropped "
+                        + dropped
+                        + " bytes ("
+                        + (1 + later.size())
+                        + " files, saved as *.dropped-"
+                        + stamp
+                        + ")");
+    }
+
+    private static void truncate(Path file, long size) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.truncate(size);
+            Fsync.force(ch);
+        }
+    }
+}

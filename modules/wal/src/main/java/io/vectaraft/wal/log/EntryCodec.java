@@ -1,0 +1,103 @@
+package io.vectaraft.wal.log;
+
+import io.vectaraft.index.VectorRecord;
+import io.vectaraft.wal.codec.Floats;
+import io.vectaraft.wal.codec.Json;
+import io.vectaraft.wal.codec.JsonText;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.stream.JsonGenerator;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The JSON payload of a log entry, e.g. {@code {"type":"upsert","collection":"c","records":[{"id":
+ * "a","vector":"<base64 LE float32>","metadata":{...}}]}}. Types: {@code create}, {@code drop},
+ * {@code upsert}, {@code delete}.
+ */
+public final class EntryCodec {
+    private EntryCodec() {}
+
+    public static byte[] encode(LogEntry entry) {
+        if (entry instanceof LogEntry.Upsert u) {
+            return encodeUpsert(u);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = Json.generator(out)) {
+            g.writeStartObject();
+            switch (entry) {
+                case LogEntry.Create c -> {
+                    g.write("type", "create");
+                    Json.writeSpec(g, "spec", c.spec());
+                }
+                case LogEntry.Drop d -> g.write("type", "drop").write("collection", d.collection());
+                case LogEntry.Upsert u -> throw new AssertionError("encoded by encodeUpsert");
+                case LogEntry.Delete d -> {
+                    g.write("type", "delete").write("collection", d.collection());
+                    g.writeStartArray("ids");
+                    d.ids().forEach(g::write);
+                    g.writeEnd();
+                }
+            }
+            g.writeEnd();
+        }
+        return out.toByteArray();
+    }
+
+    /** Upserts are the bulk of the log: written by the lean {@link JsonText}, not a generator. */
+    private static byte[] encodeUpsert(LogEntry.Upsert u) {
+        int dim = u.records().isEmpty() ? 0 : u.records().getFirst().vector().length;
+        JsonText out = new JsonText(64 + u.records().size() * (dim * 16 / 3 + 96));
+        out.raw("{\"type\":\"upsert\",\"collection\":")
+                .string(u.collection())
+                .raw(",\"records\":[");
+        for (int i = 0; i < u.records().size(); i++) {
+            VectorRecord r = u.records().get(i);
+            out.raw(i == 0 ? "{\"id\":" : ",{\"id\":").string(r.id());
+            out.raw(",\"vector\":").base64Floats(r.vector());
+            out.raw(",\"metadata\":").metadata(r.metadata()).raw("}");
+        }
+        return out.raw("]}").toByteArray();
+    }
+
+    /**
+     * Decodes a payload. Throws a runtime exception (jakarta.json, IllegalArgumentException,
+     * ClassCastException, NullPointerException) on anything malformed; the reader turns it into a
+     * corruption error with the file and offset.
+     */
+    public static LogEntry decode(byte[] bytes, int offset, int length) {
+        JsonObject o = Json.parseObject(bytes, offset, length);
+        String type = o.getString("type");
+        return switch (type) {
+            case "create" -> new LogEntry.Create(Json.readSpec(o.getJsonObject("spec")));
+            case "drop" -> new LogEntry.Drop(o.getString("collection"));
+            case "upsert" -> new LogEntry.Upsert(o.getString("collection"), records(o));
+            case "delete" -> {
+                JsonArray ids = o.getJsonArray("ids");
+                List<String> out = new ArrayList<>(ids.size());
+                for (int i = 0; i < ids.size(); i++) {
+                    out.add(ids.getString(i));
+                }
+                yield new LogEntry.Delete(o.getString("collection"), out);
+            }
+            default ->
+                    throw new IllegalArgumentException(
+                            "entry type: expected create, drop, upsert or delete, got " + type);
+        };
+    }
+
+    private static List<VectorRecord> records(JsonObject o) {
+        JsonArray array = o.getJsonArray("records");
+        List<VectorRecord> out = new ArrayList<>(array.size());
+        for (int i = 0; i < array.size(); i++) {
+            JsonObject r = array.getJsonObject(i);
+            out.add(
+                    new VectorRecord(
+                            r.getString("id"),
+                            Floats.fromBase64(r.getString("vector")),
+                            Json.readMetadata(r.getJsonObject("metadata"))));
+        }
+        return out;
+    }
+}

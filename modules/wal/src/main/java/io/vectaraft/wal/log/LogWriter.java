@@ -1,0 +1,448 @@
+package io.vectaraft.wal.log;
+
+import io.vectaraft.wal.FsyncPolicy;
+import io.vectaraft.wal.LogWriteException;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Appends entries to the active log file, makes them durable under the fsync policy, and rotates
+ * the file into sealed segments.
+ *
+ * <p>Group commit ({@link FsyncPolicy#ALWAYS}): a writer that needs its entry durable either finds
+ * that a force already covered it, waits for the force in progress, or becomes the leader: it
+ * records the last appended sequence number, forces the file without holding any lock, then
+ * publishes that number as durable and wakes every waiter it covered. So N concurrent writers share
+ * about one force per round instead of queueing N of them.
+ *
+ * <p>Failure: a failed write is rolled back (the file is truncated to where the entry started) and
+ * only that append fails. A failed force poisons the writer for good, because after a failed fsync
+ * the kernel may have dropped the dirty pages and a retry can falsely succeed (PostgreSQL's
+ * "fsyncgate"): every later append and wait fails, and the store keeps serving reads.
+ *
+ * <p>Locks: {@code appendLock} then {@code syncLock}, never the other way round. A leader reads the
+ * tail (channel and sequence) under {@code syncLock} only, so rotation, which swaps the channel
+ * under both locks after waiting out any force in progress, never closes a channel that a leader is
+ * about to force.
+ */
+public final class LogWriter implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(LogWriter.class.getName());
+
+    private record Tail(LogChannel channel, long lastSeq) {}
+
+    private final Path activePath;
+    private final LogChannelFactory channels;
+    private final FsyncPolicy policy;
+    private final ScheduledExecutorService intervalSync;
+
+    private final ReentrantLock appendLock = new ReentrantLock();
+    // Guarded by appendLock:
+    private LogChannel channel;
+    private long position;
+    private long lastSeq;
+    private long activeFirstSeq;
+    private final List<Segments.Segment> sealed;
+    private boolean closed;
+
+    private final ReentrantLock syncLock = new ReentrantLock();
+    private final Condition syncDone = syncLock.newCondition();
+    // Guarded by syncLock:
+    private long durableSeq;
+    private boolean forcing;
+    private volatile Tail tail;
+    private volatile IOException failure;
+
+    private LogWriter(
+            Path activePath,
+            LogChannelFactory channels,
+            FsyncPolicy policy,
+            Duration interval,
+            long lastSeq,
+            List<Segments.Segment> sealed)
+            throws IOException {
+        this.activePath = activePath;
+        this.channels = channels;
+        this.policy = policy;
+        this.lastSeq = lastSeq;
+        this.durableSeq = lastSeq;
+        this.sealed = new ArrayList<>(sealed);
+        this.channel = channels.open(activePath);
+        this.position = channel.size();
+        this.activeFirstSeq = lastSeq + 1;
+        if (position == 0) {
+            writeHeader();
+        }
+        channel.position(position);
+        this.tail = new Tail(channel, lastSeq);
+        if (policy == FsyncPolicy.INTERVAL) {
+            intervalSync =
+                    Executors.newSingleThreadScheduledExecutor(
+                            r ->
+                                    Thread.ofPlatform()
+                                            .daemon()
+                                            .name("vectaraft-wal-fsync")
+                                            .unstarted(r));
+            long ms = Math.max(1, interval.toMillis());
+            intervalSync.scheduleWithFixedDelay(this::syncQuietly, ms, ms, TimeUnit.MILLISECONDS);
+        } else {
+            intervalSync = null;
+        }
+    }
+
+    /**
+     * Opens the active file for appending after recovery, writing a header into an empty or new
+     * file. {@code lastSeq} is the highest sequence number already used (log or snapshot); {@code
+     * activeFirstSeq} the first sequence number in the active file, or {@code lastSeq + 1} if it
+     * has no entries; {@code sealed} the older segments in order.
+     */
+    public static LogWriter open(
+            Path activePath,
+            LogChannelFactory channels,
+            FsyncPolicy policy,
+            Duration interval,
+            long lastSeq,
+            long activeFirstSeq,
+            List<Segments.Segment> sealed)
+            throws IOException {
+        LogWriter w = new LogWriter(activePath, channels, policy, interval, lastSeq, sealed);
+        w.activeFirstSeq = activeFirstSeq;
+        return w;
+    }
+
+    private void writeHeader() throws IOException {
+        channel.position(0);
+        writeFully(ByteBuffer.wrap(LogFormat.header()));
+        position = channel.position();
+        if (policy != FsyncPolicy.NONE) {
+            Fsync.force(channel);
+            Fsync.forceDirectory(activePath.toAbsolutePath().getParent());
+        }
+    }
+
+    /**
+     * Appends one entry and returns its sequence number. The entry is written (to the OS) but not
+     * necessarily durable: call {@link #awaitDurable}.
+     *
+     * @throws LogWriteException when the write fails (nothing of it stays in the file) or the log
+     *     refuses writes after a failed fsync
+     */
+    public long append(byte[] payload) {
+        int crc = LogFormat.crc(payload);
+        appendLock.lock();
+        try {
+            checkWritable();
+            long seq = lastSeq + 1;
+            long start = position;
+            byte[] prefix = LogFormat.prefix(seq, crc);
+            try {
+                writeFully(ByteBuffer.wrap(prefix));
+                writeFully(ByteBuffer.wrap(payload));
+                writeFully(ByteBuffer.wrap(LogFormat.suffix()));
+            } catch (IOException e) {
+                rollBack(start, e);
+                throw new LogWriteException(
+                        "wal file "
+                                + activePath
+                                + " offset "
+                                + start
+                                + ": append of entry seq "
+                                + seq
+                                + " failed: "
+                                + e.getMessage(),
+                        e);
+            }
+            position = start + prefix.length + payload.length + 2;
+            lastSeq = seq;
+            tail = new Tail(channel, seq);
+            return seq;
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    private void writeFully(ByteBuffer buf) throws IOException {
+        // A FileChannel closes itself when its thread is interrupted in the middle of I/O, which
+        // would break the log for everyone; so I/O runs with the interrupt flag cleared and the
+        // flag is restored afterwards. (An interrupt landing during the call itself still closes
+        // the channel: the append then fails and the log refuses writes until restart.)
+        boolean interrupted = Thread.interrupted();
+        try {
+            while (buf.hasRemaining()) {
+                channel.write(buf);
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Cuts a partial entry off, so the next append starts on a clean line. */
+    private void rollBack(long start, IOException cause) {
+        try {
+            channel.truncate(start);
+            channel.position(start);
+        } catch (IOException e) {
+            cause.addSuppressed(e);
+            failure = new IOException("could not roll back a failed append at offset " + start, e);
+            LOG.log(Level.ERROR, "wal file " + activePath + ": " + failure.getMessage(), e);
+        }
+    }
+
+    private void checkWritable() {
+        if (closed) {
+            throw new LogWriteException("wal file " + activePath + ": the log is closed", null);
+        }
+        IOException f = failure;
+        if (f != null) {
+            throw refused(f);
+        }
+    }
+
+    private LogWriteException refused(IOException f) {
+        return new LogWriteException(
+                "wal file "
+                        + activePath
+                        + ": the log refuses writes after an earlier failure ("
+                        + f.getMessage()
+                        + "); restart the server once the disk is fixed",
+                f);
+    }
+
+    /** Returns once entry {@code seq} is as durable as the policy promises. */
+    public void awaitDurable(long seq) {
+        if (policy == FsyncPolicy.ALWAYS) {
+            syncTo(seq);
+        }
+    }
+
+    /** Forces everything appended so far (group commit). Used by the ALWAYS and INTERVAL paths. */
+    private void syncTo(long seq) {
+        syncLock.lock();
+        try {
+            while (true) {
+                IOException f = failure;
+                if (f != null) {
+                    throw refused(f);
+                }
+                if (durableSeq >= seq) {
+                    return;
+                }
+                if (!forcing) {
+                    lead();
+                } else {
+                    syncDone.awaitUninterruptibly();
+                }
+            }
+        } finally {
+            syncLock.unlock();
+        }
+    }
+
+    /** Called with syncLock held; releases it during the force. */
+    private void lead() {
+        forcing = true;
+        Tail t = tail;
+        IOException error = null;
+        syncLock.unlock();
+        boolean interrupted = Thread.interrupted(); // see writeFully
+        try {
+            Fsync.force(t.channel());
+        } catch (IOException e) {
+            error = e;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            syncLock.lock();
+            forcing = false;
+        }
+        if (error != null) {
+            if (failure == null) {
+                failure =
+                        new IOException(
+                                "fsync of " + activePath + " failed: " + error.getMessage(), error);
+                LOG.log(Level.ERROR, failure.getMessage() + "; the log now refuses writes", error);
+            }
+        } else {
+            durableSeq = Math.max(durableSeq, t.lastSeq());
+        }
+        syncDone.signalAll();
+    }
+
+    private void syncQuietly() {
+        try {
+            syncTo(tail.lastSeq());
+        } catch (RuntimeException e) {
+            // Logged where the failure was recorded; the next append reports it.
+        }
+    }
+
+    /** Bytes in the active file. */
+    public long activeBytes() {
+        appendLock.lock();
+        try {
+            return position;
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** The highest sequence number appended. */
+    public long lastSeq() {
+        appendLock.lock();
+        try {
+            return lastSeq;
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** Whether the log still accepts writes. */
+    public boolean healthy() {
+        return failure == null;
+    }
+
+    /** The sealed segments, oldest first. */
+    public List<Segments.Segment> sealed() {
+        appendLock.lock();
+        try {
+            return List.copyOf(sealed);
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /**
+     * Seals the active file as a segment and starts a new one, after forcing it (unless the policy
+     * is NONE). Does nothing when the active file holds no entries.
+     */
+    public void rotate() {
+        appendLock.lock();
+        try {
+            checkWritable();
+            if (lastSeq < activeFirstSeq) {
+                return;
+            }
+            syncLock.lock();
+            try {
+                while (forcing) {
+                    syncDone.awaitUninterruptibly();
+                }
+                swapActive();
+            } finally {
+                syncLock.unlock();
+            }
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    private void swapActive() {
+        Path sealedPath = Segments.sealedPath(activePath, activeFirstSeq);
+        try {
+            if (policy != FsyncPolicy.NONE) {
+                Fsync.force(channel);
+                durableSeq = lastSeq;
+            }
+            channel.close();
+            Files.move(activePath, sealedPath, StandardCopyOption.ATOMIC_MOVE);
+            sealed.add(new Segments.Segment(sealedPath, activeFirstSeq, lastSeq));
+            channel = channels.open(activePath);
+            position = 0;
+            writeHeader();
+            activeFirstSeq = lastSeq + 1;
+            tail = new Tail(channel, lastSeq);
+            LOG.log(Level.INFO, "wal: sealed segment " + sealedPath + ", new active " + activePath);
+        } catch (IOException e) {
+            failure =
+                    new IOException("rotation of " + activePath + " failed: " + e.getMessage(), e);
+            LOG.log(Level.ERROR, failure.getMessage() + "; the log now refuses writes", e);
+            throw refused(failure);
+        }
+    }
+
+    /** Deletes the sealed segments whose every entry is at or below {@code seq}. */
+    public List<Path> deleteCovered(long seq) throws IOException {
+        List<Path> deleted = new ArrayList<>();
+        appendLock.lock();
+        try {
+            while (!sealed.isEmpty() && sealed.getFirst().lastSeq() <= seq) {
+                Path p = sealed.removeFirst().path();
+                Files.deleteIfExists(p);
+                deleted.add(p);
+            }
+        } finally {
+            appendLock.unlock();
+        }
+        if (!deleted.isEmpty() && policy != FsyncPolicy.NONE) {
+            Fsync.forceDirectory(activePath.toAbsolutePath().getParent());
+        }
+        return deleted;
+    }
+
+    /**
+     * Closes the file without forcing anything: what was written stays in the OS's cache, as after
+     * a process kill. For crash tests.
+     */
+    public void abandon() {
+        if (intervalSync != null) {
+            intervalSync.shutdownNow();
+        }
+        appendLock.lock();
+        try {
+            closed = true;
+            channel.close();
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "wal: closing " + activePath + " failed", e);
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** Forces what was appended (for every policy: this is the graceful path) and closes. */
+    @Override
+    public void close() {
+        if (intervalSync != null) {
+            intervalSync.shutdownNow();
+            try {
+                intervalSync.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        appendLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (failure == null) {
+                try {
+                    syncTo(lastSeq);
+                } catch (LogWriteException e) {
+                    LOG.log(Level.ERROR, "wal: final fsync failed", e);
+                }
+            }
+            try {
+                channel.close();
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "wal: closing " + activePath + " failed", e);
+            }
+        } finally {
+            appendLock.unlock();
+        }
+    }
+}

@@ -1,0 +1,280 @@
+package io.vectaraft.wal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vectaraft.index.CollectionConflictException;
+import io.vectaraft.index.CollectionSpec;
+import io.vectaraft.index.IndexSpec;
+import io.vectaraft.index.MetadataValue;
+import io.vectaraft.index.Metric;
+import io.vectaraft.index.filter.Filter;
+import io.vectaraft.wal.log.Fixtures;
+import io.vectaraft.wal.log.LogReader;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StoreRecoveryTest {
+    @TempDir Path dir;
+
+    private StoreOptions options(StoreOptions.RecoveryMode mode) {
+        Path wal = dir.resolve("data/wal.jsonl");
+        return new StoreOptions(
+                wal,
+                dir.resolve("data/snapshots"),
+                FsyncPolicy.ALWAYS,
+                Duration.ofMillis(10),
+                256L << 20,
+                mode);
+    }
+
+    private StoreOptions options() {
+        return options(StoreOptions.RecoveryMode.STRICT);
+    }
+
+    /** Every entry type, three collections (one cosine, one HNSW spec), and a filtered delete. */
+    static void workload(Store s, Random rnd) {
+        s.createCollection(new CollectionSpec("cos", 5, Metric.COSINE, IndexSpec.flat()));
+        s.createCollection(Fixtures.spec("euc", 8));
+        s.createCollection(new CollectionSpec("gone", 4, Metric.DOT, IndexSpec.Hnsw.defaults()));
+        s.upsert("gone", Fixtures.records(rnd, "g", 3, 4));
+        for (int i = 0; i < 10; i++) {
+            s.upsert("cos", Fixtures.records(rnd, "c" + i + "-", 7, 5));
+            s.upsert("euc", Fixtures.records(rnd, "e" + (i % 4) + "-", 5, 8)); // replaces
+        }
+        s.upsert("euc", List.of(Fixtures.awkwardFinite("odd", 8)));
+        s.delete("cos", List.of("c0-1", "c0-2", "nope"));
+        s.deleteMatching("euc", Filter.eq("tag", MetadataValue.of("t1")));
+        s.dropCollection("gone");
+    }
+
+    @Test
+    void everyMutationSurvivesACrashBitExact() {
+        States before;
+        Store s = Store.open(options());
+        workload(s, new Random(11));
+        before = States.of(s.database());
+        s.abandon();
+        try (Store again = Store.open(options())) {
+            before.assertSameAs(States.of(again.database()));
+            assertTrue(before.total() > 50, "workload wrote records: " + before.total());
+        }
+    }
+
+    @Test
+    void idempotentCreateLogsNothingAndConflictIsRefused() {
+        try (Store s = Store.open(options())) {
+            CollectionSpec spec = Fixtures.spec("a", 4);
+            var c = s.createCollection(spec);
+            long seq = s.lastSequence();
+            assertSame(c, s.createCollection(spec), "same collection back");
+            assertEquals(seq, s.lastSequence(), "nothing logged for an identical create");
+            assertThrows(
+                    CollectionConflictException.class,
+                    () -> s.createCollection(Fixtures.spec("a", 5)));
+            assertEquals(seq, s.lastSequence(), "nothing logged for a conflict");
+        }
+    }
+
+    @Test
+    void rejectedBatchIsNeitherLoggedNorApplied() {
+        try (Store s = Store.open(options())) {
+            s.createCollection(Fixtures.spec("a", 4));
+            long seq = s.lastSequence();
+            var bad = new ArrayList<>(Fixtures.records(new Random(1), "r", 3, 4));
+            bad.add(Fixtures.record(new Random(2), "wrong", 5));
+            var e =
+                    assertThrows(
+                            io.vectaraft.index.InvalidArgumentException.class,
+                            () -> s.upsert("a", bad));
+            assertTrue(e.getMessage().contains("record[3]"), e.getMessage());
+            assertEquals(seq, s.lastSequence());
+            assertEquals(0, s.database().get("a").size());
+        }
+    }
+
+    @Test
+    void tornTailIsCutOffAndTheStoreKeepsWriting() throws IOException {
+        Store s = Store.open(options());
+        s.createCollection(Fixtures.spec("a", 4));
+        s.upsert("a", Fixtures.records(new Random(1), "r", 3, 4));
+        s.upsert("a", Fixtures.records(new Random(2), "t", 3, 4));
+        s.abandon();
+        Path wal = options().walPath();
+        try (RandomAccessFile f = new RandomAccessFile(wal.toFile(), "rw")) {
+            f.setLength(f.length() - 17);
+        }
+        try (Store again = Store.open(options())) {
+            assertEquals(3, again.database().get("a").size(), "torn batch dropped whole");
+            assertTrue(again.database().get("a").get(List.of("t0")).isEmpty());
+            again.upsert("a", Fixtures.records(new Random(3), "u", 2, 4));
+            assertEquals(3, again.lastSequence(), "the torn entry's sequence number is reused");
+        }
+        try (Store third = Store.open(options())) {
+            assertEquals(5, third.database().get("a").size());
+        }
+    }
+
+    private static List<Long> offsets(Path wal) throws IOException {
+        List<Long> out = new ArrayList<>();
+        LogReader.scan(wal, (seq, e, off) -> out.add(off));
+        return out;
+    }
+
+    private long writeFiveEntriesAndCorruptTheThird() throws IOException {
+        Store s = Store.open(options());
+        s.createCollection(Fixtures.spec("a", 4));
+        for (int i = 0; i < 4; i++) {
+            s.upsert("a", Fixtures.records(new Random(i), "b" + i + "-", 2, 4));
+        }
+        s.abandon();
+        Path wal = options().walPath();
+        long third = offsets(wal).get(2);
+        try (RandomAccessFile f = new RandomAccessFile(wal.toFile(), "rw")) {
+            byte[] head = new byte[120];
+            f.seek(third);
+            f.readFully(head);
+            int at = new String(head, StandardCharsets.US_ASCII).indexOf("\"id\":\"") + 6;
+            f.seek(third + at);
+            f.write('Z');
+        }
+        return third;
+    }
+
+    @Test
+    void badCrcMidFileRefusesToStartNamingFileAndOffset() throws IOException {
+        long third = writeFiveEntriesAndCorruptTheThird();
+        Path wal = options().walPath();
+        LogCorruptException e =
+                assertThrows(LogCorruptException.class, () -> Store.open(options()));
+        assertTrue(e.getMessage().contains(wal.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("offset " + third), e.getMessage());
+        assertTrue(e.getMessage().contains("crc"), e.getMessage());
+        assertTrue(e.getMessage().contains("--wal-recovery=truncate"), e.getMessage());
+    }
+
+    @Test
+    void truncateModeKeepsTheValidPrefixAndSavesTheRest() throws IOException {
+        long third = writeFiveEntriesAndCorruptTheThird();
+        Path wal = options().walPath();
+        long size = Files.size(wal);
+        try (Store s = Store.open(options(StoreOptions.RecoveryMode.TRUNCATE))) {
+            assertEquals(
+                    List.of("b0-0", "b0-1"),
+                    s.database().get("a").scroll(null, null, 100).records().stream()
+                            .map(r -> r.id())
+                            .toList(),
+                    "entries before the corruption kept, the rest dropped");
+            assertEquals(2, s.lastSequence());
+            try (Stream<Path> files = Files.list(wal.getParent())) {
+                Path saved =
+                        files.filter(p -> p.getFileName().toString().contains(".dropped-"))
+                                .findFirst()
+                                .orElseThrow();
+                assertEquals(size - third, Files.size(saved), "dropped bytes saved aside");
+            }
+            s.upsert("a", Fixtures.records(new Random(9), "new", 1, 4));
+        }
+        try (Store s = Store.open(options())) {
+            assertEquals(3, s.database().get("a").size(), "strict start is clean again");
+        }
+    }
+
+    @Test
+    void missingDirectoryAndEmptyFilesAreFine() throws IOException {
+        try (Store s = Store.open(options())) {
+            assertEquals(0, s.database().list().size());
+        }
+        Files.delete(options().walPath());
+        Files.createFile(options().walPath());
+        try (Store s = Store.open(options())) {
+            s.createCollection(Fixtures.spec("a", 4));
+        }
+        try (Store s = Store.open(options())) {
+            assertEquals(1, s.database().list().size());
+        }
+    }
+
+    @Test
+    void snapshotPlusReplayEqualsTheStateBefore() {
+        Store s = Store.open(options());
+        Random rnd = new Random(5);
+        workload(s, rnd);
+        SnapshotInfo snap = s.snapshot();
+        assertEquals(s.lastSequence(), snap.sequence());
+        s.upsert("cos", Fixtures.records(rnd, "after", 20, 5));
+        s.delete("euc", List.of("e1-1"));
+        s.createCollection(Fixtures.spec("late", 3));
+        s.upsert("late", Fixtures.records(rnd, "l", 4, 3));
+        States before = States.of(s.database());
+        s.abandon();
+        try (Store again = Store.open(options())) {
+            before.assertSameAs(States.of(again.database()));
+            assertEquals(snap.sequence() + 4, again.lastSequence());
+        }
+    }
+
+    @Test
+    void snapshotCompactsCoveredSegmentsAndCloseSnapshots() throws Exception {
+        StoreOptions small =
+                new StoreOptions(
+                        dir.resolve("w/wal.jsonl"),
+                        dir.resolve("w/snaps"),
+                        FsyncPolicy.ALWAYS,
+                        Duration.ofMillis(10),
+                        4096,
+                        StoreOptions.RecoveryMode.STRICT);
+        States before;
+        try (Store s = Store.open(small)) {
+            s.createCollection(Fixtures.spec("a", 16));
+            Random rnd = new Random(8);
+            for (int i = 0; i < 10; i++) {
+                s.upsert("a", Fixtures.records(rnd, "r" + i + "-", 10, 16)); // ~1.4 KB each
+            }
+            s.awaitBackgroundSnapshot();
+            assertFalse(s.snapshots().isEmpty(), "threshold passed: a snapshot was taken");
+            long covered = s.snapshots().getFirst().sequence();
+            try (Stream<Path> files = Files.list(small.walPath().getParent())) {
+                List<String> segments =
+                        files.map(p -> p.getFileName().toString())
+                                .filter(n -> n.startsWith("wal.jsonl."))
+                                .toList();
+                assertEquals(List.of(), segments, "segments up to seq " + covered + " removed");
+            }
+            before = States.of(s.database());
+        }
+        try (Stream<Path> snaps = Files.list(small.snapshotDir())) {
+            assertTrue(snaps.count() <= 2, "old snapshots pruned");
+        }
+        try (Store s = Store.open(small)) {
+            before.assertSameAs(States.of(s.database()));
+            assertTrue(
+                    Files.size(small.walPath()) < 200,
+                    "closing took a snapshot, so the active log holds only its header");
+        }
+    }
+
+    @Test
+    void unknownLogVersionIsFatal() throws IOException {
+        Files.createDirectories(options().walPath().getParent());
+        Files.writeString(options().walPath(), "{\"magic\":\"vectaraft-wal\",\"version\":99}\n");
+        LogCorruptException e =
+                assertThrows(
+                        LogCorruptException.class,
+                        () -> Store.open(options(StoreOptions.RecoveryMode.TRUNCATE)));
+        assertTrue(e.getMessage().contains("expected between 1 and 1, got 99"), e.getMessage());
+    }
+}

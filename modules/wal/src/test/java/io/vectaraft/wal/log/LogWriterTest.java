@@ -1,0 +1,262 @@
+package io.vectaraft.wal.log;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vectaraft.wal.FsyncPolicy;
+import io.vectaraft.wal.LogCorruptException;
+import io.vectaraft.wal.LogWriteException;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LogWriterTest {
+    @TempDir Path dir;
+
+    private LogWriter open(Path wal, LogChannelFactory channels, FsyncPolicy policy)
+            throws IOException {
+        return LogWriter.open(wal, channels, policy, Duration.ofMillis(5), 0, 1, List.of());
+    }
+
+    private static List<LogEntry> sample() {
+        Random rnd = new Random(1);
+        return List.of(
+                new LogEntry.Create(Fixtures.spec("c", 4)),
+                new LogEntry.Upsert("c", Fixtures.records(rnd, "r", 3, 4)),
+                new LogEntry.Delete("c", List.of("r1")),
+                new LogEntry.Drop("c"));
+    }
+
+    private static List<Long> offsetsOf(Path wal) throws IOException {
+        List<Long> out = new ArrayList<>();
+        LogReader.scan(wal, (seq, e, off) -> out.add(off));
+        return out;
+    }
+
+    @Test
+    void everyEntryTypeRoundTripsThroughTheFile() throws IOException {
+        Path wal = dir.resolve("wal.jsonl");
+        try (LogWriter w = open(wal, LogChannelFactory.files(), FsyncPolicy.ALWAYS)) {
+            for (LogEntry e : sample()) {
+                w.awaitDurable(w.append(EntryCodec.encode(e)));
+            }
+        }
+        List<LogEntry> back = new ArrayList<>();
+        List<Long> seqs = new ArrayList<>();
+        LogReader.Result r =
+                LogReader.scan(
+                        wal,
+                        (seq, e, off) -> {
+                            seqs.add(seq);
+                            back.add(e);
+                        });
+        assertNull(r.problem(), "clean log");
+        assertEquals(List.of(1L, 2L, 3L, 4L), seqs);
+        assertEquals(sample().size(), back.size());
+        assertEquals(sample().get(0), back.get(0));
+        assertEquals(sample().get(2), back.get(2));
+        assertEquals(sample().get(3), back.get(3));
+        LogEntry.Upsert u = (LogEntry.Upsert) back.get(1);
+        LogEntry.Upsert orig = (LogEntry.Upsert) sample().get(1);
+        for (int i = 0; i < 3; i++) {
+            assertTrue(Fixtures.sameBits(orig.records().get(i), u.records().get(i)), "record " + i);
+        }
+        assertEquals(Files.size(wal), r.validBytes());
+    }
+
+    @Test
+    void tornTailIsReportedAtTheLastLine() throws IOException {
+        Path wal = dir.resolve("wal.jsonl");
+        try (LogWriter w = open(wal, LogChannelFactory.files(), FsyncPolicy.NONE)) {
+            for (LogEntry e : sample()) {
+                w.append(EntryCodec.encode(e));
+            }
+        }
+        long lastOffset = offsetsOf(wal).getLast();
+        try (RandomAccessFile f = new RandomAccessFile(wal.toFile(), "rw")) {
+            f.setLength(f.length() - 5);
+        }
+        LogReader.Result r = LogReader.scan(wal, (seq, e, off) -> {});
+        assertEquals(3, r.entries());
+        assertEquals(lastOffset, r.problem().offset());
+        assertTrue(r.problem().atTail(), "torn line is at tail: " + r.problem());
+    }
+
+    @Test
+    void badCrcMidFileIsNotATail() throws IOException {
+        Path wal = dir.resolve("wal.jsonl");
+        try (LogWriter w = open(wal, LogChannelFactory.files(), FsyncPolicy.NONE)) {
+            for (LogEntry e : sample()) {
+                w.append(EntryCodec.encode(e));
+            }
+        }
+        long second = offsetsOf(wal).get(1);
+        flipPayloadByte(wal, second);
+        LogReader.Result r = LogReader.scan(wal, (seq, e, off) -> {});
+        assertEquals(1, r.entries());
+        assertEquals(second, r.problem().offset());
+        assertFalse(r.problem().atTail(), "entries follow the bad one");
+        assertTrue(r.problem().reason().contains("crc"), r.problem().reason());
+    }
+
+    /** Changes one character inside the payload of the line at {@code offset}. */
+    static void flipPayloadByte(Path wal, long offset) throws IOException {
+        try (RandomAccessFile f = new RandomAccessFile(wal.toFile(), "rw")) {
+            byte[] head = new byte[200];
+            f.seek(offset);
+            f.readFully(head);
+            String s = new String(head, StandardCharsets.US_ASCII);
+            int at = s.indexOf("\"type\":\"") + 8;
+            f.seek(offset + at);
+            f.write('X');
+        }
+    }
+
+    @Test
+    void unknownVersionIsAClearFatalError() throws IOException {
+        Path wal = dir.resolve("wal.jsonl");
+        Files.writeString(wal, "{\"magic\":\"vectaraft-wal\",\"version\":7}\n");
+        LogCorruptException e =
+                assertThrows(
+                        LogCorruptException.class, () -> LogReader.scan(wal, (seq, en, off) -> {}));
+        assertTrue(e.getMessage().contains("expected between 1 and 1, got 7"), e.getMessage());
+        assertTrue(e.getMessage().contains(wal.toString()), e.getMessage());
+    }
+
+    @Test
+    void emptyFileGetsAHeaderAndReadsClean() throws IOException {
+        Path wal = dir.resolve("wal.jsonl");
+        Files.createFile(wal);
+        assertNull(LogReader.scan(wal, (s, e, o) -> {}).problem(), "empty file is fine");
+        open(wal, LogChannelFactory.files(), FsyncPolicy.ALWAYS).close();
+        assertEquals(
+                new String(LogFormat.header(), StandardCharsets.US_ASCII), Files.readString(wal));
+    }
+
+    @Test
+    void failedWriteIsRolledBackAndNamesFileAndOffset() throws IOException {
+        Path wal = dir.resolve("wal.jsonl");
+        FaultyChannels channels = new FaultyChannels();
+        try (LogWriter w = open(wal, channels, FsyncPolicy.ALWAYS)) {
+            w.awaitDurable(w.append(EntryCodec.encode(sample().get(0))));
+            long before = Files.size(wal);
+            channels.failWriteAfterBytes.set(40);
+            LogWriteException e =
+                    assertThrows(
+                            LogWriteException.class,
+                            () -> w.append(EntryCodec.encode(sample().get(1))));
+            assertTrue(e.getMessage().contains(wal.toString()), e.getMessage());
+            assertTrue(e.getMessage().contains("offset " + before), e.getMessage());
+            assertEquals(before, Files.size(wal), "partial entry cut off");
+            assertEquals(2, w.append(EntryCodec.encode(sample().get(2))), "seq not consumed");
+        }
+        List<Long> seqs = new ArrayList<>();
+        assertNull(LogReader.scan(wal, (s, e, o) -> seqs.add(s)).problem());
+        assertEquals(List.of(1L, 2L), seqs);
+    }
+
+    @Test
+    void failedFsyncPoisonsTheLog() throws IOException {
+        Path wal = dir.resolve("wal.jsonl");
+        FaultyChannels channels = new FaultyChannels();
+        try (LogWriter w = open(wal, channels, FsyncPolicy.ALWAYS)) {
+            channels.failForce = true;
+            long seq = w.append(EntryCodec.encode(sample().get(0)));
+            assertThrows(LogWriteException.class, () -> w.awaitDurable(seq));
+            channels.failForce = false;
+            LogWriteException again =
+                    assertThrows(
+                            LogWriteException.class,
+                            () -> w.append(EntryCodec.encode(sample().get(1))));
+            assertTrue(again.getMessage().contains("refuses writes"), again.getMessage());
+            assertFalse(w.healthy());
+        }
+    }
+
+    /**
+     * Group commit, deterministically: the first force is held until every other writer has
+     * appended, so one further force must cover them all.
+     */
+    @Test
+    void concurrentWritersShareForces() throws Exception {
+        Path wal = dir.resolve("wal.jsonl");
+        FaultyChannels channels = new FaultyChannels();
+        int writers = 16;
+        CountDownLatch appended = new CountDownLatch(writers);
+        try (LogWriter w = open(wal, channels, FsyncPolicy.ALWAYS)) {
+            int headerForces = channels.forces.get();
+            channels.beforeForce =
+                    () -> {
+                        try {
+                            assertTrue(appended.await(30, TimeUnit.SECONDS), "all appended");
+                        } catch (InterruptedException e) {
+                            throw new AssertionError(e);
+                        }
+                    };
+            byte[] payload = EntryCodec.encode(sample().get(2));
+            ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+            List<Future<Long>> done = new ArrayList<>();
+            for (int i = 0; i < writers; i++) {
+                done.add(
+                        pool.submit(
+                                () -> {
+                                    long seq = w.append(payload);
+                                    appended.countDown();
+                                    w.awaitDurable(seq);
+                                    return seq;
+                                }));
+            }
+            for (Future<Long> f : done) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+            pool.shutdown();
+            int forces = channels.forces.get() - headerForces;
+            assertTrue(forces >= 1 && forces <= 2, "16 writers, forces: " + forces);
+        }
+    }
+
+    @Test
+    void rotationSealsAndCompactionDeletesOnlyCoveredSegments() throws IOException {
+        Path wal = dir.resolve("wal.jsonl");
+        try (LogWriter w = open(wal, LogChannelFactory.files(), FsyncPolicy.ALWAYS)) {
+            byte[] p = EntryCodec.encode(sample().get(2));
+            w.append(p); // 1
+            w.append(p); // 2
+            w.rotate(); // segment 1..2
+            w.append(p); // 3
+            w.rotate(); // segment 3..3
+            w.append(p); // 4, active
+            w.rotate(); // segment 4..4
+            w.rotate(); // nothing to seal
+            assertEquals(
+                    List.of(
+                            Segments.sealedPath(wal, 1),
+                            Segments.sealedPath(wal, 3),
+                            Segments.sealedPath(wal, 4)),
+                    w.sealed().stream().map(Segments.Segment::path).toList());
+            assertEquals(List.of(Segments.sealedPath(wal, 1)), w.deleteCovered(2));
+            assertEquals(List.of(), w.deleteCovered(2), "3..3 is not covered by 2");
+            assertFalse(Files.exists(Segments.sealedPath(wal, 1)));
+            assertTrue(Files.exists(Segments.sealedPath(wal, 3)));
+            assertTrue(Files.exists(Segments.sealedPath(wal, 4)));
+            assertEquals(5, w.append(p), "sequence continues in the new active file");
+        }
+        assertEquals(2, Segments.listSealed(wal).size());
+    }
+}
