@@ -17,6 +17,7 @@ module io.vectaraft.server {
     requires micrometer.core;
     requires io.helidon.logging.common;
     requires java.logging;
+    requires java.management;
 
     exports io.vectaraft.server;
     exports io.vectaraft.server.config;

@@ -6,7 +6,6 @@ import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.MetricsConfig;
 import io.helidon.metrics.api.Tag;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.vectaraft.index.Collection;
 import io.vectaraft.server.grpc.ServiceEvents;
 import io.vectaraft.wal.Store;
@@ -25,12 +24,11 @@ public final class ServerMetrics implements ServiceEvents, AutoCloseable {
     private final Counter deleted;
     private final Counter queries;
     private final Counter scanned;
-    private final JvmGcMetrics jvm;
     private volatile Store store;
 
     public ServerMetrics() {
         this.registry = MeterRegistry.create(MetricsConfig.create());
-        this.jvm = JvmMeters.bindTo(registry);
+        JvmMeters.bindTo(registry);
         this.upserted = counter("vectaraft_vectors_upserted", "vectors inserted or replaced");
         this.deleted = counter("vectaraft_vectors_deleted", "vectors deleted");
         this.queries = counter("vectaraft_queries", "k-nearest-neighbour searches");
@@ -96,7 +94,6 @@ public final class ServerMetrics implements ServiceEvents, AutoCloseable {
 
     @Override
     public void close() {
-        jvm.close();
         registry.close();
     }
 }
