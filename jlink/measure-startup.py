@@ -1,16 +1,19 @@
 #!/usr/bin/env python3
 """Measures the runtime image's launch-to-accepting-gRPC time.
 
-    /usr/bin/python3 jlink/measure-startup.py [--image DIR] [--runs N] [-- server flags]
+    /usr/bin/python3 jlink/measure-startup.py [--image DIR] [--runs N] [--server-args="FLAGS"]
 
 Each run starts bin/vectaraft on a free port with an empty data directory, and times from the
 fork to the first successful Ping (a fresh connection per attempt, so no client reconnect
-backoff hides the moment). Prints every run, then the median and the minimum.
+backoff hides the moment; WAL and metrics on), and reads the CPU time the server process had used by then (less
+sensitive than wall time to other load on a shared machine). Prints every run, then medians and
+minimums.
 """
 
 import argparse
 import glob
 import os
+import shlex
 import shutil
 import socket
 import statistics
@@ -44,11 +47,18 @@ def pinged(port):
             return False
 
 
+def cpu_seconds(pid):
+    """User + system CPU time of a process, from /proc (Linux)."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def one_run(launcher, extra):
     data = tempfile.mkdtemp(prefix="vectaraft-startup-")
     port = free_port()
     args = [launcher, "--port", str(port), "--wal-path", os.path.join(data, "wal.jsonl"),
-            "--no-metrics"] + extra
+            "--metrics-addr", "127.0.0.1:0"] + extra
     start = time.monotonic()
     server = subprocess.Popen(args, cwd=data, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -59,10 +69,15 @@ def one_run(launcher, extra):
             if time.monotonic() - start > 60:
                 raise SystemExit("no Ping answer within 60 s")
             time.sleep(0.005)
-        return time.monotonic() - start
+        return time.monotonic() - start, cpu_seconds(server.pid)
     finally:
         server.terminate()
-        server.wait(30)
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+            print("warning: server ignored SIGTERM for 30 s; killed", file=sys.stderr)
         shutil.rmtree(data, ignore_errors=True)
 
 
@@ -71,19 +86,22 @@ def main():
     default_image = sorted(glob.glob(os.path.join(HERE, "..", "dist", "target", "vectaraft-*[0-9]")))
     parser.add_argument("--image", default=default_image[-1] if default_image else None)
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("extra", nargs="*", help="more server flags (after --)")
+    parser.add_argument("--server-args", default="", help="more server flags, e.g. \"--no-metrics\"")
     args = parser.parse_args()
     if not args.image:
         raise SystemExit("no image under dist/target: build it first (./run.sh --version)")
     launcher = os.path.join(os.path.abspath(args.image), "bin", "vectaraft")
-    one_run(launcher, args.extra)  # warms the OS file cache; not counted
-    times = []
+    extra = shlex.split(args.server_args)
+    one_run(launcher, extra)  # warms the OS file cache; not counted
+    walls, cpus = [], []
     for i in range(args.runs):
-        t = one_run(launcher, args.extra)
-        times.append(t)
-        print("run %d: %.0f ms" % (i + 1, t * 1000))
-    print("launch to first Ping: median %.0f ms, min %.0f ms over %d runs"
-          % (statistics.median(times) * 1000, min(times) * 1000, len(times)))
+        wall, cpu = one_run(launcher, extra)
+        walls.append(wall)
+        cpus.append(cpu)
+        print("run %d: %.0f ms wall, %.0f ms CPU" % (i + 1, wall * 1000, cpu * 1000))
+    print("launch to first Ping: median %.0f ms (min %.0f) wall, median %.0f ms (min %.0f) CPU,"
+          " %d runs" % (statistics.median(walls) * 1000, min(walls) * 1000,
+                        statistics.median(cpus) * 1000, min(cpus) * 1000, len(walls)))
 
 
 if __name__ == "__main__":

@@ -14,8 +14,10 @@ module io.vectaraft.server {
     requires io.helidon.health;
     requires io.helidon.health.checks;
     requires io.helidon.metrics.api;
+    requires micrometer.core;
     requires io.helidon.logging.common;
     requires java.logging;
+    requires java.management;
 
     exports io.vectaraft.server;
     exports io.vectaraft.server.config;

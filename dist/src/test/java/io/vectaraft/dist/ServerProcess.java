@@ -14,29 +14,28 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The image's {@code bin/vectaraft} running as a real OS process. Start-up is detected by the
- * server's {@code gRPC listening on HOST:PORT} log line (so port 0 works), not by sleeping.
+ * The image's {@code bin/vectaraft} running as a real OS process. Tests wait for lines of its
+ * output (e.g. {@code gRPC listening on HOST:PORT}, so port 0 works), never for a fixed time.
  */
 final class ServerProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("gRPC listening on (\\S+):(\\d+)");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
+    private final Path image;
     private final Process process;
-    private final StringBuffer output = new StringBuffer();
-    private final CompletableFuture<Integer> port = new CompletableFuture<>();
     private final Thread pump;
+    private final List<String> lines = new ArrayList<>(); // guarded by this
+    private boolean outputEnded; // guarded by this
     private final List<ProcessHandle> seenChildren = new ArrayList<>();
 
-    private ServerProcess(Process process) {
+    private ServerProcess(Path image, Process process) {
+        this.image = image;
         this.process = process;
         this.pump = Thread.ofPlatform().daemon().name("server-output").start(this::pumpOutput);
     }
@@ -51,21 +50,75 @@ final class ServerProcess implements AutoCloseable {
                 new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
         builder.environment().remove("VECTARAFT_JAVA_OPTS");
         builder.environment().putAll(env);
-        return new ServerProcess(builder.start());
+        return new ServerProcess(image, builder.start());
     }
 
     /** Waits for the listening line and returns the gRPC port it names. */
     int awaitPort() {
+        Matcher m = LISTENING.matcher(awaitLine(LISTENING));
+        assertTrue(m.find());
+        return Integer.parseInt(m.group(2));
+    }
+
+    /**
+     * Returns the first output line that contains a match of {@code pattern}, waiting for it while
+     * the server runs (at most {@link #START_TIMEOUT}).
+     */
+    synchronized String awaitLine(Pattern pattern) {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        int checked = 0;
+        while (true) {
+            for (; checked < lines.size(); checked++) {
+                if (pattern.matcher(lines.get(checked)).find()) {
+                    return lines.get(checked);
+                }
+            }
+            if (outputEnded) {
+                return fail(
+                        "server output ended without a line matching /"
+                                + pattern
+                                + "/:\n"
+                                + output());
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return fail(
+                        "no line matching /"
+                                + pattern
+                                + "/ within "
+                                + START_TIMEOUT
+                                + ":\n"
+                                + output());
+            }
+            try {
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /**
+     * A thread dump of the running server ({@code jcmd PID Thread.print} from the image), for
+     * failure messages; empty when the server is gone.
+     */
+    String threadDump() {
+        if (!process.isAlive()) {
+            return "";
+        }
         try {
-            return port.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            return fail(
-                    "no 'gRPC listening on' line within " + START_TIMEOUT + "; output:\n" + output);
-        } catch (ExecutionException e) {
-            return fail(e.getCause().getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+            Command dump =
+                    Command.run(
+                            Path.of("."),
+                            Duration.ofSeconds(30),
+                            List.of(
+                                    image.resolve("bin/jcmd").toString(),
+                                    Long.toString(process.pid()),
+                                    "Thread.print"));
+            return "server thread dump:\n" + dump.output();
+        } catch (IOException | InterruptedException | AssertionError e) {
+            return "no server thread dump: " + e;
         }
     }
 
@@ -73,8 +126,8 @@ final class ServerProcess implements AutoCloseable {
         return process.toHandle();
     }
 
-    String output() {
-        return output.toString();
+    synchronized String output() {
+        return String.join("\n", lines);
     }
 
     /**
@@ -86,7 +139,11 @@ final class ServerProcess implements AutoCloseable {
         process.destroy();
         if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            fail("server did not exit within " + STOP_TIMEOUT + " of SIGTERM; output:\n" + output);
+            fail(
+                    "server did not exit within "
+                            + STOP_TIMEOUT
+                            + " of SIGTERM; output:\n"
+                            + output());
         }
         pump.join(STOP_TIMEOUT.toMillis());
         assertFalse(process.isAlive(), "server process still alive");
@@ -110,16 +167,21 @@ final class ServerProcess implements AutoCloseable {
                 new BufferedReader(
                         new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = reader.readLine()) != null; ) {
-                output.append(line).append('\n');
-                Matcher m = LISTENING.matcher(line);
-                if (m.find()) {
-                    port.complete(Integer.parseInt(m.group(2)));
+                synchronized (this) {
+                    lines.add(line);
+                    notifyAll();
                 }
             }
         } catch (IOException e) {
-            port.completeExceptionally(new UncheckedIOException(e));
+            // The stream closes under us when close() kills the server; otherwise it is news.
+            if (process.isAlive()) {
+                throw new UncheckedIOException(e);
+            }
+        } finally {
+            synchronized (this) {
+                outputEnded = true;
+                notifyAll();
+            }
         }
-        port.completeExceptionally(
-                new IllegalStateException("server exited before listening; output:\n" + output));
     }
 }

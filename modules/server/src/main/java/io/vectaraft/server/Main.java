@@ -9,6 +9,7 @@ import io.vectaraft.wal.Store;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Starts the vectaraft server in the foreground: parses flags, loads the configuration, recovers
@@ -16,6 +17,13 @@ import java.util.List;
  * flags or configuration, 1 a failure to start.
  */
 public final class Main {
+    static {
+        // Before the first logger: keep log handlers alive until the graceful stop is logged.
+        if (System.getProperty("java.util.logging.manager") == null) {
+            System.setProperty("java.util.logging.manager", ServerLogManager.class.getName());
+        }
+    }
+
     private static final System.Logger LOG = System.getLogger(Main.class.getName());
 
     private Main() {}
@@ -42,7 +50,14 @@ public final class Main {
         }
         VectaraftServer server = start(loaded.config());
         Runtime.getRuntime()
-                .addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(server::close));
+                .addShutdownHook(
+                        Thread.ofPlatform()
+                                .name("shutdown")
+                                .unstarted(
+                                        () -> {
+                                            server.close();
+                                            ServerLogManager.resetAfterStop();
+                                        }));
         logSummary(server, loaded, (System.nanoTime() - t0) / 1_000_000);
         server.awaitTermination();
     }
@@ -61,17 +76,27 @@ public final class Main {
         ServerConfig c = loaded.config();
         Store store = server.store().orElseThrow();
         long vectors = store.database().list().stream().mapToLong(x -> x.size()).sum();
+        String wal =
+                c.walEnabled()
+                        ? c.walPath() + " (fsync " + c.fsync().name().toLowerCase(Locale.ROOT) + ")"
+                        : "off (--no-wal)";
         LOG.log(
                 Level.INFO,
-                "vectaraft {0} ready in {1} ms: grpc={2} metrics={3} wal={4} collections={5}"
-                        + " vectors={6}; config: {7}",
-                Version.get(),
-                ms,
-                server.grpcAddress(),
-                server.metricsAddress().map(Object::toString).orElse("off"),
-                c.walEnabled() ? c.walPath() + " fsync=" + c.fsync().name().toLowerCase() : "off",
-                store.database().list().size(),
-                vectors,
-                ServerConfig.describeOverrides(loaded.origins()));
+                "vectaraft "
+                        + Version.get()
+                        + " ready in "
+                        + ms
+                        + " ms: grpc="
+                        + server.grpcAddress()
+                        + " metrics="
+                        + server.metricsAddress().map(Object::toString).orElse("off")
+                        + " wal="
+                        + wal
+                        + " recovered collections="
+                        + store.database().list().size()
+                        + " vectors="
+                        + vectors
+                        + "; config: "
+                        + ServerConfig.describeOverrides(loaded.origins()));
     }
 }

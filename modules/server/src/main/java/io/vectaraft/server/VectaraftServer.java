@@ -49,6 +49,7 @@ public final class VectaraftServer implements AutoCloseable {
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private Store store;
     private Server grpc;
+    private boolean closed;
 
     private VectaraftServer(ServerConfig config) {
         this.config = config;
@@ -152,6 +153,24 @@ public final class VectaraftServer implements AutoCloseable {
         return Optional.ofNullable(store);
     }
 
+    /** Stops gRPC and its call executor, each bounded by {@value #DRAIN_SECONDS} s. */
+    private void drain() throws InterruptedException {
+        if (grpc != null) {
+            grpc.shutdown();
+            if (!grpc.awaitTermination(DRAIN_SECONDS, TimeUnit.SECONDS)) {
+                LOG.log(
+                        Level.WARNING,
+                        "calls still running after " + DRAIN_SECONDS + " s; cancelling them");
+                grpc.shutdownNow().awaitTermination(DRAIN_SECONDS, TimeUnit.SECONDS);
+            }
+        }
+        executor.shutdown();
+        if (!executor.awaitTermination(DRAIN_SECONDS, TimeUnit.SECONDS)) {
+            LOG.log(Level.WARNING, "request threads still running; interrupting them");
+            executor.shutdownNow();
+        }
+    }
+
     /** Blocks until the gRPC server terminates. */
     public void awaitTermination() throws InterruptedException {
         grpc.awaitTermination();
@@ -163,27 +182,25 @@ public final class VectaraftServer implements AutoCloseable {
      */
     @Override
     public synchronized void close() {
-        health.enterTerminalState();
-        if (grpc != null) {
-            grpc.shutdown();
-            try {
-                if (!grpc.awaitTermination(DRAIN_SECONDS, TimeUnit.SECONDS)) {
-                    LOG.log(
-                            Level.WARNING,
-                            "calls still running after " + DRAIN_SECONDS + " s; cancelling");
-                    grpc.shutdownNow().awaitTermination(DRAIN_SECONDS, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                grpc.shutdownNow();
-                Thread.currentThread().interrupt();
-            }
+        if (closed) {
+            return;
         }
-        executor.close();
+        closed = true;
+        health.enterTerminalState();
+        try {
+            drain();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (store != null) {
             store.close();
         }
         if (http != null) {
             http.close();
         }
+        if (metrics != null) {
+            metrics.close();
+        }
+        LOG.log(Level.INFO, "vectaraft stopped");
     }
 }

@@ -4,6 +4,7 @@ import io.vectaraft.index.CollectionSpec;
 import io.vectaraft.index.Database;
 import io.vectaraft.index.VectaraftException;
 import io.vectaraft.index.VectorRecord;
+import io.vectaraft.wal.log.Fsync;
 import io.vectaraft.wal.log.LogChannelFactory;
 import io.vectaraft.wal.log.LogEntry;
 import io.vectaraft.wal.log.LogReader;
@@ -255,7 +256,7 @@ final class Recovery {
     private static void truncate(Path file, long size) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
             ch.truncate(size);
-            ch.force(true);
+            Fsync.force(ch);
         }
     }
 }

@@ -86,10 +86,12 @@ public record CommandLine(
                                 + "Precedence: defaults < YAML file < environment < flags.\n\n");
         row(b, "--config <file>", "YAML configuration (default: ./vectaraft.yaml if present)");
         for (Setting s : Setting.values()) {
-            String flag = s.negatingFlag() ? s.flag() : s.flag() + " <value>";
-            String env = s.env().map(e -> ", env " + e).orElse("");
-            String def = s.defaultValue().isEmpty() ? "" : " [" + s.defaultValue() + "]";
-            row(b, flag, s.help() + def + env);
+            String env = s.env().map(e -> "; env " + e).orElse("");
+            String def =
+                    s.negatingFlag() || s.defaultValue().isEmpty()
+                            ? ""
+                            : " (default " + s.defaultValue() + ")";
+            row(b, s.usage(), s.help() + def + env);
         }
         row(b, "", "env " + Setting.GRPC_ADDR_ENV + "=host:port sets --host and --port");
         row(b, "--version", "print the version and exit");
@@ -98,6 +100,6 @@ public record CommandLine(
     }
 
     private static void row(StringBuilder b, String flag, String text) {
-        b.append(String.format("  %-32s %s%n", flag, text));
+        b.append(String.format("  %-36s %s%n", flag, text));
     }
 }

@@ -27,7 +27,7 @@ public enum Setting {
             "--no-wal",
             "true",
             Kind.BOOLEAN,
-            "keep a write-ahead log (--no-wal: memory only)"),
+            "memory only: no write-ahead log, nothing survives a restart (env: 0|1)"),
     WAL_PATH(
             "wal.path",
             "VECTARAFT_WAL_PATH",
@@ -76,7 +76,7 @@ public enum Setting {
             "--no-metrics",
             "true",
             Kind.BOOLEAN,
-            "serve /metrics and /health (--no-metrics: off)"),
+            "no HTTP listener for /metrics and /health (env: 0|1)"),
     METRICS_ADDR(
             "metrics.address",
             "VECTARAFT_METRICS_ADDR",
@@ -133,6 +133,11 @@ public enum Setting {
         return help;
     }
 
+    /** The flag as {@code --help} shows it, e.g. {@code --port <port>} or {@code --no-wal}. */
+    public String usage() {
+        return negatingFlag() ? flag : flag + " " + kind.placeholder();
+    }
+
     /** The value parsed to its type, or an {@link IllegalArgumentException}. */
     Object parse(String raw) {
         return kind.parser.apply(raw.strip());
@@ -165,6 +170,21 @@ public enum Setting {
         Kind(String accepted, Function<String, Object> parser) {
             this.accepted = accepted;
             this.parser = parser;
+        }
+
+        /** How {@code --help} shows the value of a flag. */
+        String placeholder() {
+            return switch (this) {
+                case HOST -> "<host>";
+                case PORT -> "<port>";
+                case ADDRESS -> "<host:port>";
+                case POSITIVE_INT, POSITIVE_LONG -> "<n>";
+                case BOOLEAN -> "<0|1>";
+                case PATH -> "<file>";
+                case OPTIONAL_PATH -> "<dir>";
+                case FSYNC -> "<always|interval|none>";
+                case RECOVERY -> "<strict|truncate>";
+            };
         }
 
         private static long positive(String s, long max) {

@@ -228,7 +228,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                             new Include(request.getIncludeValues(), request.getIncludeMetadata());
                     QueryBatchResponse.Builder b = QueryBatchResponse.newBuilder();
                     results.forEach(r -> b.addResults(matches(r, include)));
-                    events.queried(c.spec().name(), queries.size(), c.size());
+                    events.queried(c.spec().name(), queries.size(), queries.size() * c.size());
                     return b.build();
                 });
     }

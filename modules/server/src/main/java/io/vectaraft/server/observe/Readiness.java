@@ -49,7 +49,10 @@ public final class Readiness implements HealthCheck {
         if (s == null) {
             return b.detail("state", "recovering").build();
         }
-        b.detail("state", "serving").detail("collections", s.database().list().size());
+        // A store that refused a write after a failed fsync still serves reads: ready, but say so.
+        b.detail("state", "serving")
+                .detail("collections", s.database().list().size())
+                .detail("writable", s.writable());
         if (walDir != null) {
             try {
                 Path dir = Files.exists(walDir) ? walDir : walDir.toAbsolutePath().getRoot();

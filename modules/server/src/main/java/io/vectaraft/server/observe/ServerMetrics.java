@@ -16,7 +16,7 @@ import java.util.List;
  * servers in one JVM count separately). Names follow Prometheus conventions: {@code vectaraft_}
  * prefix; counters end in {@code _total} and times in {@code _seconds} once exported.
  */
-public final class ServerMetrics implements ServiceEvents {
+public final class ServerMetrics implements ServiceEvents, AutoCloseable {
     private static final String COLLECTION_VECTORS = "vectaraft_collection_vectors";
 
     private final MeterRegistry registry;
@@ -28,6 +28,7 @@ public final class ServerMetrics implements ServiceEvents {
 
     public ServerMetrics() {
         this.registry = MeterRegistry.create(MetricsConfig.create());
+        JvmMeters.bindTo(registry);
         this.upserted = counter("vectaraft_vectors_upserted", "vectors inserted or replaced");
         this.deleted = counter("vectaraft_vectors_deleted", "vectors deleted");
         this.queries = counter("vectaraft_queries", "k-nearest-neighbour searches");
@@ -89,5 +90,10 @@ public final class ServerMetrics implements ServiceEvents {
 
     private Counter counter(String name, String description) {
         return registry.getOrCreate(Counter.builder(name).description(description));
+    }
+
+    @Override
+    public void close() {
+        registry.close();
     }
 }

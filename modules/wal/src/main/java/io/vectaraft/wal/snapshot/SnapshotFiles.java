@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  * header   : magic "VRSNAPSH" (8) | u32 version | u64 sequence | u64 created epoch ms | u32 collections
  * per collection:
  *            u32 length | spec JSON
- *            records: (u8 1 | u32 length | {"id":..,"metadata":{..}} JSON | dimension x f32 LE)* | u8 0
+ *            records: (u8 1 | id | metadata | dimension x f32 LE)* | u8 0   (see RecordCodec)
  *            u32 sections | (UTF tag | u64 length | bytes)*
  * trailer  : u64 length of everything before the trailer | u32 CRC32C of those bytes
  * </pre>

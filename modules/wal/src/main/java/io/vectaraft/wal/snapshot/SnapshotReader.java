@@ -126,13 +126,10 @@ public final class SnapshotReader {
             byte[] vector = new byte[spec.dimension() * Float.BYTES];
             int marker;
             while ((marker = in.readUnsignedByte()) == 1) {
-                JsonObject meta = readJson(in, bodyLength);
+                String id = RecordCodec.readString(in, bodyLength);
+                var metadata = RecordCodec.readMetadata(in, bodyLength);
                 in.readFully(vector);
-                batch.add(
-                        new VectorRecord(
-                                meta.getString("id"),
-                                Floats.fromBytes(vector),
-                                Json.readMetadata(meta.getJsonObject("metadata"))));
+                batch.add(new VectorRecord(id, Floats.fromBytes(vector), metadata));
                 if (batch.size() == BATCH) {
                     loader.records(spec, batch);
                     batch = new ArrayList<>(BATCH);

@@ -112,15 +112,8 @@ public final class SnapshotWriter {
     private static void writeRecord(DataOutputStream out, VectorRecord r, ByteBuffer vec)
             throws IOException {
         out.writeByte(1);
-        writeBlock(
-                out,
-                json(
-                        g -> {
-                            g.writeStartObject();
-                            g.write("id", r.id());
-                            Json.writeMetadata(g, "metadata", r.metadata());
-                            g.writeEnd();
-                        }));
+        RecordCodec.writeString(out, r.id());
+        RecordCodec.writeMetadata(out, r.metadata());
         vec.clear();
         vec.asFloatBuffer().put(r.vector());
         out.write(vec.array(), 0, vec.capacity());

@@ -20,6 +20,9 @@ public final class FaultyChannels implements LogChannelFactory {
     public final AtomicInteger forces = new AtomicInteger();
     public final AtomicLong bytesWritten = new AtomicLong();
 
+    /** Runs after each write that ends a line (one per appended entry, and the header). */
+    public volatile Runnable afterLine = () -> {};
+
     /** Runs before each force (e.g. to hold the first force until other writers have appended). */
     public volatile Runnable beforeForce = () -> {};
 
@@ -46,6 +49,9 @@ public final class FaultyChannels implements LogChannelFactory {
                 }
                 int n = ch.write(src);
                 bytesWritten.addAndGet(n);
+                if (n > 0 && !src.hasRemaining() && src.get(src.position() - 1) == '\n') {
+                    afterLine.run();
+                }
                 return n;
             }
 
