@@ -3,7 +3,6 @@ package io.vectaraft.index;
 import io.vectaraft.index.filter.Filter;
 import io.vectaraft.index.filter.FilterMatcher;
 import io.vectaraft.index.flat.FlatScanner;
-import io.vectaraft.index.flat.TopK;
 import io.vectaraft.index.flat.VectorStore;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -345,22 +344,7 @@ public final class Collection {
             float[][] queries, int k, Filter filter, int ef, boolean exact) {
         readLock.lock();
         try {
-            TopK[] heaps = records.search(queries, k, filter, ef, exact);
-            List<List<Match>> out = new ArrayList<>(heaps.length);
-            int[] slots = new int[k];
-            float[] scores = new float[k];
-            for (TopK heap : heaps) {
-                int n = heap.drainBestFirst(slots, scores);
-                List<Match> matches = new ArrayList<>(n);
-                for (int i = 0; i < n; i++) {
-                    matches.add(
-                            new Match(
-                                    records.record(slots[i]),
-                                    FlatScanner.toScore(spec.metric(), scores[i])));
-                }
-                out.add(matches);
-            }
-            return out;
+            return records.matches(records.search(queries, k, filter, ef, exact), k);
         } finally {
             readLock.unlock();
         }

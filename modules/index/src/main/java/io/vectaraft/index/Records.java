@@ -139,6 +139,23 @@ final class Records {
         return heaps;
     }
 
+    /** Each heap's entries as matches, best first, with copies of the vectors. */
+    java.util.List<java.util.List<Match>> matches(TopK[] heaps, int k) {
+        java.util.List<java.util.List<Match>> out = new java.util.ArrayList<>(heaps.length);
+        int[] slots = new int[k];
+        float[] scores = new float[k];
+        for (TopK heap : heaps) {
+            int n = heap.drainBestFirst(slots, scores);
+            java.util.List<Match> matches = new java.util.ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                matches.add(
+                        new Match(record(slots[i]), FlatScanner.toScore(spec.metric(), scores[i])));
+            }
+            out.add(matches);
+        }
+        return out;
+    }
+
     long count(Filter filter) {
         return filter == null
                 ? store.size()
