@@ -20,7 +20,10 @@ VOLUME /data
 # gRPC, then HTTP /metrics and /health
 EXPOSE 50051 9100
 
-# Bind all interfaces inside the container (the default is loopback); the log lives on the volume.
-# Extra flags after the image name replace CMD; JVM options go in VECTARAFT_JAVA_OPTS.
+# Bind all interfaces inside the container (the default is loopback) and keep the log on the
+# volume. Set through the environment, so they hold when you pass your own flags after the image
+# name (flags still win over them); JVM options go in VECTARAFT_JAVA_OPTS.
+ENV VECTARAFT_GRPC_ADDR=0.0.0.0:50051 \
+    VECTARAFT_METRICS_ADDR=0.0.0.0:9100 \
+    VECTARAFT_WAL_PATH=/data/wal.jsonl
 ENTRYPOINT ["/opt/vectaraft/bin/vectaraft"]
-CMD ["--host", "0.0.0.0", "--port", "50051", "--metrics-addr", "0.0.0.0:9100", "--wal-path", "/data/wal.jsonl"]

@@ -8,6 +8,8 @@
 #   ./bench.sh peers   (same options)      FAISS IndexFlat, same JSON line
 #   ./bench.sh compare (same options)      both, then a table with ratios
 #   ./bench.sh grpc    --addr HOST:PORT --data DIR --concurrency C --duration S [--upsert]
+#   ./bench.sh hnsw    --data DIR --m 16 --ef-construction 200 --ef 10,16,24,32,64,128 --threads N
+#   ./bench.sh hnsw-peers (same options)   hnswlib and FAISS IndexHNSWFlat, one JSON line per ef
 #   ./bench.sh jmh     [JMH options, e.g. KernelBenchmark -p dim=784]
 #
 # Environment: BENCH_HEAP (default 4g), BENCH_JAVA_OPTS (extra JVM options), BENCH_REBUILD=1.
@@ -54,6 +56,8 @@ case "$cmd" in
         BENCH_JAVA_OPTS="-XX:ActiveProcessorCount=$threads ${BENCH_JAVA_OPTS:-}" \
             run_java io.vectaraft.bench.BenchMain flat "$@" ;;
     grpc) run_java io.vectaraft.bench.BenchMain grpc "$@" ;;
+    hnsw) run_java io.vectaraft.bench.BenchMain hnsw "$@" ;;
+    hnsw-peers) exec "$PY" "$ROOT/bench/tools/hnsw_peers.py" "$@" ;;
     peers) exec "$PY" "$ROOT/bench/tools/faiss_flat.py" "$@" ;;
     compare)
         ours="$("$0" flat "$@")"
@@ -62,5 +66,5 @@ case "$cmd" in
         echo "$peer" >&2
         "$PY" "$ROOT/bench/tools/compare.py" "$ours" "$peer" ;;
     jmh) run_java org.openjdk.jmh.Main -jvmArgsAppend "-Xms2g -Xmx2g -XX:+AlwaysPreTouch --add-modules jdk.incubator.vector" "$@" ;;
-    *) sed -n '2,14p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,16p' "$0" >&2; exit 2 ;;
 esac

@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Measures the runtime image's launch-to-accepting-gRPC time.
 
-    /usr/bin/python3 jlink/measure-startup.py [--image DIR] [--runs N] [-- server flags]
+    /usr/bin/python3 jlink/measure-startup.py [--image DIR] [--runs N] [--server-args="FLAGS"]
 
 Each run starts bin/vectaraft on a free port with an empty data directory, and times from the
 fork to the first successful Ping (a fresh connection per attempt, so no client reconnect
-backoff hides the moment), and reads the CPU time the server process had used by then (less
+backoff hides the moment; WAL and metrics on), and reads the CPU time the server process had used by then (less
 sensitive than wall time to other load on a shared machine). Prints every run, then medians and
 minimums.
 """
@@ -13,6 +13,7 @@ minimums.
 import argparse
 import glob
 import os
+import shlex
 import shutil
 import socket
 import statistics
@@ -57,7 +58,7 @@ def one_run(launcher, extra):
     data = tempfile.mkdtemp(prefix="vectaraft-startup-")
     port = free_port()
     args = [launcher, "--port", str(port), "--wal-path", os.path.join(data, "wal.jsonl"),
-            "--no-metrics"] + extra
+            "--metrics-addr", "127.0.0.1:0"] + extra
     start = time.monotonic()
     server = subprocess.Popen(args, cwd=data, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -71,7 +72,12 @@ def one_run(launcher, extra):
         return time.monotonic() - start, cpu_seconds(server.pid)
     finally:
         server.terminate()
-        server.wait(30)
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+            print("warning: server ignored SIGTERM for 30 s; killed", file=sys.stderr)
         shutil.rmtree(data, ignore_errors=True)
 
 
@@ -80,15 +86,16 @@ def main():
     default_image = sorted(glob.glob(os.path.join(HERE, "..", "dist", "target", "vectaraft-*[0-9]")))
     parser.add_argument("--image", default=default_image[-1] if default_image else None)
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("extra", nargs="*", help="more server flags (after --)")
+    parser.add_argument("--server-args", default="", help="more server flags, e.g. \"--no-metrics\"")
     args = parser.parse_args()
     if not args.image:
         raise SystemExit("no image under dist/target: build it first (./run.sh --version)")
     launcher = os.path.join(os.path.abspath(args.image), "bin", "vectaraft")
-    one_run(launcher, args.extra)  # warms the OS file cache; not counted
+    extra = shlex.split(args.server_args)
+    one_run(launcher, extra)  # warms the OS file cache; not counted
     walls, cpus = [], []
     for i in range(args.runs):
-        wall, cpu = one_run(launcher, args.extra)
+        wall, cpu = one_run(launcher, extra)
         walls.append(wall)
         cpus.append(cpu)
         print("run %d: %.0f ms wall, %.0f ms CPU" % (i + 1, wall * 1000, cpu * 1000))

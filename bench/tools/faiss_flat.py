@@ -3,7 +3,9 @@
 
 Euclidean uses IndexFlatL2, dot IndexFlatIP, cosine IndexFlatIP over normalized vectors (as
 vectaraft normalizes at insert). Single queries (--batch 1) go one by one through index.search;
---batch B passes B queries per call (FAISS then uses BLAS). --threads sets OpenMP/BLAS threads.
+--batch B passes B queries per call (FAISS then uses BLAS: install an optimized one, e.g.
+libopenblas0-openmp; Debian's default reference BLAS makes batched search ~100x slower). --threads
+sets OpenMP/BLAS threads.
 
 usage: /usr/bin/python3 faiss_flat.py --data DIR [--metric euclidean] [--k 10] [--threads 1]
        [--batch 1] [--duration 15] [--warmup-min 10] [--warmup-max 90] [--round 3] [--tolerance 0.05]
@@ -40,6 +42,14 @@ import faiss  # noqa: E402
 import numpy as np  # noqa: E402
 
 from recall import load, recall_at_k  # noqa: E402
+
+
+def blas():
+    """Which BLAS FAISS's batched search runs on (Debian's alternatives link)."""
+    try:
+        return os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3").split("/")[-2]
+    except OSError:
+        return "unknown"
 
 
 def main():
@@ -105,7 +115,7 @@ def main():
         "batch": b, "qps": round(total / seconds, 1), "recall_at_k": round(rec, 4),
         "p50_ms": round(float(np.percentile(lat, 50)), 3),
         "p99_ms": round(float(np.percentile(lat, 99)), 3),
-        "threads": a.threads, "queries": total, "warmup_s": round(warmup)}))
+        "threads": a.threads, "queries": total, "warmup_s": round(warmup), "blas": blas()}))
 
 
 main()

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Entry point of {@code ./bench.sh}: {@code flat} (in-process exact search) and {@code grpc} (drive
+ * Entry point of {@code ./bench.sh}: {@code flat} (in-process exact search), {@code hnsw} (in-process HNSW) and {@code grpc} (drive
  * a running server). Results go to stdout as one JSON line; progress goes to stderr.
  */
 public final class BenchMain {
@@ -19,9 +19,10 @@ public final class BenchMain {
             switch (argv[0]) {
                 case "flat" -> flat(new Args(argv, 1));
                 case "grpc" -> GrpcBench.run(new Args(argv, 1));
+                case "hnsw" -> HnswBench.run(new Args(argv, 1));
                 default ->
                         throw new IllegalArgumentException(
-                                "command: expected flat or grpc, got " + argv[0]);
+                                "command: expected flat, hnsw or grpc, got " + argv[0]);
             }
         } catch (IllegalArgumentException e) {
             System.err.println("bench: " + e.getMessage());

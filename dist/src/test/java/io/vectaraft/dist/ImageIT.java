@@ -21,6 +21,9 @@ import io.vectaraft.api.v1.Value;
 import io.vectaraft.api.v1.VectorServiceGrpc;
 import io.vectaraft.api.v1.VectorServiceGrpc.VectorServiceBlockingStub;
 import io.vectaraft.client.PingClient;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -85,23 +88,25 @@ class ImageIT {
             server.awaitLine(Pattern.compile("vectaraft " + Pattern.quote(Fixtures.version())));
             withStub(
                     server,
-                    (channel, stub) -> {
+                    (channel, calls) -> {
                         PingResponse pong = PingClient.ping(channel, CALL_TIMEOUT);
                         assertEquals(Fixtures.version(), pong.getVersion(), "Ping version");
-                        stub.createCollection(
-                                CreateCollectionRequest.newBuilder()
-                                        .setName("films")
-                                        .setDimension(3)
-                                        .setMetric(Metric.EUCLIDEAN)
-                                        .build());
-                        stub.upsert(
-                                UpsertRequest.newBuilder()
-                                        .setCollection("films")
-                                        .addRecords(record("a", 0, 0, 0, "sf"))
-                                        .addRecords(record("b", 1, 0, 0, "noir"))
-                                        .addRecords(record("c", 3, 0, 0, "sf"))
-                                        .build());
-                        assertQueryAnswers(stub);
+                        calls.stub()
+                                .createCollection(
+                                        CreateCollectionRequest.newBuilder()
+                                                .setName("films")
+                                                .setDimension(3)
+                                                .setMetric(Metric.EUCLIDEAN)
+                                                .build());
+                        calls.stub()
+                                .upsert(
+                                        UpsertRequest.newBuilder()
+                                                .setCollection("films")
+                                                .addRecords(record("a", 0, 0, 0, "sf"))
+                                                .addRecords(record("b", 1, 0, 0, "noir"))
+                                                .addRecords(record("c", 3, 0, 0, "sf"))
+                                                .build());
+                        assertQueryAnswers(calls);
                     });
             assertEquals(SIGTERM_EXIT, server.stop(), "exit status; output:\n" + server.output());
         }
@@ -110,12 +115,16 @@ class ImageIT {
         try (ServerProcess server = ServerProcess.start(Fixtures.image(), work, Map.of(), args)) {
             withStub(
                     server,
-                    (channel, stub) -> {
+                    (channel, calls) -> {
                         long count =
-                                stub.count(CountRequest.newBuilder().setCollection("films").build())
+                                calls.stub()
+                                        .count(
+                                                CountRequest.newBuilder()
+                                                        .setCollection("films")
+                                                        .build())
                                         .getCount();
                         assertEquals(3, count, "records recovered from the log");
-                        assertQueryAnswers(stub);
+                        assertQueryAnswers(calls);
                     });
             assertEquals(SIGTERM_EXIT, server.stop(), "exit status; output:\n" + server.output());
         }
@@ -127,7 +136,7 @@ class ImageIT {
         try (ServerProcess server =
                 ServerProcess.start(
                         Fixtures.image(), work, env, "--port", "0", "--no-wal", "--no-metrics")) {
-            server.awaitPort();
+            int port = server.awaitPort();
             List<String> jvmArgs = List.of(server.handle().info().arguments().orElseThrow());
             assertTrue(jvmArgs.contains("-XX:+UseSerialGC"), "user GC passed on: " + jvmArgs);
             assertFalse(
@@ -136,18 +145,23 @@ class ImageIT {
             assertTrue(
                     jvmArgs.indexOf("-Xmx256m") > jvmArgs.indexOf("-XX:MaxRAMPercentage=50"),
                     "user options must come after the defaults so that they win: " + jvmArgs);
-            withStub(
-                    server,
-                    (channel, stub) ->
-                            assertEquals(
-                                    Fixtures.version(),
-                                    PingClient.ping(channel, CALL_TIMEOUT).getVersion()));
+            // The ping command itself, as clients/java/ping.sh runs it.
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
+            int status = PingClient.run(new String[] {"127.0.0.1:" + port}, print, print);
+            assertEquals(
+                    0, status, "ping status; output: " + out + "\nserver:\n" + server.output());
+            assertTrue(
+                    out.toString(StandardCharsets.UTF_8)
+                            .startsWith(
+                                    "vectaraft " + Fixtures.version() + " at 127.0.0.1:" + port),
+                    "ping output: " + out);
             assertEquals(SIGTERM_EXIT, server.stop(), "exit status; output:\n" + server.output());
         }
     }
 
     /** Nearest to (0.9, 0, 0): b (0.1), a (0.9), c (2.1); with genre = sf: a, c. */
-    private static void assertQueryAnswers(VectorServiceBlockingStub stub) {
+    private static void assertQueryAnswers(Calls calls) {
         QueryRequest.Builder query =
                 QueryRequest.newBuilder()
                         .setCollection("films")
@@ -155,7 +169,8 @@ class ImageIT {
                         .addVector(0)
                         .addVector(0)
                         .setTopK(3);
-        assertEquals(List.of("b", "a", "c"), ids(stub.query(query.build())), "unfiltered query");
+        assertEquals(
+                List.of("b", "a", "c"), ids(calls.stub().query(query.build())), "unfiltered query");
         query.setFilter(
                 Filter.newBuilder()
                         .setCondition(
@@ -163,7 +178,7 @@ class ImageIT {
                                         .setKey("genre")
                                         .setOp(Condition.Op.EQ)
                                         .setValue(Value.newBuilder().setStringValue("sf"))));
-        QueryResponse filtered = stub.query(query.build());
+        QueryResponse filtered = calls.stub().query(query.build());
         assertEquals(List.of("a", "c"), ids(filtered), "query filtered on genre = sf");
         assertEquals(0.9f, filtered.getMatches(0).getScore(), 1e-5f, "Euclidean distance of a");
     }
@@ -183,7 +198,15 @@ class ImageIT {
     }
 
     private interface StubUse {
-        void accept(ManagedChannel channel, VectorServiceBlockingStub stub) throws Exception;
+        void accept(ManagedChannel channel, Calls calls) throws Exception;
+    }
+
+    /** Hands out a stub with a fresh deadline for each call. */
+    private record Calls(ManagedChannel channel) {
+        VectorServiceBlockingStub stub() {
+            return VectorServiceGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     /** Runs {@code use} against the server; a failure carries the server's output. */
@@ -193,12 +216,10 @@ class ImageIT {
                         .usePlaintext()
                         .build();
         try {
-            use.accept(
-                    channel,
-                    VectorServiceGrpc.newBlockingStub(channel)
-                            .withDeadlineAfter(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+            use.accept(channel, new Calls(channel));
         } catch (Exception | AssertionError e) {
-            throw new AssertionError(e + "\nserver output:\n" + server.output(), e);
+            throw new AssertionError(
+                    e + "\nserver output:\n" + server.output() + "\n" + server.threadDump(), e);
         } finally {
             channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
         }

@@ -27,13 +27,15 @@ final class ServerProcess implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
+    private final Path image;
     private final Process process;
     private final Thread pump;
     private final List<String> lines = new ArrayList<>(); // guarded by this
     private boolean outputEnded; // guarded by this
     private final List<ProcessHandle> seenChildren = new ArrayList<>();
 
-    private ServerProcess(Process process) {
+    private ServerProcess(Path image, Process process) {
+        this.image = image;
         this.process = process;
         this.pump = Thread.ofPlatform().daemon().name("server-output").start(this::pumpOutput);
     }
@@ -48,7 +50,7 @@ final class ServerProcess implements AutoCloseable {
                 new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
         builder.environment().remove("VECTARAFT_JAVA_OPTS");
         builder.environment().putAll(env);
-        return new ServerProcess(builder.start());
+        return new ServerProcess(image, builder.start());
     }
 
     /** Waits for the listening line and returns the gRPC port it names. */
@@ -94,6 +96,29 @@ final class ServerProcess implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
+        }
+    }
+
+    /**
+     * A thread dump of the running server ({@code jcmd PID Thread.print} from the image), for
+     * failure messages; empty when the server is gone.
+     */
+    String threadDump() {
+        if (!process.isAlive()) {
+            return "";
+        }
+        try {
+            Command dump =
+                    Command.run(
+                            Path.of("."),
+                            Duration.ofSeconds(30),
+                            List.of(
+                                    image.resolve("bin/jcmd").toString(),
+                                    Long.toString(process.pid()),
+                                    "Thread.print"));
+            return "server thread dump:\n" + dump.output();
+        } catch (IOException | InterruptedException | AssertionError e) {
+            return "no server thread dump: " + e;
         }
     }
 
@@ -148,7 +173,10 @@ final class ServerProcess implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            // The stream closes under us when close() kills the server; otherwise it is news.
+            if (process.isAlive()) {
+                throw new UncheckedIOException(e);
+            }
         } finally {
             synchronized (this) {
                 outputEnded = true;

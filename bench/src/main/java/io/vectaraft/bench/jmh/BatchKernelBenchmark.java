@@ -19,11 +19,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * The inner loop of a batch search: a block of queries against a tile of stored vectors, both
  * cache-resident. One pair at a time ({@code pairwise}, what a plain batch scan does), one stored
  * vector against four queries per pass ({@code multiQuery}), and one query against four stored
- * vectors per pass ({@code bulk}). Score: pairs per microsecond = ops/us x queries x vectors.
+ * vectors per pass ({@code bulk}). Score: pairs per millisecond = ops/ms x queries x vectors.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 4, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(

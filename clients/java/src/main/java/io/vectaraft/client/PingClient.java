@@ -7,6 +7,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.vectaraft.api.v1.PingRequest;
 import io.vectaraft.api.v1.PingResponse;
 import io.vectaraft.api.v1.VectorServiceGrpc;
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -25,36 +26,44 @@ public final class PingClient {
     private PingClient() {}
 
     public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /**
+     * The command: pings {@code args[0]} (or the default), prints the answer, returns the status.
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            out.println(usage());
+            return 0;
+        }
         if (args.length > 1 || (args.length == 1 && args[0].startsWith("-"))) {
-            System.err.println("usage: ping.sh [HOST:PORT]   (default " + DEFAULT_TARGET + ")");
-            System.exit(args.length == 1 && args[0].equals("--help") ? 0 : 2);
+            err.println(usage());
+            return 2;
         }
         String target = args.length == 1 ? args[0] : DEFAULT_TARGET;
         ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
-        int status;
         try {
             PingResponse pong = ping(channel, TIMEOUT);
-            System.out.printf(
+            out.printf(
                     "vectaraft %s at %s, up %d ms%n",
                     pong.getVersion(), target, pong.getUptimeMs());
-            status = 0;
+            return 0;
         } catch (StatusRuntimeException e) {
             String description = e.getStatus().getDescription();
-            System.err.printf(
+            err.printf(
                     "ping %s failed: %s%s%n",
                     target,
                     e.getStatus().getCode(),
                     description == null ? "" : ": " + description.lines().findFirst().orElse(""));
-            status = 1;
+            return 1;
         } finally {
             shutdown(channel);
         }
-        System.exit(status);
     }
 
     /**
-     * Calls {@code Ping} on {@code channel}, waiting for the server to become reachable for at most
-     * {@code timeout}.
+     * Calls {@code Ping} on {@code channel}. Fails fast (UNAVAILABLE) when nothing listens there.
      *
      * @throws StatusRuntimeException when the call fails or times out
      */
@@ -62,6 +71,10 @@ public final class PingClient {
         return VectorServiceGrpc.newBlockingStub(channel)
                 .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .ping(PingRequest.getDefaultInstance());
+    }
+
+    private static String usage() {
+        return "usage: ping.sh [HOST:PORT]   (default " + DEFAULT_TARGET + ")";
     }
 
     private static void shutdown(ManagedChannel channel) {

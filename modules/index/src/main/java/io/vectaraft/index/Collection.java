@@ -2,12 +2,12 @@ package io.vectaraft.index;
 
 import io.vectaraft.index.filter.Filter;
 import io.vectaraft.index.filter.FilterMatcher;
-import io.vectaraft.index.flat.CandidateBits;
-import io.vectaraft.index.flat.FilterCache;
 import io.vectaraft.index.flat.FlatScanner;
 import io.vectaraft.index.flat.TopK;
 import io.vectaraft.index.flat.VectorStore;
-import io.vectaraft.index.hnsw.HnswIndex;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -20,14 +20,14 @@ import java.util.function.Consumer;
  *
  * <p>Records live in a {@link VectorStore} (contiguous vector chunks addressed by slot); searches
  * are exact scans by a {@link FlatScanner}, or, for an {@link IndexSpec.Hnsw} collection, walks of
- * an {@link HnswIndex} graph (which itself falls back to a scan when that is cheaper or the only
- * complete plan). Under COSINE, vectors are normalized once at insert, so cosine similarity is a
- * dot product.
+ * an {@link io.vectaraft.index.hnsw.HnswIndex} graph (which itself falls back to a scan when that
+ * is cheaper or the only complete plan). Under COSINE, vectors are normalized once at insert, so
+ * cosine similarity is a dot product.
  *
- * <p>In an HNSW collection a replaced or deleted record leaves a tombstone: its slot keeps the old
- * vector for the graph to traverse and is never returned. When tombstones pass a quarter of the
- * slots, the store and graph are rebuilt from the live records (under the write lock), so memory
- * and recall recover after heavy deletes.
+ * <p>An HNSW collection links an upsert's records into its graph after the batch became visible, a
+ * few milliseconds per write-lock hold, before the upsert returns: searches interleave with a long
+ * build and find not-yet-linked records by an exact scan of them. Deletes leave tombstones until a
+ * rebuild once they pass a quarter of the slots.
  *
  * <p>Thread safety: every method may be called from any thread. One read/write lock guards the
  * store: searches, gets and scrolls share it, a batch holds it exclusively while it is applied, so
@@ -38,11 +38,11 @@ public final class Collection {
     /** The largest scroll page. */
     public static final int MAX_SCROLL_LIMIT = 10_000;
 
+    /** How long one write-lock hold may spend linking pending records into an HNSW graph. */
+    static final long LINK_STEP_NANOS = 5_000_000;
+
     private final CollectionSpec spec;
-    private final FlatScanner scanner;
-    private final FilterCache filterCache = new FilterCache();
-    private VectorStore store;
-    private HnswIndex hnsw;
+    private final Records records;
     private final Lock readLock;
     private final Lock writeLock;
 
@@ -53,22 +53,12 @@ public final class Collection {
     /** A collection searched by this scanner (tests use one with other thresholds or pool). */
     Collection(CollectionSpec spec, FlatScanner scanner) {
         this.spec = spec;
-        this.scanner = scanner;
-        this.store = newStore();
-        this.hnsw = newGraph(store);
-        ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+        this.records = new Records(spec, scanner);
+        // Fair, so that a writer linking a large batch step by step lets queued readers in
+        // between steps instead of barging back in.
+        ReentrantReadWriteLock lock = new ReentrantReadWriteLock(true);
         this.readLock = lock.readLock();
         this.writeLock = lock.writeLock();
-    }
-
-    private VectorStore newStore() {
-        return new VectorStore(spec.dimension(), !(spec.index() instanceof IndexSpec.Hnsw));
-    }
-
-    private HnswIndex newGraph(VectorStore forStore) {
-        return spec.index() instanceof IndexSpec.Hnsw params
-                ? new HnswIndex(forStore, spec.metric(), params)
-                : null;
     }
 
     public CollectionSpec spec() {
@@ -79,7 +69,7 @@ public final class Collection {
     public long size() {
         readLock.lock();
         try {
-            return store.size();
+            return records.store().size();
         } finally {
             readLock.unlock();
         }
@@ -89,13 +79,7 @@ public final class Collection {
     public IndexStats stats() {
         readLock.lock();
         try {
-            return new IndexStats(
-                    store.size(),
-                    store.tombstones(),
-                    store.vectorBytes(),
-                    hnsw == null ? 0 : hnsw.graph().size(),
-                    hnsw == null ? 0 : hnsw.graph().maxLevel() + 1,
-                    hnsw == null ? 0 : hnsw.graph().bytesUsed());
+            return records.stats();
         } finally {
             readLock.unlock();
         }
@@ -106,47 +90,9 @@ public final class Collection {
      * cosine, non-empty metadata keys) and prepares it for {@link #apply}. Changes nothing. Errors
      * name the record, e.g. {@code record[3] id "a7": expected dimension 128, got 127}.
      */
-    public UpsertBatch prepareUpsert(List<VectorRecord> records) {
-        requireRecords(records);
-        return new UpsertBatch(spec, UpsertValidator.validate(spec, records, true));
-    }
-
-    private static void requireRecords(List<VectorRecord> records) {
-        if (records == null || records.isEmpty()) {
-            throw new InvalidArgumentException("records: expected at least one record, got none");
-        }
-    }
-
-    /** Inserts or replaces every record of a prepared batch, atomically for readers. */
-    public void apply(UpsertBatch batch) {
-        if (!batch.spec().equals(spec)) {
-            throw new IllegalArgumentException(
-                    "batch: prepared for "
-                            + batch.spec().describeParameters()
-                            + ", applied to collection \""
-                            + spec.name()
-                            + "\" with "
-                            + spec.describeParameters());
-        }
-        writeLock.lock();
-        try {
-            for (VectorRecord r : batch.records()) {
-                if (hnsw == null) {
-                    store.put(r.id(), r.vector(), r.metadata());
-                } else {
-                    store.remove(r.id()); // a replaced record's old node becomes a tombstone
-                    hnsw.insert(store.put(r.id(), r.vector(), r.metadata()));
-                }
-            }
-            compactIfNeeded();
-        } finally {
-            writeLock.unlock();
-        }
-    }
-
-    /** {@code apply(prepareUpsert(records))}. */
-    public void upsert(List<VectorRecord> records) {
-        apply(prepareUpsert(records));
+    public UpsertBatch prepareUpsert(List<VectorRecord> batch) {
+        requireRecords(batch);
+        return new UpsertBatch(spec, UpsertValidator.validate(spec, batch, true));
     }
 
     /**
@@ -160,15 +106,128 @@ public final class Collection {
         return new UpsertBatch(spec, UpsertValidator.validate(spec, stored, false));
     }
 
+    private static void requireRecords(List<VectorRecord> batch) {
+        if (batch == null || batch.isEmpty()) {
+            throw new InvalidArgumentException("records: expected at least one record, got none");
+        }
+    }
+
+    /** Inserts or replaces every record of a prepared batch, atomically for readers. */
+    public void apply(UpsertBatch batch) {
+        applyUnlinked(batch);
+        linkPending();
+    }
+
+    /** {@code apply(prepareUpsert(records))}. */
+    public void upsert(List<VectorRecord> batch) {
+        apply(prepareUpsert(batch));
+    }
+
+    /**
+     * Applies a batch of restored records (from {@link #prepareRestore}) without linking them into
+     * an HNSW graph yet: recovery then loads the graph from the snapshot ({@link #readIndexImage})
+     * and calls {@link #finishRestore} for whatever the image did not cover.
+     */
+    public void applyRestored(UpsertBatch batch) {
+        applyUnlinked(batch);
+    }
+
+    private void applyUnlinked(UpsertBatch batch) {
+        if (!batch.spec().equals(spec)) {
+            throw new IllegalArgumentException(
+                    "batch: prepared for "
+                            + batch.spec().describeParameters()
+                            + ", applied to collection \""
+                            + spec.name()
+                            + "\" with "
+                            + spec.describeParameters());
+        }
+        writeLock.lock();
+        try {
+            for (VectorRecord r : batch.records()) {
+                records.put(r);
+            }
+            records.compactIfNeeded();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Links the records an upsert (or a rebuild) left pending into the HNSW graph, a few
+     * milliseconds per write-lock hold, so searches interleave with a long build. The batch was
+     * visible before: pending records are found by an exact scan of them meanwhile.
+     */
+    private void linkPending() {
+        if (!hasIndexImage()) {
+            return;
+        }
+        boolean more = true;
+        while (more) {
+            writeLock.lock();
+            try {
+                more = records.link(LINK_STEP_NANOS);
+            } finally {
+                writeLock.unlock();
+            }
+        }
+    }
+
+    /** Whether this collection has an index image for snapshots (an HNSW graph). */
+    public boolean hasIndexImage() {
+        return spec.index() instanceof IndexSpec.Hnsw;
+    }
+
+    /**
+     * Writes the HNSW graph for a snapshot, its nodes numbered by id order among the live records
+     * (the order {@link #forEach} visits them), so it fits the records after a restart. Call while
+     * writes are held off, so that it matches the records the snapshot visited.
+     *
+     * @throws IllegalStateException when the collection has no graph
+     */
+    public void writeIndexImage(DataOutput out) throws IOException {
+        if (!hasIndexImage()) {
+            throw new IllegalStateException("collection \"" + spec.name() + "\" has no graph");
+        }
+        readLock.lock();
+        try {
+            records.writeImage(out);
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    /**
+     * Loads a graph written by {@link #writeIndexImage} after the records were restored with {@link
+     * #applyRestored} (and before any other write).
+     *
+     * @return false when the image does not fit (other records or parameters): nothing was loaded
+     *     and {@link #finishRestore} will build the graph
+     * @throws IOException when the image is malformed or short (nothing was loaded)
+     */
+    public boolean readIndexImage(DataInput in) throws IOException {
+        writeLock.lock();
+        try {
+            return records.readImage(in);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Links restored records no graph image covered; a no-op for a flat index. */
+    public void finishRestore() {
+        linkPending();
+    }
+
     /** The records with these ids, in the order asked; unknown ids are skipped. */
     public List<VectorRecord> get(List<String> ids) {
         List<VectorRecord> out = new ArrayList<>(ids.size());
         readLock.lock();
         try {
             for (String id : ids) {
-                int slot = id == null ? -1 : store.slotOf(id);
+                int slot = id == null ? -1 : records.store().slotOf(id);
                 if (slot >= 0) {
-                    out.add(record(slot));
+                    out.add(records.record(slot));
                 }
             }
         } finally {
@@ -183,14 +242,15 @@ public final class Collection {
         writeLock.lock();
         try {
             for (String id : ids) {
-                if (id != null && store.remove(id)) {
+                if (id != null && records.remove(id)) {
                     removed++;
                 }
             }
-            compactIfNeeded();
+            records.compactIfNeeded();
         } finally {
             writeLock.unlock();
         }
+        linkPending();
         return removed;
     }
 
@@ -199,6 +259,7 @@ public final class Collection {
         List<String> out = new ArrayList<>();
         readLock.lock();
         try {
+            VectorStore store = records.store();
             for (String id : store.sortedIds()) {
                 if (FilterMatcher.matches(filter, store.metadata(store.slotOf(id)))) {
                     out.add(id);
@@ -212,7 +273,9 @@ public final class Collection {
 
     /**
      * The k best matches, best first, ties by id ascending (UTF-8 order). Under EUCLIDEAN the
-     * ranking uses the squared distance and reports its square root.
+     * ranking uses the squared distance and reports its square root. An HNSW collection searches
+     * its graph with beam {@code request.ef()} (0: the collection's default) unless {@code
+     * request.exact()}.
      *
      * @throws InvalidArgumentException for a query of the wrong dimension, with a NaN or infinite
      *     component, or all zeros under COSINE
@@ -256,11 +319,7 @@ public final class Collection {
             float[][] queries, int k, Filter filter, int ef, boolean exact) {
         readLock.lock();
         try {
-            long[] candidates = filterCache.matching(store, filter);
-            TopK[] heaps =
-                    hnsw == null || exact
-                            ? scanner.search(store, spec.metric(), queries, k, candidates)
-                            : searchGraph(queries, k, filter, ef, candidates);
+            TopK[] heaps = records.search(queries, k, filter, ef, exact);
             List<List<Match>> out = new ArrayList<>(heaps.length);
             int[] slots = new int[k];
             float[] scores = new float[k];
@@ -270,7 +329,7 @@ public final class Collection {
                 for (int i = 0; i < n; i++) {
                     matches.add(
                             new Match(
-                                    record(slots[i]),
+                                    records.record(slots[i]),
                                     FlatScanner.toScore(spec.metric(), scores[i])));
                 }
                 out.add(matches);
@@ -281,60 +340,11 @@ public final class Collection {
         }
     }
 
-    /** Graph search per query; the queries the graph declines are scanned together. */
-    private TopK[] searchGraph(float[][] queries, int k, Filter filter, int ef, long[] candidates) {
-        long acceptCount = filter == null ? store.size() : CandidateBits.count(candidates);
-        TopK[] heaps = new TopK[queries.length];
-        List<Integer> declined = new ArrayList<>();
-        for (int q = 0; q < queries.length; q++) {
-            heaps[q] = hnsw.search(queries[q], k, ef, candidates, acceptCount);
-            if (heaps[q] == null) {
-                declined.add(q);
-            }
-        }
-        if (!declined.isEmpty()) {
-            float[][] rest = new float[declined.size()][];
-            for (int i = 0; i < rest.length; i++) {
-                rest[i] = queries[declined.get(i)];
-            }
-            TopK[] scanned = scanner.search(store, spec.metric(), rest, k, candidates);
-            for (int i = 0; i < rest.length; i++) {
-                heaps[declined.get(i)] = scanned[i];
-            }
-        }
-        return heaps;
-    }
-
-    /**
-     * Rebuilds an HNSW collection's store and graph from its live records (in slot order, so the
-     * result is deterministic) once tombstones pass a quarter of the slots. Called under the write
-     * lock.
-     */
-    private void compactIfNeeded() {
-        if (hnsw == null || store.tombstones() * 4L <= store.slotLimit()) {
-            return;
-        }
-        VectorStore compacted = newStore();
-        HnswIndex graph = newGraph(compacted);
-        long[] live = store.liveBits();
-        for (int slot = 0; slot < store.slotLimit(); slot++) {
-            if ((live[slot >>> 6] & (1L << slot)) != 0) {
-                graph.insert(
-                        compacted.put(
-                                store.id(slot), store.copyVector(slot), store.metadata(slot)));
-            }
-        }
-        store = compacted;
-        hnsw = graph;
-    }
-
     /** Counts the records matching the filter; null counts all. */
     public long count(Filter filter) {
         readLock.lock();
         try {
-            return filter == null
-                    ? store.size()
-                    : CandidateBits.count(filterCache.matching(store, filter));
+            return records.count(filter);
         } finally {
             readLock.unlock();
         }
@@ -349,9 +359,10 @@ public final class Collection {
      */
     public Page scroll(Filter filter, String afterId, int limit) {
         Checks.inRange("limit", limit, 1, MAX_SCROLL_LIMIT);
-        List<VectorRecord> records = new ArrayList<>(Math.min(limit, 1024));
+        List<VectorRecord> page = new ArrayList<>(Math.min(limit, 1024));
         readLock.lock();
         try {
+            VectorStore store = records.store();
             Iterator<String> it =
                     (afterId == null
                                     ? store.sortedIds()
@@ -362,13 +373,13 @@ public final class Collection {
                 if (!FilterMatcher.matches(filter, store.metadata(slot))) {
                     continue;
                 }
-                if (records.size() == limit) {
+                if (page.size() == limit) {
                     // Another match follows: the page ends here and the scroll continues.
-                    return new Page(records, records.getLast().id());
+                    return new Page(page, page.getLast().id());
                 }
-                records.add(record(slot));
+                page.add(records.record(slot));
             }
-            return new Page(records, null);
+            return new Page(page, null);
         } finally {
             readLock.unlock();
         }
@@ -381,15 +392,12 @@ public final class Collection {
     public void forEach(Consumer<VectorRecord> visitor) {
         readLock.lock();
         try {
+            VectorStore store = records.store();
             for (String id : store.sortedIds()) {
-                visitor.accept(record(store.slotOf(id)));
+                visitor.accept(records.record(store.slotOf(id)));
             }
         } finally {
             readLock.unlock();
         }
-    }
-
-    private VectorRecord record(int slot) {
-        return new VectorRecord(store.id(slot), store.copyVector(slot), store.metadata(slot));
     }
 }

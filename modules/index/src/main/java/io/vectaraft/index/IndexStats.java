@@ -10,6 +10,8 @@ package io.vectaraft.index;
  * @param graphNodes nodes in the HNSW graph (0 for a flat index), tombstones included
  * @param graphLevels layers of the HNSW graph (0 for a flat index)
  * @param graphBytes bytes held by the graph's links (0 for a flat index)
+ * @param graphPending records visible but not yet linked into the graph (found by exact scan
+ *     meanwhile; 0 once an upsert returns, unless another is linking)
  */
 public record IndexStats(
         long count,
@@ -17,4 +19,5 @@ public record IndexStats(
         long vectorBytes,
         long graphNodes,
         int graphLevels,
-        long graphBytes) {}
+        long graphBytes,
+        long graphPending) {}

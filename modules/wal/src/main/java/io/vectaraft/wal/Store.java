@@ -12,22 +12,13 @@ import io.vectaraft.wal.log.EntryCodec;
 import io.vectaraft.wal.log.LogChannelFactory;
 import io.vectaraft.wal.log.LogEntry;
 import io.vectaraft.wal.log.LogWriter;
-import io.vectaraft.wal.snapshot.CollectionImage;
-import io.vectaraft.wal.snapshot.SnapshotFiles;
-import io.vectaraft.wal.snapshot.SnapshotWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
@@ -40,11 +31,11 @@ import java.util.function.Supplier;
  * reproduces the same state.
  *
  * <p><b>Write path.</b> Under the collection's order lock: append the entry (upserts as received;
- * deletes by filter as the resolved ids) and take a ticket. Then, with no lock held, wait for the
- * entry to be durable, so concurrent writers, to one collection or many, share one fsync (group
- * commit). Then apply, strictly in ticket (= log) order per collection. Creating and dropping
- * collections, and snapshots, take the store's structure lock exclusively and so wait for in-flight
- * mutations; mutations take it shared.
+ * deletes by filter as the resolved ids) and take a ticket. Then, holding only the shared structure
+ * lock, wait for the entry to be durable, so concurrent writers, to one collection or many, share
+ * one fsync (group commit). Then apply, strictly in ticket (= log) order per collection. Creating
+ * and dropping collections, and the cut of a snapshot, take the structure lock exclusively and so
+ * wait for in-flight mutations.
  *
  * <p><b>Visibility and durability.</b> A mutation becomes visible to readers only after it is
  * durable under the policy (with {@link FsyncPolicy#ALWAYS}: after the fsync), and before it is
@@ -57,7 +48,8 @@ import java.util.function.Supplier;
  *
  * <p><b>Snapshots.</b> When the active log passes {@link StoreOptions#snapshotThresholdBytes()}, a
  * background snapshot rotates the log and writes every collection; segments it covers are then
- * deleted. Writers pause while a snapshot is written (readers do not).
+ * deleted. Only creating and dropping collections waits for a snapshot; upserts and deletes go on
+ * ({@code Snapshotter} explains why a snapshot taken under writes still replays exactly).
  */
 public final class Store implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Store.class.getName());
@@ -67,10 +59,7 @@ public final class Store implements AutoCloseable {
     private final LogWriter log;
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
     private final ReentrantReadWriteLock structure = new ReentrantReadWriteLock();
-    private final ReentrantLock snapshotLock = new ReentrantLock();
-    private final SnapshotWriter snapshotWriter = new SnapshotWriter(List.of());
-    private final ExecutorService snapshotter;
-    private final AtomicBoolean snapshotPending = new AtomicBoolean();
+    private final Snapshotter snapshotter;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     Store(Database database, StoreOptions options, LogWriter log) {
@@ -80,15 +69,7 @@ public final class Store implements AutoCloseable {
         for (Collection c : database.list()) {
             lanes.put(c.spec().name(), new Lane(c));
         }
-        this.snapshotter =
-                log == null
-                        ? null
-                        : Executors.newSingleThreadExecutor(
-                                r ->
-                                        Thread.ofPlatform()
-                                                .daemon()
-                                                .name("vectaraft-snapshot")
-                                                .unstarted(r));
+        this.snapshotter = log == null ? null : new Snapshotter(database, options, log, structure);
     }
 
     /** A store without a log: nothing survives a restart. */
@@ -129,6 +110,21 @@ public final class Store implements AutoCloseable {
     /** The sequence number of the last logged mutation (0 without a log or before any). */
     public long lastSequence() {
         return log == null ? 0 : log.lastSeq();
+    }
+
+    /** Counters and sizes of the log, for metrics and health checks. */
+    public StoreStats stats() {
+        if (log == null) {
+            return new StoreStats(false, true, 0, 0, 0, 0, 0);
+        }
+        return new StoreStats(
+                true,
+                log.healthy(),
+                log.lastSeq(),
+                log.activeBytes(),
+                log.sealed().size(),
+                log.forces(),
+                log.forceNanos());
     }
 
     /** Creates a collection (idempotent for identical parameters: then nothing is logged). */
@@ -284,116 +280,35 @@ public final class Store implements AutoCloseable {
     }
 
     private void maybeSnapshot() {
-        if (log != null
-                && log.activeBytes() > options.snapshotThresholdBytes()
-                && !closed.get()
-                && snapshotPending.compareAndSet(false, true)) {
-            snapshotter.execute(
-                    () -> {
-                        try {
-                            snapshot();
-                        } catch (RuntimeException e) {
-                            LOG.log(Level.ERROR, "background snapshot failed", e);
-                        } finally {
-                            snapshotPending.set(false);
-                        }
-                    });
+        if (snapshotter != null && !closed.get()) {
+            snapshotter.startIfDue();
         }
     }
 
     /** Writes a snapshot of every collection now and removes the log segments it covers. */
     public SnapshotInfo snapshot() {
-        if (log == null) {
+        if (snapshotter == null) {
             throw new IllegalStateException("snapshot: expected a store with a log, got in-memory");
         }
-        snapshotLock.lock();
-        try {
-            SnapshotInfo info = writeSnapshot();
-            log.deleteCovered(info.sequence())
-                    .forEach(
-                            p ->
-                                    LOG.log(
-                                            Level.INFO,
-                                            "wal: removed segment "
-                                                    + p
-                                                    + " (covered by snapshot)"));
-            pruneSnapshots(info);
-            return info;
-        } catch (IOException e) {
-            throw new SnapshotException(
-                    "snapshot in " + options.snapshotDir() + " failed: " + e.getMessage(), e);
-        } finally {
-            snapshotLock.unlock();
-        }
-    }
-
-    private SnapshotInfo writeSnapshot() throws IOException {
-        structure.writeLock().lock();
-        try {
-            long seq = log.lastSeq();
-            List<SnapshotInfo> existing = SnapshotFiles.list(options.snapshotDir());
-            if (!existing.isEmpty() && existing.getFirst().sequence() == seq) {
-                return existing.getFirst();
-            }
-            log.rotate();
-            List<CollectionImage> images =
-                    database.list().stream()
-                            .map(c -> new CollectionImage(c.spec(), c::forEach))
-                            .toList();
-            long start = System.nanoTime();
-            SnapshotInfo info = snapshotWriter.write(options.snapshotDir(), seq, images);
-            LOG.log(
-                    Level.INFO,
-                    "snapshot "
-                            + info.path()
-                            + ": seq "
-                            + seq
-                            + ", "
-                            + info.sizeBytes()
-                            + " bytes, "
-                            + (System.nanoTime() - start) / 1_000_000
-                            + " ms");
-            return info;
-        } finally {
-            structure.writeLock().unlock();
-        }
-    }
-
-    /**
-     * Keeps the newest snapshot and the one before it (a fallback should the newest be damaged).
-     */
-    private void pruneSnapshots(SnapshotInfo newest) throws IOException {
-        List<SnapshotInfo> all = SnapshotFiles.list(options.snapshotDir());
-        for (SnapshotInfo s : all.subList(Math.min(2, all.size()), all.size())) {
-            if (s.sequence() < newest.sequence()) {
-                Files.deleteIfExists(s.path());
-            }
-        }
+        return snapshotter.take();
     }
 
     /** Simulates a process kill: stops without snapshot or fsync (crash tests). */
     void abandon() {
         if (log != null && closed.compareAndSet(false, true)) {
-            snapshotter.shutdownNow();
+            snapshotter.stop(true);
             log.abandon();
         }
     }
 
     /** Waits until a background snapshot started so far has finished (tests). */
     void awaitBackgroundSnapshot() throws Exception {
-        snapshotter.submit(() -> {}).get();
+        snapshotter.awaitIdle();
     }
 
     /** The snapshots on disk, newest first. */
     public List<SnapshotInfo> snapshots() {
-        if (log == null) {
-            return List.of();
-        }
-        try {
-            return SnapshotFiles.list(options.snapshotDir());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return snapshotter == null ? List.of() : snapshotter.list();
     }
 
     /**
@@ -405,12 +320,7 @@ public final class Store implements AutoCloseable {
         if (log == null || !closed.compareAndSet(false, true)) {
             return;
         }
-        snapshotter.shutdown();
-        try {
-            snapshotter.awaitTermination(5, TimeUnit.MINUTES);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        snapshotter.stop(false);
         if (log.healthy()) {
             try {
                 snapshot();

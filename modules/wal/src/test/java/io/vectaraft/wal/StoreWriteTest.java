@@ -112,6 +112,7 @@ class StoreWriteTest {
     void writersToOneCollectionShareAnFsync() throws Exception {
         FaultyChannels channels = new FaultyChannels();
         Store s = Store.open(options(FsyncPolicy.ALWAYS), channels);
+        int headerForces = channels.forces.get(); // a new file's header, not group commits
         s.createCollection(Fixtures.spec("a", 8));
         int writers = 16;
         CountDownLatch appended = new CountDownLatch(writers);
@@ -138,7 +139,58 @@ class StoreWriteTest {
         int forces = channels.forces.get() - forcesBefore;
         assertTrue(forces >= 1 && forces <= 2, "16 writers, one collection, forces: " + forces);
         assertEquals(32, s.database().get("a").size());
+        StoreStats stats = s.stats();
+        assertEquals(
+                channels.forces.get() - headerForces, stats.forces(), "stats count every commit");
+        assertEquals(17, stats.lastSequence(), "create + 16 upserts");
+        assertTrue(stats.writable() && stats.logEnabled(), stats.toString());
         s.close();
+    }
+
+    /**
+     * Snapshots taken while writers keep upserting and deleting the same ids are "fuzzy" (they may
+     * hold writes after their cut); replaying the log from the cut must still give the live state.
+     */
+    @Test
+    void snapshotsUnderConcurrentWritesReplayExactly() throws Exception {
+        Store s = Store.open(options(FsyncPolicy.NONE));
+        s.createCollection(Fixtures.spec("a", 8));
+        s.createCollection(Fixtures.spec("b", 8));
+        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int writer = t;
+            done.add(
+                    pool.submit(
+                            () -> {
+                                Random rnd = new Random(writer);
+                                for (int i = 0; i < 300; i++) {
+                                    String coll = rnd.nextBoolean() ? "a" : "b";
+                                    String id = "k" + rnd.nextInt(40);
+                                    if (rnd.nextInt(3) == 0) {
+                                        s.delete(coll, List.of(id));
+                                    } else {
+                                        s.upsert(coll, List.of(Fixtures.record(rnd, id, 8)));
+                                    }
+                                }
+                                return null;
+                            }));
+        }
+        int snapshots = 0;
+        while (!done.stream().allMatch(Future::isDone)) {
+            s.snapshot();
+            snapshots++;
+        }
+        for (Future<?> f : done) {
+            f.get(60, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        assertTrue(snapshots > 0, "snapshots taken while writing");
+        States live = States.of(s.database());
+        s.abandon();
+        try (Store again = Store.open(options(FsyncPolicy.ALWAYS))) {
+            live.assertSameAs(States.of(again.database()));
+        }
     }
 
     @Test
@@ -189,6 +241,7 @@ class StoreWriteTest {
         assertTrue(first.getMessage().contains("fsync"), first.getMessage());
         assertEquals(4, s.database().get("a").size(), "not applied");
         assertFalse(s.writable());
+        assertFalse(s.stats().writable(), "stats report the refusing log");
         channels.failForce = false;
         LogWriteException later =
                 assertThrows(LogWriteException.class, () -> s.delete("a", List.of("ok0")));

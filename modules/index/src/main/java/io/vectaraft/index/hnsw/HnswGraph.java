@@ -87,6 +87,15 @@ public final class HnswGraph {
         }
     }
 
+    /** Makes a node (already added, on the top layer) the entry point, as a loaded image says. */
+    void setEntry(int node) {
+        if (level(node) != maxLevel) {
+            throw new IllegalArgumentException(
+                    "entry node " + node + ": expected level " + maxLevel + ", got " + level(node));
+        }
+        entryNode = node;
+    }
+
     public int neighborCount(int level, int node) {
         return level == 0 ? links0[node * stride0] : linksUpper[node][(level - 1) * strideUpper];
     }

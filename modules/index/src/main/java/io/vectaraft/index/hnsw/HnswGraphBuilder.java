@@ -58,7 +58,10 @@ final class HnswGraphBuilder {
             // The next layer down starts from every node found here.
             eps = java.util.Arrays.copyOf(candNodes, n);
             epCount = n;
-            int selected = selectDiverse(candNodes, candScores, n, graph.maxConn(l));
+            // As hnswlib: a new node takes M links on every layer (2*M would double the
+            // heuristic's work for little recall); its neighbours' lists still grow to 2*M on
+            // layer 0 through the links back.
+            int selected = selectDiverse(candNodes, candScores, n, graph.m());
             graph.setNeighbors(l, node, selNodes, selScores, selected);
             // linkBack reuses selNodes/selScores, so walk a copy.
             int[] linked = java.util.Arrays.copyOf(selNodes, selected);

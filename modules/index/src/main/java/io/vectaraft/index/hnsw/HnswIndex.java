@@ -2,31 +2,40 @@ package io.vectaraft.index.hnsw;
 
 import io.vectaraft.index.IndexSpec;
 import io.vectaraft.index.Metric;
+import io.vectaraft.index.flat.CandidateBits;
+import io.vectaraft.index.flat.FlatScanner;
 import io.vectaraft.index.flat.TopK;
 import io.vectaraft.index.flat.VectorStore;
+import java.util.Arrays;
 
 /**
  * Approximate search over a collection's {@link VectorStore} through an HNSW graph: the builder,
  * searcher and graph storage behind one small interface.
  *
- * <p>Which plan a search takes (the filtered-search strategy):
+ * <p><b>Inserts are two-phase.</b> {@link #add} only marks a stored slot pending (cheap, so a whole
+ * batch becomes visible at once under the collection's write lock); {@link #indexPending} links
+ * pending slots into the graph in short steps, each under the write lock, so searches interleave
+ * with a large build instead of waiting for all of it. Searches scan pending slots exactly and
+ * merge them with the graph's results, so a record is found from the moment it is visible.
+ *
+ * <p><b>Which plan a search takes</b> (the filtered-search strategy):
  *
  * <ul>
- *   <li>A flat scan of the accepted vectors costs about {@code a} scores ({@code a} = records that
- *       pass the filter; all live ones without a filter). A graph search costs about {@code 2*ef*M}
- *       scores at selectivity {@code s = a/live}, and about {@code 1/s} times that when the filter
- *       rejects most nodes it walks through. So the graph is used only when {@code a > 2*ef*M/s},
- *       i.e. {@code a^2 > 2*ef*M*live}; otherwise {@link #search} returns null and the caller scans
- *       exactly. With the defaults (ef=64, M=16) a collection under 2,048 records is always
- *       scanned, and on 100,000 records a filter passing under ~14% is scanned.
+ *   <li>A flat scan of the accepted vectors costs about {@code a} scores ({@code a} = graph nodes
+ *       that pass the filter; all live ones without a filter). A graph search costs about {@code
+ *       2*ef*M} scores at selectivity {@code s = a/live}, and about {@code 1/s} times that when the
+ *       filter rejects most nodes it walks through. So the graph is used only when {@code a >
+ *       2*ef*M/s}, i.e. {@code a^2 > 2*ef*M*live}; otherwise the search scans exactly. With the
+ *       defaults (ef=64, M=16) a collection under 2,048 records is always scanned, and on 100,000
+ *       records a filter passing under ~14% is scanned.
  *   <li>The graph search traverses every node (also rejected and deleted ones, which keeps the
  *       graph connected) but keeps only accepted ones, and keeps exploring until it holds {@code
  *       max(ef, k)} of them or runs out of reachable nodes. If it still finds fewer than {@code
- *       min(k, a)}, the caller scans exactly: a search returns k results whenever k exist.
+ *       min(k, a)}, the search scans exactly: a search returns k results whenever k exist.
  * </ul>
  *
- * <p>Not thread-safe by itself: inserts run under the collection's write lock, searches under its
- * read lock (each search has its own scratch state, so searches run concurrently).
+ * <p>Thread safety: {@link #add} and {@link #indexPending} run under the collection's write lock,
+ * {@link #search} under its read lock (each search has its own scratch state).
  */
 public final class HnswIndex {
     /** The seed of the level generator: the same inserts in the same order give the same graph. */
@@ -36,24 +45,37 @@ public final class HnswIndex {
     public static final double DEFAULT_EXACT_SCAN_FACTOR = 2.0;
 
     private final IndexSpec.Hnsw params;
+    private final Metric metric;
     private final VectorStore store;
+    private final FlatScanner scanner;
     private final HnswGraph graph;
     private final SlotScorer scorer;
     private final HnswGraphBuilder builder;
     private final double exactScanFactor;
+    private long[] pending = new long[1];
+    private int[] pendingQueue = new int[16];
+    private int pendingHead;
+    private int pendingTail;
 
-    public HnswIndex(VectorStore store, Metric metric, IndexSpec.Hnsw params) {
-        this(store, metric, params, DEFAULT_EXACT_SCAN_FACTOR);
+    public HnswIndex(VectorStore store, Metric metric, IndexSpec.Hnsw params, FlatScanner scanner) {
+        this(store, metric, params, scanner, DEFAULT_EXACT_SCAN_FACTOR);
     }
 
     /**
      * @param exactScanFactor the constant c of the plan rule {@code a^2 <= c*ef*M*live} (scan
      *     exactly); 0 makes every search with a match walk the graph (tests)
      */
-    HnswIndex(VectorStore store, Metric metric, IndexSpec.Hnsw params, double exactScanFactor) {
-        this.exactScanFactor = exactScanFactor;
+    HnswIndex(
+            VectorStore store,
+            Metric metric,
+            IndexSpec.Hnsw params,
+            FlatScanner scanner,
+            double exactScanFactor) {
         this.params = params;
+        this.metric = metric;
         this.store = store;
+        this.scanner = scanner;
+        this.exactScanFactor = exactScanFactor;
         this.graph = new HnswGraph(params.m());
         this.scorer = new SlotScorer(store, metric);
         this.builder = new HnswGraphBuilder(graph, scorer, params.efConstruction(), SEED);
@@ -67,14 +89,86 @@ public final class HnswIndex {
         return graph;
     }
 
-    /** Links a slot the store just filled. */
+    /** Links a slot the store just filled, now (tests and rebuilds that own the store alone). */
     public void insert(int slot) {
         builder.insert(slot);
     }
 
+    /** Marks a slot the store just filled as pending: searchable at once, linked later. */
+    public void add(int slot) {
+        if ((slot >>> 6) >= pending.length) {
+            pending = Arrays.copyOf(pending, Math.max((slot >>> 6) + 1, pending.length * 2));
+        }
+        pending[slot >>> 6] |= 1L << slot;
+        if (pendingTail == pendingQueue.length) {
+            int n = pendingTail - pendingHead;
+            int[] grown = n * 2 > pendingQueue.length ? new int[n * 2] : pendingQueue;
+            System.arraycopy(pendingQueue, pendingHead, grown, 0, n);
+            pendingQueue = grown;
+            pendingHead = 0;
+            pendingTail = n;
+        }
+        pendingQueue[pendingTail++] = slot;
+    }
+
+    /** Whether slots wait to be linked. */
+    public boolean hasPending() {
+        return pendingHead < pendingTail;
+    }
+
+    /** The number of slots waiting to be linked (deleted ones included until they are skipped). */
+    public int pendingCount() {
+        return pendingTail - pendingHead;
+    }
+
     /**
-     * The k best accepted nodes for a query, or null when an exact scan is the better (or the only
-     * complete) plan.
+     * Links pending slots in arrival order until none is left or {@code budgetNanos} has passed (at
+     * least one is linked). Slots deleted meanwhile are dropped: the graph never sees them.
+     *
+     * @return whether slots remain pending
+     */
+    public boolean indexPending(long budgetNanos) {
+        long start = System.nanoTime();
+        long[] live = store.liveBits();
+        while (pendingHead < pendingTail) {
+            int slot = pendingQueue[pendingHead++];
+            pending[slot >>> 6] &= ~(1L << slot);
+            if ((live[slot >>> 6] & (1L << slot)) != 0 && graph.level(slot) < 0) {
+                builder.insert(slot);
+                if (System.nanoTime() - start >= budgetNanos) {
+                    break;
+                }
+            }
+        }
+        return hasPending();
+    }
+
+    /** Writes the graph for a snapshot (see {@link HnswGraphImage}); under the read lock. */
+    public void writeImage(java.io.DataOutput out) throws java.io.IOException {
+        HnswGraphImage.write(graph, store, out);
+    }
+
+    /**
+     * Loads a graph image into this (still empty) graph over the restored records; records the
+     * image does not cover stay pending. Under the write lock.
+     *
+     * @return false when the image does not fit these records or parameters (nothing loaded)
+     */
+    public boolean readImage(java.io.DataInput in) throws java.io.IOException {
+        boolean loaded = HnswGraphImage.read(in, graph, store, scorer);
+        if (loaded) {
+            for (int i = pendingHead; i < pendingTail; i++) {
+                int slot = pendingQueue[i];
+                if (graph.level(slot) >= 0) {
+                    pending[slot >>> 6] &= ~(1L << slot);
+                }
+            }
+        }
+        return loaded;
+    }
+
+    /**
+     * The k best accepted slots for a query (exact for pending slots, approximate over the graph).
      *
      * @param query normalized under COSINE, of the store's dimension
      * @param ef beam width, 0 for the collection default
@@ -83,22 +177,44 @@ public final class HnswIndex {
      */
     public TopK search(float[] query, int k, int ef, long[] accept, long acceptCount) {
         int beam = Math.max(k, ef > 0 ? ef : params.efSearch());
-        long live = store.size();
         if (acceptCount == 0) {
             return new TopK(k, store.idsBySlot());
         }
-        if ((double) acceptCount * acceptCount <= exactScanFactor * beam * params.m() * live) {
-            return null;
+        long[] acceptPending = hasPending() ? and(accept, pending) : null;
+        long pendingAccepted = acceptPending == null ? 0 : CandidateBits.count(acceptPending);
+        long graphAccepted = acceptCount - pendingAccepted;
+        long graphLive =
+                store.size()
+                        - (hasPending() ? CandidateBits.count(and(store.liveBits(), pending)) : 0);
+        if ((double) graphAccepted * graphAccepted
+                <= exactScanFactor * beam * params.m() * graphLive) {
+            return scan(query, k, accept);
         }
         NeighborQueue results = new NeighborQueue(beam, false);
         new HnswGraphSearcher(graph, scorer).search(query, beam, accept, results);
-        if (results.size() < Math.min(k, acceptCount)) {
-            return null; // too few accepted nodes reachable: only a scan is complete
+        if (results.size() < Math.min(k, graphAccepted)) {
+            return scan(
+                    query, k, accept); // too few accepted nodes reachable: only a scan is complete
         }
         TopK top = new TopK(k, store.idsBySlot());
         for (int i = 0; i < results.size(); i++) {
             top.offer(results.scoreAt(i), results.nodeAt(i));
         }
+        if (pendingAccepted > 0) {
+            top.addAll(scan(query, k, acceptPending));
+        }
         return top;
+    }
+
+    private TopK scan(float[] query, int k, long[] candidates) {
+        return scanner.search(store, metric, new float[][] {query}, k, candidates)[0];
+    }
+
+    private static long[] and(long[] a, long[] b) {
+        long[] out = new long[Math.min(a.length, b.length)];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = a[i] & b[i];
+        }
+        return out;
     }
 }

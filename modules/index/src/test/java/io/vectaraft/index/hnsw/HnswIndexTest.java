@@ -2,13 +2,14 @@ package io.vectaraft.index.hnsw;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vectaraft.index.IndexSpec;
 import io.vectaraft.index.Metric;
 import io.vectaraft.index.SyntheticData;
 import io.vectaraft.index.TestSeeds;
+import io.vectaraft.index.flat.FlatScanner;
+import io.vectaraft.index.flat.ScanPool;
 import io.vectaraft.index.flat.TopK;
 import io.vectaraft.index.flat.VectorStore;
 import java.util.HashSet;
@@ -33,11 +34,13 @@ class HnswIndexTest {
     private static final long SEED = TestSeeds.seed();
     private static VectorStore store;
     private static HnswIndex index;
+    private static final FlatScanner SERIAL =
+            new FlatScanner(new ScanPool(1), Long.MAX_VALUE, 1024);
 
     @BeforeAll
     static void build() {
         store = new VectorStore(DIM, false);
-        index = new HnswIndex(store, Metric.EUCLIDEAN, IndexSpec.Hnsw.defaults(), 0);
+        index = new HnswIndex(store, Metric.EUCLIDEAN, IndexSpec.Hnsw.defaults(), SERIAL, 0);
         List<float[]> data = SyntheticData.mixture(SEED, new Random(SEED), N, DIM, 10);
         for (int i = 0; i < N; i++) {
             index.insert(store.put("r" + i, data.get(i), Map.of()));
@@ -119,18 +122,32 @@ class HnswIndexTest {
     }
 
     @Test
-    void planRuleScansSmallOrSelectiveSearches() {
+    void pendingSlotsAreFoundBeforeTheyAreLinked() {
         VectorStore small = new VectorStore(2, false);
-        HnswIndex defaults = new HnswIndex(small, Metric.DOT, IndexSpec.Hnsw.defaults());
-        for (int i = 0; i < 100; i++) {
-            defaults.insert(small.put("r" + i, new float[] {i, 1}, Map.of()));
+        HnswIndex graph = new HnswIndex(small, Metric.DOT, IndexSpec.Hnsw.defaults(), SERIAL, 0);
+        for (int i = 0; i < 300; i++) {
+            graph.insert(small.put("r" + i, new float[] {i % 7, 1}, Map.of()));
         }
-        assertNull(
-                defaults.search(new float[] {1, 0}, 5, 0, small.liveBits(), 100),
-                "100 records: 100^2 <= 2*64*16*100, so scan");
-        assertEquals(
-                0,
-                defaults.search(new float[] {1, 0}, 5, 0, new long[2], 0).size(),
-                "nothing accepted: empty, no scan");
+        int best = small.put("best", new float[] {100, 1}, Map.of());
+        graph.add(best);
+        int deleted = small.put("deleted", new float[] {200, 1}, Map.of());
+        graph.add(deleted);
+        small.remove("deleted");
+        assertEquals(2, graph.pendingCount());
+        TopK top = graph.search(new float[] {1, 0}, 1, 0, small.liveBits(), small.size());
+        int[] slots = new int[1];
+        top.drainBestFirst(slots, new float[1]);
+        assertEquals(best, slots[0], "a pending record is searchable");
+        assertEquals(false, graph.indexPending(Long.MAX_VALUE), "nothing left");
+        assertEquals(0, graph.pendingCount());
+        assertEquals(301, graph.graph().size(), "the deleted pending slot was never linked");
+        top = graph.search(new float[] {1, 0}, 1, 0, small.liveBits(), small.size());
+        top.drainBestFirst(slots, new float[1]);
+        assertEquals(best, slots[0], "and found through the graph once linked");
+    }
+
+    @Test
+    void nothingAcceptedGivesNoResults() {
+        assertEquals(0, index.search(new float[DIM], 5, 0, new long[2], 0).size());
     }
 }

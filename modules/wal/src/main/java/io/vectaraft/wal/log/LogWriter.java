@@ -14,38 +14,27 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Appends entries to the active log file, makes them durable under the fsync policy, and rotates
- * the file into sealed segments.
- *
- * <p>Group commit ({@link FsyncPolicy#ALWAYS}): a writer that needs its entry durable either finds
- * that a force already covered it, waits for the force in progress, or becomes the leader: it
- * records the last appended sequence number, forces the file without holding any lock, then
- * publishes that number as durable and wakes every waiter it covered. So N concurrent writers share
- * about one force per round instead of queueing N of them.
+ * Appends entries to the active log file, makes them durable under the fsync policy (through {@link
+ * GroupCommit}), and rotates the file into sealed segments.
  *
  * <p>Failure: a failed write is rolled back (the file is truncated to where the entry started) and
- * only that append fails. A failed force poisons the writer for good, because after a failed fsync
- * the kernel may have dropped the dirty pages and a retry can falsely succeed (PostgreSQL's
- * "fsyncgate"): every later append and wait fails, and the store keeps serving reads.
+ * only that append fails. A failed force, rotation or roll-back poisons the log for good: every
+ * later append and wait fails, and the store keeps serving reads.
  *
- * <p>Locks: {@code appendLock} then {@code syncLock}, never the other way round. A leader reads the
- * tail (channel and sequence) under {@code syncLock} only, so rotation, which swaps the channel
- * under both locks after waiting out any force in progress, never closes a channel that a leader is
- * about to force.
+ * <p>Locks: the append lock, then the group-commit lock (inside {@link GroupCommit#whileQuiet}),
+ * never the other way round.
  */
 public final class LogWriter implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(LogWriter.class.getName());
-
-    private record Tail(LogChannel channel, long lastSeq) {}
 
     private final Path activePath;
     private final LogChannelFactory channels;
     private final FsyncPolicy policy;
     private final ScheduledExecutorService intervalSync;
+    private final GroupCommit commit;
 
     private final ReentrantLock appendLock = new ReentrantLock();
     // Guarded by appendLock:
@@ -55,14 +44,6 @@ public final class LogWriter implements AutoCloseable {
     private long activeFirstSeq;
     private final List<Segments.Segment> sealed;
     private boolean closed;
-
-    private final ReentrantLock syncLock = new ReentrantLock();
-    private final Condition syncDone = syncLock.newCondition();
-    // Guarded by syncLock:
-    private long durableSeq;
-    private boolean forcing;
-    private volatile Tail tail;
-    private volatile IOException failure;
 
     private LogWriter(
             Path activePath,
@@ -76,7 +57,6 @@ public final class LogWriter implements AutoCloseable {
         this.channels = channels;
         this.policy = policy;
         this.lastSeq = lastSeq;
-        this.durableSeq = lastSeq;
         this.sealed = new ArrayList<>(sealed);
         this.channel = channels.open(activePath);
         this.position = channel.size();
@@ -85,7 +65,7 @@ public final class LogWriter implements AutoCloseable {
             writeHeader();
         }
         channel.position(position);
-        this.tail = new Tail(channel, lastSeq);
+        this.commit = new GroupCommit(activePath, channel, lastSeq);
         if (policy == FsyncPolicy.INTERVAL) {
             intervalSync =
                     Executors.newSingleThreadScheduledExecutor(
@@ -95,7 +75,7 @@ public final class LogWriter implements AutoCloseable {
                                             .name("vectaraft-wal-fsync")
                                             .unstarted(r));
             long ms = Math.max(1, interval.toMillis());
-            intervalSync.scheduleWithFixedDelay(this::syncQuietly, ms, ms, TimeUnit.MILLISECONDS);
+            intervalSync.scheduleWithFixedDelay(commit::syncQuietly, ms, ms, TimeUnit.MILLISECONDS);
         } else {
             intervalSync = null;
         }
@@ -165,7 +145,7 @@ public final class LogWriter implements AutoCloseable {
             }
             position = start + prefix.length + payload.length + 2;
             lastSeq = seq;
-            tail = new Tail(channel, seq);
+            commit.publish(channel, seq);
             return seq;
         } finally {
             appendLock.unlock();
@@ -196,8 +176,8 @@ public final class LogWriter implements AutoCloseable {
             channel.position(start);
         } catch (IOException e) {
             cause.addSuppressed(e);
-            failure = new IOException("could not roll back a failed append at offset " + start, e);
-            LOG.log(Level.ERROR, "wal file " + activePath + ": " + failure.getMessage(), e);
+            commit.fail(
+                    new IOException("could not roll back a failed append at offset " + start, e));
         }
     }
 
@@ -205,88 +185,15 @@ public final class LogWriter implements AutoCloseable {
         if (closed) {
             throw new LogWriteException("wal file " + activePath + ": the log is closed", null);
         }
-        IOException f = failure;
-        if (f != null) {
-            throw refused(f);
+        if (commit.failure() != null) {
+            throw commit.refused();
         }
-    }
-
-    private LogWriteException refused(IOException f) {
-        return new LogWriteException(
-                "wal file "
-                        + activePath
-                        + ": the log refuses writes after an earlier failure ("
-                        + f.getMessage()
-                        + "); restart the server once the disk is fixed",
-                f);
     }
 
     /** Returns once entry {@code seq} is as durable as the policy promises. */
     public void awaitDurable(long seq) {
         if (policy == FsyncPolicy.ALWAYS) {
-            syncTo(seq);
-        }
-    }
-
-    /** Forces everything appended so far (group commit). Used by the ALWAYS and INTERVAL paths. */
-    private void syncTo(long seq) {
-        syncLock.lock();
-        try {
-            while (true) {
-                IOException f = failure;
-                if (f != null) {
-                    throw refused(f);
-                }
-                if (durableSeq >= seq) {
-                    return;
-                }
-                if (!forcing) {
-                    lead();
-                } else {
-                    syncDone.awaitUninterruptibly();
-                }
-            }
-        } finally {
-            syncLock.unlock();
-        }
-    }
-
-    /** Called with syncLock held; releases it during the force. */
-    private void lead() {
-        forcing = true;
-        Tail t = tail;
-        IOException error = null;
-        syncLock.unlock();
-        boolean interrupted = Thread.interrupted(); // see writeFully
-        try {
-            Fsync.force(t.channel());
-        } catch (IOException e) {
-            error = e;
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-            syncLock.lock();
-            forcing = false;
-        }
-        if (error != null) {
-            if (failure == null) {
-                failure =
-                        new IOException(
-                                "fsync of " + activePath + " failed: " + error.getMessage(), error);
-                LOG.log(Level.ERROR, failure.getMessage() + "; the log now refuses writes", error);
-            }
-        } else {
-            durableSeq = Math.max(durableSeq, t.lastSeq());
-        }
-        syncDone.signalAll();
-    }
-
-    private void syncQuietly() {
-        try {
-            syncTo(tail.lastSeq());
-        } catch (RuntimeException e) {
-            // Logged where the failure was recorded; the next append reports it.
+            commit.syncTo(seq);
         }
     }
 
@@ -310,9 +217,18 @@ public final class LogWriter implements AutoCloseable {
         }
     }
 
+    /** Group-commit forces done so far, and the time they took in total. */
+    public long forces() {
+        return commit.forces();
+    }
+
+    public long forceNanos() {
+        return commit.forceNanos();
+    }
+
     /** Whether the log still accepts writes. */
     public boolean healthy() {
-        return failure == null;
+        return commit.failure() == null;
     }
 
     /** The sealed segments, oldest first. */
@@ -336,42 +252,35 @@ public final class LogWriter implements AutoCloseable {
             if (lastSeq < activeFirstSeq) {
                 return;
             }
-            syncLock.lock();
             try {
-                while (forcing) {
-                    syncDone.awaitUninterruptibly();
-                }
-                swapActive();
-            } finally {
-                syncLock.unlock();
+                commit.whileQuiet(this::swapActive);
+            } catch (IOException e) {
+                commit.fail(
+                        new IOException(
+                                "rotation of " + activePath + " failed: " + e.getMessage(), e));
+                throw commit.refused();
             }
         } finally {
             appendLock.unlock();
         }
     }
 
-    private void swapActive() {
+    /** Runs with no force in flight, so closing the old channel cannot break a leader. */
+    private void swapActive() throws IOException {
         Path sealedPath = Segments.sealedPath(activePath, activeFirstSeq);
-        try {
-            if (policy != FsyncPolicy.NONE) {
-                Fsync.force(channel);
-                durableSeq = lastSeq;
-            }
-            channel.close();
-            Files.move(activePath, sealedPath, StandardCopyOption.ATOMIC_MOVE);
-            sealed.add(new Segments.Segment(sealedPath, activeFirstSeq, lastSeq));
-            channel = channels.open(activePath);
-            position = 0;
-            writeHeader();
-            activeFirstSeq = lastSeq + 1;
-            tail = new Tail(channel, lastSeq);
-            LOG.log(Level.INFO, "wal: sealed segment " + sealedPath + ", new active " + activePath);
-        } catch (IOException e) {
-            failure =
-                    new IOException("rotation of " + activePath + " failed: " + e.getMessage(), e);
-            LOG.log(Level.ERROR, failure.getMessage() + "; the log now refuses writes", e);
-            throw refused(failure);
+        if (policy != FsyncPolicy.NONE) {
+            Fsync.force(channel);
+            commit.forcedUpTo(lastSeq);
         }
+        channel.close();
+        Files.move(activePath, sealedPath, StandardCopyOption.ATOMIC_MOVE);
+        sealed.add(new Segments.Segment(sealedPath, activeFirstSeq, lastSeq));
+        channel = channels.open(activePath);
+        position = 0;
+        writeHeader();
+        activeFirstSeq = lastSeq + 1;
+        commit.publish(channel, lastSeq);
+        LOG.log(Level.INFO, "wal: sealed segment " + sealedPath + ", new active " + activePath);
     }
 
     /** Deletes the sealed segments whose every entry is at or below {@code seq}. */
@@ -429,9 +338,9 @@ public final class LogWriter implements AutoCloseable {
                 return;
             }
             closed = true;
-            if (failure == null) {
+            if (commit.failure() == null) {
                 try {
-                    syncTo(lastSeq);
+                    commit.syncTo(lastSeq);
                 } catch (LogWriteException e) {
                     LOG.log(Level.ERROR, "wal: final fsync failed", e);
                 }

@@ -232,6 +232,31 @@ class LogWriterTest {
     }
 
     @Test
+    void intervalPolicyForcesInTheBackground() throws Exception {
+        Path wal = dir.resolve("wal.jsonl");
+        FaultyChannels channels = new FaultyChannels();
+        CountDownLatch forced = new CountDownLatch(1);
+        try (LogWriter w = open(wal, channels, FsyncPolicy.INTERVAL)) {
+            channels.beforeForce = forced::countDown; // before the append: no force is missed
+            w.awaitDurable(w.append(EntryCodec.encode(sample().get(0))));
+            assertTrue(forced.await(30, TimeUnit.SECONDS), "the interval thread forced the log");
+        }
+    }
+
+    @Test
+    void nonePolicyForcesOnlyOnClose() throws IOException {
+        Path wal = dir.resolve("wal.jsonl");
+        FaultyChannels channels = new FaultyChannels();
+        LogWriter w = open(wal, channels, FsyncPolicy.NONE);
+        for (LogEntry e : sample()) {
+            w.awaitDurable(w.append(EntryCodec.encode(e)));
+        }
+        assertEquals(0, channels.forces.get(), "no force while running");
+        w.close();
+        assertEquals(1, channels.forces.get(), "graceful close forces once");
+    }
+
+    @Test
     void rotationSealsAndCompactionDeletesOnlyCoveredSegments() throws IOException {
         Path wal = dir.resolve("wal.jsonl");
         try (LogWriter w = open(wal, LogChannelFactory.files(), FsyncPolicy.ALWAYS)) {

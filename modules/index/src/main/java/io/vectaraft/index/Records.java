@@ -1,0 +1,144 @@
+package io.vectaraft.index;
+
+import io.vectaraft.index.filter.Filter;
+import io.vectaraft.index.flat.CandidateBits;
+import io.vectaraft.index.flat.FilterCache;
+import io.vectaraft.index.flat.FlatScanner;
+import io.vectaraft.index.flat.TopK;
+import io.vectaraft.index.flat.VectorStore;
+import io.vectaraft.index.hnsw.HnswIndex;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
+/**
+ * The records of one collection and their search structure: a {@link VectorStore}, plus an {@link
+ * HnswIndex} for an HNSW collection. Not thread-safe: {@link Collection} guards it with its
+ * read/write lock (readers: {@link #store()}, {@link #search}, {@link #count}, {@link #stats};
+ * everything else under the write lock).
+ *
+ * <p>In an HNSW collection a replaced or deleted record leaves a tombstone: its slot keeps the old
+ * vector for the graph to traverse and is never returned. When tombstones pass a quarter of the
+ * slots, {@link #compactIfNeeded} copies the live records into a fresh store and queues them all
+ * for a fresh graph, so memory and recall recover after heavy deletes.
+ */
+final class Records {
+    private final CollectionSpec spec;
+    private final FlatScanner scanner;
+    private final FilterCache filterCache = new FilterCache();
+    private VectorStore store;
+    private HnswIndex hnsw;
+
+    Records(CollectionSpec spec, FlatScanner scanner) {
+        this.spec = spec;
+        this.scanner = scanner;
+        this.store = newStore();
+        this.hnsw = newGraph(store);
+    }
+
+    private VectorStore newStore() {
+        return new VectorStore(spec.dimension(), !(spec.index() instanceof IndexSpec.Hnsw));
+    }
+
+    private HnswIndex newGraph(VectorStore forStore) {
+        return spec.index() instanceof IndexSpec.Hnsw params
+                ? new HnswIndex(forStore, spec.metric(), params, scanner)
+                : null;
+    }
+
+    VectorStore store() {
+        return store;
+    }
+
+    /** Inserts or replaces a record; in an HNSW collection it is linked later ({@link #link}). */
+    void put(VectorRecord r) {
+        if (hnsw == null) {
+            store.put(r.id(), r.vector(), r.metadata());
+        } else {
+            store.remove(r.id()); // a replaced record's old node becomes a tombstone
+            hnsw.add(store.put(r.id(), r.vector(), r.metadata()));
+        }
+    }
+
+    boolean remove(String id) {
+        return store.remove(id);
+    }
+
+    /**
+     * Links pending records into the graph for at most {@code budgetNanos}; returns whether any
+     * remain. A flat collection has none.
+     */
+    boolean link(long budgetNanos) {
+        return hnsw != null && hnsw.indexPending(budgetNanos);
+    }
+
+    /**
+     * Rebuilds an HNSW collection's store from its live records (in slot order, so the result is
+     * deterministic) once tombstones pass a quarter of the slots, queueing every record for a fresh
+     * graph.
+     */
+    void compactIfNeeded() {
+        if (hnsw == null || store.tombstones() * 4L <= store.slotLimit()) {
+            return;
+        }
+        VectorStore compacted = newStore();
+        HnswIndex graph = newGraph(compacted);
+        long[] live = store.liveBits();
+        for (int slot = 0; slot < store.slotLimit(); slot++) {
+            if ((live[slot >>> 6] & (1L << slot)) != 0) {
+                graph.add(
+                        compacted.put(
+                                store.id(slot), store.copyVector(slot), store.metadata(slot)));
+            }
+        }
+        store = compacted;
+        hnsw = graph;
+    }
+
+    /**
+     * The k best of each query: a flat scan, or per query a graph search (which scans where that is
+     * the better plan). Queries are checked and normalized already.
+     */
+    TopK[] search(float[][] queries, int k, Filter filter, int ef, boolean exact) {
+        long[] candidates = filterCache.matching(store, filter);
+        if (hnsw == null || exact) {
+            return scanner.search(store, spec.metric(), queries, k, candidates);
+        }
+        long acceptCount = filter == null ? store.size() : CandidateBits.count(candidates);
+        TopK[] heaps = new TopK[queries.length];
+        for (int q = 0; q < queries.length; q++) {
+            heaps[q] = hnsw.search(queries[q], k, ef, candidates, acceptCount);
+        }
+        return heaps;
+    }
+
+    long count(Filter filter) {
+        return filter == null
+                ? store.size()
+                : CandidateBits.count(filterCache.matching(store, filter));
+    }
+
+    /** A record with a copy of its stored vector. */
+    VectorRecord record(int slot) {
+        return new VectorRecord(store.id(slot), store.copyVector(slot), store.metadata(slot));
+    }
+
+    IndexStats stats() {
+        return new IndexStats(
+                store.size(),
+                store.tombstones(),
+                store.vectorBytes(),
+                hnsw == null ? 0 : hnsw.graph().size(),
+                hnsw == null ? 0 : hnsw.graph().maxLevel() + 1,
+                hnsw == null ? 0 : hnsw.graph().bytesUsed(),
+                hnsw == null ? 0 : hnsw.pendingCount());
+    }
+
+    void writeImage(DataOutput out) throws IOException {
+        hnsw.writeImage(out);
+    }
+
+    boolean readImage(DataInput in) throws IOException {
+        return hnsw != null && hnsw.readImage(in);
+    }
+}

@@ -1,0 +1,172 @@
+package io.vectaraft.wal;
+
+import io.vectaraft.index.Database;
+import io.vectaraft.wal.log.LogWriter;
+import io.vectaraft.wal.snapshot.CollectionImage;
+import io.vectaraft.wal.snapshot.SnapshotFiles;
+import io.vectaraft.wal.snapshot.SnapshotWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * Takes snapshots for a {@link Store}: on demand, and in the background once the active log passes
+ * the threshold. Each snapshot seals the log at its cut, is written atomically, then lets the
+ * sealed segments it covers be deleted; the newest two snapshots are kept.
+ */
+final class Snapshotter {
+    private static final System.Logger LOG = System.getLogger(Snapshotter.class.getName());
+    private static final int KEEP = 2;
+
+    private final Database database;
+    private final StoreOptions options;
+    private final LogWriter log;
+    private final ReentrantReadWriteLock structure;
+    private final ReentrantLock oneAtATime = new ReentrantLock();
+    private final SnapshotWriter writer = new SnapshotWriter(List.of());
+    private final ExecutorService background =
+            Executors.newSingleThreadExecutor(
+                    r -> Thread.ofPlatform().daemon().name("vectaraft-snapshot").unstarted(r));
+    private final AtomicBoolean pending = new AtomicBoolean();
+
+    Snapshotter(
+            Database database,
+            StoreOptions options,
+            LogWriter log,
+            ReentrantReadWriteLock structure) {
+        this.database = database;
+        this.options = options;
+        this.log = log;
+        this.structure = structure;
+    }
+
+    /** Starts a background snapshot if the active log passed the threshold and none is running. */
+    void startIfDue() {
+        if (log.activeBytes() > options.snapshotThresholdBytes()
+                && pending.compareAndSet(false, true)) {
+            background.execute(
+                    () -> {
+                        try {
+                            take();
+                        } catch (RuntimeException e) {
+                            LOG.log(Level.ERROR, "background snapshot failed", e);
+                        } finally {
+                            pending.set(false);
+                        }
+                    });
+        }
+    }
+
+    /** Writes a snapshot now and removes the log segments it covers. */
+    SnapshotInfo take() {
+        oneAtATime.lock();
+        try {
+            SnapshotInfo info = write();
+            for (var p : log.deleteCovered(info.sequence())) {
+                LOG.log(Level.INFO, "wal: removed segment " + p + " (covered by snapshot)");
+            }
+            prune(info);
+            return info;
+        } catch (IOException e) {
+            throw new SnapshotException(
+                    "snapshot in " + options.snapshotDir() + " failed: " + e.getMessage(), e);
+        } finally {
+            oneAtATime.unlock();
+        }
+    }
+
+    /**
+     * The cut: with the structure lock exclusive, every appended entry has been applied; note the
+     * last sequence number and seal the log there. Then downgrade to the shared lock: creates and
+     * drops wait, but upserts and deletes go on while the collections are written (each collection
+     * is visited under its own read lock, so its writers pause only for that visit). The snapshot
+     * is therefore "fuzzy": a collection may already hold some writes after the cut. Replay from
+     * the cut is still exact, because those writes are upserts and deletes by id, whose final
+     * effect on an id depends only on the last one: replaying them again on top of the snapshot
+     * gives the same state.
+     */
+    private SnapshotInfo write() throws IOException {
+        long seq;
+        structure.writeLock().lock();
+        try {
+            seq = log.lastSeq();
+            List<SnapshotInfo> existing = SnapshotFiles.list(options.snapshotDir());
+            if (!existing.isEmpty() && existing.getFirst().sequence() == seq) {
+                return existing.getFirst();
+            }
+            log.rotate();
+            structure.readLock().lock();
+        } finally {
+            structure.writeLock().unlock();
+        }
+        try {
+            List<CollectionImage> images =
+                    database.list().stream()
+                            .map(c -> new CollectionImage(c.spec(), c::forEach))
+                            .toList();
+            long start = System.nanoTime();
+            SnapshotInfo info = writer.write(options.snapshotDir(), seq, images);
+            LOG.log(
+                    Level.INFO,
+                    "snapshot "
+                            + info.path()
+                            + ": seq "
+                            + seq
+                            + ", "
+                            + info.sizeBytes()
+                            + " bytes, "
+                            + (System.nanoTime() - start) / 1_000_000
+                            + " ms");
+            return info;
+        } finally {
+            structure.readLock().unlock();
+        }
+    }
+
+    /** Keeps the newest snapshots (older ones are a fallback should the newest be damaged). */
+    private void prune(SnapshotInfo newest) throws IOException {
+        List<SnapshotInfo> all = SnapshotFiles.list(options.snapshotDir());
+        for (SnapshotInfo s : all.subList(Math.min(KEEP, all.size()), all.size())) {
+            if (s.sequence() < newest.sequence()) {
+                Files.deleteIfExists(s.path());
+            }
+        }
+    }
+
+    /** The snapshots on disk, newest first. */
+    List<SnapshotInfo> list() {
+        try {
+            return SnapshotFiles.list(options.snapshotDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits for background snapshots started so far (tests). */
+    void awaitIdle() throws InterruptedException, ExecutionException {
+        background.submit(() -> {}).get();
+    }
+
+    /** Stops the background thread: at once, or after a running snapshot finishes. */
+    void stop(boolean now) {
+        if (now) {
+            background.shutdownNow();
+            return;
+        }
+        background.shutdown();
+        try {
+            background.awaitTermination(5, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package io.vectaraft.wal.log;
+
+import io.vectaraft.wal.LogWriteException;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Group commit: makes appended entries durable with as few forces as possible, and remembers a
+ * failure for good.
+ *
+ * <p>A writer that needs entry {@code seq} durable either finds that a force already covered it,
+ * waits for the force in progress, or becomes the leader: it reads the tail (the channel and the
+ * last appended sequence number), forces without holding the lock, then publishes that number as
+ * durable and wakes every waiter. Writers that append while a force runs are all covered by the
+ * next one, so N concurrent writers share about one force per round instead of queueing N.
+ *
+ * <p>A failed force poisons the log for good: after a failed fsync the kernel may have dropped the
+ * dirty pages, and a retry can report success without the data (PostgreSQL's "fsyncgate").
+ *
+ * <p>The appender publishes the tail after each append; whoever swaps the channel (rotation) does
+ * so inside {@link #whileQuiet}, so no leader ever forces a channel that is being closed.
+ */
+final class GroupCommit {
+    private static final System.Logger LOG = System.getLogger(GroupCommit.class.getName());
+
+    /** The channel entries are appended to, and the last sequence number written to it. */
+    record Tail(LogChannel channel, long lastSeq) {}
+
+    /** An I/O step run while no force is in flight. */
+    @FunctionalInterface
+    interface QuietAction {
+        void run() throws IOException;
+    }
+
+    private final Path file;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition done = lock.newCondition();
+    private long durableSeq; // guarded by lock
+    private boolean forcing; // guarded by lock
+    private volatile Tail tail;
+    private volatile IOException failure;
+    private final LongAdder forces = new LongAdder();
+    private final LongAdder forceNanos = new LongAdder();
+
+    GroupCommit(Path file, LogChannel channel, long lastSeq) {
+        this.file = file;
+        this.tail = new Tail(channel, lastSeq);
+        this.durableSeq = lastSeq;
+    }
+
+    /** Called by the appender (under its lock) after each append and channel swap. */
+    void publish(LogChannel channel, long lastSeq) {
+        tail = new Tail(channel, lastSeq);
+    }
+
+    IOException failure() {
+        return failure;
+    }
+
+    /** Records the first failure; from now on every sync and append is refused. */
+    void fail(IOException e) {
+        if (failure == null) {
+            failure = e;
+            LOG.log(
+                    Level.ERROR,
+                    "wal file " + file + ": " + e.getMessage() + "; the log now refuses writes",
+                    e);
+        }
+    }
+
+    LogWriteException refused() {
+        return new LogWriteException(
+                "wal file "
+                        + file
+                        + ": the log refuses writes after an earlier failure ("
+                        + failure.getMessage()
+                        + "); restart the server once the disk is fixed",
+                failure);
+    }
+
+    /** Returns once entry {@code seq} has been forced; throws if the log has failed. */
+    void syncTo(long seq) {
+        lock.lock();
+        try {
+            while (true) {
+                if (failure != null) {
+                    throw refused();
+                }
+                if (durableSeq >= seq) {
+                    return;
+                }
+                if (!forcing) {
+                    lead();
+                } else {
+                    done.awaitUninterruptibly();
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Called with the lock held; releases it during the force. */
+    private void lead() {
+        forcing = true;
+        Tail t = tail;
+        IOException error = null;
+        lock.unlock();
+        // A FileChannel closes itself if its thread is interrupted during I/O; see LogWriter.
+        boolean interrupted = Thread.interrupted();
+        long start = System.nanoTime();
+        try {
+            Fsync.force(t.channel());
+            forces.increment();
+            forceNanos.add(System.nanoTime() - start);
+        } catch (IOException e) {
+            error = e;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            lock.lock();
+            forcing = false;
+        }
+        if (error != null) {
+            fail(new IOException("fsync of " + file + " failed: " + error.getMessage(), error));
+        } else {
+            durableSeq = Math.max(durableSeq, t.lastSeq());
+        }
+        done.signalAll();
+    }
+
+    /** Forces whatever was appended; failures are recorded, not thrown (background use). */
+    void syncQuietly() {
+        try {
+            syncTo(tail.lastSeq());
+        } catch (LogWriteException e) {
+            // Recorded and logged by fail(); the next append reports it.
+        }
+    }
+
+    /**
+     * Runs {@code action} with no force in flight and none starting; if it forced the channel
+     * itself it may report that through {@link #forcedUpTo} (only from inside the action).
+     */
+    void whileQuiet(QuietAction action) throws IOException {
+        lock.lock();
+        try {
+            while (forcing) {
+                done.awaitUninterruptibly();
+            }
+            action.run();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Inside {@link #whileQuiet}: everything up to {@code seq} was forced by the action. */
+    void forcedUpTo(long seq) {
+        durableSeq = Math.max(durableSeq, seq);
+    }
+
+    long forces() {
+        return forces.sum();
+    }
+
+    long forceNanos() {
+        return forceNanos.sum();
+    }
+}
