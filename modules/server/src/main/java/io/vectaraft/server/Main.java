@@ -50,6 +50,7 @@ public final class Main {
             System.exit(2);
             return;
         }
+        loaded.warnings().forEach(w -> LOG.log(Level.WARNING, w));
         VectaraftServer server = start(loaded.config());
         Runtime.getRuntime()
                 .addShutdownHook(
