@@ -23,6 +23,10 @@ import io.vectaraft.api.v1.VectorServiceGrpc.VectorServiceBlockingStub;
 import io.vectaraft.client.PingClient;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +35,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,6 +49,9 @@ class ImageIT {
     private static final int SIGTERM_EXIT = 143;
 
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+
+    /** The metrics address in the server's ready line, e.g. {@code metrics=127.0.0.1:41925}. */
+    private static final Pattern METRICS_ADDR = Pattern.compile("metrics=([0-9.]+):(\\d+)");
 
     @TempDir Path work;
 
@@ -108,6 +116,7 @@ class ImageIT {
                                                 .build());
                         assertQueryAnswers(calls);
                     });
+            assertMetricsServed(server);
             assertEquals(SIGTERM_EXIT, server.stop(), "exit status; output:\n" + server.output());
         }
 
@@ -157,6 +166,35 @@ class ImageIT {
                                     "vectaraft " + Fixtures.version() + " at 127.0.0.1:" + port),
                     "ping output: " + out);
             assertEquals(SIGTERM_EXIT, server.stop(), "exit status; output:\n" + server.output());
+        }
+    }
+
+    /**
+     * GET /metrics on the port the ready line names: the JVM and server meters need JDK modules
+     * (java.management, jdk.management) that only a real request through the image exercises.
+     */
+    private static void assertMetricsServed(ServerProcess server) throws Exception {
+        Matcher m = METRICS_ADDR.matcher(server.awaitLine(METRICS_ADDR));
+        assertTrue(m.find());
+        HttpResponse<String> response;
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            response =
+                    http.send(
+                            HttpRequest.newBuilder(
+                                            URI.create(
+                                                    "http://"
+                                                            + m.group(1)
+                                                            + ":"
+                                                            + m.group(2)
+                                                            + "/metrics"))
+                                    .timeout(CALL_TIMEOUT)
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+        }
+        assertEquals(200, response.statusCode(), "GET /metrics: " + response.body());
+        for (String name :
+                List.of("vectaraft_vectors_upserted", "vectaraft_grpc_requests", "jvm_")) {
+            assertTrue(response.body().contains(name), "/metrics should report " + name);
         }
     }
 
