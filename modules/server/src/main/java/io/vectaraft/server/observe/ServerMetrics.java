@@ -20,6 +20,7 @@ import java.util.function.Supplier;
  */
 public final class ServerMetrics implements ServiceEvents, AutoCloseable {
     private static final String COLLECTION_VECTORS = "vectaraft_collection_vectors";
+    private static final String RECALL_AT_K = "vectaraft_recall_at_k";
 
     private final MeterRegistry registry;
     private final Counter upserted;
@@ -84,6 +85,19 @@ public final class ServerMetrics implements ServiceEvents, AutoCloseable {
     @Override
     public void dropped(String collection) {
         registry.remove(COLLECTION_VECTORS, List.of(Tag.create("collection", collection)));
+        registry.remove(RECALL_AT_K, List.of(Tag.create("collection", collection)));
+    }
+
+    /**
+     * Exports a collection's live recall estimate (see {@code RecallMonitor}) as the gauge {@code
+     * vectaraft_recall_at_k{collection=...}}; NaN while it has no sample.
+     */
+    public void recallGauge(String collection, Supplier<Double> recallAtK) {
+        registry.getOrCreate(
+                Gauge.builder(RECALL_AT_K, recallAtK)
+                        .description(
+                                "recall@k of sampled approximate searches against an exact re-run")
+                        .tags(List.of(Tag.create("collection", collection))));
     }
 
     @Override
