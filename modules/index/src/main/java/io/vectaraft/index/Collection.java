@@ -386,6 +386,27 @@ public final class Collection {
     }
 
     /**
+     * Visits every live record in id order, then writes the index image ({@link #writeIndexImage};
+     * nothing for a flat index), both in one read-lock hold: the image then numbers exactly the
+     * records visited even while writers are queued (fuzzy snapshots).
+     */
+    public void forEachThenImage(Consumer<VectorRecord> visitor, DataOutput imageOut)
+            throws IOException {
+        readLock.lock();
+        try {
+            VectorStore store = records.store();
+            for (String id : store.sortedIds()) {
+                visitor.accept(records.record(store.slotOf(id)));
+            }
+            if (hasIndexImage()) {
+                records.writeImage(imageOut);
+            }
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    /**
      * Visits every live record in id order (for snapshots). The visitor runs under the read lock,
      * so it sees one consistent state and writers wait until it returns.
      */
