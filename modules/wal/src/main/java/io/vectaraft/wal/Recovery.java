@@ -124,7 +124,8 @@ final class Recovery {
                 // Stored form: no second normalization, so cosine vectors stay bit-exact.
                 // Not linked yet: the graph image, if any, follows the records.
                 var c = db.get(spec.name());
-                c.applyRestored(c.prepareRestore(batch));
+                // Snapshots store records in id order: the bulk path builds the id order once.
+                c.restoreInIdOrder(batch);
             }
 
             @Override
