@@ -1,8 +1,7 @@
 /** The vectaraft server: gRPC on grpc-java's Netty server, HTTP observability on Helidon SE. */
 module io.vectaraft.server {
-    requires io.vectaraft.api;
-    requires io.vectaraft.index;
-    requires io.vectaraft.wal;
+    requires transitive io.vectaraft.api;
+    requires transitive io.vectaraft.wal;
     requires io.grpc.netty.shaded;
     requires io.grpc.services;
     requires io.helidon.webserver;

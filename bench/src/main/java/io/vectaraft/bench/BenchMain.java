@@ -4,8 +4,9 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Entry point of {@code ./bench.sh}: {@code flat} (in-process exact search), {@code hnsw} (in-process HNSW) and {@code grpc} (drive
- * a running server). Results go to stdout as one JSON line; progress goes to stderr.
+ * Entry point of {@code ./bench.sh}: {@code flat} (in-process exact search), {@code hnsw}
+ * (in-process HNSW) and {@code grpc} (drive a running server). Results go to stdout as one JSON
+ * line; progress goes to stderr.
  */
 public final class BenchMain {
     private BenchMain() {}

@@ -23,8 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Drives a running server over gRPC: loads the data set (unless {@code --no-load}), then runs
  * {@code --concurrency} client threads, each with its own loop of blocking calls, for {@code
  * --warmup} plus {@code --duration} seconds, and reports throughput and latency percentiles of the
- * measured part. With {@code --upsert} the threads upsert batches of base vectors (fresh ids)
- * instead of querying and throughput is in vectors per second.
+ * measured part. With {@code --upsert} the threads upsert batches of base vectors under fresh ids
+ * into a separate collection ({@code <collection>_upserts}) instead of querying, and throughput is
+ * in vectors per second.
  */
 final class GrpcBench {
     private static final int MAX_BATCH_BYTES = 1 << 20;
@@ -39,7 +40,9 @@ final class GrpcBench {
         double warmup = a.decimal("warmup", 10);
         int k = a.integer("k", 10);
         boolean upsert = a.flag("upsert");
-        String collection = a.string("collection", "bench_" + data.name().replace('.', '_'));
+        String base = a.string("collection", "bench_" + data.name().replace('.', '_'));
+        // Upserts go to their own collection, so they never pollute the one queries measure.
+        String collection = upsert ? base + "_upserts" : base;
         ManagedChannel channel =
                 NettyChannelBuilder.forTarget(a.required("addr"))
                         .usePlaintext()
@@ -48,7 +51,7 @@ final class GrpcBench {
         try {
             var stub = VectorServiceGrpc.newBlockingStub(channel);
             int perBatch = Math.max(1, MAX_BATCH_BYTES / (data.dim() * 4 + 32));
-            if (!a.flag("no-load")) {
+            if (upsert || !a.flag("no-load")) {
                 long t = System.nanoTime();
                 stub.createCollection(
                         CreateCollectionRequest.newBuilder()
@@ -59,7 +62,7 @@ final class GrpcBench {
                                         IndexSpec.newBuilder()
                                                 .setFlat(FlatIndex.getDefaultInstance()))
                                 .build());
-                for (int from = 0; from < data.n(); from += perBatch) {
+                for (int from = 0; !upsert && from < data.n(); from += perBatch) {
                     stub.upsert(batch(data, collection, "", from, perBatch));
                 }
                 System.err.printf(
@@ -213,7 +216,7 @@ final class GrpcBench {
             return String.format(
                     Locale.ROOT,
                     "{\"engine\":\"vectaraft\",\"mode\":\"%s\",\"data\":\"%s\",\"metric\":\"%s\","
-                            + "\"k\":%d,\"%s\":%.1f,\"recall_at_k\":%.4f,\"p50_ms\":%.3f,"
+                            + "\"k\":%d,\"%s\":%.1f,\"recall_at_k\":%s,\"p50_ms\":%.3f,"
                             + "\"p99_ms\":%.3f,\"p999_ms\":%.3f,\"concurrency\":%d,"
                             + "\"errors\":%d}",
                     upsert ? "grpc-upsert" : "grpc-query",
@@ -222,7 +225,9 @@ final class GrpcBench {
                     k,
                     upsert ? "vectors_per_s" : "qps",
                     items.get() / seconds,
-                    recallCount == 0 ? Double.NaN : recallSum / recallCount,
+                    recallCount == 0
+                            ? "null"
+                            : String.format(Locale.ROOT, "%.4f", recallSum / recallCount),
                     pct(all, 0.50),
                     pct(all, 0.99),
                     pct(all, 0.999),

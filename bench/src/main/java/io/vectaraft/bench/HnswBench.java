@@ -16,10 +16,10 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * {@code ./bench.sh hnsw}: builds an HNSW collection from the base vectors (build time and heap
- * per vector reported), then for each {@code --ef} runs {@code --threads} client threads issuing
- * single searches with that beam width, and prints one JSON line per ef with recall@k, QPS and
- * latency percentiles. Peers: {@code bench/tools/hnsw_peers.py} (hnswlib, FAISS HNSW).
+ * {@code ./bench.sh hnsw}: builds an HNSW collection from the base vectors (build time and heap per
+ * vector reported), then for each {@code --ef} runs {@code --threads} client threads issuing single
+ * searches with that beam width, and prints one JSON line per ef with recall@k, QPS and latency
+ * percentiles. Peers: {@code bench/tools/hnsw_peers.py} (hnswlib, FAISS HNSW).
  *
  * <p>Caveat from docs/toolchain-notes.md: searching in the JVM that just built the graph measured
  * 1.4-1.6x slower than a fresh JVM; once graphs persist in snapshots, load one in a fresh JVM.

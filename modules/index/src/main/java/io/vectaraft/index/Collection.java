@@ -3,7 +3,6 @@ package io.vectaraft.index;
 import io.vectaraft.index.filter.Filter;
 import io.vectaraft.index.filter.FilterMatcher;
 import io.vectaraft.index.flat.FlatScanner;
-import io.vectaraft.index.flat.TopK;
 import io.vectaraft.index.flat.VectorStore;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -45,6 +44,7 @@ public final class Collection {
     private final Records records;
     private final Lock readLock;
     private final Lock writeLock;
+    private final Lock linkLock = new java.util.concurrent.locks.ReentrantLock();
 
     public Collection(CollectionSpec spec) {
         this(spec, FlatScanner.shared());
@@ -199,22 +199,47 @@ public final class Collection {
     }
 
     /**
-     * Links the records an upsert (or a rebuild) left pending into the HNSW graph, a few
-     * milliseconds per write-lock hold, so searches interleave with a long build. The batch was
+     * Links the records an upsert (or a rebuild) left pending into the HNSW graph: one by one in
+     * short write-lock holds while the graph is small, then in rounds whose neighbour searches run
+     * in parallel under the read lock, so searches interleave with a long build. The batch was
      * visible before: pending records are found by an exact scan of them meanwhile.
      */
     private void linkPending() {
         if (!hasIndexImage()) {
             return;
         }
-        boolean more = true;
-        while (more) {
-            writeLock.lock();
-            try {
-                more = records.link(LINK_STEP_NANOS);
-            } finally {
-                writeLock.unlock();
+        linkLock.lock(); // one linker at a time; it links every writer's pending records
+        try {
+            while (true) {
+                io.vectaraft.index.hnsw.HnswIndex.LinkRound round;
+                writeLock.lock();
+                try {
+                    if (!records.hasPending()) {
+                        return;
+                    }
+                    round = records.claimRound();
+                    if (round == null) {
+                        records.link(LINK_STEP_NANOS); // small graph: one by one
+                        continue;
+                    }
+                } finally {
+                    writeLock.unlock();
+                }
+                readLock.lock();
+                try {
+                    records.findRound(round); // the expensive half, beside queries
+                } finally {
+                    readLock.unlock();
+                }
+                writeLock.lock();
+                try {
+                    records.linkRound(round);
+                } finally {
+                    writeLock.unlock();
+                }
             }
+        } finally {
+            linkLock.unlock();
         }
     }
 
@@ -370,22 +395,7 @@ public final class Collection {
             float[][] queries, int k, Filter filter, int ef, boolean exact) {
         readLock.lock();
         try {
-            TopK[] heaps = records.search(queries, k, filter, ef, exact);
-            List<List<Match>> out = new ArrayList<>(heaps.length);
-            int[] slots = new int[k];
-            float[] scores = new float[k];
-            for (TopK heap : heaps) {
-                int n = heap.drainBestFirst(slots, scores);
-                List<Match> matches = new ArrayList<>(n);
-                for (int i = 0; i < n; i++) {
-                    matches.add(
-                            new Match(
-                                    records.record(slots[i]),
-                                    FlatScanner.toScore(spec.metric(), scores[i])));
-                }
-                out.add(matches);
-            }
-            return out;
+            return records.matches(records.search(queries, k, filter, ef, exact), k);
         } finally {
             readLock.unlock();
         }

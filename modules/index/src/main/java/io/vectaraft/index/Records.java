@@ -82,6 +82,33 @@ final class Records {
         return hnsw != null && hnsw.indexPending(budgetNanos);
     }
 
+    /** Whether an HNSW collection has records queued for linking. */
+    boolean hasPending() {
+        return hnsw != null && hnsw.hasPending();
+    }
+
+    /**
+     * Claims a round of pending records to link in parallel, or null when they should be linked one
+     * by one ({@link #link}) or none is left.
+     */
+    HnswIndex.LinkRound claimRound() {
+        return hnsw != null && hnsw.linksInRounds() ? hnsw.claimRound() : null;
+    }
+
+    /** Finds a round's candidates on the scan pool; under the read lock. */
+    void findRound(HnswIndex.LinkRound round) {
+        if (round.index() == hnsw) {
+            round.index().findRound(round, scanner.pool());
+        }
+    }
+
+    /** Links a found round, unless a rebuild replaced the graph meanwhile; write lock. */
+    void linkRound(HnswIndex.LinkRound round) {
+        if (round.index() == hnsw) {
+            hnsw.linkRound(round);
+        }
+    }
+
     /**
      * Rebuilds an HNSW collection's store from its live records (in slot order, so the result is
      * deterministic) once tombstones pass a quarter of the slots, queueing every record for a fresh
@@ -120,6 +147,23 @@ final class Records {
             heaps[q] = hnsw.search(queries[q], k, ef, candidates, acceptCount);
         }
         return heaps;
+    }
+
+    /** Each heap's entries as matches, best first, with copies of the vectors. */
+    java.util.List<java.util.List<Match>> matches(TopK[] heaps, int k) {
+        java.util.List<java.util.List<Match>> out = new java.util.ArrayList<>(heaps.length);
+        int[] slots = new int[k];
+        float[] scores = new float[k];
+        for (TopK heap : heaps) {
+            int n = heap.drainBestFirst(slots, scores);
+            java.util.List<Match> matches = new java.util.ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                matches.add(
+                        new Match(record(slots[i]), FlatScanner.toScore(spec.metric(), scores[i])));
+            }
+            out.add(matches);
+        }
+        return out;
     }
 
     long count(Filter filter) {

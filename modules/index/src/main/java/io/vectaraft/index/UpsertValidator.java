@@ -15,7 +15,7 @@ final class UpsertValidator {
      * dimension 128, got 127}. The caller checked the batch is not empty.
      *
      * @param normalize false for records already in stored form (restored from a snapshot): their
-     *     vectors are copied bit for bit, since renormalizing can change the last bits
+     *     vectors are kept bit for bit, since renormalizing can change the last bits
      */
     static List<VectorRecord> validate(
             CollectionSpec spec, List<VectorRecord> records, boolean normalize) {
@@ -51,9 +51,7 @@ final class UpsertValidator {
             prepared.add(
                     new VectorRecord(
                             r.id(),
-                            normalize
-                                    ? Vectors.stored(r.vector(), spec.metric())
-                                    : r.vector().clone(),
+                            normalize ? Vectors.stored(r.vector(), spec.metric()) : r.vector(),
                             r.metadata()));
         }
         return prepared;

@@ -49,8 +49,11 @@ final class Vectors {
         return out;
     }
 
-    /** The vector as stored under this metric: a normalized copy for cosine, else a copy. */
+    /**
+     * The vector as stored under this metric: a normalized copy for cosine, else the array itself
+     * (a {@link VectorRecord} owns its array, and the store copies it into its chunks).
+     */
     static float[] stored(float[] vector, Metric metric) {
-        return metric == Metric.COSINE ? normalized(vector) : vector.clone();
+        return metric == Metric.COSINE ? normalized(vector) : vector;
     }
 }

@@ -61,4 +61,30 @@ class DatabaseTest {
         assertThrows(CollectionNotFoundException.class, () -> db.drop("docs"));
         assertEquals(0, db.create(SPEC).size(), "re-created empty after a drop");
     }
+
+    @Test
+    void concurrentCreatesOfOneNameYieldOneCollection() throws Exception {
+        Database db = new Database();
+        int threads = 8;
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<Collection>> created = new java.util.ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(threads)) {
+            for (int t = 0; t < threads; t++) {
+                created.add(
+                        pool.submit(
+                                () -> {
+                                    start.await();
+                                    return db.create(
+                                            new CollectionSpec(
+                                                    "docs", 4, Metric.COSINE, IndexSpec.flat()));
+                                }));
+            }
+            start.countDown();
+            Collection first = created.getFirst().get();
+            for (var f : created) {
+                assertSame(first, f.get(), "every create returns the one collection");
+            }
+        }
+        assertEquals(1, db.list().size());
+    }
 }

@@ -1,11 +1,13 @@
 package io.vectaraft.server;
 
 import io.helidon.logging.common.LogConfig;
+import io.vectaraft.index.VectaraftException;
 import io.vectaraft.server.config.CommandLine;
 import io.vectaraft.server.config.ConfigException;
 import io.vectaraft.server.config.ConfigLoader;
 import io.vectaraft.server.config.ServerConfig;
 import io.vectaraft.wal.Store;
+import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.List;
@@ -48,6 +50,7 @@ public final class Main {
             System.exit(2);
             return;
         }
+        loaded.warnings().forEach(w -> LOG.log(Level.WARNING, w));
         VectaraftServer server = start(loaded.config());
         Runtime.getRuntime()
                 .addShutdownHook(
@@ -65,6 +68,11 @@ public final class Main {
     private static VectaraftServer start(ServerConfig config) {
         try {
             return VectaraftServer.start(config);
+        } catch (VectaraftException | UncheckedIOException e) {
+            // Expected failures (corrupt log, port in use) carry a complete message.
+            LOG.log(Level.ERROR, "vectaraft failed to start: " + e.getMessage());
+            System.exit(1);
+            throw e;
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "vectaraft failed to start: " + e.getMessage(), e);
             System.exit(1);

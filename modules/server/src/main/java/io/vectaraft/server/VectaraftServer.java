@@ -55,10 +55,17 @@ public final class VectaraftServer implements AutoCloseable {
         this.config = config;
         this.readiness = new Readiness(config.walEnabled() ? config.walPath().getParent() : null);
         this.metrics = config.metricsEnabled() ? new ServerMetrics() : null;
-        this.http =
-                config.metricsEnabled()
-                        ? ObservabilityServer.start(config.metricsAddress(), metrics, readiness)
-                        : null;
+        this.http = config.metricsEnabled() ? startHttp(config, metrics, readiness) : null;
+    }
+
+    private static ObservabilityServer startHttp(
+            ServerConfig config, ServerMetrics metrics, Readiness readiness) {
+        try {
+            return ObservabilityServer.start(config.metricsAddress(), metrics, readiness);
+        } catch (RuntimeException e) {
+            metrics.close();
+            throw e;
+        }
     }
 
     /** Creates, recovers the store the configuration names, and serves. */

@@ -4,6 +4,7 @@ import static io.vectaraft.server.Protos.num;
 import static io.vectaraft.server.Protos.record;
 import static io.vectaraft.server.Protos.str;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vectaraft.api.v1.CreateSnapshotRequest;
@@ -63,7 +64,7 @@ class DurableServerTest {
     }
 
     @Test
-    void readinessReportsCollectionsAndWalDiskSpace(@TempDir Path dir) throws Exception {
+    void readinessAndMetricsReportTheLog(@TempDir Path dir) throws Exception {
         try (TestServer server =
                 TestServer.start(
                         dir,
@@ -88,6 +89,29 @@ class DurableServerTest {
             assertTrue(ready.body().contains("\"collections\":1"), ready.body());
             assertTrue(ready.body().contains("\"writable\":true"), ready.body());
             assertTrue(ready.body().matches(".*\"walUsableBytes\":[1-9][0-9]*.*"), ready.body());
+
+            String metrics =
+                    HttpClient.newHttpClient()
+                            .send(
+                                    HttpRequest.newBuilder(
+                                                    URI.create(
+                                                            "http://"
+                                                                    + server.server
+                                                                            .metricsAddress()
+                                                                            .orElseThrow()
+                                                                    + "/metrics"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .body();
+            assertTrue(
+                    metrics.contains("\nvectaraft_wal_last_sequence 1.0\n"),
+                    "one logged mutation:\n" + metrics);
+            assertTrue(metrics.contains("\nvectaraft_wal_writable 1.0\n"), metrics);
+            assertTrue(metrics.contains("vectaraft_wal_fsync_seconds_total"), metrics);
+            assertTrue(metrics.contains("vectaraft_wal_active_log_bytes"), metrics);
+            assertFalse(
+                    metrics.contains("\nvectaraft_wal_fsyncs_total 0.0\n"),
+                    "fsync=always forced the log");
         }
     }
 

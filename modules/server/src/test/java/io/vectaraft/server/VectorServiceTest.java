@@ -350,6 +350,32 @@ class VectorServiceTest {
     }
 
     @Test
+    void scrollStaysStableWhileRecordsChange() {
+        stub.createCollection(Protos.create("moving", 1, Metric.DOT));
+        stub.upsert(
+                upsert("moving", record("b", 1), record("d", 1), record("f", 1), record("h", 1)));
+        ScrollResponse first =
+                stub.scroll(ScrollRequest.newBuilder().setCollection("moving").setLimit(2).build());
+        assertEquals(
+                List.of("b", "d"), first.getRecordsList().stream().map(Record::getId).toList());
+
+        stub.upsert(
+                upsert("moving", record("a", 1), record("e", 1))); // before and after the cursor
+        stub.delete(DeleteRequest.newBuilder().setCollection("moving").addIds("h").build());
+        ScrollResponse rest =
+                stub.scroll(
+                        ScrollRequest.newBuilder()
+                                .setCollection("moving")
+                                .setPageToken(first.getNextPageToken())
+                                .build());
+        assertEquals(
+                List.of("e", "f"),
+                rest.getRecordsList().stream().map(Record::getId).toList(),
+                "continues after d: sees e (added after the cursor), not a (before it) nor h (deleted)");
+        assertEquals("", rest.getNextPageToken());
+    }
+
+    @Test
     void snapshotsNeedTheLog() {
         StatusRuntimeException e =
                 org.junit.jupiter.api.Assertions.assertThrows(

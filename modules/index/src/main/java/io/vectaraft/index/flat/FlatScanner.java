@@ -42,6 +42,11 @@ public final class FlatScanner {
         this.minPartFloats = Math.max(64, minPartFloats);
     }
 
+    /** The pool this scanner splits work on (graph builds borrow it too). */
+    public ScanPool pool() {
+        return pool;
+    }
+
     /** A scanner on the shared pool with the default thresholds. */
     public static FlatScanner shared() {
         return new FlatScanner(

@@ -6,7 +6,13 @@ package io.vectaraft.index.hnsw;
  * to neighbours picked by the diversity heuristic (SELECT-NEIGHBORS-HEURISTIC), and link back,
  * re-running the heuristic on a neighbour whose list overflows.
  *
- * <p>Not thread-safe: one builder per graph, called under the collection's write lock.
+ * <p>INSERT is split in two halves so that a bulk build can run the expensive one in parallel:
+ * {@link #findCandidates} only reads the graph (many threads, under a read lock, each with its own
+ * searcher), {@link #link} writes it (one thread, under the write lock). Nodes found in the same
+ * round cannot see each other in the graph, so {@link #link} also offers the node the round-mates
+ * linked before it as candidates.
+ *
+ * <p>Not thread-safe apart from {@link #findCandidates}: one builder per graph.
  */
 final class HnswGraphBuilder {
     private final HnswGraph graph;
@@ -20,13 +26,28 @@ final class HnswGraphBuilder {
     private final int[] selNodes;
     private final float[] selScores;
 
+    /** A node's candidate neighbours per layer, best first: the result of the search half. */
+    static final class Candidates {
+        final int[][] nodes;
+        final float[][] scores;
+
+        Candidates(int layers) {
+            this.nodes = new int[layers][];
+            this.scores = new float[layers][];
+        }
+
+        int count(int level) {
+            return level < nodes.length && nodes[level] != null ? nodes[level].length : 0;
+        }
+    }
+
     HnswGraphBuilder(HnswGraph graph, SlotScorer scorer, int efConstruction, long seed) {
         this.graph = graph;
         this.scorer = scorer;
         this.efConstruction = efConstruction;
         this.levels = new LevelGenerator(graph.m(), seed);
-        this.searcher = new HnswGraphSearcher(graph, scorer);
-        this.results = new NeighborQueue(efConstruction, false);
+        this.searcher = newSearcher();
+        this.results = newResults();
         int room = Math.max(efConstruction, graph.maxConn(0) + 1);
         this.candNodes = new int[room];
         this.candScores = new float[room];
@@ -34,30 +55,76 @@ final class HnswGraphBuilder {
         this.selScores = new float[graph.maxConn(0) + 1];
     }
 
+    HnswGraphSearcher newSearcher() {
+        return new HnswGraphSearcher(graph, scorer);
+    }
+
+    NeighborQueue newResults() {
+        return new NeighborQueue(efConstruction, false);
+    }
+
+    /** Draws the top layer of the next node (seeded: same order, same levels). */
+    int nextLevel() {
+        return levels.next();
+    }
+
     /** Adds a stored vector's slot as a node and links it. */
     void insert(int node) {
         int level = levels.next();
+        Candidates found = findCandidates(node, level, searcher, results);
+        link(node, level, found, null, 0);
+    }
+
+    /**
+     * The search half of INSERT: the node's candidate neighbours on each layer it shares with the
+     * graph. Reads the graph only; thread-safe given a searcher and queue per thread.
+     */
+    Candidates findCandidates(
+            int node, int level, HnswGraphSearcher searcher, NeighborQueue queue) {
         int entry = graph.entryNode();
         int top = graph.maxLevel();
-        graph.addNode(node, level);
+        Candidates found = new Candidates(Math.max(0, Math.min(level, top) + 1));
         if (entry < 0) {
-            return;
+            return found;
         }
         float[] query = scorer.vector(node);
         int[] eps = {entry};
         int epCount = 1;
         for (int l = top; l > level; l--) {
-            results.clear();
-            searcher.searchLayer(query, eps, 1, 1, l, null, results);
-            eps[0] = results.topNode();
+            queue.clear();
+            searcher.searchLayer(query, eps, 1, 1, l, null, queue);
+            eps[0] = queue.topNode();
         }
         for (int l = Math.min(level, top); l >= 0; l--) {
-            results.clear();
-            searcher.searchLayer(query, eps, epCount, efConstruction, l, null, results);
-            int n = drainBestFirst(results);
-            // The next layer down starts from every node found here.
-            eps = java.util.Arrays.copyOf(candNodes, n);
+            queue.clear();
+            searcher.searchLayer(query, eps, epCount, efConstruction, l, null, queue);
+            int n = queue.size();
+            int[] nodes = new int[n];
+            float[] scores = new float[n];
+            for (int i = n - 1; i >= 0; i--) {
+                scores[i] = queue.topScore();
+                nodes[i] = queue.pop();
+            }
+            found.nodes[l] = nodes;
+            found.scores[l] = scores;
+            eps = nodes; // the next layer down starts from every node found here
             epCount = n;
+        }
+        return found;
+    }
+
+    /**
+     * The write half of INSERT: adds the node on layers 0..level and links it to the best diverse
+     * candidates, found ones plus the round-mates linked before it (which the search could not
+     * see), then links back.
+     */
+    void link(int node, int level, Candidates found, int[] mates, int mateCount) {
+        graph.addNode(node, level);
+        for (int l = level; l >= 0; l--) {
+            int n = gather(node, l, found, mates, mateCount);
+            if (n == 0) {
+                continue;
+            }
             // As hnswlib: a new node takes M links on every layer (2*M would double the
             // heuristic's work for little recall); its neighbours' lists still grow to 2*M on
             // layer 0 through the links back.
@@ -70,6 +137,32 @@ final class HnswGraphBuilder {
                 linkBack(l, linked[i], node, linkScores[i]);
             }
         }
+    }
+
+    /** Candidates on one layer into candNodes/candScores, best first; returns how many. */
+    private int gather(int node, int level, Candidates found, int[] mates, int mateCount) {
+        int n = found.count(level);
+        int room = n + mateCount;
+        if (room > candNodes.length) {
+            candNodes = new int[room];
+            candScores = new float[room];
+        }
+        if (n > 0) {
+            System.arraycopy(found.nodes[level], 0, candNodes, 0, n);
+            System.arraycopy(found.scores[level], 0, candScores, 0, n);
+        }
+        int extra = 0;
+        for (int i = 0; i < mateCount; i++) {
+            if (graph.level(mates[i]) >= level) {
+                candNodes[n + extra] = mates[i];
+                candScores[n + extra] = scorer.score(node, mates[i]);
+                extra++;
+            }
+        }
+        if (extra > 0) {
+            sortBestFirst(candNodes, candScores, n + extra);
+        }
+        return n + extra;
     }
 
     private void linkBack(int level, int neighbor, int node, float score) {
@@ -122,21 +215,10 @@ final class HnswGraphBuilder {
         return kept;
     }
 
-    /** Empties the result min-queue into candNodes/candScores, best first. */
-    private int drainBestFirst(NeighborQueue queue) {
-        int n = queue.size();
-        if (n > candNodes.length) {
-            candNodes = new int[n];
-            candScores = new float[n];
-        }
-        for (int i = n - 1; i >= 0; i--) {
-            candScores[i] = queue.topScore();
-            candNodes[i] = queue.pop();
-        }
-        return n;
-    }
-
-    /** Insertion sort by score descending: lists are at most 2*M+1 long. */
+    /**
+     * Insertion sort by score descending: neighbour lists are at most 2*M+1 long, and gathered
+     * candidates are sorted already except for a few round-mates.
+     */
     private static void sortBestFirst(int[] nodes, float[] scores, int n) {
         for (int i = 1; i < n; i++) {
             int node = nodes[i];

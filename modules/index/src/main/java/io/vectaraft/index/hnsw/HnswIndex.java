@@ -4,9 +4,11 @@ import io.vectaraft.index.IndexSpec;
 import io.vectaraft.index.Metric;
 import io.vectaraft.index.flat.CandidateBits;
 import io.vectaraft.index.flat.FlatScanner;
+import io.vectaraft.index.flat.ScanPool;
 import io.vectaraft.index.flat.TopK;
 import io.vectaraft.index.flat.VectorStore;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Approximate search over a collection's {@link VectorStore} through an HNSW graph: the builder,
@@ -17,6 +19,12 @@ import java.util.Arrays;
  * pending slots into the graph in short steps, each under the write lock, so searches interleave
  * with a large build instead of waiting for all of it. Searches scan pending slots exactly and
  * merge them with the graph's results, so a record is found from the moment it is visible.
+ *
+ * <p><b>Bulk linking runs in rounds</b> once the graph has {@link #ROUND_MIN_GRAPH} nodes: {@link
+ * #claimRound} takes up to {@link #ROUND_SIZE} pending slots and draws their levels (write lock),
+ * {@link #findRound} searches their candidate neighbours on the shared pool's threads (read lock:
+ * queries run meanwhile), and {@link #linkRound} links them in order (write lock), offering each
+ * the round-mates linked before it. A single writer's rounds are deterministic.
  *
  * <p><b>Which plan a search takes</b> (the filtered-search strategy):
  *
@@ -41,6 +49,12 @@ public final class HnswIndex {
     /** The seed of the level generator: the same inserts in the same order give the same graph. */
     public static final long SEED = 0x5EED_CAFEL;
 
+    /** Below this many nodes, pending slots are linked one by one (rounds would see too little). */
+    public static final int ROUND_MIN_GRAPH = 1024;
+
+    /** Pending slots per round of parallel linking. */
+    public static final int ROUND_SIZE = 128;
+
     /** The constant 2 of the plan rule {@code a^2 <= 2*ef*M*live}. */
     public static final double DEFAULT_EXACT_SCAN_FACTOR = 2.0;
 
@@ -56,6 +70,7 @@ public final class HnswIndex {
     private int[] pendingQueue = new int[16];
     private int pendingHead;
     private int pendingTail;
+    private int pendingMarked;
 
     public HnswIndex(VectorStore store, Metric metric, IndexSpec.Hnsw params, FlatScanner scanner) {
         this(store, metric, params, scanner, DEFAULT_EXACT_SCAN_FACTOR);
@@ -99,7 +114,10 @@ public final class HnswIndex {
         if ((slot >>> 6) >= pending.length) {
             pending = Arrays.copyOf(pending, Math.max((slot >>> 6) + 1, pending.length * 2));
         }
-        pending[slot >>> 6] |= 1L << slot;
+        if ((pending[slot >>> 6] & (1L << slot)) == 0) {
+            pending[slot >>> 6] |= 1L << slot;
+            pendingMarked++;
+        }
         if (pendingTail == pendingQueue.length) {
             int n = pendingTail - pendingHead;
             int[] grown = n * 2 > pendingQueue.length ? new int[n * 2] : pendingQueue;
@@ -111,14 +129,24 @@ public final class HnswIndex {
         pendingQueue[pendingTail++] = slot;
     }
 
-    /** Whether slots wait to be linked. */
+    /** Whether slots wait in the queue to be linked. */
     public boolean hasPending() {
         return pendingHead < pendingTail;
     }
 
-    /** The number of slots waiting to be linked (deleted ones included until they are skipped). */
+    /**
+     * The number of slots marked pending: visible but not linked (deleted ones included until a
+     * linker skips them). Searches scan these exactly.
+     */
     public int pendingCount() {
-        return pendingTail - pendingHead;
+        return pendingMarked;
+    }
+
+    private void clearPending(int slot) {
+        if ((pending[slot >>> 6] & (1L << slot)) != 0) {
+            pending[slot >>> 6] &= ~(1L << slot);
+            pendingMarked--;
+        }
     }
 
     /**
@@ -132,7 +160,7 @@ public final class HnswIndex {
         long[] live = store.liveBits();
         while (pendingHead < pendingTail) {
             int slot = pendingQueue[pendingHead++];
-            pending[slot >>> 6] &= ~(1L << slot);
+            clearPending(slot);
             if ((live[slot >>> 6] & (1L << slot)) != 0 && graph.level(slot) < 0) {
                 builder.insert(slot);
                 if (System.nanoTime() - start >= budgetNanos) {
@@ -141,6 +169,85 @@ public final class HnswIndex {
             }
         }
         return hasPending();
+    }
+
+    /** Pending slots claimed for one round of linking, with their levels and candidates. */
+    public static final class LinkRound {
+        final HnswIndex index;
+        final int[] nodes;
+        final int[] levels;
+        final HnswGraphBuilder.Candidates[] found;
+
+        LinkRound(HnswIndex index, int[] nodes, int[] levels) {
+            this.index = index;
+            this.nodes = nodes;
+            this.levels = levels;
+            this.found = new HnswGraphBuilder.Candidates[nodes.length];
+        }
+
+        /** The index that claimed the round (a rebuild replaces it: then drop the round). */
+        public HnswIndex index() {
+            return index;
+        }
+    }
+
+    /** Whether pending slots should be linked in parallel rounds rather than one by one. */
+    public boolean linksInRounds() {
+        return graph.size() >= ROUND_MIN_GRAPH;
+    }
+
+    /**
+     * Takes up to {@link #ROUND_SIZE} pending live slots off the queue and draws their levels. They
+     * stay marked pending (searches scan them) until {@link #linkRound}. Under the write lock; null
+     * when nothing is left to link.
+     */
+    public LinkRound claimRound() {
+        long[] live = store.liveBits();
+        int[] nodes = new int[Math.min(ROUND_SIZE, pendingTail - pendingHead)];
+        int n = 0;
+        while (n < nodes.length && pendingHead < pendingTail) {
+            int slot = pendingQueue[pendingHead++];
+            if ((live[slot >>> 6] & (1L << slot)) != 0 && graph.level(slot) < 0) {
+                nodes[n++] = slot;
+            } else {
+                clearPending(slot);
+            }
+        }
+        if (n == 0) {
+            return null;
+        }
+        int[] levels = new int[n];
+        for (int i = 0; i < n; i++) {
+            levels[i] = builder.nextLevel();
+        }
+        return new LinkRound(this, Arrays.copyOf(nodes, n), levels);
+    }
+
+    /** Finds every claimed slot's candidate neighbours, in parallel on the pool. Read lock. */
+    public void findRound(LinkRound round, ScanPool pool) {
+        AtomicInteger next = new AtomicInteger();
+        pool.run(
+                Math.min(pool.parallelism(), round.nodes.length),
+                w -> {
+                    HnswGraphSearcher searcher = builder.newSearcher();
+                    NeighborQueue queue = builder.newResults();
+                    for (int i = next.getAndIncrement();
+                            i < round.nodes.length;
+                            i = next.getAndIncrement()) {
+                        round.found[i] =
+                                builder.findCandidates(
+                                        round.nodes[i], round.levels[i], searcher, queue);
+                    }
+                });
+    }
+
+    /** Links a found round in claim order and clears its pending marks. Write lock. */
+    public void linkRound(LinkRound round) {
+        for (int i = 0; i < round.nodes.length; i++) {
+            int slot = round.nodes[i];
+            builder.link(slot, round.levels[i], round.found[i], round.nodes, i);
+            clearPending(slot);
+        }
     }
 
     /** Writes the graph for a snapshot (see {@link HnswGraphImage}); under the read lock. */
@@ -160,7 +267,7 @@ public final class HnswIndex {
             for (int i = pendingHead; i < pendingTail; i++) {
                 int slot = pendingQueue[i];
                 if (graph.level(slot) >= 0) {
-                    pending[slot >>> 6] &= ~(1L << slot);
+                    clearPending(slot);
                 }
             }
         }
@@ -180,12 +287,13 @@ public final class HnswIndex {
         if (acceptCount == 0) {
             return new TopK(k, store.idsBySlot());
         }
-        long[] acceptPending = hasPending() ? and(accept, pending) : null;
+        boolean anyPending = pendingMarked > 0;
+        long[] acceptPending = anyPending ? and(accept, pending) : null;
         long pendingAccepted = acceptPending == null ? 0 : CandidateBits.count(acceptPending);
         long graphAccepted = acceptCount - pendingAccepted;
         long graphLive =
                 store.size()
-                        - (hasPending() ? CandidateBits.count(and(store.liveBits(), pending)) : 0);
+                        - (anyPending ? CandidateBits.count(and(store.liveBits(), pending)) : 0);
         if ((double) graphAccepted * graphAccepted
                 <= exactScanFactor * beam * params.m() * graphLive) {
             return scan(query, k, accept);

@@ -150,4 +150,63 @@ class HnswIndexTest {
     void nothingAcceptedGivesNoResults() {
         assertEquals(0, index.search(new float[DIM], 5, 0, new long[2], 0).size());
     }
+
+    @Test
+    void parallelRoundsBuildAGraphAsGoodAsOneByOne() {
+        VectorStore roundStore = new VectorStore(DIM, false);
+        ScanPool pool = new ScanPool(3);
+        HnswIndex rounds =
+                new HnswIndex(
+                        roundStore,
+                        Metric.EUCLIDEAN,
+                        IndexSpec.Hnsw.defaults(),
+                        new FlatScanner(pool, Long.MAX_VALUE, 1024),
+                        0);
+        List<float[]> data = SyntheticData.mixture(SEED, new Random(SEED), N, DIM, 10);
+        for (int i = 0; i < N; i++) {
+            rounds.add(roundStore.put("r" + i, data.get(i), Map.of()));
+        }
+        int roundCount = 0;
+        while (rounds.hasPending()) {
+            if (!rounds.linksInRounds()) {
+                rounds.indexPending(0); // links one: the first nodes go one by one
+                continue;
+            }
+            HnswIndex.LinkRound round = rounds.claimRound();
+            rounds.findRound(round, pool);
+            rounds.linkRound(round);
+            roundCount++;
+        }
+        assertEquals(0, rounds.pendingCount());
+        assertEquals(N, rounds.graph().size());
+        assertEquals(
+                (N - HnswIndex.ROUND_MIN_GRAPH + HnswIndex.ROUND_SIZE - 1) / HnswIndex.ROUND_SIZE,
+                roundCount,
+                "rounds used");
+        SlotScorer scorer = new SlotScorer(roundStore, Metric.EUCLIDEAN);
+        double hits = 0;
+        List<float[]> queries = SyntheticData.mixture(SEED, new Random(SEED + 7), 50, DIM, 10);
+        for (float[] q : queries) {
+            TopK approx = rounds.search(q, K, 0, roundStore.liveBits(), N);
+            TopK exact = new TopK(K, roundStore.idsBySlot());
+            for (int node = 0; node < N; node++) {
+                exact.offer(scorer.score(q, node), node);
+            }
+            int[] a = new int[K];
+            int[] e = new int[K];
+            approx.drainBestFirst(a, new float[K]);
+            exact.drainBestFirst(e, new float[K]);
+            Set<Integer> expected = new HashSet<>();
+            for (int x : e) {
+                expected.add(x);
+            }
+            for (int x : a) {
+                hits += expected.contains(x) ? 1 : 0;
+            }
+        }
+        double recall = hits / (K * queries.size());
+        assertTrue(
+                recall >= 0.95,
+                "recall of a graph built in rounds " + recall + " " + TestSeeds.describe(SEED));
+    }
 }

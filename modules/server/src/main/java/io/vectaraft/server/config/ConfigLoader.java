@@ -6,8 +6,11 @@ import io.helidon.config.yaml.YamlConfigParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Builds a {@link ServerConfig} from four layers, each over the one before: built-in defaults, a
@@ -28,8 +31,12 @@ public final class ConfigLoader {
         }
     }
 
-    /** The configuration and, per setting, the source that won. */
-    public record Loaded(ServerConfig config, Map<Setting, Origin> origins) {}
+    /**
+     * The configuration, per setting the source that won, and warnings for the log (unknown {@code
+     * VECTARAFT_*} variables: the environment is shared, so they do not stop start-up).
+     */
+    public record Loaded(
+            ServerConfig config, Map<Setting, Origin> origins, List<String> warnings) {}
 
     /**
      * @param workingDir where {@code vectaraft.yaml} is looked for and relative paths resolve
@@ -46,7 +53,8 @@ public final class ConfigLoader {
 
         Map<Setting, Object> parsed = new EnumMap<>(Setting.class);
         origins.forEach((s, o) -> parsed.put(s, parse(s, o)));
-        return new Loaded(ServerConfig.from(parsed, workingDir), Map.copyOf(origins));
+        return new Loaded(
+                ServerConfig.from(parsed, workingDir), Map.copyOf(origins), unknownEnv(env));
     }
 
     private static Object parse(Setting s, Origin o) {
@@ -152,6 +160,18 @@ public final class ConfigLoader {
                                                     "environment variable " + name)));
         }
         return result;
+    }
+
+    private static List<String> unknownEnv(Map<String, String> env) {
+        Set<String> known = new HashSet<>(Set.of(Setting.GRPC_ADDR_ENV));
+        for (Setting s : Setting.values()) {
+            s.env().ifPresent(known::add);
+        }
+        return env.keySet().stream()
+                .filter(k -> k.startsWith("VECTARAFT_") && !known.contains(k))
+                .sorted()
+                .map(k -> "unknown environment variable " + k + " ignored (see --help)")
+                .toList();
     }
 
     private static String firstLine(Throwable e) {

@@ -46,8 +46,7 @@ final class PageToken {
             // fall through to the uniform message below
         }
         throw new InvalidArgumentException(
-                "page_token: expected a next_page_token from a previous Scroll reply, got \""
-                        + Texts.abbreviate(token)
-                        + "\"");
+                "page_token: expected a next_page_token from a previous Scroll reply, got "
+                        + Texts.quote(token));
     }
 }

@@ -57,9 +57,7 @@ final class RecordTranslator {
         for (Map.Entry<String, Value> e : metadata.entrySet()) {
             result.put(
                     e.getKey(),
-                    toValue(
-                            where + " metadata \"" + Texts.abbreviate(e.getKey()) + "\"",
-                            e.getValue()));
+                    toValue(where + " metadata " + Texts.quote(e.getKey()), e.getValue()));
         }
         return result;
     }

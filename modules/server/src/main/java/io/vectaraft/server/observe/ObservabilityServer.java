@@ -7,6 +7,8 @@ import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
 import io.vectaraft.server.config.HostPort;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
  * The HTTP side, on Helidon SE's WebServer: {@code /metrics} (Prometheus text) and {@code /health},
@@ -50,8 +52,17 @@ public final class ObservabilityServer implements AutoCloseable {
                         .port(address.port())
                         .shutdownHook(false)
                         .addFeature(observe)
-                        .build()
-                        .start();
+                        .build();
+        // Helidon logs a listener that fails to bind and returns a server that is not running.
+        server.start();
+        if (!server.isRunning()) {
+            server.stop();
+            String message =
+                    "cannot listen for HTTP (metrics and health) on "
+                            + address
+                            + ": address in use or not available";
+            throw new UncheckedIOException(message, new IOException(message));
+        }
         return new ObservabilityServer(server);
     }
 

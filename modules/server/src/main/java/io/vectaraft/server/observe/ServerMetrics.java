@@ -9,7 +9,9 @@ import io.helidon.metrics.api.Tag;
 import io.vectaraft.index.Collection;
 import io.vectaraft.server.grpc.ServiceEvents;
 import io.vectaraft.wal.Store;
+import io.vectaraft.wal.StoreStats;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The server's meters, in one registry owned by this object (never the global one, so that two
@@ -25,10 +27,22 @@ public final class ServerMetrics implements ServiceEvents, AutoCloseable {
     private final Counter queries;
     private final Counter scanned;
     private volatile Store store;
+    private final List<io.micrometer.core.instrument.Meter> walMeters;
+
+    /** Held here: Micrometer keeps only a weak reference to a meter's state object. */
+    private final Supplier<StoreStats> walStats =
+            () -> {
+                Store s = store;
+                return s == null ? WalMeters.NONE : s.stats();
+            };
 
     public ServerMetrics() {
         this.registry = MeterRegistry.create(MetricsConfig.create());
         JvmMeters.bindTo(registry);
+        this.walMeters =
+                WalMeters.bindTo(
+                        registry.unwrap(io.micrometer.core.instrument.MeterRegistry.class),
+                        walStats);
         this.upserted = counter("vectaraft_vectors_upserted", "vectors inserted or replaced");
         this.deleted = counter("vectaraft_vectors_deleted", "vectors deleted");
         this.queries = counter("vectaraft_queries", "k-nearest-neighbour searches");
@@ -94,6 +108,9 @@ public final class ServerMetrics implements ServiceEvents, AutoCloseable {
 
     @Override
     public void close() {
+        io.micrometer.core.instrument.MeterRegistry m =
+                registry.unwrap(io.micrometer.core.instrument.MeterRegistry.class);
+        walMeters.forEach(m::remove);
         registry.close();
     }
 }

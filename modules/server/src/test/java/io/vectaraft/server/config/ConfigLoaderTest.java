@@ -184,6 +184,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void unknownVectaraftVariablesAreWarnedAboutNotFatal() {
+        ConfigLoader.Loaded loaded =
+                load(
+                        Map.of(
+                                "VECTARAFT_ENABLE_METRIC",
+                                "0",
+                                "VECTARAFT_FSYNC",
+                                "none",
+                                "PATH",
+                                "/bin"));
+        assertEquals(
+                List.of(
+                        "unknown environment variable VECTARAFT_ENABLE_METRIC ignored (see --help)"),
+                loaded.warnings());
+        assertTrue(loaded.config().metricsEnabled(), "the misspelt variable changed nothing");
+    }
+
+    @Test
     void helpListsEveryFlag() {
         String usage = CommandLine.usage();
         for (Setting s : Setting.values()) {
