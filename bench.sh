@@ -11,6 +11,10 @@
 #   ./bench.sh hnsw    --data DIR --m 16 --ef-construction 200 --ef 10,16,24,32,64,128 --threads N
 #   ./bench.sh hnsw-peers (same options)   hnswlib and FAISS IndexHNSWFlat, one JSON line per ef
 #   ./bench.sh jmh     [JMH options, e.g. KernelBenchmark -p dim=784]
+#   ./bench.sh wal throughput --dir D [--dims 128,768 --batches 1,100 --writers 1,16
+#                      --policies memory,none,interval,always --warmup S --duration S]
+#   ./bench.sh wal recovery-prepare --dir D [--n 1000000 --dim 128 --log-entries 20]
+#   ./bench.sh wal recovery --dir D        time Store.open in a fresh JVM (WAL: modules/wal tests)
 #
 # Environment: BENCH_HEAP (default 4g), BENCH_JAVA_OPTS (extra JVM options), BENCH_REBUILD=1.
 set -euo pipefail
@@ -65,6 +69,19 @@ case "$cmd" in
         peer="$("$0" peers "$@")"
         echo "$peer" >&2
         "$PY" "$ROOT/bench/tools/compare.py" "$ours" "$peer" ;;
+    wal)
+        # The WAL benchmark lives in modules/wal's test sources (io.vectaraft.wal.WalBench).
+        WAL="$ROOT/modules/wal/target"
+        if [[ "${BENCH_REBUILD:-0}" == 1 || ! -f "$WAL/test-classes/io/vectaraft/wal/WalBench.class" ]]; then
+            echo "bench: building the index and wal modules" >&2
+            (cd "$ROOT" && mvn -o -q -pl modules/wal -am test-compile \
+                && mvn -o -q -pl modules/wal dependency:build-classpath \
+                    -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=runtime) >&2
+        fi
+        # shellcheck disable=SC2086
+        "$JAVA" "${JVM_OPTS[@]}" ${BENCH_JAVA_OPTS:-} \
+            -cp "$ROOT/modules/index/target/classes:$WAL/classes:$WAL/test-classes:$(cat "$WAL/bench-classpath.txt")" \
+            io.vectaraft.wal.WalBench "$@" 2> >(grep -v -e 'Using incubator modules' >&2) ;;
     jmh) run_java org.openjdk.jmh.Main -jvmArgsAppend "-Xms2g -Xmx2g -XX:+AlwaysPreTouch --add-modules jdk.incubator.vector" "$@" ;;
-    *) sed -n '2,16p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,20p' "$0" >&2; exit 2 ;;
 esac

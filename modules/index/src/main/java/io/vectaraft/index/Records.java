@@ -60,6 +60,16 @@ final class Records {
         }
     }
 
+    /** {@link #put} through {@link VectorStore#putInOrder} (bulk restore in id order). */
+    void putInOrder(VectorRecord r) {
+        if (hnsw == null) {
+            store.putInOrder(r.id(), r.vector(), r.metadata());
+        } else {
+            store.remove(r.id());
+            hnsw.add(store.putInOrder(r.id(), r.vector(), r.metadata()));
+        }
+    }
+
     boolean remove(String id) {
         return store.remove(id);
     }

@@ -1,5 +1,6 @@
 package io.vectaraft.wal;
 
+import io.vectaraft.index.Collection;
 import io.vectaraft.index.CollectionSpec;
 import io.vectaraft.index.Database;
 import io.vectaraft.index.VectaraftException;
@@ -10,9 +11,12 @@ import io.vectaraft.wal.log.LogEntry;
 import io.vectaraft.wal.log.LogReader;
 import io.vectaraft.wal.log.LogWriter;
 import io.vectaraft.wal.log.Segments;
+import io.vectaraft.wal.snapshot.GraphSection;
 import io.vectaraft.wal.snapshot.SnapshotFiles;
 import io.vectaraft.wal.snapshot.SnapshotLoader;
 import io.vectaraft.wal.snapshot.SnapshotReader;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.channels.FileChannel;
@@ -92,6 +96,10 @@ final class Recovery {
             Database db = new Database();
             try {
                 long seq = SnapshotReader.read(info.path(), loaderInto(db));
+                // Link whatever no graph image covered (the image is missing or did not fit).
+                for (Collection c : db.list()) {
+                    c.finishRestore();
+                }
                 snapshotSeq = seq;
                 database = db;
                 LOG.log(Level.INFO, "wal: loaded snapshot " + info.path() + " (seq " + seq + ")");
@@ -114,8 +122,36 @@ final class Recovery {
             @Override
             public void records(CollectionSpec spec, List<VectorRecord> batch) {
                 // Stored form: no second normalization, so cosine vectors stay bit-exact.
+                // Not linked yet: the graph image, if any, follows the records.
                 var c = db.get(spec.name());
-                c.apply(c.prepareRestore(batch));
+                // Snapshots store records in id order: the bulk path builds the id order once.
+                c.restoreInIdOrder(batch);
+            }
+
+            @Override
+            public void section(CollectionSpec spec, String tag, byte[] bytes) {
+                if (!tag.equals(GraphSection.TAG)) {
+                    return;
+                }
+                Collection c = db.get(spec.name());
+                try {
+                    if (!c.readIndexImage(new DataInputStream(new ByteArrayInputStream(bytes)))) {
+                        LOG.log(
+                                Level.WARNING,
+                                "wal: graph image of collection \""
+                                        + spec.name()
+                                        + "\" does not fit its records; rebuilding the graph");
+                    }
+                } catch (IOException e) {
+                    // The snapshot's checksum held, so this is a writer bug: rebuilding is safe.
+                    LOG.log(
+                            Level.WARNING,
+                            "wal: graph image of collection \""
+                                    + spec.name()
+                                    + "\" is malformed ("
+                                    + e.getMessage()
+                                    + "); rebuilding the graph");
+                }
             }
         };
     }

@@ -3,6 +3,7 @@ package io.vectaraft.wal;
 import io.vectaraft.index.Database;
 import io.vectaraft.wal.log.LogWriter;
 import io.vectaraft.wal.snapshot.CollectionImage;
+import io.vectaraft.wal.snapshot.GraphSection;
 import io.vectaraft.wal.snapshot.SnapshotFiles;
 import io.vectaraft.wal.snapshot.SnapshotWriter;
 import java.io.IOException;
@@ -32,7 +33,6 @@ final class Snapshotter {
     private final LogWriter log;
     private final ReentrantReadWriteLock structure;
     private final ReentrantLock oneAtATime = new ReentrantLock();
-    private final SnapshotWriter writer = new SnapshotWriter(List.of());
     private final ExecutorService background =
             Executors.newSingleThreadExecutor(
                     r -> Thread.ofPlatform().daemon().name("vectaraft-snapshot").unstarted(r));
@@ -109,12 +109,11 @@ final class Snapshotter {
             structure.writeLock().unlock();
         }
         try {
-            List<CollectionImage> images =
-                    database.list().stream()
-                            .map(c -> new CollectionImage(c.spec(), c::forEach))
-                            .toList();
+            GraphSection graphs = new GraphSection();
+            List<CollectionImage> images = database.list().stream().map(graphs::image).toList();
             long start = System.nanoTime();
-            SnapshotInfo info = writer.write(options.snapshotDir(), seq, images);
+            SnapshotInfo info =
+                    new SnapshotWriter(List.of(graphs)).write(options.snapshotDir(), seq, images);
             LOG.log(
                     Level.INFO,
                     "snapshot "

@@ -5,6 +5,7 @@ import io.vectaraft.index.MetadataValue;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.TreeSet;
@@ -47,6 +48,12 @@ public final class VectorStore {
     private int freeCount;
     private final HashMap<String, Integer> slotById = new HashMap<>();
     private final TreeSet<String> sortedIds = new TreeSet<>(Ids.UTF8_ORDER);
+    // Ids added by putInOrder, ascending and after every id in sortedIds: they join sortedIds in
+    // one batch on the next use of it (see flushAppended).
+    private String[] appended = new String[0];
+    // Volatile: a reader may flush (under the collection's read lock, see sortedIds); readers that
+    // then see 0 also see the set it built.
+    private volatile int appendedCount;
 
     public VectorStore(int dimension) {
         this(dimension, true);
@@ -119,6 +126,9 @@ public final class VectorStore {
 
     /** The live ids in UTF-8 order (an unmodifiable view). */
     public NavigableSet<String> sortedIds() {
+        if (appendedCount != 0) {
+            flushAppended();
+        }
         return Collections.unmodifiableNavigableSet(sortedIds);
     }
 
@@ -158,6 +168,9 @@ public final class VectorStore {
             return false;
         }
         version++;
+        if (appendedCount != 0) {
+            flushAppended();
+        }
         sortedIds.remove(id);
         ids[slot] = null;
         metadata[slot] = null;
@@ -182,8 +195,113 @@ public final class VectorStore {
         ids[slot] = id;
         live[slot >>> 6] |= 1L << slot;
         slotById.put(id, slot);
+        if (appendedCount != 0) {
+            flushAppended();
+        }
         sortedIds.add(id);
         return slot;
+    }
+
+    /**
+     * {@link #put} for bulk loads whose ids arrive in ascending UTF-8 order (a snapshot stores
+     * records in id order): a new id that sorts after every id present skips the ordered set's
+     * O(log n) insert with its string comparisons; such ids join the set in one linear build when
+     * it is next used. Any other id takes the ordinary path. Returns the slot.
+     */
+    public int putInOrder(String id, float[] vector, Map<String, MetadataValue> meta) {
+        int count = appendedCount;
+        String last =
+                count > 0 ? appended[count - 1] : sortedIds.isEmpty() ? null : sortedIds.last();
+        if ((last != null && Ids.compareUtf8(last, id) >= 0) || slotById.containsKey(id)) {
+            return put(id, vector, meta);
+        }
+        if (vector.length != dimension) {
+            throw new IllegalArgumentException(
+                    "vector: expected dimension " + dimension + ", got " + vector.length);
+        }
+        version++;
+        int slot = freeCount > 0 ? freeSlots[--freeCount] : slotLimit++;
+        ensureCapacity(slot);
+        ids[slot] = id;
+        live[slot >>> 6] |= 1L << slot;
+        slotById.put(id, slot);
+        if (count == appended.length) {
+            appended = Arrays.copyOf(appended, Math.max(1024, count * 2));
+        }
+        appended[count] = id;
+        appendedCount = count + 1;
+        System.arraycopy(
+                vector, 0, chunks[slot >>> chunkShift], (slot & chunkMask) * dimension, dimension);
+        metadata[slot] = meta;
+        return slot;
+    }
+
+    /** Synchronized: readers sharing the collection's read lock may race to flush. */
+    private synchronized void flushAppended() {
+        if (appendedCount == 0) {
+            return;
+        }
+        if (sortedIds.isEmpty()) {
+            // TreeSet.addAll of a SortedSet with the same comparator into an empty set builds the
+            // tree in linear time, without comparisons.
+            sortedIds.addAll(new SortedRun(appended, appendedCount));
+        } else {
+            for (int i = 0; i < appendedCount; i++) {
+                sortedIds.add(appended[i]);
+            }
+        }
+        appended = new String[0];
+        appendedCount = 0; // last: publishes the set to readers that check the count
+    }
+
+    /** An ascending run of ids seen as a SortedSet, only for {@link #flushAppended}. */
+    private static final class SortedRun extends java.util.AbstractSet<String>
+            implements java.util.SortedSet<String> {
+        private final List<String> ids;
+
+        SortedRun(String[] ids, int count) {
+            this.ids = Arrays.asList(ids).subList(0, count);
+        }
+
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return ids.iterator();
+        }
+
+        @Override
+        public int size() {
+            return ids.size();
+        }
+
+        @Override
+        public java.util.Comparator<? super String> comparator() {
+            return Ids.UTF8_ORDER;
+        }
+
+        @Override
+        public String first() {
+            return ids.getFirst();
+        }
+
+        @Override
+        public String last() {
+            return ids.getLast();
+        }
+
+        @Override
+        public java.util.SortedSet<String> subSet(String from, String to) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public java.util.SortedSet<String> headSet(String to) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public java.util.SortedSet<String> tailSet(String from) {
+            throw new UnsupportedOperationException();
+        }
     }
 
     private void ensureCapacity(int slot) {

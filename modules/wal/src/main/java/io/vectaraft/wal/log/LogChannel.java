@@ -12,6 +12,21 @@ public interface LogChannel extends AutoCloseable {
     /** Writes some bytes at the current position; returns how many. */
     int write(ByteBuffer src) throws IOException;
 
+    /**
+     * Writes some bytes of these buffers, in order, at the current position; returns how many. A
+     * file channel does it in one (gathering) system call.
+     */
+    default long write(ByteBuffer[] srcs) throws IOException {
+        long n = 0;
+        for (ByteBuffer src : srcs) {
+            n += write(src);
+            if (src.hasRemaining()) {
+                break;
+            }
+        }
+        return n;
+    }
+
     long position() throws IOException;
 
     void position(long newPosition) throws IOException;

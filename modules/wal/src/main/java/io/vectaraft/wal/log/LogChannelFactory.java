@@ -24,6 +24,11 @@ public interface LogChannelFactory {
                 }
 
                 @Override
+                public long write(ByteBuffer[] srcs) throws IOException {
+                    return ch.write(srcs);
+                }
+
+                @Override
                 public long position() throws IOException {
                     return ch.position();
                 }

@@ -127,9 +127,11 @@ public final class LogWriter implements AutoCloseable {
             long start = position;
             byte[] prefix = LogFormat.prefix(seq, crc);
             try {
-                writeFully(ByteBuffer.wrap(prefix));
-                writeFully(ByteBuffer.wrap(payload));
-                writeFully(ByteBuffer.wrap(LogFormat.suffix()));
+                // One write (system call) per entry, not three.
+                writeFully(
+                        ByteBuffer.wrap(prefix),
+                        ByteBuffer.wrap(payload),
+                        ByteBuffer.wrap(LogFormat.suffix()));
             } catch (IOException e) {
                 rollBack(start, e);
                 throw new LogWriteException(
@@ -152,15 +154,15 @@ public final class LogWriter implements AutoCloseable {
         }
     }
 
-    private void writeFully(ByteBuffer buf) throws IOException {
+    private void writeFully(ByteBuffer... bufs) throws IOException {
         // A FileChannel closes itself when its thread is interrupted in the middle of I/O, which
         // would break the log for everyone; so I/O runs with the interrupt flag cleared and the
         // flag is restored afterwards. (An interrupt landing during the call itself still closes
         // the channel: the append then fails and the log refuses writes until restart.)
         boolean interrupted = Thread.interrupted();
         try {
-            while (buf.hasRemaining()) {
-                channel.write(buf);
+            while (bufs[bufs.length - 1].hasRemaining()) {
+                channel.write(bufs);
             }
         } finally {
             if (interrupted) {

@@ -1,0 +1,70 @@
+package io.vectaraft.index;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** {@link Collection#restoreInIdOrder}: the bulk restore path gives what the general path gives. */
+class RestoreInIdOrderTest {
+    private static final CollectionSpec SPEC =
+            new CollectionSpec("c", 3, Metric.EUCLIDEAN, IndexSpec.flat());
+
+    private static VectorRecord rec(String id, float x) {
+        return new VectorRecord(id, new float[] {x, 1, 2}, Map.of("x", MetadataValue.of(1)));
+    }
+
+    private static List<String> ids(Collection c) {
+        List<String> out = new ArrayList<>();
+        c.forEach(r -> out.add(r.id()));
+        return out;
+    }
+
+    @Test
+    void batchesInIdOrderThenOthersKeepOneIdOrder() {
+        Collection c = new Collection(SPEC);
+        c.restoreInIdOrder(List.of(rec("a", 1), rec("b", 2), rec("c", 3)));
+        c.restoreInIdOrder(List.of(rec("d", 4), rec("é", 5))); // UTF-8 order: "é" after "d"
+        // Not in order, overlapping, replacing: the general path.
+        c.restoreInIdOrder(List.of(rec("ca", 6), rec("b", 7)));
+        c.finishRestore();
+        assertEquals(List.of("a", "b", "c", "ca", "d", "é"), ids(c));
+        assertArrayEquals(new float[] {7, 1, 2}, c.get(List.of("b")).getFirst().vector());
+        c.upsert(List.of(rec("bb", 8)));
+        c.delete(List.of("c"));
+        assertEquals(List.of("a", "b", "bb", "ca", "d", "é"), ids(c));
+        assertEquals("bb", c.scroll(null, "b", 1).records().getFirst().id());
+        assertEquals(6, c.size());
+    }
+
+    @Test
+    void idOrderIsBuiltOnFirstReadWithoutFinishRestore() {
+        Collection c = new Collection(SPEC);
+        List<VectorRecord> batch = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            batch.add(rec(String.format("id%05d", i), i));
+        }
+        c.restoreInIdOrder(batch);
+        assertEquals("id00000", ids(c).getFirst());
+        assertEquals(3000, ids(c).size());
+        assertEquals("id02999", ids(c).getLast());
+    }
+
+    @Test
+    void badRecordIsReportedAsPrepareRestoreReportsIt() {
+        Collection c = new Collection(SPEC);
+        List<VectorRecord> bad =
+                List.of(rec("a", 1), new VectorRecord("b", new float[] {1, 2}, Map.of()));
+        String expected =
+                assertThrows(InvalidArgumentException.class, () -> c.prepareRestore(bad))
+                        .getMessage();
+        InvalidArgumentException e =
+                assertThrows(InvalidArgumentException.class, () -> c.restoreInIdOrder(bad));
+        assertEquals(expected, e.getMessage());
+        assertEquals(0, c.size(), "nothing half-applied");
+    }
+}

@@ -1,0 +1,217 @@
+package io.vectaraft.wal;
+
+import io.vectaraft.index.CollectionSpec;
+import io.vectaraft.index.IndexSpec;
+import io.vectaraft.index.MetadataValue;
+import io.vectaraft.index.Metric;
+import io.vectaraft.index.VectorRecord;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * WAL benchmark (not a test; run through {@code ./bench.sh wal ...}, see bench/README.md).
+ *
+ * <pre>
+ * throughput --dir D [--dims 128,768] [--batches 1,100] [--writers 1,16]
+ *            [--policies memory,none,interval,always] [--warmup S] [--duration S]
+ * recovery-prepare --dir D [--n 1000000] [--dim 128] [--log-entries 20]
+ * recovery --dir D      (times Store.open on what recovery-prepare left; run in a fresh JVM)
+ * </pre>
+ *
+ * Each result is one JSON line on stdout; progress goes to stderr.
+ */
+public final class WalBench {
+    private WalBench() {}
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> o = new HashMap<>();
+        for (int i = 1; i + 1 < args.length; i += 2) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("option: expected --name value, got " + args[i]);
+            }
+            o.put(args[i].substring(2), args[i + 1]);
+        }
+        Path dir = Path.of(o.getOrDefault("dir", "bench/data/wal-bench"));
+        switch (args.length == 0 ? "" : args[0]) {
+            case "throughput" -> throughput(dir, o);
+            case "recovery-prepare" ->
+                    prepare(
+                            dir,
+                            Integer.parseInt(o.getOrDefault("n", "1000000")),
+                            Integer.parseInt(o.getOrDefault("dim", "128")),
+                            Integer.parseInt(o.getOrDefault("log-entries", "20")));
+            case "recovery" -> recovery(dir);
+            default ->
+                    throw new IllegalArgumentException(
+                            "command: expected throughput, recovery-prepare or recovery, got "
+                                    + (args.length == 0 ? "nothing" : args[0]));
+        }
+    }
+
+    static StoreOptions options(Path dir, FsyncPolicy policy) {
+        return new StoreOptions(
+                dir.resolve("wal.jsonl"),
+                dir.resolve("snapshots"),
+                policy,
+                Duration.ofMillis(10),
+                Long.MAX_VALUE, // no background snapshot during a measurement
+                StoreOptions.RecoveryMode.STRICT);
+    }
+
+    private static List<Integer> ints(String csv) {
+        return Stream.of(csv.split(",")).map(Integer::parseInt).toList();
+    }
+
+    private static void throughput(Path dir, Map<String, String> o) throws Exception {
+        double warmup = Double.parseDouble(o.getOrDefault("warmup", "3"));
+        double duration = Double.parseDouble(o.getOrDefault("duration", "8"));
+        for (int dim : ints(o.getOrDefault("dims", "128,768"))) {
+            for (int batch : ints(o.getOrDefault("batches", "1,100"))) {
+                for (int writers : ints(o.getOrDefault("writers", "1,16"))) {
+                    for (String policy :
+                            o.getOrDefault("policies", "memory,none,interval,always").split(",")) {
+                        run(dir, dim, batch, writers, policy, warmup, duration);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void run(
+            Path dir,
+            int dim,
+            int batch,
+            int writers,
+            String policy,
+            double warmup,
+            double duration)
+            throws Exception {
+        deleteTree(dir);
+        Store store =
+                policy.equals("memory")
+                        ? Store.inMemory()
+                        : Store.open(options(dir, FsyncPolicy.valueOf(policy.toUpperCase())));
+        store.createCollection(new CollectionSpec("b", dim, Metric.COSINE, IndexSpec.flat()));
+        // Each writer cycles through its own pre-built batches (ids repeat: upserts replace, so
+        // memory stays bounded); building the records is not measured.
+        int idsPerWriter = Math.max(batch, 20_000 / writers);
+        List<List<List<VectorRecord>>> work = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            work.add(batches(new SplittableRandom(w), "w" + w + "-", idsPerWriter, dim, batch));
+        }
+        AtomicLong vectors = new AtomicLong();
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch done = new CountDownLatch(writers);
+        for (int w = 0; w < writers; w++) {
+            List<List<VectorRecord>> mine = work.get(w);
+            Thread.ofPlatform()
+                    .start(
+                            () -> {
+                                for (int i = 0; !stop.get(); i++) {
+                                    store.upsert("b", mine.get(i % mine.size()));
+                                    vectors.addAndGet(batch);
+                                }
+                                done.countDown();
+                            });
+        }
+        Thread.sleep((long) (warmup * 1000));
+        long v0 = vectors.get();
+        long t0 = System.nanoTime();
+        Thread.sleep((long) (duration * 1000));
+        long v1 = vectors.get();
+        long t1 = System.nanoTime();
+        stop.set(true);
+        done.await();
+        long forces = store.stats().forces();
+        store.abandon(); // not measured: no closing snapshot
+        double rate = (v1 - v0) / ((t1 - t0) / 1e9);
+        System.out.printf(
+                "{\"bench\":\"wal-upsert\",\"policy\":\"%s\",\"dim\":%d,\"batch\":%d,\"writers\":%d,"
+                        + "\"vectors_per_s\":%.0f,\"mb_per_s_payload\":%.1f,\"forces\":%d}%n",
+                policy, dim, batch, writers, rate, rate * dim * 4 / 1e6, forces);
+        deleteTree(dir);
+    }
+
+    private static List<List<VectorRecord>> batches(
+            SplittableRandom rnd, String prefix, int ids, int dim, int batch) {
+        List<List<VectorRecord>> out = new ArrayList<>();
+        for (int start = 0; start + batch <= ids; start += batch) {
+            List<VectorRecord> b = new ArrayList<>(batch);
+            for (int i = start; i < start + batch; i++) {
+                b.add(record(rnd, prefix + i, dim));
+            }
+            out.add(b);
+        }
+        return out;
+    }
+
+    private static VectorRecord record(SplittableRandom rnd, String id, int dim) {
+        float[] v = new float[dim];
+        for (int i = 0; i < dim; i++) {
+            v[i] = (float) rnd.nextDouble(-1, 1);
+        }
+        return new VectorRecord(id, v, Map.of("n", MetadataValue.of(rnd.nextInt(1000))));
+    }
+
+    private static void prepare(Path dir, int n, int dim, int logEntries) throws IOException {
+        deleteTree(dir);
+        long start = System.nanoTime();
+        Store s = Store.open(options(dir, FsyncPolicy.NONE));
+        {
+            s.createCollection(new CollectionSpec("r", dim, Metric.EUCLIDEAN, IndexSpec.flat()));
+            SplittableRandom rnd = new SplittableRandom(42);
+            for (int at = 0; at < n; at += 1000) {
+                List<VectorRecord> b = new ArrayList<>(1000);
+                for (int i = at; i < Math.min(n, at + 1000); i++) {
+                    b.add(record(rnd, String.format("id%09d", i), dim));
+                }
+                s.upsert("r", b);
+            }
+            s.snapshot();
+            for (int e = 0; e < logEntries; e++) {
+                List<VectorRecord> b = new ArrayList<>(100);
+                for (int i = 0; i < 100; i++) {
+                    b.add(record(rnd, "late" + e + "-" + i, dim));
+                }
+                s.upsert("r", b);
+            }
+            s.abandon();
+        }
+        System.err.printf(
+                "prepared %d x %d + %d log entries in %s (%.1f s)%n",
+                n, dim, logEntries, dir, (System.nanoTime() - start) / 1e9);
+    }
+
+    private static void recovery(Path dir) {
+        long start = System.nanoTime();
+        Store s = Store.open(options(dir, FsyncPolicy.NONE));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long records = s.database().get("r").size();
+        s.abandon();
+        System.out.printf(
+                "{\"bench\":\"wal-recovery\",\"records\":%d,\"seconds\":%.2f}%n", records, seconds);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
