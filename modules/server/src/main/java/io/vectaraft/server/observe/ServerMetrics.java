@@ -30,6 +30,10 @@ public final class ServerMetrics implements ServiceEvents, AutoCloseable {
     private volatile Store store;
     private final List<io.micrometer.core.instrument.Meter> walMeters;
 
+    /** The recall gauges' sources, held here for the same reason as {@link #walStats}. */
+    private final java.util.Map<String, Supplier<Double>> recallSources =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     /** Held here: Micrometer keeps only a weak reference to a meter's state object. */
     private final Supplier<StoreStats> walStats =
             () -> {
@@ -86,6 +90,7 @@ public final class ServerMetrics implements ServiceEvents, AutoCloseable {
     public void dropped(String collection) {
         registry.remove(COLLECTION_VECTORS, List.of(Tag.create("collection", collection)));
         registry.remove(RECALL_AT_K, List.of(Tag.create("collection", collection)));
+        recallSources.remove(collection);
     }
 
     /**
@@ -93,6 +98,7 @@ public final class ServerMetrics implements ServiceEvents, AutoCloseable {
      * vectaraft_recall_at_k{collection=...}}; NaN while it has no sample.
      */
     public void recallGauge(String collection, Supplier<Double> recallAtK) {
+        recallSources.put(collection, recallAtK);
         registry.getOrCreate(
                 Gauge.builder(RECALL_AT_K, recallAtK)
                         .description(
