@@ -1,7 +1,7 @@
 package io.vectaraft.index.vector;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -17,11 +17,17 @@ import jdk.incubator.vector.VectorSpecies;
  * BatchKernelBenchmark}: 1.8-4.8x over one pair at a time). The mirror image (one query against
  * four stored vectors per pass) measured slower than single pairs on a memory-bound scan ({@code
  * ScanBenchmark}) and was removed.
+ *
+ * <p>Lanes are summed by {@link #sumLanes}, in one fixed order, not by {@code reduceLanes(ADD)}:
+ * the Vector API leaves that order unspecified, and the interpreted and the JIT-compiled code did
+ * sum differently, so the same query over the same data scored differently in the last bit before
+ * and after a restart (and HNSW graphs built from the same inserts differed).
  */
 final class PanamaKernels implements VectorKernels {
     static final int ACCUMULATORS = 4;
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
+    private static final VectorShuffle<Float>[] FOLDS = folds();
 
     PanamaKernels() {
         if (SPECIES.vectorBitSize() < 128) {
@@ -53,14 +59,14 @@ final class PanamaKernels implements VectorKernels {
                 acc2 = load(a, aOffset + i + 2 * LANES).fma(load(b, bOffset + i + 2 * LANES), acc2);
                 acc3 = load(a, aOffset + i + 3 * LANES).fma(load(b, bOffset + i + 3 * LANES), acc3);
             }
-            sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+            sum = sumLanes(acc0.add(acc1).add(acc2.add(acc3)));
         }
         if (length - i >= LANES) {
             FloatVector acc = FloatVector.zero(SPECIES);
             for (int bound = length - LANES; i <= bound; i += LANES) {
                 acc = load(a, aOffset + i).fma(load(b, bOffset + i), acc);
             }
-            sum += acc.reduceLanes(VectorOperators.ADD);
+            sum += sumLanes(acc);
         }
         for (; i < length; i++) {
             sum = Math.fma(a[aOffset + i], b[bOffset + i], sum);
@@ -90,7 +96,7 @@ final class PanamaKernels implements VectorKernels {
                 acc2 = d2.fma(d2, acc2);
                 acc3 = d3.fma(d3, acc3);
             }
-            sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+            sum = sumLanes(acc0.add(acc1).add(acc2.add(acc3)));
         }
         if (length - i >= LANES) {
             FloatVector acc = FloatVector.zero(SPECIES);
@@ -98,7 +104,7 @@ final class PanamaKernels implements VectorKernels {
                 FloatVector d = load(a, aOffset + i).sub(load(b, bOffset + i));
                 acc = d.fma(d, acc);
             }
-            sum += acc.reduceLanes(VectorOperators.ADD);
+            sum += sumLanes(acc);
         }
         for (; i < length; i++) {
             float d = a[aOffset + i] - b[bOffset + i];
@@ -129,10 +135,10 @@ final class PanamaKernels implements VectorKernels {
                 acc2 = load(q2, j).fma(x, acc2);
                 acc3 = load(q3, j).fma(x, acc3);
             }
-            float s0 = acc0.reduceLanes(VectorOperators.ADD);
-            float s1 = acc1.reduceLanes(VectorOperators.ADD);
-            float s2 = acc2.reduceLanes(VectorOperators.ADD);
-            float s3 = acc3.reduceLanes(VectorOperators.ADD);
+            float s0 = sumLanes(acc0);
+            float s1 = sumLanes(acc1);
+            float s2 = sumLanes(acc2);
+            float s3 = sumLanes(acc3);
             for (int j = vectorEnd; j < dim; j++) {
                 float x = data[offset + j];
                 s0 = Math.fma(q0[j], x, s0);
@@ -176,10 +182,10 @@ final class PanamaKernels implements VectorKernels {
                 acc2 = d2.fma(d2, acc2);
                 acc3 = d3.fma(d3, acc3);
             }
-            float s0 = acc0.reduceLanes(VectorOperators.ADD);
-            float s1 = acc1.reduceLanes(VectorOperators.ADD);
-            float s2 = acc2.reduceLanes(VectorOperators.ADD);
-            float s3 = acc3.reduceLanes(VectorOperators.ADD);
+            float s0 = sumLanes(acc0);
+            float s1 = sumLanes(acc1);
+            float s2 = sumLanes(acc2);
+            float s3 = sumLanes(acc3);
             for (int j = vectorEnd; j < dim; j++) {
                 float x = data[offset + j];
                 float d0 = q0[j] - x;
@@ -203,5 +209,28 @@ final class PanamaKernels implements VectorKernels {
 
     private static FloatVector load(float[] array, int offset) {
         return FloatVector.fromArray(SPECIES, array, offset);
+    }
+
+    /**
+     * The sum of the lanes, always in the same order: each step adds the upper half of the lanes to
+     * the lower half (a tree, so no long chain of dependent additions).
+     */
+    private static float sumLanes(FloatVector v) {
+        for (VectorShuffle<Float> fold : FOLDS) {
+            v = v.add(v.rearrange(fold));
+        }
+        return v.lane(0);
+    }
+
+    /** Shuffles that move lane {@code i + half} to lane {@code i}, for half = LANES/2 .. 1. */
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] folds() {
+        int steps = Integer.numberOfTrailingZeros(LANES);
+        VectorShuffle<Float>[] folds = new VectorShuffle[steps];
+        for (int s = 0, half = LANES / 2; s < steps; s++, half /= 2) {
+            int h = half;
+            folds[s] = VectorShuffle.fromOp(SPECIES, i -> (i + h) % LANES);
+        }
+        return folds;
     }
 }
