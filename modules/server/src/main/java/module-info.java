@@ -21,4 +21,5 @@ module io.vectaraft.server {
     exports io.vectaraft.server;
     exports io.vectaraft.server.config;
     exports io.vectaraft.server.grpc;
+    exports io.vectaraft.server.recall;
 }

@@ -12,14 +12,14 @@ import java.util.concurrent.Future;
  * A flat scan over plain arrays with the {@link VectorOps} kernels and nothing else: the ceiling
  * the index module's {@code Collection} is measured against, and the test bed for the storage
  * layout. {@code chunks} keeps vectors back to back in arrays of {@code chunkVectors} vectors and
- * scores them with the bulk kernels; {@code records} keeps one {@code float[]} per vector, as a
- * record owning its array would.
+ * scores them one pair at a time into a scratch array; {@code records} keeps one {@code float[]}
+ * per vector, as a record owning its array would.
  *
  * <p>With {@code threads > 1} one query's scan is split across threads by chunk, each keeping its
  * own top k, merged at the end. Batches either ({@code --batch-kernel queries}, the default) take
  * blocks of queries that fit in L2 and score each stored vector against a whole block with the
- * multi-query kernel, or ({@code bulk}) score a tile of stored vectors (sized to stay in L2)
- * against every query with the bulk kernel; either way a vector is read from memory once per block
+ * multi-query kernel, or ({@code tiles}) score a tile of stored vectors (sized to stay in L2)
+ * against every query, one pair at a time; either way a vector is read from memory once per block
  * rather than once per query.
  */
 final class RawScanEngine implements FlatEngine {
@@ -48,9 +48,9 @@ final class RawScanEngine implements FlatEngine {
             String batchKernel) {
         this.layout = layout;
         this.batchKernel = batchKernel;
-        if (!batchKernel.equals("queries") && !batchKernel.equals("bulk")) {
+        if (!batchKernel.equals("queries") && !batchKernel.equals("tiles")) {
             throw new IllegalArgumentException(
-                    "--batch-kernel: expected queries or bulk, got " + batchKernel);
+                    "--batch-kernel: expected queries or tiles, got " + batchKernel);
         }
         this.euclidean = metric.equals("euclidean");
         this.normalizeQueries = metric.equals("cosine");
@@ -286,13 +286,12 @@ final class RawScanEngine implements FlatEngine {
         }
 
         private void score(float[] q, float[] data, int offset, int count) {
-            if (euclidean) {
-                VectorOps.squareDistanceBulk(q, data, offset, count, scores);
-            } else {
-                VectorOps.dotBulk(q, data, offset, count, scores);
-                for (int i = 0; i < count; i++) {
-                    scores[i] = -scores[i];
-                }
+            for (int i = 0; i < count; i++) {
+                int o = offset + i * dim;
+                scores[i] =
+                        euclidean
+                                ? VectorOps.squareDistance(q, 0, data, o, dim)
+                                : -VectorOps.dot(q, 0, data, o, dim);
             }
         }
 

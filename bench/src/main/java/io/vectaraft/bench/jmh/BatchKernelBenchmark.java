@@ -18,8 +18,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The inner loop of a batch search: a block of queries against a tile of stored vectors, both
  * cache-resident. One pair at a time ({@code pairwise}, what a plain batch scan does), one stored
- * vector against four queries per pass ({@code multiQuery}), and one query against four stored
- * vectors per pass ({@code bulk}). Score: pairs per millisecond = ops/ms x queries x vectors.
+ * vector against four queries per pass ({@code multiQuery}). Score: pairs per millisecond = ops/ms
+ * x queries x vectors.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -78,19 +78,6 @@ public class BatchKernelBenchmark {
             for (int q = 0; q < queries; q++) {
                 sink[q] = Math.max(sink[q], scores[q]);
             }
-        }
-        return sink;
-    }
-
-    @Benchmark
-    public float[] bulk() {
-        for (int q = 0; q < queries; q++) {
-            VectorOps.dotBulk(qs[q], data, 0, vectors, scores);
-            float best = sink[q];
-            for (int v = 0; v < vectors; v++) {
-                best = Math.max(best, scores[v]);
-            }
-            sink[q] = best;
         }
         return sink;
     }

@@ -46,6 +46,9 @@ public final class Collection {
     private final Lock writeLock;
     private final Lock linkLock = new java.util.concurrent.locks.ReentrantLock();
 
+    /** Upserts and deletes applied; written under the write lock, read without a lock. */
+    private volatile long writes;
+
     public Collection(CollectionSpec spec) {
         this(spec, FlatScanner.shared());
     }
@@ -73,6 +76,15 @@ public final class Collection {
         } finally {
             readLock.unlock();
         }
+    }
+
+    /**
+     * The number of upserts and deletes applied so far. Two equal readings around a search mean no
+     * record changed in between (linking pending records into the graph does not count: it changes
+     * no result of an exact search). Lets a caller tell whether a result is still current.
+     */
+    public long writeCount() {
+        return writes;
     }
 
     /** Storage and index state (counts and sizes), read under the lock. */
@@ -193,6 +205,7 @@ public final class Collection {
                 records.put(r);
             }
             records.compactIfNeeded();
+            writes++;
         } finally {
             writeLock.unlock();
         }
@@ -323,6 +336,7 @@ public final class Collection {
                 }
             }
             records.compactIfNeeded();
+            writes++;
         } finally {
             writeLock.unlock();
         }
@@ -375,6 +389,15 @@ public final class Collection {
      *     dimension 128, got 127}; or for an empty list or k outside 1..10000
      */
     public List<List<Match>> searchBatch(List<float[]> queries, int k, Filter filter) {
+        return searchBatch(queries, k, filter, 0, false);
+    }
+
+    /**
+     * As {@link #searchBatch(List, int, Filter)}, with the HNSW beam width {@code ef} (0: the
+     * collection default) and {@code exact} (force a flat scan) of {@link SearchRequest}.
+     */
+    public List<List<Match>> searchBatch(
+            List<float[]> queries, int k, Filter filter, int ef, boolean exact) {
         if (queries == null || queries.isEmpty()) {
             throw new InvalidArgumentException("queries: expected at least one query, got none");
         }
@@ -383,7 +406,8 @@ public final class Collection {
         for (int i = 0; i < checked.length; i++) {
             checked[i] = checkedQuery("queries[" + i + "]", queries.get(i));
         }
-        return searchChecked(checked, k, filter, 0, false);
+        Checks.inRange("ef", ef, 0, SearchRequest.MAX_EF);
+        return searchChecked(checked, k, filter, ef, exact);
     }
 
     private float[] checkedQuery(String what, float[] vector) {

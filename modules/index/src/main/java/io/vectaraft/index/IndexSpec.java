@@ -15,11 +15,14 @@ public sealed interface IndexSpec {
         public static final int DEFAULT_M = 16;
         public static final int DEFAULT_EF_CONSTRUCTION = 200;
         public static final int DEFAULT_EF_SEARCH = 64;
+        public static final int MIN_M = 2;
+        public static final int MAX_M = 512;
+        public static final int MAX_EF = 4096;
 
         public Hnsw {
-            Checks.inRange("hnsw.m", m, 2, 512);
-            Checks.inRange("hnsw.ef_construction", efConstruction, 1, 4096);
-            Checks.inRange("hnsw.ef_search", efSearch, 1, 4096);
+            Checks.inRange("hnsw.m", m, MIN_M, MAX_M);
+            Checks.inRange("hnsw.ef_construction", efConstruction, 1, MAX_EF);
+            Checks.inRange("hnsw.ef_search", efSearch, 1, MAX_EF);
         }
 
         public static Hnsw defaults() {

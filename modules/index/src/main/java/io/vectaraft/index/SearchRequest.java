@@ -9,11 +9,12 @@ import io.vectaraft.index.filter.Filter;
  */
 public record SearchRequest(float[] vector, int k, Filter filter, int ef, boolean exact) {
     public static final int MAX_K = 10_000;
+    public static final int MAX_EF = 100_000;
 
     public SearchRequest {
         java.util.Objects.requireNonNull(vector, "vector");
         Checks.inRange("top_k", k, 1, MAX_K);
-        Checks.inRange("ef", ef, 0, 100_000);
+        Checks.inRange("ef", ef, 0, MAX_EF);
     }
 
     public static SearchRequest of(float[] vector, int k) {

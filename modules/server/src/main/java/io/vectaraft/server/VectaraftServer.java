@@ -17,6 +17,7 @@ import io.vectaraft.server.grpc.VectorServiceImpl;
 import io.vectaraft.server.observe.ObservabilityServer;
 import io.vectaraft.server.observe.Readiness;
 import io.vectaraft.server.observe.ServerMetrics;
+import io.vectaraft.server.recall.RecallMonitor;
 import io.vectaraft.wal.Store;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,6 +49,7 @@ public final class VectaraftServer implements AutoCloseable {
     private final HealthStatusManager health = new HealthStatusManager();
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private Store store;
+    private RecallMonitor recall = RecallMonitor.disabled();
     private Server grpc;
     private boolean closed;
 
@@ -96,8 +98,9 @@ public final class VectaraftServer implements AutoCloseable {
         if (metrics != null) {
             metrics.bind(store);
         }
+        recall = recallMonitor(store);
         BindableService service =
-                new VectorServiceImpl(store, Version.get(), config.walEnabled(), events);
+                new VectorServiceImpl(store, Version.get(), config.walEnabled(), events, recall);
         HostPort address = config.grpcAddress();
         try {
             grpc =
@@ -119,6 +122,26 @@ public final class VectaraftServer implements AutoCloseable {
         health.setStatus(VectorServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
         readiness.ready(store);
         LOG.log(Level.INFO, "gRPC listening on " + grpcAddress());
+    }
+
+    private RecallMonitor recallMonitor(Store store) {
+        // Late-bound holder: the gauge reads the monitor being built.
+        RecallMonitor[] self = new RecallMonitor[1];
+        self[0] =
+                new RecallMonitor(
+                        config.recallSampleRate(),
+                        store.database()::find,
+                        name -> {
+                            if (metrics != null) {
+                                metrics.recallGauge(name, () -> self[0].estimate(name).recallAtK());
+                            }
+                        });
+        return self[0];
+    }
+
+    /** The live recall monitor (disabled until {@link #serve}, or at sample rate 0). */
+    public synchronized RecallMonitor recallMonitor() {
+        return recall;
     }
 
     /**
@@ -199,6 +222,7 @@ public final class VectaraftServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        recall.close();
         if (store != null) {
             store.close();
         }

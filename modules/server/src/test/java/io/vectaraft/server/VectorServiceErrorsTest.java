@@ -185,17 +185,64 @@ class VectorServiceErrorsTest {
                                         .build()));
     }
 
-    @Test
-    void hnswIsUnimplementedForNow() {
+    private void badHnsw(String fragment, HnswIndex.Builder hnsw) {
         assertStatus(
-                Code.UNIMPLEMENTED,
-                "HNSW",
+                Code.INVALID_ARGUMENT,
+                fragment,
                 () ->
                         stub.createCollection(
                                 Protos.create("h", 3, Metric.DOT).toBuilder()
-                                        .setIndex(
-                                                IndexSpec.newBuilder()
-                                                        .setHnsw(HnswIndex.newBuilder().setM(16)))
+                                        .setIndex(IndexSpec.newBuilder().setHnsw(hnsw))
+                                        .build()));
+    }
+
+    @Test
+    void hnswParametersOutOfRangeAreInvalidArgumentAndCreateNothing() {
+        badHnsw(
+                "index.hnsw.m: expected 2..512 (0 for the default 16), got 1",
+                HnswIndex.newBuilder().setM(1));
+        badHnsw(
+                "index.hnsw.m: expected 2..512 (0 for the default 16), got 513",
+                HnswIndex.newBuilder().setM(513));
+        badHnsw(
+                "index.hnsw.ef_construction: expected 1..4096 (0 for the default 200), got 4097",
+                HnswIndex.newBuilder().setEfConstruction(4097));
+        badHnsw(
+                "index.hnsw.ef_search: expected 1..4096 (0 for the default 64), got 4294967295",
+                HnswIndex.newBuilder().setEfSearch(-1));
+        assertStatus(
+                Code.NOT_FOUND,
+                "\"h\"",
+                () ->
+                        stub.describeCollection(
+                                DescribeCollectionRequest.newBuilder().setName("h").build()));
+    }
+
+    @Test
+    void queryEfOutOfRangeIsInvalidArgument() {
+        assertStatus(
+                Code.INVALID_ARGUMENT,
+                "ef: expected 0..100000, got 100001",
+                () ->
+                        stub.query(
+                                QueryRequest.newBuilder()
+                                        .setCollection("e3")
+                                        .addAllVector(List.of(1f, 1f, 1f))
+                                        .setTopK(1)
+                                        .setEf(100_001)
+                                        .build()));
+        assertStatus(
+                Code.INVALID_ARGUMENT,
+                "ef: expected 0..100000, got 100001",
+                () ->
+                        stub.queryBatch(
+                                QueryBatchRequest.newBuilder()
+                                        .setCollection("e3")
+                                        .addQueries(
+                                                QueryVector.newBuilder()
+                                                        .addAllValues(List.of(1f, 1f, 1f)))
+                                        .setTopK(1)
+                                        .setEf(100_001)
                                         .build()));
     }
 

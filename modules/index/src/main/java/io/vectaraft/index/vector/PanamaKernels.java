@@ -9,11 +9,14 @@ import jdk.incubator.vector.VectorSpecies;
  * floats on AVX-512) and fused multiply-add. Only {@link KernelSelector} loads this class, and only
  * after checking that the module is present, so nothing else links against the incubator.
  *
- * <p>Single-pair kernels keep {@value #ACCUMULATORS} independent accumulators: an FMA has a latency
- * of several cycles, so one accumulator leaves the FMA units idle on cache-resident data (the
- * {@code KernelBenchmark} JMH figures in docs/benchmarks.md). The bulk kernels score four stored
- * vectors per pass instead, which gives the same independence and loads each query chunk once for
- * four vectors.
+ * <p>Single-pair kernels keep {@value #ACCUMULATORS} independent accumulators, as Lucene's do: an
+ * FMA has a latency of several cycles, so one accumulator can leave the FMA units idle on
+ * cache-resident data ({@code KernelBenchmark} in docs/benchmarks.md: equal or better than one
+ * accumulator). The multi-query kernels score four queries per pass instead, which gives the same
+ * independence and loads each chunk of the stored vector once for four queries ({@code
+ * BatchKernelBenchmark}: 1.8-4.8x over one pair at a time). The mirror image (one query against
+ * four stored vectors per pass) measured slower than single pairs on a memory-bound scan ({@code
+ * ScanBenchmark}) and was removed.
  */
 final class PanamaKernels implements VectorKernels {
     static final int ACCUMULATORS = 4;
@@ -102,99 +105,6 @@ final class PanamaKernels implements VectorKernels {
             sum = Math.fma(d, d, sum);
         }
         return sum;
-    }
-
-    @Override
-    public void dotBulk(float[] query, float[] data, int offset, int count, float[] scores) {
-        int dim = query.length;
-        int vectorEnd = dim - dim % LANES;
-        int i = 0;
-        for (; i + 4 <= count; i += 4) {
-            int o0 = offset + i * dim;
-            int o1 = o0 + dim;
-            int o2 = o1 + dim;
-            int o3 = o2 + dim;
-            FloatVector acc0 = FloatVector.zero(SPECIES);
-            FloatVector acc1 = FloatVector.zero(SPECIES);
-            FloatVector acc2 = FloatVector.zero(SPECIES);
-            FloatVector acc3 = FloatVector.zero(SPECIES);
-            for (int j = 0; j < vectorEnd; j += LANES) {
-                FloatVector q = load(query, j);
-                acc0 = load(data, o0 + j).fma(q, acc0);
-                acc1 = load(data, o1 + j).fma(q, acc1);
-                acc2 = load(data, o2 + j).fma(q, acc2);
-                acc3 = load(data, o3 + j).fma(q, acc3);
-            }
-            float s0 = acc0.reduceLanes(VectorOperators.ADD);
-            float s1 = acc1.reduceLanes(VectorOperators.ADD);
-            float s2 = acc2.reduceLanes(VectorOperators.ADD);
-            float s3 = acc3.reduceLanes(VectorOperators.ADD);
-            for (int j = vectorEnd; j < dim; j++) {
-                float q = query[j];
-                s0 = Math.fma(data[o0 + j], q, s0);
-                s1 = Math.fma(data[o1 + j], q, s1);
-                s2 = Math.fma(data[o2 + j], q, s2);
-                s3 = Math.fma(data[o3 + j], q, s3);
-            }
-            scores[i] = s0;
-            scores[i + 1] = s1;
-            scores[i + 2] = s2;
-            scores[i + 3] = s3;
-        }
-        for (; i < count; i++) {
-            scores[i] = dot(query, 0, data, offset + i * dim, dim);
-        }
-    }
-
-    @Override
-    public void squareDistanceBulk(
-            float[] query, float[] data, int offset, int count, float[] scores) {
-        int dim = query.length;
-        int vectorEnd = dim - dim % LANES;
-        int i = 0;
-        for (; i + 4 <= count; i += 4) {
-            int o0 = offset + i * dim;
-            int o1 = o0 + dim;
-            int o2 = o1 + dim;
-            int o3 = o2 + dim;
-            FloatVector acc0 = FloatVector.zero(SPECIES);
-            FloatVector acc1 = FloatVector.zero(SPECIES);
-            FloatVector acc2 = FloatVector.zero(SPECIES);
-            FloatVector acc3 = FloatVector.zero(SPECIES);
-            for (int j = 0; j < vectorEnd; j += LANES) {
-                FloatVector q = load(query, j);
-                FloatVector d0 = load(data, o0 + j).sub(q);
-                FloatVector d1 = load(data, o1 + j).sub(q);
-                FloatVector d2 = load(data, o2 + j).sub(q);
-                FloatVector d3 = load(data, o3 + j).sub(q);
-                acc0 = d0.fma(d0, acc0);
-                acc1 = d1.fma(d1, acc1);
-                acc2 = d2.fma(d2, acc2);
-                acc3 = d3.fma(d3, acc3);
-            }
-            float s0 = acc0.reduceLanes(VectorOperators.ADD);
-            float s1 = acc1.reduceLanes(VectorOperators.ADD);
-            float s2 = acc2.reduceLanes(VectorOperators.ADD);
-            float s3 = acc3.reduceLanes(VectorOperators.ADD);
-            for (int j = vectorEnd; j < dim; j++) {
-                float q = query[j];
-                float d0 = data[o0 + j] - q;
-                float d1 = data[o1 + j] - q;
-                float d2 = data[o2 + j] - q;
-                float d3 = data[o3 + j] - q;
-                s0 = Math.fma(d0, d0, s0);
-                s1 = Math.fma(d1, d1, s1);
-                s2 = Math.fma(d2, d2, s2);
-                s3 = Math.fma(d3, d3, s3);
-            }
-            scores[i] = s0;
-            scores[i + 1] = s1;
-            scores[i + 2] = s2;
-            scores[i + 3] = s3;
-        }
-        for (; i < count; i++) {
-            scores[i] = squareDistance(query, 0, data, offset + i * dim, dim);
-        }
     }
 
     @Override

@@ -31,23 +31,6 @@ final class ScalarKernels implements VectorKernels {
     }
 
     @Override
-    public void dotBulk(float[] query, float[] data, int offset, int count, float[] scores) {
-        int dim = query.length;
-        for (int i = 0; i < count; i++) {
-            scores[i] = dot(query, 0, data, offset + i * dim, dim);
-        }
-    }
-
-    @Override
-    public void squareDistanceBulk(
-            float[] query, float[] data, int offset, int count, float[] scores) {
-        int dim = query.length;
-        for (int i = 0; i < count; i++) {
-            scores[i] = squareDistance(query, 0, data, offset + i * dim, dim);
-        }
-    }
-
-    @Override
     public void dotQueries(
             float[][] queries, int from, int to, float[] data, int offset, float[] scores) {
         for (int q = from; q < to; q++) {

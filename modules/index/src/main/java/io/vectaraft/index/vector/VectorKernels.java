@@ -13,12 +13,6 @@ interface VectorKernels {
 
     float squareDistance(float[] a, int aOffset, float[] b, int bOffset, int length);
 
-    /** {@code scores[i] = dot(query, data[offset + i*dim ..])} for {@code i < count}. */
-    void dotBulk(float[] query, float[] data, int offset, int count, float[] scores);
-
-    /** {@code scores[i] = squareDistance(query, data[offset + i*dim ..])} for {@code i < count}. */
-    void squareDistanceBulk(float[] query, float[] data, int offset, int count, float[] scores);
-
     /** {@code scores[q - from] = dot(queries[q], data[offset ..])} for {@code from <= q < to}. */
     void dotQueries(float[][] queries, int from, int to, float[] data, int offset, float[] scores);
 

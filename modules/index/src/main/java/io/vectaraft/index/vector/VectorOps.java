@@ -9,9 +9,8 @@ import java.util.Objects;
  * ones otherwise ({@code -Dvectaraft.vector.impl=scalar} forces them) — and logged once.
  *
  * <p>Slices are given as (array, offset) pairs of {@code length} floats, so vectors may live side
- * by side in one large array. Bulk kernels score one query against {@code count} vectors stored
- * back to back ({@code dim = query.length} floats each), the shape of a flat scan over a contiguous
- * chunk.
+ * by side in one large array. The multi-query kernels score one stored vector against a block of
+ * queries, the inner step of a batch search.
  *
  * <p>Results of the two implementations differ only by floating-point summation order. Thread-safe:
  * every method is a pure function of its arguments (outputs aside).
@@ -42,22 +41,6 @@ public final class VectorOps {
 
     public static float squareDistance(float[] a, float[] b) {
         return IMPL.squareDistance(a, 0, b, 0, checkedLength(a, b));
-    }
-
-    /**
-     * Scores one query against {@code count} vectors stored back to back from {@code data[offset]}:
-     * {@code scores[i] = dot(query, data[offset + i * query.length ..])}.
-     */
-    public static void dotBulk(float[] query, float[] data, int offset, int count, float[] scores) {
-        checkBulk(query, data, offset, count, scores);
-        IMPL.dotBulk(query, data, offset, count, scores);
-    }
-
-    /** As {@link #dotBulk}, with squared Euclidean distances. */
-    public static void squareDistanceBulk(
-            float[] query, float[] data, int offset, int count, float[] scores) {
-        checkBulk(query, data, offset, count, scores);
-        IMPL.squareDistanceBulk(query, data, offset, count, scores);
     }
 
     /**
@@ -102,12 +85,6 @@ public final class VectorOps {
                     "vector dimensions differ: " + a.length + " != " + b.length);
         }
         return a.length;
-    }
-
-    private static void checkBulk(
-            float[] query, float[] data, int offset, int count, float[] scores) {
-        Objects.checkFromIndexSize(offset, Math.multiplyExact(count, query.length), data.length);
-        Objects.checkFromIndexSize(0, count, scores.length);
     }
 
     /** Checks the arguments of a multi-query kernel; false when there is nothing to score. */

@@ -1,6 +1,5 @@
 package io.vectaraft.index.vector;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
@@ -66,48 +65,6 @@ class KernelEquivalenceTest {
             float scalarL2 = SCALAR.squareDistance(a, aOffset, b, bOffset, dim);
             assertClose(exactL2, simdL2, exactL2, "SIMD L2 vs exact, " + where);
             assertClose(scalarL2, simdL2, exactL2, "SIMD L2 vs scalar, " + where);
-        }
-    }
-
-    @ParameterizedTest(name = "dim {0}, count {1}, offset {2}")
-    @CsvSource({
-        "1, 9, 0",
-        "3, 7, 2",
-        "17, 4, 5",
-        "17, 11, 0",
-        "128, 13, 128",
-        "784, 6, 3",
-        "1021, 5, 1"
-    })
-    void bulkKernelsAgreeWithSinglePairKernels(int dim, int count, int offset) {
-        Random random = new Random(SEED ^ (dim * 31L + count));
-        float[] query = randomArray(random, dim);
-        float[] data = randomArray(random, offset + count * dim + 2);
-        float[] dots = new float[count + 1];
-        float[] distances = new float[count + 1];
-        dots[count] = Float.NaN;
-        SIMD.dotBulk(query, data, offset, count, dots);
-        SIMD.squareDistanceBulk(query, data, offset, count, distances);
-        for (int i = 0; i < count; i++) {
-            int o = offset + i * dim;
-            double scale = 0;
-            for (int j = 0; j < dim; j++) {
-                scale += Math.abs((double) query[j] * data[o + j]);
-            }
-            float refDot = SCALAR.dot(query, 0, data, o, dim);
-            float refL2 = SCALAR.squareDistance(query, 0, data, o, dim);
-            String where = "seed " + SEED + " dim " + dim + " vector " + i;
-            assertClose(refDot, dots[i], scale, "bulk dot, " + where);
-            assertClose(refL2, distances[i], refL2, "bulk L2, " + where);
-        }
-        assertTrue(Float.isNaN(dots[count]), "bulk kernel wrote past count");
-        float[] scalarDots = new float[count];
-        SCALAR.dotBulk(query, data, offset, count, scalarDots);
-        for (int i = 0; i < count; i++) {
-            assertEquals(
-                    SCALAR.dot(query, 0, data, offset + i * dim, dim),
-                    scalarDots[i],
-                    "scalar bulk dot is the scalar dot, vector " + i);
         }
     }
 

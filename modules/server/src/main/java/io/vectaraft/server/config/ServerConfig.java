@@ -25,7 +25,8 @@ public record ServerConfig(
         long snapshotThresholdBytes,
         RecoveryMode walRecovery,
         boolean metricsEnabled,
-        HostPort metricsAddress) {
+        HostPort metricsAddress,
+        double recallSampleRate) {
 
     /** The defaults alone (no file, no environment, no flags). */
     public static ServerConfig defaults(Path workingDir) {
@@ -49,7 +50,8 @@ public record ServerConfig(
                 (Long) v.get(Setting.SNAPSHOT_THRESHOLD_BYTES),
                 RecoveryMode.valueOf(upper(v.get(Setting.WAL_RECOVERY))),
                 (Boolean) v.get(Setting.METRICS_ENABLED),
-                (HostPort) v.get(Setting.METRICS_ADDR));
+                (HostPort) v.get(Setting.METRICS_ADDR),
+                (Double) v.get(Setting.RECALL_SAMPLE_RATE));
     }
 
     private static String upper(Object o) {

@@ -83,7 +83,15 @@ public enum Setting {
             "--metrics-addr",
             "127.0.0.1:9100",
             Kind.ADDRESS,
-            "HTTP listen address of /metrics and /health");
+            "HTTP listen address of /metrics and /health"),
+    RECALL_SAMPLE_RATE(
+            "recall.sample-rate",
+            "VECTARAFT_RECALL_SAMPLE_RATE",
+            "--recall-sample-rate",
+            "0.01",
+            Kind.FRACTION,
+            "fraction of approximate (HNSW) queries re-run exactly in the background to estimate"
+                    + " recall@k (0: off)");
 
     /** Sets both {@link #GRPC_HOST} and {@link #GRPC_PORT} from {@code host:port}. */
     public static final String GRPC_ADDR_ENV = "VECTARAFT_GRPC_ADDR";
@@ -162,7 +170,8 @@ public enum Setting {
         PATH("a non-empty file path", Kind::path),
         OPTIONAL_PATH("a directory path, or empty", s -> s),
         FSYNC("always, interval or none", s -> oneOf(s, "always", "interval", "none")),
-        RECOVERY("strict or truncate", s -> oneOf(s, "strict", "truncate"));
+        RECOVERY("strict or truncate", s -> oneOf(s, "strict", "truncate")),
+        FRACTION("a number 0..1", Kind::fraction);
 
         final String accepted;
         final Function<String, Object> parser;
@@ -184,6 +193,7 @@ public enum Setting {
                 case OPTIONAL_PATH -> "<dir>";
                 case FSYNC -> "<always|interval|none>";
                 case RECOVERY -> "<strict|truncate>";
+                case FRACTION -> "<0..1>";
             };
         }
 
@@ -191,6 +201,18 @@ public enum Setting {
             try {
                 long v = Long.parseLong(s);
                 if (v >= 1 && v <= max) {
+                    return v;
+                }
+            } catch (NumberFormatException e) {
+                // rejected below
+            }
+            throw new IllegalArgumentException();
+        }
+
+        private static Object fraction(String s) {
+            try {
+                double v = Double.parseDouble(s);
+                if (v >= 0 && v <= 1) {
                     return v;
                 }
             } catch (NumberFormatException e) {

@@ -1,24 +1,20 @@
 package io.vectaraft.server.grpc;
 
-import io.grpc.Status;
 import io.vectaraft.api.v1.CollectionInfo;
 import io.vectaraft.api.v1.CreateCollectionRequest;
 import io.vectaraft.api.v1.FlatIndex;
 import io.vectaraft.api.v1.HnswIndex;
+import io.vectaraft.api.v1.IndexState;
 import io.vectaraft.index.Collection;
 import io.vectaraft.index.CollectionSpec;
 import io.vectaraft.index.IndexSpec;
+import io.vectaraft.index.IndexStats;
 import io.vectaraft.index.InvalidArgumentException;
 import io.vectaraft.index.Metric;
+import io.vectaraft.server.recall.RecallEstimate;
 
 /** Collection parameters between the wire and the index. */
 final class CollectionTranslator {
-    /**
-     * Whether {@code HnswIndex} collections can be created. The single switch for the HNSW issue:
-     * until the index implements the graph, such requests get UNIMPLEMENTED.
-     */
-    static final boolean HNSW_AVAILABLE = false;
-
     private CollectionTranslator() {}
 
     static CollectionSpec toSpec(CreateCollectionRequest request) {
@@ -47,41 +43,77 @@ final class CollectionTranslator {
         };
     }
 
-    /** An unset index, or an {@code IndexSpec} with no kind, means flat (exact) search. */
+    /**
+     * An unset index, or an {@code IndexSpec} with no kind, means flat (exact) search. HNSW
+     * parameters left at 0 take the defaults; others must lie in the ranges {@link IndexSpec.Hnsw}
+     * accepts, checked here so that errors name the request field.
+     */
     static IndexSpec toIndex(io.vectaraft.api.v1.IndexSpec index) {
         if (index == null || index.getKindCase() != io.vectaraft.api.v1.IndexSpec.KindCase.HNSW) {
             return IndexSpec.flat();
         }
-        if (!HNSW_AVAILABLE) {
-            throw Status.UNIMPLEMENTED
-                    .withDescription(
-                            "index.hnsw: HNSW indexes are not available yet; omit index (or use"
-                                    + " flat) for exact search")
-                    .asRuntimeException();
-        }
         HnswIndex h = index.getHnsw();
         return new IndexSpec.Hnsw(
-                orDefault("index.hnsw.m", h.getM(), IndexSpec.Hnsw.DEFAULT_M),
+                orDefault(
+                        "index.hnsw.m",
+                        h.getM(),
+                        IndexSpec.Hnsw.MIN_M,
+                        IndexSpec.Hnsw.MAX_M,
+                        IndexSpec.Hnsw.DEFAULT_M),
                 orDefault(
                         "index.hnsw.ef_construction",
                         h.getEfConstruction(),
+                        1,
+                        IndexSpec.Hnsw.MAX_EF,
                         IndexSpec.Hnsw.DEFAULT_EF_CONSTRUCTION),
                 orDefault(
-                        "index.hnsw.ef_search", h.getEfSearch(), IndexSpec.Hnsw.DEFAULT_EF_SEARCH));
+                        "index.hnsw.ef_search",
+                        h.getEfSearch(),
+                        1,
+                        IndexSpec.Hnsw.MAX_EF,
+                        IndexSpec.Hnsw.DEFAULT_EF_SEARCH));
     }
 
-    private static int orDefault(String field, int raw, int defaultValue) {
-        return raw == 0 ? defaultValue : Unsigned.toInt(field, raw, 0, Integer.MAX_VALUE);
+    private static int orDefault(String field, int raw, int min, int max, int defaultValue) {
+        if (raw == 0) {
+            return defaultValue;
+        }
+        long value = Integer.toUnsignedLong(raw);
+        if (value < min || value > max) {
+            throw new InvalidArgumentException(
+                    field
+                            + ": expected "
+                            + min
+                            + ".."
+                            + max
+                            + " (0 for the default "
+                            + defaultValue
+                            + "), got "
+                            + value);
+        }
+        return (int) value;
     }
 
-    static CollectionInfo toInfo(Collection collection) {
+    /** The collection's parameters, count and index state, with its recall estimate. */
+    static CollectionInfo toInfo(Collection collection, RecallEstimate recall) {
         CollectionSpec spec = collection.spec();
+        IndexStats stats = collection.stats();
         return CollectionInfo.newBuilder()
                 .setName(spec.name())
                 .setDimension(spec.dimension())
                 .setMetric(toProto(spec.metric()))
                 .setIndex(toProto(spec.index()))
-                .setCount(collection.size())
+                .setCount(stats.count())
+                .setState(
+                        IndexState.newBuilder()
+                                .setTombstones(stats.tombstones())
+                                .setPending(stats.graphPending())
+                                .setGraphNodes(stats.graphNodes())
+                                .setGraphLevels(stats.graphLevels())
+                                .setGraphBytes(stats.graphBytes())
+                                .setVectorBytes(stats.vectorBytes())
+                                .setRecallAtK(recall.samples() > 0 ? recall.recallAtK() : 0)
+                                .setRecallSamples(recall.samples()))
                 .build();
     }
 

@@ -36,7 +36,9 @@ import io.vectaraft.index.InvalidArgumentException;
 import io.vectaraft.index.Match;
 import io.vectaraft.index.Page;
 import io.vectaraft.index.SearchRequest;
+import io.vectaraft.index.filter.Filter;
 import io.vectaraft.server.grpc.RecordTranslator.Include;
+import io.vectaraft.server.recall.RecallMonitor;
 import io.vectaraft.wal.Store;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,15 +58,30 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
     private final long startNanos = System.nanoTime();
     private final boolean durable;
     private final ServiceEvents events;
+    private final RecallMonitor recall;
 
     /**
      * @param durable whether the store has a log (snapshots exist only then)
      */
     public VectorServiceImpl(Store store, String version, boolean durable, ServiceEvents events) {
+        this(store, version, durable, events, RecallMonitor.disabled());
+    }
+
+    /**
+     * @param durable whether the store has a log (snapshots exist only then)
+     * @param recall samples approximate searches (owned by the caller, which closes it)
+     */
+    public VectorServiceImpl(
+            Store store,
+            String version,
+            boolean durable,
+            ServiceEvents events,
+            RecallMonitor recall) {
         this.store = store;
         this.version = version;
         this.durable = durable;
         this.events = events;
+        this.recall = recall;
     }
 
     @Override
@@ -86,7 +103,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                 () -> {
                     Collection c = store.createCollection(CollectionTranslator.toSpec(request));
                     events.created(c.spec().name());
-                    return CollectionTranslator.toInfo(c);
+                    return info(c);
                 });
     }
 
@@ -97,9 +114,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                 reply,
                 () -> {
                     ListCollectionsResponse.Builder b = ListCollectionsResponse.newBuilder();
-                    store.database()
-                            .list()
-                            .forEach(c -> b.addCollections(CollectionTranslator.toInfo(c)));
+                    store.database().list().forEach(c -> b.addCollections(info(c)));
                     return b.build();
                 });
     }
@@ -107,7 +122,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
     @Override
     public void describeCollection(
             DescribeCollectionRequest request, StreamObserver<CollectionInfo> reply) {
-        respond(reply, () -> CollectionTranslator.toInfo(collection(request.getName())));
+        respond(reply, () -> info(collection(request.getName())));
     }
 
     @Override
@@ -118,6 +133,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                 () -> {
                     store.dropCollection(name(request.getName()));
                     events.dropped(request.getName());
+                    recall.forget(request.getName());
                     return DeleteCollectionResponse.getDefaultInstance();
                 });
     }
@@ -193,11 +209,16 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                                             "top_k", request.getTopK(), 1, SearchRequest.MAX_K),
                                     FilterTranslator.optional(
                                             request.hasFilter(), request.getFilter()),
-                                    Unsigned.toInt("ef", request.getEf(), 0, Integer.MAX_VALUE),
+                                    Unsigned.toInt("ef", request.getEf(), 0, SearchRequest.MAX_EF),
                                     request.getExact());
+                    long writes = c.writeCount();
+                    List<Match> found = c.search(search);
+                    if (recall.sampled(c, search.exact())) {
+                        recall.submit(c, search, writes, found);
+                    }
                     QueryResponse response =
                             matches(
-                                    c.search(search),
+                                    found,
                                     new Include(
                                             request.getIncludeValues(),
                                             request.getIncludeMetadata()));
@@ -216,14 +237,24 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                     for (QueryVector q : request.getQueriesList()) {
                         queries.add(RecordTranslator.floats(q.getValuesCount(), q::getValues));
                     }
+                    int k = Unsigned.toInt("top_k", request.getTopK(), 1, SearchRequest.MAX_K);
+                    Filter filter =
+                            FilterTranslator.optional(request.hasFilter(), request.getFilter());
                     // ef and exact matter only to HNSW; a flat index is always exact.
+                    int ef = Unsigned.toInt("ef", request.getEf(), 0, SearchRequest.MAX_EF);
+                    long writes = c.writeCount();
                     List<List<Match>> results =
-                            c.searchBatch(
-                                    queries,
-                                    Unsigned.toInt(
-                                            "top_k", request.getTopK(), 1, SearchRequest.MAX_K),
-                                    FilterTranslator.optional(
-                                            request.hasFilter(), request.getFilter()));
+                            c.searchBatch(queries, k, filter, ef, request.getExact());
+                    for (int i = 0; i < results.size(); i++) {
+                        if (recall.sampled(c, request.getExact())) {
+                            recall.submit(
+                                    c,
+                                    new SearchRequest(
+                                            queries.get(i), k, filter, ef, request.getExact()),
+                                    writes,
+                                    results.get(i));
+                        }
+                    }
                     Include include =
                             new Include(request.getIncludeValues(), request.getIncludeMetadata());
                     QueryBatchResponse.Builder b = QueryBatchResponse.newBuilder();
@@ -312,6 +343,10 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                 .setCreatedUnixMs(s.created().toEpochMilli())
                 .setCollections(s.collections())
                 .build();
+    }
+
+    private CollectionInfo info(Collection c) {
+        return CollectionTranslator.toInfo(c, recall.estimate(c.spec().name()));
     }
 
     private static QueryResponse matches(List<Match> matches, Include include) {

@@ -20,6 +20,7 @@ import java.util.function.Supplier;
  */
 public final class ServerMetrics implements ServiceEvents, AutoCloseable {
     private static final String COLLECTION_VECTORS = "vectaraft_collection_vectors";
+    private static final String RECALL_AT_K = "vectaraft_recall_at_k";
 
     private final MeterRegistry registry;
     private final Counter upserted;
@@ -28,6 +29,10 @@ public final class ServerMetrics implements ServiceEvents, AutoCloseable {
     private final Counter scanned;
     private volatile Store store;
     private final List<io.micrometer.core.instrument.Meter> walMeters;
+
+    /** The recall gauges' sources, held here for the same reason as {@link #walStats}. */
+    private final java.util.Map<String, Supplier<Double>> recallSources =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Held here: Micrometer keeps only a weak reference to a meter's state object. */
     private final Supplier<StoreStats> walStats =
@@ -84,6 +89,21 @@ public final class ServerMetrics implements ServiceEvents, AutoCloseable {
     @Override
     public void dropped(String collection) {
         registry.remove(COLLECTION_VECTORS, List.of(Tag.create("collection", collection)));
+        registry.remove(RECALL_AT_K, List.of(Tag.create("collection", collection)));
+        recallSources.remove(collection);
+    }
+
+    /**
+     * Exports a collection's live recall estimate (see {@code RecallMonitor}) as the gauge {@code
+     * vectaraft_recall_at_k{collection=...}}; NaN while it has no sample.
+     */
+    public void recallGauge(String collection, Supplier<Double> recallAtK) {
+        recallSources.put(collection, recallAtK);
+        registry.getOrCreate(
+                Gauge.builder(RECALL_AT_K, recallAtK)
+                        .description(
+                                "recall@k of sampled approximate searches against an exact re-run")
+                        .tags(List.of(Tag.create("collection", collection))));
     }
 
     @Override
