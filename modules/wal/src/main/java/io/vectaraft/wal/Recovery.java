@@ -94,6 +94,7 @@ final class Recovery {
     private void loadSnapshot() throws IOException {
         for (SnapshotInfo info : SnapshotFiles.list(options.snapshotDir())) {
             Database db = new Database();
+            long start = System.nanoTime();
             try {
                 long seq = SnapshotReader.read(info.path(), loaderInto(db));
                 // Link whatever no graph image covered (the image is missing or did not fit).
@@ -102,7 +103,15 @@ final class Recovery {
                 }
                 snapshotSeq = seq;
                 database = db;
-                LOG.log(Level.INFO, "wal: loaded snapshot " + info.path() + " (seq " + seq + ")");
+                LOG.log(
+                        Level.INFO,
+                        "wal: loaded snapshot "
+                                + info.path()
+                                + " (seq "
+                                + seq
+                                + ", "
+                                + (System.nanoTime() - start) / 1_000_000
+                                + " ms)");
                 return;
             } catch (VectaraftException e) {
                 LOG.log(

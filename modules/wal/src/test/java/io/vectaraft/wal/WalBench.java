@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * <pre>
  * throughput --dir D [--dims 128,768] [--batches 1,100] [--writers 1,16]
  *            [--policies memory,none,interval,always] [--warmup S] [--duration S]
- * recovery-prepare --dir D [--n 1000000] [--dim 128] [--log-entries 20]
+ * recovery-prepare --dir D [--n 1000000] [--dim 128] [--log-entries 20] [--index flat|hnsw]
  * recovery --dir D      (times Store.open on what recovery-prepare left; run in a fresh JVM)
  * </pre>
  *
@@ -51,7 +51,10 @@ public final class WalBench {
                             dir,
                             Integer.parseInt(o.getOrDefault("n", "1000000")),
                             Integer.parseInt(o.getOrDefault("dim", "128")),
-                            Integer.parseInt(o.getOrDefault("log-entries", "20")));
+                            Integer.parseInt(o.getOrDefault("log-entries", "20")),
+                            o.getOrDefault("index", "flat").equals("hnsw")
+                                    ? IndexSpec.Hnsw.defaults()
+                                    : IndexSpec.flat());
             case "recovery" -> recovery(dir);
             default ->
                     throw new IllegalArgumentException(
@@ -165,12 +168,13 @@ public final class WalBench {
         return new VectorRecord(id, v, Map.of("n", MetadataValue.of(rnd.nextInt(1000))));
     }
 
-    private static void prepare(Path dir, int n, int dim, int logEntries) throws IOException {
+    private static void prepare(Path dir, int n, int dim, int logEntries, IndexSpec index)
+            throws IOException {
         deleteTree(dir);
         long start = System.nanoTime();
         Store s = Store.open(options(dir, FsyncPolicy.NONE));
         {
-            s.createCollection(new CollectionSpec("r", dim, Metric.EUCLIDEAN, IndexSpec.flat()));
+            s.createCollection(new CollectionSpec("r", dim, Metric.EUCLIDEAN, index));
             SplittableRandom rnd = new SplittableRandom(42);
             for (int at = 0; at < n; at += 1000) {
                 List<VectorRecord> b = new ArrayList<>(1000);
@@ -190,8 +194,8 @@ public final class WalBench {
             s.abandon();
         }
         System.err.printf(
-                "prepared %d x %d + %d log entries in %s (%.1f s)%n",
-                n, dim, logEntries, dir, (System.nanoTime() - start) / 1e9);
+                "prepared %d x %d (%s) + %d log entries in %s (%.1f s)%n",
+                n, dim, index, logEntries, dir, (System.nanoTime() - start) / 1e9);
     }
 
     private static void recovery(Path dir) {
@@ -199,9 +203,11 @@ public final class WalBench {
         Store s = Store.open(options(dir, FsyncPolicy.NONE));
         double seconds = (System.nanoTime() - start) / 1e9;
         long records = s.database().get("r").size();
+        long graphNodes = s.database().get("r").stats().graphNodes();
         s.abandon();
         System.out.printf(
-                "{\"bench\":\"wal-recovery\",\"records\":%d,\"seconds\":%.2f}%n", records, seconds);
+                "{\"bench\":\"wal-recovery\",\"records\":%d,\"graph_nodes\":%d,\"seconds\":%.2f}%n",
+                records, graphNodes, seconds);
     }
 
     private static void deleteTree(Path dir) throws IOException {
