@@ -48,9 +48,12 @@ final class RawScanEngine implements FlatEngine {
             String batchKernel) {
         this.layout = layout;
         this.batchKernel = batchKernel;
-        if (!batchKernel.equals("queries") && !batchKernel.equals("tiles")) {
+        if (!batchKernel.equals("queries")
+                && !batchKernel.equals("tiles")
+                && !batchKernel.equals("register-tiles")) {
             throw new IllegalArgumentException(
-                    "--batch-kernel: expected queries or tiles, got " + batchKernel);
+                    "--batch-kernel: expected queries, register-tiles or tiles, got "
+                            + batchKernel);
         }
         this.euclidean = metric.equals("euclidean");
         this.normalizeQueries = metric.equals("cosine");
@@ -234,6 +237,10 @@ final class RawScanEngine implements FlatEngine {
                 scanBatchByQueries(qs, first, units, stride);
                 return;
             }
+            if (batchKernel.equals("register-tiles")) {
+                scanBatchByRegisterTiles(qs, first, units, stride);
+                return;
+            }
             int tile = Math.max(4, Math.min(chunkVectors, TILE_BYTES / (4 * dim)));
             for (int c = first; c < units; c += stride) {
                 int count = chunks[c].length / dim;
@@ -242,6 +249,43 @@ final class RawScanEngine implements FlatEngine {
                     for (int i = 0; i < qs.length; i++) {
                         score(qs[i], chunks[c], from * dim, m);
                         offerAll(heaps[i], c * chunkVectors + from, m);
+                    }
+                }
+            }
+        }
+
+        /**
+         * As {@link #scanBatchByQueries}, scoring 64 stored vectors at a time with the 4x4 tile.
+         */
+        private void scanBatchByRegisterTiles(float[][] qs, int first, int units, int stride) {
+            int block = Math.max(4, Math.min(qs.length, QUERY_BLOCK_BYTES / (4 * dim)));
+            int tile = 64;
+            if (scores.length < block * tile) {
+                scores = new float[block * tile];
+            }
+            for (int q0 = 0; q0 < qs.length; q0 += block) {
+                int q1 = Math.min(qs.length, q0 + block);
+                for (int c = first; c < units; c += stride) {
+                    float[] chunk = chunks[c];
+                    int count = chunk.length / dim;
+                    for (int v = 0; v < count; v += tile) {
+                        int m = Math.min(tile, count - v);
+                        if (euclidean) {
+                            VectorOps.squareDistanceTile(qs, q0, q1, chunk, v * dim, m, scores);
+                        } else {
+                            VectorOps.dotTile(qs, q0, q1, chunk, v * dim, m, scores);
+                        }
+                        int firstId = c * chunkVectors + v;
+                        for (int q = q0; q < q1; q++) {
+                            TopK heap = heaps[q];
+                            int row = (q - q0) * m;
+                            for (int i = 0; i < m; i++) {
+                                float sc = euclidean ? scores[row + i] : -scores[row + i];
+                                if (sc <= heap.bound()) {
+                                    heap.offer(firstId + i, sc);
+                                }
+                            }
+                        }
                     }
                 }
             }

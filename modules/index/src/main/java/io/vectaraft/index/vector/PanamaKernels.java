@@ -207,6 +207,253 @@ final class PanamaKernels implements VectorKernels {
         }
     }
 
+    /**
+     * A 4 x 4 register tile: four queries against four stored vectors per pass, sixteen
+     * accumulators, eight loads per sixteen FMAs (the shape of a GEMM micro-kernel).
+     */
+    @Override
+    public void dotTile(
+            float[][] queries,
+            int from,
+            int to,
+            float[] data,
+            int offset,
+            int count,
+            float[] scores) {
+        int dim = queries[from].length;
+        int vectorEnd = dim - dim % LANES;
+        int q = from;
+        for (; q + 4 <= to; q += 4) {
+            int i = 0;
+            for (; i + 4 <= count; i += 4) {
+                tile4x4(queries, q, from, data, offset + i * dim, dim, vectorEnd, i, count, scores);
+            }
+            for (; i < count; i++) {
+                for (int r = q; r < q + 4; r++) {
+                    scores[(r - from) * count + i] =
+                            dot(queries[r], 0, data, offset + i * dim, dim);
+                }
+            }
+        }
+        for (; q < to; q++) {
+            for (int i = 0; i < count; i++) {
+                scores[(q - from) * count + i] = dot(queries[q], 0, data, offset + i * dim, dim);
+            }
+        }
+    }
+
+    private static void tile4x4(
+            float[][] queries,
+            int q,
+            int from,
+            float[] data,
+            int o0,
+            int dim,
+            int vectorEnd,
+            int i,
+            int count,
+            float[] scores) {
+        float[] a0 = queries[q];
+        float[] a1 = queries[q + 1];
+        float[] a2 = queries[q + 2];
+        float[] a3 = queries[q + 3];
+        int o1 = o0 + dim;
+        int o2 = o1 + dim;
+        int o3 = o2 + dim;
+        FloatVector c00 = FloatVector.zero(SPECIES), c01 = c00, c02 = c00, c03 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+        for (int j = 0; j < vectorEnd; j += LANES) {
+            FloatVector x0 = load(data, o0 + j);
+            FloatVector x1 = load(data, o1 + j);
+            FloatVector x2 = load(data, o2 + j);
+            FloatVector x3 = load(data, o3 + j);
+            FloatVector y = load(a0, j);
+            c00 = y.fma(x0, c00);
+            c01 = y.fma(x1, c01);
+            c02 = y.fma(x2, c02);
+            c03 = y.fma(x3, c03);
+            y = load(a1, j);
+            c10 = y.fma(x0, c10);
+            c11 = y.fma(x1, c11);
+            c12 = y.fma(x2, c12);
+            c13 = y.fma(x3, c13);
+            y = load(a2, j);
+            c20 = y.fma(x0, c20);
+            c21 = y.fma(x1, c21);
+            c22 = y.fma(x2, c22);
+            c23 = y.fma(x3, c23);
+            y = load(a3, j);
+            c30 = y.fma(x0, c30);
+            c31 = y.fma(x1, c31);
+            c32 = y.fma(x2, c32);
+            c33 = y.fma(x3, c33);
+        }
+        // Reduce each accumulator by name: putting them in an array would box the vectors.
+        int r0 = (q - from) * count + i;
+        int r1 = r0 + count;
+        int r2 = r1 + count;
+        int r3 = r2 + count;
+        scores[r0] = sumLanes(c00) + tail(a0, data, o0, vectorEnd, dim);
+        scores[r0 + 1] = sumLanes(c01) + tail(a0, data, o1, vectorEnd, dim);
+        scores[r0 + 2] = sumLanes(c02) + tail(a0, data, o2, vectorEnd, dim);
+        scores[r0 + 3] = sumLanes(c03) + tail(a0, data, o3, vectorEnd, dim);
+        scores[r1] = sumLanes(c10) + tail(a1, data, o0, vectorEnd, dim);
+        scores[r1 + 1] = sumLanes(c11) + tail(a1, data, o1, vectorEnd, dim);
+        scores[r1 + 2] = sumLanes(c12) + tail(a1, data, o2, vectorEnd, dim);
+        scores[r1 + 3] = sumLanes(c13) + tail(a1, data, o3, vectorEnd, dim);
+        scores[r2] = sumLanes(c20) + tail(a2, data, o0, vectorEnd, dim);
+        scores[r2 + 1] = sumLanes(c21) + tail(a2, data, o1, vectorEnd, dim);
+        scores[r2 + 2] = sumLanes(c22) + tail(a2, data, o2, vectorEnd, dim);
+        scores[r2 + 3] = sumLanes(c23) + tail(a2, data, o3, vectorEnd, dim);
+        scores[r3] = sumLanes(c30) + tail(a3, data, o0, vectorEnd, dim);
+        scores[r3 + 1] = sumLanes(c31) + tail(a3, data, o1, vectorEnd, dim);
+        scores[r3 + 2] = sumLanes(c32) + tail(a3, data, o2, vectorEnd, dim);
+        scores[r3 + 3] = sumLanes(c33) + tail(a3, data, o3, vectorEnd, dim);
+    }
+
+    /** As {@link #dotTile}, with squared Euclidean distances (a subtraction per FMA). */
+    @Override
+    public void squareDistanceTile(
+            float[][] queries,
+            int from,
+            int to,
+            float[] data,
+            int offset,
+            int count,
+            float[] scores) {
+        int dim = queries[from].length;
+        int vectorEnd = dim - dim % LANES;
+        int q = from;
+        for (; q + 4 <= to; q += 4) {
+            int i = 0;
+            for (; i + 4 <= count; i += 4) {
+                l2Tile4x4(
+                        queries, q, from, data, offset + i * dim, dim, vectorEnd, i, count, scores);
+            }
+            for (; i < count; i++) {
+                for (int r = q; r < q + 4; r++) {
+                    scores[(r - from) * count + i] =
+                            squareDistance(queries[r], 0, data, offset + i * dim, dim);
+                }
+            }
+        }
+        for (; q < to; q++) {
+            for (int i = 0; i < count; i++) {
+                scores[(q - from) * count + i] =
+                        squareDistance(queries[q], 0, data, offset + i * dim, dim);
+            }
+        }
+    }
+
+    private static void l2Tile4x4(
+            float[][] queries,
+            int q,
+            int from,
+            float[] data,
+            int o0,
+            int dim,
+            int vectorEnd,
+            int i,
+            int count,
+            float[] scores) {
+        float[] a0 = queries[q];
+        float[] a1 = queries[q + 1];
+        float[] a2 = queries[q + 2];
+        float[] a3 = queries[q + 3];
+        int o1 = o0 + dim;
+        int o2 = o1 + dim;
+        int o3 = o2 + dim;
+        FloatVector c00 = FloatVector.zero(SPECIES), c01 = c00, c02 = c00, c03 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+        for (int j = 0; j < vectorEnd; j += LANES) {
+            FloatVector x0 = load(data, o0 + j);
+            FloatVector x1 = load(data, o1 + j);
+            FloatVector x2 = load(data, o2 + j);
+            FloatVector x3 = load(data, o3 + j);
+            FloatVector d;
+            FloatVector y = load(a0, j);
+            d = y.sub(x0);
+            c00 = d.fma(d, c00);
+            d = y.sub(x1);
+            c01 = d.fma(d, c01);
+            d = y.sub(x2);
+            c02 = d.fma(d, c02);
+            d = y.sub(x3);
+            c03 = d.fma(d, c03);
+            y = load(a1, j);
+            d = y.sub(x0);
+            c10 = d.fma(d, c10);
+            d = y.sub(x1);
+            c11 = d.fma(d, c11);
+            d = y.sub(x2);
+            c12 = d.fma(d, c12);
+            d = y.sub(x3);
+            c13 = d.fma(d, c13);
+            y = load(a2, j);
+            d = y.sub(x0);
+            c20 = d.fma(d, c20);
+            d = y.sub(x1);
+            c21 = d.fma(d, c21);
+            d = y.sub(x2);
+            c22 = d.fma(d, c22);
+            d = y.sub(x3);
+            c23 = d.fma(d, c23);
+            y = load(a3, j);
+            d = y.sub(x0);
+            c30 = d.fma(d, c30);
+            d = y.sub(x1);
+            c31 = d.fma(d, c31);
+            d = y.sub(x2);
+            c32 = d.fma(d, c32);
+            d = y.sub(x3);
+            c33 = d.fma(d, c33);
+        }
+        // Reduce each accumulator by name: putting them in an array would box the vectors.
+        int r0 = (q - from) * count + i;
+        int r1 = r0 + count;
+        int r2 = r1 + count;
+        int r3 = r2 + count;
+        scores[r0] = sumLanes(c00) + l2Tail(a0, data, o0, vectorEnd, dim);
+        scores[r0 + 1] = sumLanes(c01) + l2Tail(a0, data, o1, vectorEnd, dim);
+        scores[r0 + 2] = sumLanes(c02) + l2Tail(a0, data, o2, vectorEnd, dim);
+        scores[r0 + 3] = sumLanes(c03) + l2Tail(a0, data, o3, vectorEnd, dim);
+        scores[r1] = sumLanes(c10) + l2Tail(a1, data, o0, vectorEnd, dim);
+        scores[r1 + 1] = sumLanes(c11) + l2Tail(a1, data, o1, vectorEnd, dim);
+        scores[r1 + 2] = sumLanes(c12) + l2Tail(a1, data, o2, vectorEnd, dim);
+        scores[r1 + 3] = sumLanes(c13) + l2Tail(a1, data, o3, vectorEnd, dim);
+        scores[r2] = sumLanes(c20) + l2Tail(a2, data, o0, vectorEnd, dim);
+        scores[r2 + 1] = sumLanes(c21) + l2Tail(a2, data, o1, vectorEnd, dim);
+        scores[r2 + 2] = sumLanes(c22) + l2Tail(a2, data, o2, vectorEnd, dim);
+        scores[r2 + 3] = sumLanes(c23) + l2Tail(a2, data, o3, vectorEnd, dim);
+        scores[r3] = sumLanes(c30) + l2Tail(a3, data, o0, vectorEnd, dim);
+        scores[r3 + 1] = sumLanes(c31) + l2Tail(a3, data, o1, vectorEnd, dim);
+        scores[r3 + 2] = sumLanes(c32) + l2Tail(a3, data, o2, vectorEnd, dim);
+        scores[r3 + 3] = sumLanes(c33) + l2Tail(a3, data, o3, vectorEnd, dim);
+    }
+
+    /** The scalar remainder of a squared distance, components [from, dim). */
+    private static float l2Tail(float[] a, float[] data, int offset, int from, int dim) {
+        float sum = 0f;
+        for (int j = from; j < dim; j++) {
+            float d = a[j] - data[offset + j];
+            sum = Math.fma(d, d, sum);
+        }
+        return sum;
+    }
+
+    /** The scalar remainder of a dot product, components [from, dim). */
+    private static float tail(float[] a, float[] data, int offset, int from, int dim) {
+        float sum = 0f;
+        for (int j = from; j < dim; j++) {
+            sum = Math.fma(a[j], data[offset + j], sum);
+        }
+        return sum;
+    }
+
     private static FloatVector load(float[] array, int offset) {
         return FloatVector.fromArray(SPECIES, array, offset);
     }

@@ -65,6 +65,38 @@ public final class VectorOps {
     }
 
     /**
+     * Scores a block of queries against {@code count} stored vectors back to back from {@code
+     * data[offset]}: {@code scores[(q - from) * count + i] = dot(queries[q], data[offset + i * dim
+     * ..])}. Computes four queries against four vectors per pass (a register tile).
+     */
+    public static void dotTile(
+            float[][] queries,
+            int from,
+            int to,
+            float[] data,
+            int offset,
+            int count,
+            float[] scores) {
+        if (checkTile(queries, from, to, data, offset, count, scores)) {
+            IMPL.dotTile(queries, from, to, data, offset, count, scores);
+        }
+    }
+
+    /** As {@link #dotTile}, with squared Euclidean distances. */
+    public static void squareDistanceTile(
+            float[][] queries,
+            int from,
+            int to,
+            float[] data,
+            int offset,
+            int count,
+            float[] scores) {
+        if (checkTile(queries, from, to, data, offset, count, scores)) {
+            IMPL.squareDistanceTile(queries, from, to, data, offset, count, scores);
+        }
+    }
+
+    /**
      * Scales {@code v} in place to unit length and returns its former Euclidean norm. A zero vector
      * is left unchanged and 0 is returned: callers that cannot accept it (cosine) reject it.
      */
@@ -108,6 +140,17 @@ public final class VectorOps {
             }
         }
         Objects.checkFromIndexSize(offset, dim, data.length);
+        return true;
+    }
+
+    private static boolean checkTile(
+            float[][] queries, int from, int to, float[] data, int offset, int count, float[] s) {
+        if (count == 0 || !checkQueries(queries, from, to, data, offset, s)) {
+            return false;
+        }
+        int dim = queries[from].length;
+        Objects.checkFromIndexSize(offset, Math.multiplyExact(count, dim), data.length);
+        Objects.checkFromIndexSize(0, Math.multiplyExact(to - from, count), s.length);
         return true;
     }
 }

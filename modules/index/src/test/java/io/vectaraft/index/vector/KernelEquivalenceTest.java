@@ -105,6 +105,46 @@ class KernelEquivalenceTest {
         }
     }
 
+    @ParameterizedTest(name = "dim {0}, queries {1}..{2}, count {3}, offset {4}")
+    @CsvSource({"1, 0, 5, 6, 0", "17, 1, 10, 9, 3", "784, 0, 8, 8, 0", "1021, 2, 7, 5, 1"})
+    void tileKernelAgreesWithSinglePairKernels(int dim, int from, int to, int count, int offset) {
+        Random random = new Random(SEED ^ (dim * 13L + count));
+        float[][] queries = new float[to][];
+        for (int q = 0; q < to; q++) {
+            queries[q] = randomArray(random, dim);
+        }
+        float[] data = randomArray(random, offset + count * dim);
+        for (VectorKernels kernels : new VectorKernels[] {SIMD, SCALAR}) {
+            float[] scores = new float[(to - from) * count + 1];
+            scores[scores.length - 1] = Float.NaN;
+            kernels.dotTile(queries, from, to, data, offset, count, scores);
+            float[] distances = new float[(to - from) * count];
+            kernels.squareDistanceTile(queries, from, to, data, offset, count, distances);
+            for (int q = from; q < to; q++) {
+                for (int i = 0; i < count; i++) {
+                    int o = offset + i * dim;
+                    double scale = 0;
+                    for (int j = 0; j < dim; j++) {
+                        scale += Math.abs((double) queries[q][j] * data[o + j]);
+                    }
+                    assertClose(
+                            SCALAR.dot(queries[q], 0, data, o, dim),
+                            scores[(q - from) * count + i],
+                            scale,
+                            "tile dot, "
+                                    + kernels.name()
+                                    + " seed "
+                                    + SEED
+                                    + " q "
+                                    + q
+                                    + " i "
+                                    + i);
+                }
+            }
+            assertTrue(Float.isNaN(scores[scores.length - 1]), "tile kernel wrote past the end");
+        }
+    }
+
     private static void assertClose(double expected, double actual, double scale, String what) {
         double tolerance = RELATIVE_TOLERANCE * scale + Float.MIN_NORMAL;
         assertTrue(
