@@ -60,9 +60,14 @@ public final class VectorStore {
     }
 
     public VectorStore(int dimension, boolean reuseFreeSlots) {
+        this(dimension, reuseFreeSlots, CHUNK_FLOATS);
+    }
+
+    /** With chunks of about {@code chunkFloats} floats: tests use small ones to get many chunks. */
+    VectorStore(int dimension, boolean reuseFreeSlots, int chunkFloats) {
         this.dimension = dimension;
         this.reuseFreeSlots = reuseFreeSlots;
-        int rows = Integer.highestOneBit(Math.max(1, CHUNK_FLOATS / dimension));
+        int rows = Integer.highestOneBit(Math.max(1, chunkFloats / dimension));
         this.chunkShift = Integer.numberOfTrailingZeros(rows);
         this.chunkMask = rows - 1;
     }
