@@ -334,10 +334,15 @@ class CrashRecoveryTest {
         }
 
         @Override
-        public void close() throws InterruptedException {
-            channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
-            if (process.isAlive()) {
-                kill();
+        public void close() {
+            try {
+                channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+                if (process.isAlive()) {
+                    kill();
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
             }
         }
     }

@@ -38,7 +38,7 @@ public final class VectorStore {
     private float[][] chunks = new float[0][];
     private String[] ids = new String[MIN_ROWS];
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"}) // no generic array creation in Java
     private Map<String, MetadataValue>[] metadata = new Map[MIN_ROWS];
 
     private long[] live = new long[1];

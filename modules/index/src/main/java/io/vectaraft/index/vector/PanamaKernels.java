@@ -542,7 +542,7 @@ final class PanamaKernels implements VectorKernels {
     }
 
     /** Shuffles that move lane {@code i + half} to lane {@code i}, for half = LANES/2 .. 1. */
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"}) // no generic array creation in Java
     private static VectorShuffle<Float>[] folds() {
         int steps = Integer.numberOfTrailingZeros(LANES);
         VectorShuffle<Float>[] folds = new VectorShuffle[steps];
