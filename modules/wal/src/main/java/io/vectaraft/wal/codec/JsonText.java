@@ -2,6 +2,8 @@ package io.vectaraft.wal.codec;
 
 import io.vectaraft.index.MetadataValue;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
@@ -18,8 +20,12 @@ public final class JsonText {
     private static final long NEGATIVE_ZERO = Double.doubleToRawLongBits(-0.0);
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
+    private static final Base64.Encoder BASE64 = Base64.getEncoder();
+
     private byte[] buf;
     private int size;
+    private byte[] floatBytes;
+    private byte[] encoded;
 
     public JsonText(int capacity) {
         buf = new byte[Math.max(16, capacity)];
@@ -96,11 +102,19 @@ public final class JsonText {
 
     /** A JSON string holding base64 of the vector's little-endian float32 bytes. */
     public JsonText base64Floats(float[] vector) {
-        byte[] encoded = Base64.getEncoder().encode(Floats.toBytes(vector));
-        ensure(encoded.length + 2);
+        int rawLength = vector.length * Float.BYTES;
+        int encodedLength = 4 * ((rawLength + 2) / 3);
+        if (floatBytes == null || floatBytes.length != rawLength) {
+            // Scratch reused for every vector of an entry (they share one dimension).
+            floatBytes = new byte[rawLength];
+            encoded = new byte[encodedLength];
+        }
+        ByteBuffer.wrap(floatBytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(vector);
+        int n = BASE64.encode(floatBytes, encoded);
+        ensure(n + 2);
         buf[size++] = '"';
-        System.arraycopy(encoded, 0, buf, size, encoded.length);
-        size += encoded.length;
+        System.arraycopy(encoded, 0, buf, size, n);
+        size += n;
         buf[size++] = '"';
         return this;
     }

@@ -171,6 +171,54 @@ class LogWriterTest {
         assertEquals(List.of(1L, 2L), seqs);
     }
 
+    /** An upsert larger than the staging buffer goes out in several writes, read back whole. */
+    private static LogEntry.Upsert largerThanStaging() {
+        int dim = 1024;
+        int n = LogWriter.STAGING_BYTES / (dim * 4) * 3; // about 4 MB of base64
+        return new LogEntry.Upsert("c", Fixtures.records(new Random(7), "big", n, dim));
+    }
+
+    @Test
+    void entryLargerThanTheStagingBufferRoundTrips() throws IOException {
+        Path wal = dir.resolve("wal.jsonl");
+        LogEntry.Upsert big = largerThanStaging();
+        byte[] payload = EntryCodec.encode(big);
+        assertTrue(payload.length > 3 * LogWriter.STAGING_BYTES, "spans several staging buffers");
+        try (LogWriter w = open(wal, LogChannelFactory.files(), FsyncPolicy.ALWAYS)) {
+            w.awaitDurable(w.append(EntryCodec.encode(sample().get(0))));
+            w.awaitDurable(w.append(payload));
+            w.awaitDurable(w.append(EntryCodec.encode(sample().get(2))));
+        }
+        List<LogEntry> back = new ArrayList<>();
+        LogReader.Result r = LogReader.scan(wal, (seq, e, off) -> back.add(e));
+        assertNull(r.problem(), "clean log");
+        assertEquals(3, back.size());
+        LogEntry.Upsert read = (LogEntry.Upsert) back.get(1);
+        assertEquals(big.records().size(), read.records().size());
+        for (int i = 0; i < big.records().size(); i++) {
+            assertTrue(Fixtures.sameBits(big.records().get(i), read.records().get(i)), "rec " + i);
+        }
+    }
+
+    @Test
+    void failureAfterSomeStagedWritesRollsTheWholeEntryBack() throws IOException {
+        Path wal = dir.resolve("wal.jsonl");
+        FaultyChannels channels = new FaultyChannels();
+        try (LogWriter w = open(wal, channels, FsyncPolicy.ALWAYS)) {
+            w.awaitDurable(w.append(EntryCodec.encode(sample().get(0))));
+            long before = Files.size(wal);
+            channels.failWriteAfterBytes.set(2L * LogWriter.STAGING_BYTES + 100);
+            assertThrows(
+                    LogWriteException.class,
+                    () -> w.append(EntryCodec.encode(largerThanStaging())));
+            assertEquals(before, Files.size(wal), "two buffers written, all cut off");
+            w.awaitDurable(w.append(EntryCodec.encode(sample().get(2))));
+        }
+        List<Long> seqs = new ArrayList<>();
+        assertNull(LogReader.scan(wal, (s, e, o) -> seqs.add(s)).problem());
+        assertEquals(List.of(1L, 2L), seqs);
+    }
+
     @Test
     void failedFsyncPoisonsTheLog() throws IOException {
         Path wal = dir.resolve("wal.jsonl");
