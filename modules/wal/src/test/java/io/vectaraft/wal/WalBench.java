@@ -5,6 +5,10 @@ import io.vectaraft.index.IndexSpec;
 import io.vectaraft.index.MetadataValue;
 import io.vectaraft.index.Metric;
 import io.vectaraft.index.VectorRecord;
+import io.vectaraft.wal.log.EntryCodec;
+import io.vectaraft.wal.log.LogChannelFactory;
+import io.vectaraft.wal.log.LogEntry;
+import io.vectaraft.wal.log.LogWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +29,7 @@ import java.util.stream.Stream;
  *
  * <pre>
  * throughput --dir D [--dims 128,768] [--batches 1,100] [--writers 1,16]
- *            [--policies memory,none,interval,always] [--warmup S] [--duration S]
+ *            [--policies memory,none,interval,always,log-only] [--warmup S] [--duration S]
  * recovery-prepare --dir D [--n 1000000] [--dim 128] [--log-entries 20] [--index flat|hnsw]
  * recovery --dir D      (times Store.open on what recovery-prepare left; run in a fresh JVM)
  * </pre>
@@ -102,11 +106,6 @@ public final class WalBench {
             double duration)
             throws Exception {
         deleteTree(dir);
-        Store store =
-                policy.equals("memory")
-                        ? Store.inMemory()
-                        : Store.open(options(dir, FsyncPolicy.valueOf(policy.toUpperCase())));
-        store.createCollection(new CollectionSpec("b", dim, Metric.COSINE, IndexSpec.flat()));
         // Each writer cycles through its own pre-built batches (ids repeat: upserts replace, so
         // memory stays bounded); building the records is not measured.
         int idsPerWriter = Math.max(batch, 20_000 / writers);
@@ -114,16 +113,19 @@ public final class WalBench {
         for (int w = 0; w < writers; w++) {
             work.add(batches(new SplittableRandom(w), "w" + w + "-", idsPerWriter, dim, batch));
         }
+        Sink sink =
+                policy.equals("log-only") ? logOnly(dir, work) : storeSink(dir, dim, policy, work);
         AtomicLong vectors = new AtomicLong();
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch done = new CountDownLatch(writers);
         for (int w = 0; w < writers; w++) {
-            List<List<VectorRecord>> mine = work.get(w);
+            int writer = w;
+            int rounds = work.get(w).size();
             Thread.ofPlatform()
                     .start(
                             () -> {
                                 for (int i = 0; !stop.get(); i++) {
-                                    store.upsert("b", mine.get(i % mine.size()));
+                                    sink.write(writer, i % rounds);
                                     vectors.addAndGet(batch);
                                 }
                                 done.countDown();
@@ -137,14 +139,92 @@ public final class WalBench {
         long t1 = System.nanoTime();
         stop.set(true);
         done.await();
-        long forces = store.stats().forces();
-        store.abandon(); // not measured: no closing snapshot
+        long forces = sink.forcesThenAbandon();
         double rate = (v1 - v0) / ((t1 - t0) / 1e9);
+        // Log bytes per vector (what a WAL policy writes; memory-only writes none).
+        double logBytes =
+                EntryCodec.encode(new LogEntry.Upsert("b", work.getFirst().getFirst())).length
+                        / (double) batch;
         System.out.printf(
                 "{\"bench\":\"wal-upsert\",\"policy\":\"%s\",\"dim\":%d,\"batch\":%d,\"writers\":%d,"
-                        + "\"vectors_per_s\":%.0f,\"mb_per_s_payload\":%.1f,\"forces\":%d}%n",
-                policy, dim, batch, writers, rate, rate * dim * 4 / 1e6, forces);
+                        + "\"vectors_per_s\":%.0f,\"mb_per_s_payload\":%.1f,\"log_mb_per_s\":%.1f,"
+                        + "\"forces\":%d,\"load\":\"%s\"}%n",
+                policy,
+                dim,
+                batch,
+                writers,
+                rate,
+                rate * dim * 4 / 1e6,
+                policy.equals("memory") ? 0 : rate * logBytes / 1e6,
+                forces,
+                loadAverage());
         deleteTree(dir);
+    }
+
+    /** Where the writers' batches go: a store, or the bare log. */
+    private interface Sink {
+        void write(int writer, int batch);
+
+        long forcesThenAbandon(); // not measured: no closing snapshot or fsync
+    }
+
+    private static Sink storeSink(
+            Path dir, int dim, String policy, List<List<List<VectorRecord>>> work) {
+        Store store =
+                policy.equals("memory")
+                        ? Store.inMemory()
+                        : Store.open(options(dir, FsyncPolicy.valueOf(policy.toUpperCase())));
+        store.createCollection(new CollectionSpec("b", dim, Metric.COSINE, IndexSpec.flat()));
+        return new Sink() {
+            @Override
+            public void write(int writer, int batch) {
+                store.upsert("b", work.get(writer).get(batch));
+            }
+
+            @Override
+            public long forcesThenAbandon() {
+                long forces = store.stats().forces();
+                store.abandon();
+                return forces;
+            }
+        };
+    }
+
+    /**
+     * The log's own ceiling on this machine: the same entries, encoded beforehand, appended with
+     * group-commit fsync ({@code always}), with no validation, encoding or index.
+     */
+    private static Sink logOnly(Path dir, List<List<List<VectorRecord>>> work) throws IOException {
+        Files.createDirectories(dir);
+        List<List<byte[]>> payloads = new ArrayList<>();
+        for (List<List<VectorRecord>> mine : work) {
+            payloads.add(
+                    mine.stream()
+                            .map(b -> EntryCodec.encode(new LogEntry.Upsert("b", b)))
+                            .toList());
+        }
+        LogWriter log =
+                LogWriter.open(
+                        dir.resolve("wal.jsonl"),
+                        LogChannelFactory.files(),
+                        FsyncPolicy.ALWAYS,
+                        Duration.ofMillis(10),
+                        0,
+                        1,
+                        List.of());
+        return new Sink() {
+            @Override
+            public void write(int writer, int batch) {
+                log.awaitDurable(log.append(payloads.get(writer).get(batch)));
+            }
+
+            @Override
+            public long forcesThenAbandon() {
+                long forces = log.forces();
+                log.abandon();
+                return forces;
+            }
+        };
     }
 
     private static List<List<VectorRecord>> batches(
@@ -208,6 +288,14 @@ public final class WalBench {
         System.out.printf(
                 "{\"bench\":\"wal-recovery\",\"records\":%d,\"graph_nodes\":%d,\"seconds\":%.2f}%n",
                 records, graphNodes, seconds);
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     private static void deleteTree(Path dir) throws IOException {
