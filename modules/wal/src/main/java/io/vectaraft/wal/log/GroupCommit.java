@@ -127,11 +127,16 @@ final class GroupCommit {
             forcing = false;
         }
         if (error != null) {
-            fail(new IOException("fsync of " + file + " failed: " + error.getMessage(), error));
+            fail(new IOException("fsync of " + file + " failed: " + describe(error), error));
         } else {
             durableSeq = Math.max(durableSeq, t.lastSeq());
         }
         done.signalAll();
+    }
+
+    /** The message, or the exception's type when it has none (e.g. ClosedChannelException). */
+    private static String describe(IOException e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     /** Forces whatever was appended; failures are recorded, not thrown (background use). */

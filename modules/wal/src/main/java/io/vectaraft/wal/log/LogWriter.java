@@ -336,9 +336,7 @@ public final class LogWriter implements AutoCloseable {
      * a process kill. For crash tests.
      */
     public void abandon() {
-        if (intervalSync != null) {
-            intervalSync.shutdownNow();
-        }
+        stopIntervalSync();
         appendLock.lock();
         try {
             closed = true;
@@ -350,17 +348,29 @@ public final class LogWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Cancels the periodic force and waits for one in flight. Not {@code shutdownNow}: interrupting
+     * a thread inside {@code FileChannel.force} closes the channel, which would fail that force and
+     * poison the log on the way out.
+     */
+    private void stopIntervalSync() {
+        if (intervalSync == null) {
+            return;
+        }
+        intervalSync.shutdown();
+        try {
+            if (!intervalSync.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.log(Level.WARNING, "wal: the interval fsync did not finish within 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Forces what was appended (for every policy: this is the graceful path) and closes. */
     @Override
     public void close() {
-        if (intervalSync != null) {
-            intervalSync.shutdownNow();
-            try {
-                intervalSync.awaitTermination(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        stopIntervalSync();
         appendLock.lock();
         try {
             if (closed) {

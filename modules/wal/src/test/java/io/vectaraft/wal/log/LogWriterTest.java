@@ -291,6 +291,54 @@ class LogWriterTest {
         }
     }
 
+    /**
+     * Closing while the interval thread is inside a force must let that force finish: interrupting
+     * it would close the channel under it and poison the log on the way out.
+     */
+    @Test
+    void closeDuringAnIntervalForceLeavesTheLogHealthy() throws Exception {
+        Path wal = dir.resolve("wal.jsonl");
+        FaultyChannels channels = new FaultyChannels();
+        CountDownLatch inForce = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        LogWriter w = open(wal, channels, FsyncPolicy.INTERVAL);
+        channels.beforeForce =
+                () -> {
+                    if (inForce.getCount() > 0) {
+                        inForce.countDown();
+                        awaitKeepingInterrupt(release);
+                    }
+                };
+        w.append(EntryCodec.encode(sample().get(0)));
+        assertTrue(inForce.await(30, TimeUnit.SECONDS), "the interval thread started a force");
+        Thread closer = Thread.ofPlatform().start(w::close);
+        // close() has stopped the interval thread (or asked it to) once it waits for it to end.
+        while (closer.getState() != Thread.State.TIMED_WAITING && closer.isAlive()) {
+            Thread.onSpinWait();
+        }
+        release.countDown();
+        closer.join();
+        assertTrue(w.healthy(), "no failure recorded by the close");
+        List<Long> seqs = new ArrayList<>();
+        assertNull(LogReader.scan(wal, (s, e, o) -> seqs.add(s)).problem());
+        assertEquals(List.of(1L), seqs);
+    }
+
+    /** Waits, and leaves an interrupt that arrived meanwhile pending (for the real force). */
+    private static void awaitKeepingInterrupt(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (latch.getCount() > 0) {
+            try {
+                latch.await();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Test
     void nonePolicyForcesOnlyOnClose() throws IOException {
         Path wal = dir.resolve("wal.jsonl");
