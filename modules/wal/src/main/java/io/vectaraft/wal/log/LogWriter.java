@@ -219,6 +219,11 @@ public final class LogWriter implements AutoCloseable {
         }
     }
 
+    /** Whether {@link #awaitDurable} waits for a force (the {@code always} policy). */
+    public boolean waitsForForce() {
+        return policy == FsyncPolicy.ALWAYS;
+    }
+
     /** Returns once entry {@code seq} is as durable as the policy promises. */
     public void awaitDurable(long seq) {
         if (policy == FsyncPolicy.ALWAYS) {
