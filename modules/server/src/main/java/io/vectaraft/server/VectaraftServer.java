@@ -14,6 +14,7 @@ import io.vectaraft.server.config.ServerConfig;
 import io.vectaraft.server.grpc.FailedCallLogger;
 import io.vectaraft.server.grpc.ServiceEvents;
 import io.vectaraft.server.grpc.VectorServiceImpl;
+import io.vectaraft.server.observe.DeferredMetrics;
 import io.vectaraft.server.observe.ObservabilityServer;
 import io.vectaraft.server.observe.Readiness;
 import io.vectaraft.server.observe.ServerMetrics;
@@ -31,6 +32,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * One running vectaraft server: gRPC (grpc-java's Netty server, calls on virtual threads) and,
@@ -46,9 +48,12 @@ public final class VectaraftServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final Readiness readiness;
-    private final ServerMetrics metrics;
+    private final DeferredMetrics metrics;
 
-    /** Starting on its own thread, so that it overlaps recovery and the gRPC start. */
+    /**
+     * Building the meter registry and starting the HTTP listener, on their own thread: they overlap
+     * recovery and the gRPC start, which does not wait for them (see {@link DeferredMetrics}).
+     */
     private final CompletableFuture<ObservabilityServer> http;
 
     private final HealthStatusManager health = new HealthStatusManager();
@@ -61,27 +66,39 @@ public final class VectaraftServer implements AutoCloseable {
     private VectaraftServer(ServerConfig config) {
         this.config = config;
         this.readiness = new Readiness(config.walEnabled() ? config.walPath().getParent() : null);
-        this.metrics = config.metricsEnabled() ? new ServerMetrics() : null;
+        this.metrics = config.metricsEnabled() ? new DeferredMetrics() : null;
         this.http =
                 config.metricsEnabled()
                         ? CompletableFuture.supplyAsync(
                                 () ->
                                         ObservabilityServer.start(
-                                                config.metricsAddress(), metrics, readiness),
+                                                config.metricsAddress(),
+                                                metrics.attach(new ServerMetrics()),
+                                                readiness),
                                 task -> Thread.ofPlatform().name("http-start").start(task))
                         : null;
     }
 
     /**
-     * Creates, recovers the store the configuration names, and serves. The HTTP side starts
-     * meanwhile: both are mostly class loading and initialization, and one after the other they
-     * made a launch on two cores take about 1 s longer.
+     * Creates, recovers the store the configuration names, and serves; returns once the HTTP side
+     * listens too. The HTTP side starts meanwhile and gRPC does not wait for it: both are mostly
+     * class loading and initialization, and one after the other they made a launch on two cores
+     * take about 1 s longer.
      */
     public static VectaraftServer start(ServerConfig config) {
+        return start(config, s -> {});
+    }
+
+    /**
+     * As {@link #start(ServerConfig)}, and tells {@code serving} as soon as gRPC serves, before the
+     * HTTP side may be up (so that a shutdown hook can stop it from then on).
+     */
+    public static VectaraftServer start(ServerConfig config, Consumer<VectaraftServer> serving) {
         VectaraftServer server = new VectaraftServer(config);
         try {
             server.serve(
                     config.walEnabled() ? Store.open(config.storeOptions()) : Store.inMemory());
+            serving.accept(server);
             server.awaitHttp();
         } catch (RuntimeException e) {
             server.close();
