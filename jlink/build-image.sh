@@ -75,3 +75,7 @@ mv "$staging" "$image"
 
 tar -czf "$target/$name.tar.gz" -C "$target" "$name"
 echo "jlink: image $image ($(du -sh "$image" | cut -f1)), tarball $target/$name.tar.gz ($(du -sh "$target/$name.tar.gz" | cut -f1))"
+
+# The class-data-sharing archive, made where the image now is: it records the jars' absolute
+# paths, so it is valid only here and is not in the tarball (see README.md, "Start-up").
+"$image/bin/vectaraft" --create-cds-archive

@@ -2,6 +2,10 @@
 # vectaraft @VERSION@ launcher: runs the server on the Java runtime of this image.
 # Every argument is passed to the server (see `vectaraft --help`).
 #
+#
+#   vectaraft --create-cds-archive   (re)writes lib/vectaraft.jsa, the class-data-sharing archive that
+#                                    halves the start-up CPU; valid only where the image is (see below)
+#
 # JVM options: the defaults below, then $VECTARAFT_JAVA_OPTS, which wins on conflict
 # (HotSpot takes the last -Xmx/-XX:... it sees). Examples:
 #   VECTARAFT_JAVA_OPTS="-Xms8g -Xmx8g -XX:+AlwaysPreTouch"  fixed, pre-touched heap (benchmarks, production)
@@ -49,6 +53,47 @@ jvm_opts="$gc_opts
     --add-opens java.base/java.nio=io.grpc.netty.shaded
     -Dio.grpc.netty.shaded.io.netty.tryReflectionSetAccessible=true"
 
+# Class-data sharing: lib/vectaraft.jsa holds the application's classes already parsed and
+# verified, as loaded by one start of this image (a dynamic archive on top of the JDK's own
+# lib/server/classes.jsa). The JVM checks that it matches this runtime and these exact jar paths,
+# and silently runs without it when not (the image was moved, or its jars changed): the logging
+# off switches keep that fallback, and the JVM's notes about the module path, off the console.
+# --create-cds-archive makes it with a training run that starts the server on free ports with a
+# scratch log, stops it, and moves the archive into place in one step (running servers keep the
+# old one mapped).
+archive=$home/lib/vectaraft.jsa
+main="-m io.vectaraft.server/io.vectaraft.server.Main"
+
+if [ "${1:-}" = "--create-cds-archive" ]; then
+    if [ ! -w "$home/lib" ]; then
+        echo "vectaraft: cannot write $home/lib: run --create-cds-archive as the image's owner" >&2
+        exit 1
+    fi
+    # Written beside its final place, then renamed: never half-written, and never rewritten in
+    # place under a running server that maps it.
+    scratch=$(mktemp -d)
+    partial=$archive.$$.partial
+    trap 'rm -rf "$scratch" "$partial"' EXIT
+    # shellcheck disable=SC2086  # word splitting of the option strings is intended
+    if "$home/bin/java" $jvm_opts $user_opts "-XX:ArchiveClassesAtExit=$partial" \
+        -Xlog:cds=off,cds+dynamic=off -Dvectaraft.cdsTraining=true "-Dvectaraft.home=$home" \
+        -p "$home/app" $main --port 0 --metrics-addr 127.0.0.1:0 --wal-path "$scratch/wal.jsonl" \
+        >"$scratch/out" 2>&1 && [ -s "$partial" ]; then
+        mv -f "$partial" "$archive"
+        echo "vectaraft: wrote $archive ($(du -k "$archive" | cut -f1) KB)"
+        exit 0
+    fi
+    cat "$scratch/out" >&2
+    echo "vectaraft: the training run failed; no archive written" >&2
+    exit 1
+fi
+
+# The command line, built in $@ so that paths with spaces stay one word: the defaults, the
+# archive, the user's options (last, so they win), the application, its arguments.
 # shellcheck disable=SC2086  # word splitting of the option strings is intended
-exec "$home/bin/java" $jvm_opts $user_opts "-Dvectaraft.home=$home" \
-    -p "$home/app" -m io.vectaraft.server/io.vectaraft.server.Main "$@"
+set -- $user_opts "-Dvectaraft.home=$home" -p "$home/app" $main "$@"
+if [ -f "$archive" ]; then
+    set -- "-XX:SharedArchiveFile=$archive" -Xlog:cds=off,cds+dynamic=off "$@"
+fi
+# shellcheck disable=SC2086
+exec "$home/bin/java" $jvm_opts "$@"

@@ -139,6 +139,47 @@ class ImageIT {
         }
     }
 
+    /**
+     * The image's class-data-sharing archive (lib/vectaraft.jsa, see jlink/README.md) is used with
+     * our module path and the incubator module, and a start whose archive cannot be used (here a
+     * damaged one) still serves and prints nothing about it.
+     */
+    @Test
+    void usesItsClassDataArchiveAndFallsBackSilently() throws Exception {
+        Path archive = Fixtures.image().resolve("lib").resolve("vectaraft.jsa");
+        assertTrue(Files.size(archive) > 0, "the image build makes " + archive);
+        Path classLog = work.resolve("classes.log");
+        Path damaged = Files.write(work.resolve("damaged.jsa"), new byte[64 * 1024]);
+        List<Map<String, String>> envs =
+                List.of(
+                        Map.of("VECTARAFT_JAVA_OPTS", "-Xlog:class+load=info:file=" + classLog),
+                        Map.of("VECTARAFT_JAVA_OPTS", "-XX:SharedArchiveFile=" + damaged));
+        for (Map<String, String> env : envs) {
+            try (ServerProcess server =
+                    ServerProcess.start(
+                            Fixtures.image(),
+                            work,
+                            env,
+                            "--port",
+                            "0",
+                            "--no-wal",
+                            "--metrics-addr",
+                            "127.0.0.1:0")) {
+                server.awaitLine(Pattern.compile("ready in \\d+ ms"));
+                assertEquals(
+                        SIGTERM_EXIT, server.stop(), "exit status; output:\n" + server.output());
+                List<String> jvmLog =
+                        server.output().lines().filter(l -> l.matches("\\[[0-9.]+s\\].*")).toList();
+                assertEquals(List.of(), jvmLog, "no JVM log lines on the console with " + env);
+            }
+        }
+        String loaded = Files.readString(classLog);
+        assertTrue(
+                loaded.contains("io.vectaraft.server.Main source: shared objects file (top)"),
+                "the server's classes come from the archive; class log:\n"
+                        + loaded.lines().filter(l -> l.contains("io.vectaraft")).limit(5).toList());
+    }
+
     @Test
     void javaOptionsAreOverridable() throws Exception {
         Map<String, String> env = Map.of("VECTARAFT_JAVA_OPTS", "-XX:+UseSerialGC -Xmx256m");

@@ -12,6 +12,8 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * Starts the vectaraft server in the foreground: parses flags, loads the configuration, recovers
@@ -27,6 +29,12 @@ public final class Main {
     }
 
     private static final System.Logger LOG = System.getLogger(Main.class.getName());
+
+    /**
+     * System property: once up, exercise the server ({@link TrainingRun}) and exit (set by {@code
+     * bin/vectaraft --create-cds-archive} only, on a scratch log; see jlink/README.md).
+     */
+    static final String CDS_TRAINING = "vectaraft.cdsTraining";
 
     private Main() {}
 
@@ -51,23 +59,32 @@ public final class Main {
             return;
         }
         loaded.warnings().forEach(w -> LOG.log(Level.WARNING, w));
-        VectaraftServer server = start(loaded.config());
+        // Registered before the start: gRPC serves before the HTTP side is up, and a SIGTERM in
+        // between must stop it gracefully too.
+        AtomicReference<VectaraftServer> serving = new AtomicReference<>();
         Runtime.getRuntime()
                 .addShutdownHook(
                         Thread.ofPlatform()
                                 .name("shutdown")
                                 .unstarted(
                                         () -> {
-                                            server.close();
+                                            VectaraftServer s = serving.get();
+                                            if (s != null) {
+                                                s.close();
+                                            }
                                             ServerLogManager.resetAfterStop();
                                         }));
+        VectaraftServer server = start(loaded.config(), serving::set);
         logSummary(server, loaded, (System.nanoTime() - t0) / 1_000_000);
+        if (Boolean.getBoolean(CDS_TRAINING)) {
+            trainAndExit(server);
+        }
         server.awaitTermination();
     }
 
-    private static VectaraftServer start(ServerConfig config) {
+    private static VectaraftServer start(ServerConfig config, Consumer<VectaraftServer> serving) {
         try {
-            return VectaraftServer.start(config);
+            return VectaraftServer.start(config, serving);
         } catch (VectaraftException | UncheckedIOException e) {
             // Expected failures (corrupt log, port in use) carry a complete message.
             LOG.log(Level.ERROR, "vectaraft failed to start: " + e.getMessage());
@@ -78,6 +95,17 @@ public final class Main {
             System.exit(1);
             throw e;
         }
+    }
+
+    /** Exits 0 after a training run, as on SIGTERM (the shutdown hook stops the server). */
+    private static void trainAndExit(VectaraftServer server) {
+        try {
+            TrainingRun.exercise(server);
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "training run failed: " + e.getMessage(), e);
+            System.exit(1);
+        }
+        System.exit(0);
     }
 
     private static void logSummary(VectaraftServer server, ConfigLoader.Loaded loaded, long ms) {

@@ -163,7 +163,11 @@ public final class ConfigLoader {
     }
 
     private static List<String> unknownEnv(Map<String, String> env) {
-        Set<String> known = new HashSet<>(Set.of(Setting.GRPC_ADDR_ENV));
+        // Also the variables of bin/vectaraft (JVM options) and run.sh (the JDK), which reach the
+        // server's environment too.
+        Set<String> known =
+                new HashSet<>(
+                        Set.of(Setting.GRPC_ADDR_ENV, "VECTARAFT_JAVA_OPTS", "VECTARAFT_JDK"));
         for (Setting s : Setting.values()) {
             s.env().ifPresent(known::add);
         }

@@ -6,46 +6,16 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
-import io.helidon.metrics.api.Counter;
-import io.helidon.metrics.api.MeterRegistry;
-import io.helidon.metrics.api.Tag;
-import io.helidon.metrics.api.Timer;
-import java.time.Duration;
-import java.util.List;
 
 /**
- * Counts every gRPC call by method and status code ({@code vectaraft_grpc_requests_total}) and
- * records its latency by method ({@code vectaraft_grpc_request_duration_seconds}, a histogram from
- * 50 µs to 10 s).
+ * Times every gRPC call from its start to its close and reports method, status code and duration to
+ * a {@link CallRecorder} ({@link GrpcCallMeters} turns them into meters).
  */
 final class GrpcMetricsInterceptor implements ServerInterceptor {
-    static final String REQUESTS = "vectaraft_grpc_requests";
-    static final String DURATION = "vectaraft_grpc_request_duration";
+    private final CallRecorder recorder;
 
-    private static final Duration[] BUCKETS = {
-        Duration.ofNanos(50_000),
-        Duration.ofNanos(100_000),
-        Duration.ofNanos(250_000),
-        Duration.ofNanos(500_000),
-        Duration.ofMillis(1),
-        Duration.ofNanos(2_500_000),
-        Duration.ofMillis(5),
-        Duration.ofMillis(10),
-        Duration.ofMillis(25),
-        Duration.ofMillis(50),
-        Duration.ofMillis(100),
-        Duration.ofMillis(250),
-        Duration.ofMillis(500),
-        Duration.ofSeconds(1),
-        Duration.ofNanos(2_500_000_000L),
-        Duration.ofSeconds(5),
-        Duration.ofSeconds(10)
-    };
-
-    private final MeterRegistry registry;
-
-    GrpcMetricsInterceptor(MeterRegistry registry) {
-        this.registry = registry;
+    GrpcMetricsInterceptor(CallRecorder recorder) {
+        this.recorder = recorder;
     }
 
     @Override
@@ -57,30 +27,10 @@ final class GrpcMetricsInterceptor implements ServerInterceptor {
                 new SimpleForwardingServerCall<>(call) {
                     @Override
                     public void close(Status status, Metadata trailers) {
-                        record(method, status.getCode(), System.nanoTime() - start);
+                        recorder.record(method, status.getCode(), System.nanoTime() - start);
                         super.close(status, trailers);
                     }
                 },
                 headers);
-    }
-
-    private void record(String method, Status.Code code, long nanos) {
-        registry.getOrCreate(
-                        Counter.builder(REQUESTS)
-                                .description("gRPC requests by method and status code")
-                                .tags(
-                                        List.of(
-                                                Tag.create("method", method),
-                                                Tag.create("code", code.name()))))
-                .increment();
-        registry.getOrCreate(
-                        Timer.builder(DURATION)
-                                .description("gRPC request latency by method")
-                                .tags(List.of(Tag.create("method", method)))
-                                .buckets(BUCKETS)
-                                // Helidon adds default percentiles otherwise; quantile labels
-                                // on a histogram fail promtool's lint.
-                                .percentiles(new double[0]))
-                .record(Duration.ofNanos(nanos));
     }
 }

@@ -1,6 +1,6 @@
 package io.vectaraft.server.observe;
 
-import io.grpc.ServerInterceptor;
+import io.grpc.Status;
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.MeterRegistry;
@@ -17,8 +17,11 @@ import java.util.function.Supplier;
  * The server's meters, in one registry owned by this object (never the global one, so that two
  * servers in one JVM count separately). Names follow Prometheus conventions: {@code vectaraft_}
  * prefix; counters end in {@code _total} and times in {@code _seconds} once exported.
+ *
+ * <p>Building one costs most of the HTTP side's start-up (Helidon metrics, Micrometer binders), so
+ * the server builds it off the gRPC start path and feeds it through {@link DeferredMetrics}.
  */
-public final class ServerMetrics implements ServiceEvents, AutoCloseable {
+public final class ServerMetrics implements ServiceEvents, CallRecorder, AutoCloseable {
     private static final String COLLECTION_VECTORS = "vectaraft_collection_vectors";
     private static final String RECALL_AT_K = "vectaraft_recall_at_k";
 
@@ -27,6 +30,7 @@ public final class ServerMetrics implements ServiceEvents, AutoCloseable {
     private final Counter deleted;
     private final Counter queries;
     private final Counter scanned;
+    private final GrpcCallMeters calls;
     private volatile Store store;
     private final List<io.micrometer.core.instrument.Meter> walMeters;
 
@@ -52,14 +56,16 @@ public final class ServerMetrics implements ServiceEvents, AutoCloseable {
         this.deleted = counter("vectaraft_vectors_deleted", "vectors deleted");
         this.queries = counter("vectaraft_queries", "k-nearest-neighbour searches");
         this.scanned = counter("vectaraft_query_candidates_scanned", "vectors scored by searches");
+        this.calls = new GrpcCallMeters(registry);
     }
 
     public MeterRegistry registry() {
         return registry;
     }
 
-    public ServerInterceptor grpcInterceptor() {
-        return new GrpcMetricsInterceptor(registry);
+    @Override
+    public void record(String method, Status.Code code, long nanos) {
+        calls.record(method, code, nanos);
     }
 
     /** Starts the collection gauges over the store's (possibly recovered) collections. */

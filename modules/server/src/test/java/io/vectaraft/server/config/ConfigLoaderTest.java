@@ -192,12 +192,17 @@ class ConfigLoaderTest {
                                 "0",
                                 "VECTARAFT_FSYNC",
                                 "none",
+                                "VECTARAFT_JAVA_OPTS",
+                                "-Xmx1g",
+                                "VECTARAFT_JDK",
+                                "/opt/jdk",
                                 "PATH",
                                 "/bin"));
         assertEquals(
                 List.of(
                         "unknown environment variable VECTARAFT_ENABLE_METRIC ignored (see --help)"),
-                loaded.warnings());
+                loaded.warnings(),
+                "the launcher's and run.sh's own variables are known");
         assertTrue(loaded.config().metricsEnabled(), "the misspelt variable changed nothing");
     }
 
