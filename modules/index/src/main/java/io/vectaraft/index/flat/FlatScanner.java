@@ -89,6 +89,13 @@ public final class FlatScanner {
                 rangeCount = 1; // enough query blocks to keep every worker busy
             }
         }
+        // A Euclidean batch ranks by the dot-product form (see EuclideanRescorer), keeping extra
+        // candidates per query that are then scored exactly.
+        Scoring scoring =
+                metric != Metric.EUCLIDEAN
+                        ? Scoring.DOT
+                        : block >= MULTI_QUERY_MIN ? Scoring.L2_BY_DOT : Scoring.L2;
+        int heapSize = scoring == Scoring.L2_BY_DOT ? EuclideanRescorer.candidates(k) : k;
         int parts = queryBlocks * rangeCount;
         boolean parallel = parts > 1 && floatsPerPass * nq >= parallelMinFloats;
         int maxWorkers = parallel ? Math.min(parts, pool.parallelism()) : 1;
@@ -110,13 +117,38 @@ public final class FlatScanner {
                         int to = rangeStart(r + 1, ranges, limit);
                         for (int q = q0; q < q1; q++) {
                             if (mine[q] == null) {
-                                mine[q] = new TopK(k, store.idsBySlot());
+                                mine[q] = new TopK(heapSize, store.idsBySlot());
                             }
                         }
-                        scan(store, metric, queries, q0, q1, mine, candidates, from, to);
+                        scan(store, scoring, queries, q0, q1, mine, candidates, from, to);
                     }
                 });
-        return merge(heaps, nq, k, store);
+        TopK[] merged = merge(heaps, nq, heapSize, store);
+        if (scoring == Scoring.L2_BY_DOT) {
+            for (int q = 0; q < nq; q++) {
+                TopK exact = EuclideanRescorer.rescore(store, queries[q], merged[q], k);
+                // Rarely (near-ties beyond the extra candidates, or huge norms) the candidates are
+                // not provably enough: that query is scanned again on its own, exactly.
+                merged[q] =
+                        exact != null
+                                ? exact
+                                : search(store, metric, new float[][] {queries[q]}, k, candidates)[
+                                        0];
+            }
+        }
+        return merged;
+    }
+
+    /** How a scan scores a (query, vector) pair; higher is better in every mode. */
+    enum Scoring {
+        /** The dot product (COSINE over normalized vectors, DOT). */
+        DOT,
+        /** The negated squared distance. */
+        L2,
+        /**
+         * {@code 2 q.x - |x|^2}: the negated squared distance plus {@code |q|^2}, by dot product.
+         */
+        L2_BY_DOT
     }
 
     /** Range starts are multiples of 64 so that each range covers whole words of the bitset. */
@@ -163,11 +195,11 @@ public final class FlatScanner {
      * contiguous in memory and scored by the register-tiled kernel ({@code *Tile}: four queries
      * against four stored vectors per pass, about 3x the multi-query kernel at 784 dimensions);
      * shorter runs and tails go row by row through the multi-query kernel. The loop is long because
-     * the three kernels and both metrics are dispatched here, outside the per-slot work.
+     * the three kernels and the scorings are dispatched here, outside the per-slot work.
      */
     private static void scan(
             VectorStore store,
-            Metric metric,
+            Scoring scoring,
             float[][] queries,
             int q0,
             int q1,
@@ -176,10 +208,12 @@ public final class FlatScanner {
             int from,
             int to) {
         float[][] chunks = store.chunks();
+        float[] norms = store.squaredNorms();
         int shift = store.chunkShift();
         int mask = store.chunkMask();
         int dim = store.dimension();
-        boolean euclidean = metric == Metric.EUCLIDEAN;
+        boolean l2 = scoring == Scoring.L2;
+        boolean byDot = scoring == Scoring.L2_BY_DOT;
         int nq = q1 - q0;
         boolean multi = nq >= MULTI_QUERY_MIN;
         // Tile rows: up to one bitset word, fewer for very large blocks (small dimensions) so that
@@ -205,7 +239,7 @@ public final class FlatScanner {
                             tileScores = new float[nq * tileRows];
                         }
                         scoreTile(
-                                euclidean,
+                                scoring,
                                 queries,
                                 q0,
                                 q1,
@@ -214,29 +248,30 @@ public final class FlatScanner {
                                 offset,
                                 slot,
                                 rows,
-                                tileScores);
+                                tileScores,
+                                norms);
                         slot += rows;
                     } else if (multi) {
                         // One pass over the row for the whole block (the kernel shares its loads).
-                        if (euclidean) {
+                        if (l2) {
                             VectorOps.squareDistanceQueries(
                                     queries, q0, q1, chunk, offset, scratch);
                         } else {
                             VectorOps.dotQueries(queries, q0, q1, chunk, offset, scratch);
                         }
-                        float sign = euclidean ? -1f : 1f;
+                        float norm = norms[slot];
                         for (int q = q0; q < q1; q++) {
-                            heaps[q].offer(sign * scratch[q - q0], slot);
+                            heaps[q].offer(score(scoring, scratch[q - q0], norm), slot);
                         }
                         slot++;
                     } else {
                         for (int q = q0; q < q1; q++) {
-                            float score =
-                                    euclidean
-                                            ? -VectorOps.squareDistance(
+                            float raw =
+                                    l2
+                                            ? VectorOps.squareDistance(
                                                     queries[q], 0, chunk, offset, dim)
                                             : VectorOps.dot(queries[q], 0, chunk, offset, dim);
-                            heaps[q].offer(score, slot);
+                            heaps[q].offer(score(scoring, raw, norms[slot]), slot);
                         }
                         slot++;
                     }
@@ -245,13 +280,22 @@ public final class FlatScanner {
         }
     }
 
+    /** The score of a kernel result: a squared distance under L2, a dot product otherwise. */
+    private static float score(Scoring scoring, float raw, float squaredNorm) {
+        return switch (scoring) {
+            case DOT -> raw;
+            case L2 -> -raw;
+            case L2_BY_DOT -> 2f * raw - squaredNorm;
+        };
+    }
+
     /**
      * Scores {@code rows} consecutive slots from {@code slot} (contiguous in {@code chunk} from
      * {@code offset}) against queries [q0, q1) with the register-tiled kernel. A method of its own
      * so that the JIT compiles the kernel's sixteen vector accumulators without boxing them.
      */
     private static void scoreTile(
-            boolean euclidean,
+            Scoring scoring,
             float[][] queries,
             int q0,
             int q1,
@@ -260,18 +304,34 @@ public final class FlatScanner {
             int offset,
             int slot,
             int rows,
-            float[] scores) {
-        if (euclidean) {
+            float[] scores,
+            float[] norms) {
+        if (scoring == Scoring.L2) {
             VectorOps.squareDistanceTile(queries, q0, q1, chunk, offset, rows, scores);
+            for (int q = q0; q < q1; q++) {
+                offerRow(heaps[q], scores, (q - q0) * rows, rows, slot, -1f, null);
+            }
         } else {
             VectorOps.dotTile(queries, q0, q1, chunk, offset, rows, scores);
+            boolean byDot = scoring == Scoring.L2_BY_DOT;
+            for (int q = q0; q < q1; q++) {
+                offerRow(heaps[q], scores, (q - q0) * rows, rows, slot, 1f, byDot ? norms : null);
+            }
         }
-        float sign = euclidean ? -1f : 1f;
-        for (int q = q0; q < q1; q++) {
-            TopK heap = heaps[q];
-            int row = (q - q0) * rows;
-            for (int i = 0; i < rows; i++) {
-                heap.offer(sign * scores[row + i], slot + i);
+    }
+
+    /**
+     * Offers {@code scores[row + i] * sign} for slots {@code slot + i}, or {@code 2 scores[row + i]
+     * - norms[slot + i]} when {@code norms} is given. Checks the heap's bound first: most rows of a
+     * scan do not enter a full heap.
+     */
+    private static void offerRow(
+            TopK heap, float[] scores, int row, int rows, int slot, float sign, float[] norms) {
+        for (int i = 0; i < rows; i++) {
+            float s =
+                    norms == null ? sign * scores[row + i] : 2f * scores[row + i] - norms[slot + i];
+            if (!(s < heap.bound())) { // NaN too: offer ranks it last, as the other paths do
+                heap.offer(s, slot + i);
             }
         }
     }
