@@ -221,6 +221,7 @@ public final class FlatScanner {
         int tileRows = Math.max(TILE_MIN_ROWS, Math.min(64, TILE_SCORE_FLOATS / Math.max(1, nq)));
         float[] scratch = multi ? new float[nq] : null;
         float[] tileScores = null; // allocated at the first run long enough for a tile
+        float[] rowScores = null; // the same, for single queries
         int wordEnd = Math.min(candidates.length, (to + 63) >>> 6);
         for (int w = from >>> 6; w < wordEnd; w++) {
             long bits = candidates[w];
@@ -264,6 +265,29 @@ public final class FlatScanner {
                             heaps[q].offer(score(scoring, scratch[q - q0], norm), slot);
                         }
                         slot++;
+                    } else if (rows >= TILE_MIN_ROWS) {
+                        // Single queries: a run of rows per kernel call (query loads shared by
+                        // four rows, lanes reduced four rows at a time; same bits as one by one).
+                        if (rowScores == null) {
+                            rowScores = new float[tileRows];
+                        }
+                        for (int q = q0; q < q1; q++) {
+                            if (l2) {
+                                VectorOps.squareDistanceRows(
+                                        queries[q], chunk, offset, rows, rowScores);
+                            } else {
+                                VectorOps.dotRows(queries[q], chunk, offset, rows, rowScores);
+                            }
+                            offerRow(
+                                    heaps[q],
+                                    rowScores,
+                                    0,
+                                    rows,
+                                    slot,
+                                    l2 ? -1f : 1f,
+                                    byDot ? norms : null);
+                        }
+                        slot += rows;
                     } else {
                         for (int q = q0; q < q1; q++) {
                             float raw =

@@ -10,14 +10,16 @@ import jdk.incubator.vector.VectorSpecies;
  * floats on AVX-512) and fused multiply-add. Only {@link KernelSelector} loads this class, and only
  * after checking that the module is present, so nothing else links against the incubator.
  *
- * <p>Single-pair kernels keep {@value #ACCUMULATORS} independent accumulators, as Lucene's do: an
- * FMA has a latency of several cycles, so one accumulator can leave the FMA units idle on
- * cache-resident data ({@code KernelBenchmark} in docs/benchmarks.md: equal or better than one
- * accumulator). The multi-query kernels score four queries per pass instead, which gives the same
- * independence and loads each chunk of the stored vector once for four queries ({@code
- * BatchKernelBenchmark}: 1.8-4.8x over one pair at a time). The mirror image (one query against
- * four stored vectors per pass) measured slower than single pairs on a memory-bound scan ({@code
- * ScanBenchmark}) and was removed.
+ * <p>Single-pair kernels keep {@value #ACCUMULATORS} independent accumulators from {@link
+ * #WIDE_MIN} floats up (one below), as Lucene's do: an FMA has a latency of several cycles, so one
+ * accumulator can leave the FMA units idle on cache-resident data ({@code KernelBenchmark} in
+ * docs/benchmarks.md: equal or better than one accumulator). The multi-query kernels score four
+ * queries per pass instead, which gives the same independence and loads each chunk of the stored
+ * vector once for four queries ({@code BatchKernelBenchmark}: 1.8-4.8x over one pair at a time).
+ * The mirror image (one query against four stored vectors per pass) measured slower than single
+ * pairs on a memory-bound scan ({@code ScanBenchmark}) and was removed; so was a later one that
+ * kept each row's single-pair summation (the same bits) and reduced four rows in one butterfly:
+ * 0.83x the single-pair scan at dim 128.
  *
  * <p>Lanes are summed by {@link #sumLanes}, in one fixed order, not by {@code reduceLanes(ADD)}:
  * the Vector API leaves that order unspecified, and the interpreted and the JIT-compiled code did
@@ -26,9 +28,18 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class PanamaKernels implements VectorKernels {
     static final int ACCUMULATORS = 4;
+
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
-    private static final VectorShuffle<Float>[] FOLDS = folds();
+
+    /**
+     * The shortest length that takes the four-accumulator loop (256 floats with 16 lanes, each
+     * accumulator then gets at least four FMAs); shorter vectors take one accumulator. A flat scan
+     * of 100k x 128 vectors (one thread, CPU time) ran 1.11-1.14x faster with one accumulator at
+     * 128 than with four (fewer additions and a shorter dependency chain per vector); at 784 the
+     * two were within noise, and four stay for long cache-resident pairs (KernelBenchmark).
+     */
+    static final int WIDE_MIN = 4 * ACCUMULATORS * LANES;
 
     /**
      * With 16 lanes, the tile kernels reduce their sixteen accumulators together ({@link
@@ -64,7 +75,7 @@ final class PanamaKernels implements VectorKernels {
     public float dot(float[] a, int aOffset, float[] b, int bOffset, int length) {
         int i = 0;
         float sum = 0f;
-        if (length >= ACCUMULATORS * LANES) {
+        if (length >= WIDE_MIN) {
             FloatVector acc0 = FloatVector.zero(SPECIES);
             FloatVector acc1 = FloatVector.zero(SPECIES);
             FloatVector acc2 = FloatVector.zero(SPECIES);
@@ -95,7 +106,7 @@ final class PanamaKernels implements VectorKernels {
     public float squareDistance(float[] a, int aOffset, float[] b, int bOffset, int length) {
         int i = 0;
         float sum = 0f;
-        if (length >= ACCUMULATORS * LANES) {
+        if (length >= WIDE_MIN) {
             FloatVector acc0 = FloatVector.zero(SPECIES);
             FloatVector acc1 = FloatVector.zero(SPECIES);
             FloatVector acc2 = FloatVector.zero(SPECIES);
@@ -128,6 +139,23 @@ final class PanamaKernels implements VectorKernels {
             sum = Math.fma(d, d, sum);
         }
         return sum;
+    }
+
+    @Override
+    public void dotRows(float[] query, float[] data, int offset, int count, float[] scores) {
+        int dim = query.length;
+        for (int i = 0; i < count; i++) {
+            scores[i] = dot(query, 0, data, offset + i * dim, dim);
+        }
+    }
+
+    @Override
+    public void squareDistanceRows(
+            float[] query, float[] data, int offset, int count, float[] scores) {
+        int dim = query.length;
+        for (int i = 0; i < count; i++) {
+            scores[i] = squareDistance(query, 0, data, offset + i * dim, dim);
+        }
     }
 
     @Override
@@ -636,21 +664,15 @@ final class PanamaKernels implements VectorKernels {
      * the lower half (a tree, so no long chain of dependent additions).
      */
     private static float sumLanes(FloatVector v) {
-        for (VectorShuffle<Float> fold : FOLDS) {
-            v = v.add(v.rearrange(fold));
+        // Constant shuffles (the same as the tile kernels' butterfly), not a loop over an array of
+        // them: nothing rests on C2 unrolling the loop and folding the array loads.
+        if (LANES > 8) {
+            v = v.add(v.rearrange(XOR8));
         }
-        return v.lane(0);
-    }
-
-    /** Shuffles that move lane {@code i + half} to lane {@code i}, for half = LANES/2 .. 1. */
-    @SuppressWarnings({"unchecked", "rawtypes"}) // no generic array creation in Java
-    private static VectorShuffle<Float>[] folds() {
-        int steps = Integer.numberOfTrailingZeros(LANES);
-        VectorShuffle<Float>[] folds = new VectorShuffle[steps];
-        for (int s = 0, half = LANES / 2; s < steps; s++, half /= 2) {
-            int h = half;
-            folds[s] = VectorShuffle.fromOp(SPECIES, i -> (i + h) % LANES);
+        if (LANES > 4) {
+            v = v.add(v.rearrange(XOR4));
         }
-        return folds;
+        v = v.add(v.rearrange(XOR2));
+        return v.add(v.rearrange(XOR1)).lane(0);
     }
 }
