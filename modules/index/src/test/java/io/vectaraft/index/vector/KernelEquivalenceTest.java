@@ -114,7 +114,7 @@ class KernelEquivalenceTest {
     @ParameterizedTest(name = "dim {0}, count {1}")
     @CsvSource({
         "1, 9", "3, 4", "15, 5", "16, 8", "17, 7", "63, 4", "64, 6", "65, 5", "128, 13", "200, 4",
-        "784, 9", "1021, 5"
+        "255, 4", "256, 5", "257, 4", "784, 9", "1021, 5"
     })
     void rowsKernelsEqualSinglePairKernelsBitForBit(int dim, int count) {
         Random random = new Random(SEED ^ (dim * 31L + count));
