@@ -29,6 +29,14 @@ public final class FlatScanner {
     public static final long DEFAULT_MIN_PART_FLOATS = 1L << 18;
     static final int QUERY_BLOCK_BYTES = 128 * 1024;
 
+    /**
+     * Slot ranges per worker of a parallel scan (each at least {@code minPartFloats}). Workers pull
+     * ranges from a counter, so when a core is taken by another process mid-query the other worker
+     * takes more of them; 16 per worker rather than 4: Fashion-MNIST single queries, 2 threads, at
+     * load 2.3-3.9, alternating: 172 vs 157 QPS on average over four pairs (three favoured 16).
+     */
+    static final int RANGES_PER_WORKER = 16;
+
     /** From this many queries in a block, rows are scored by the multi-query kernel. */
     static final int MULTI_QUERY_MIN = 4;
 
@@ -82,8 +90,11 @@ public final class FlatScanner {
         int rangeCount = 1;
         if (pool.parallelism() > 1 && floatsPerPass * nq >= parallelMinFloats) {
             long byBlock = Math.max(1, floatsPerPass / minPartFloats);
-            // Several ranges per worker balance uneven filters; none smaller than one 64-slot word.
-            long maxRanges = Math.max(1, Math.min(4L * pool.parallelism(), (limit + 63) / 64));
+            // Several ranges per worker balance uneven filters and busy cores; none smaller than
+            // one 64-slot word.
+            long maxRanges =
+                    Math.max(
+                            1, Math.min(RANGES_PER_WORKER * pool.parallelism(), (limit + 63) / 64));
             rangeCount = (int) Math.min(byBlock, maxRanges);
             if (queryBlocks >= 4L * pool.parallelism()) {
                 rangeCount = 1; // enough query blocks to keep every worker busy
