@@ -31,6 +31,14 @@ public final class TopK {
         return size;
     }
 
+    /**
+     * The score a candidate must reach to enter: the worst kept score once full, else negative
+     * infinity. A cheap check before {@link #offer} in hot loops.
+     */
+    public float bound() {
+        return size < k ? Float.NEGATIVE_INFINITY : scores[0];
+    }
+
     /** Offers a candidate; a NaN score is treated as the worst possible. */
     public void offer(float score, int slot) {
         if (score != score) {

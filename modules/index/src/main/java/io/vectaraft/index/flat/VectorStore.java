@@ -2,6 +2,7 @@ package io.vectaraft.index.flat;
 
 import io.vectaraft.index.Ids;
 import io.vectaraft.index.MetadataValue;
+import io.vectaraft.index.vector.VectorOps;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
@@ -20,6 +21,10 @@ import java.util.TreeSet;
  * sequential streams, small enough that growth never copies much. Only the last chunk grows (by
  * doubling), so a small collection does not pay for a whole chunk.
  *
+ * <p>Each slot also keeps its vector's squared Euclidean norm ({@link #squaredNorms()}, 4 bytes per
+ * slot), written with the vector: a batch Euclidean scan ranks by {@code 2 q.x - |x|^2}, a dot
+ * product, instead of a squared distance (see {@link FlatScanner}).
+ *
  * <p>A graph index addresses nodes by slot, so its store does not reuse freed slots ({@code
  * reuseFreeSlots false}): a removed record's vector stays in place as a tombstone the graph can
  * still traverse, until the owner compacts by rebuilding.
@@ -37,6 +42,7 @@ public final class VectorStore {
     private final int chunkMask;
     private float[][] chunks = new float[0][];
     private String[] ids = new String[MIN_ROWS];
+    private float[] squaredNorms = new float[MIN_ROWS];
 
     @SuppressWarnings({"unchecked", "rawtypes"}) // no generic array creation in Java
     private Map<String, MetadataValue>[] metadata = new Map[MIN_ROWS];
@@ -104,6 +110,14 @@ public final class VectorStore {
         return chunkMask;
     }
 
+    /**
+     * {@code dot(v, v)} of the vector in every used slot ({@link VectorOps#dot}), indexed by slot;
+     * stale for a free slot. Read-only for callers.
+     */
+    public float[] squaredNorms() {
+        return squaredNorms;
+    }
+
     /** The id of every slot (null when free), indexed by slot. Read-only for callers. */
     public String[] idsBySlot() {
         return ids;
@@ -160,8 +174,7 @@ public final class VectorStore {
         version++;
         Integer existing = slotById.get(id);
         int slot = existing != null ? existing : allocate(id);
-        int offset = (slot & chunkMask) * dimension;
-        System.arraycopy(vector, 0, chunks[slot >>> chunkShift], offset, dimension);
+        writeVector(slot, vector);
         metadata[slot] = meta;
         return slot;
     }
@@ -235,10 +248,16 @@ public final class VectorStore {
         }
         appended[count] = id;
         appendedCount = count + 1;
-        System.arraycopy(
-                vector, 0, chunks[slot >>> chunkShift], (slot & chunkMask) * dimension, dimension);
+        writeVector(slot, vector);
         metadata[slot] = meta;
         return slot;
+    }
+
+    /** The one place a slot's vector is written, so its squared norm always goes with it. */
+    private void writeVector(int slot, float[] vector) {
+        System.arraycopy(
+                vector, 0, chunks[slot >>> chunkShift], (slot & chunkMask) * dimension, dimension);
+        squaredNorms[slot] = VectorOps.dot(vector, 0, vector, 0, dimension);
     }
 
     /** Synchronized: readers sharing the collection's read lock may race to flush. */
@@ -313,6 +332,7 @@ public final class VectorStore {
         if (slot >= ids.length) {
             int n = Math.max(slot + 1, ids.length * 2);
             ids = Arrays.copyOf(ids, n);
+            squaredNorms = Arrays.copyOf(squaredNorms, n);
             metadata = Arrays.copyOf(metadata, n);
         }
         if ((slot >>> 6) >= live.length) {

@@ -1,6 +1,7 @@
 package io.vectaraft.index.vector;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -9,14 +10,16 @@ import jdk.incubator.vector.VectorSpecies;
  * floats on AVX-512) and fused multiply-add. Only {@link KernelSelector} loads this class, and only
  * after checking that the module is present, so nothing else links against the incubator.
  *
- * <p>Single-pair kernels keep {@value #ACCUMULATORS} independent accumulators, as Lucene's do: an
- * FMA has a latency of several cycles, so one accumulator can leave the FMA units idle on
- * cache-resident data ({@code KernelBenchmark} in docs/benchmarks.md: equal or better than one
- * accumulator). The multi-query kernels score four queries per pass instead, which gives the same
- * independence and loads each chunk of the stored vector once for four queries ({@code
- * BatchKernelBenchmark}: 1.8-4.8x over one pair at a time). The mirror image (one query against
- * four stored vectors per pass) measured slower than single pairs on a memory-bound scan ({@code
- * ScanBenchmark}) and was removed.
+ * <p>Single-pair kernels keep {@value #ACCUMULATORS} independent accumulators from {@link
+ * #WIDE_MIN} floats up (one below), as Lucene's do: an FMA has a latency of several cycles, so one
+ * accumulator can leave the FMA units idle on cache-resident data ({@code KernelBenchmark} in
+ * docs/benchmarks.md: equal or better than one accumulator). The multi-query kernels score four
+ * queries per pass instead, which gives the same independence and loads each chunk of the stored
+ * vector once for four queries ({@code BatchKernelBenchmark}: 1.8-4.8x over one pair at a time).
+ * The mirror image (one query against four stored vectors per pass) measured slower than single
+ * pairs on a memory-bound scan ({@code ScanBenchmark}) and was removed; so was a later one that
+ * kept each row's single-pair summation (the same bits) and reduced four rows in one butterfly:
+ * 0.83x the single-pair scan at dim 128.
  *
  * <p>Lanes are summed by {@link #sumLanes}, in one fixed order, not by {@code reduceLanes(ADD)}:
  * the Vector API leaves that order unspecified, and the interpreted and the JIT-compiled code did
@@ -25,9 +28,34 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class PanamaKernels implements VectorKernels {
     static final int ACCUMULATORS = 4;
+
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
-    private static final VectorShuffle<Float>[] FOLDS = folds();
+
+    /**
+     * The shortest length that takes the four-accumulator loop (256 floats with 16 lanes, each
+     * accumulator then gets at least four FMAs); shorter vectors take one accumulator. A flat scan
+     * of 100k x 128 vectors (one thread, CPU time) ran 1.11-1.14x faster with one accumulator at
+     * 128 than with four (fewer additions and a shorter dependency chain per vector); at 784 the
+     * two were within noise, and four stay for long cache-resident pairs (KernelBenchmark).
+     */
+    static final int WIDE_MIN = 4 * ACCUMULATORS * LANES;
+
+    /**
+     * With 16 lanes, the tile kernels reduce their sixteen accumulators together ({@link
+     * #reduce16}: 15 steps of blend, blend, shuffle, add for 16 sums instead of 16 x 15 scalar
+     * additions); other widths fold each accumulator through a buffer ({@link #foldLanes}).
+     */
+    private static final boolean BUTTERFLY = LANES == 16;
+
+    private static final VectorMask<Float> BIT8 = bitMask(8);
+    private static final VectorMask<Float> BIT4 = bitMask(4);
+    private static final VectorMask<Float> BIT2 = bitMask(2);
+    private static final VectorMask<Float> BIT1 = bitMask(1);
+    private static final VectorShuffle<Float> XOR8 = xorShuffle(8);
+    private static final VectorShuffle<Float> XOR4 = xorShuffle(4);
+    private static final VectorShuffle<Float> XOR2 = xorShuffle(2);
+    private static final VectorShuffle<Float> XOR1 = xorShuffle(1);
 
     PanamaKernels() {
         if (SPECIES.vectorBitSize() < 128) {
@@ -47,7 +75,7 @@ final class PanamaKernels implements VectorKernels {
     public float dot(float[] a, int aOffset, float[] b, int bOffset, int length) {
         int i = 0;
         float sum = 0f;
-        if (length >= ACCUMULATORS * LANES) {
+        if (length >= WIDE_MIN) {
             FloatVector acc0 = FloatVector.zero(SPECIES);
             FloatVector acc1 = FloatVector.zero(SPECIES);
             FloatVector acc2 = FloatVector.zero(SPECIES);
@@ -78,7 +106,7 @@ final class PanamaKernels implements VectorKernels {
     public float squareDistance(float[] a, int aOffset, float[] b, int bOffset, int length) {
         int i = 0;
         float sum = 0f;
-        if (length >= ACCUMULATORS * LANES) {
+        if (length >= WIDE_MIN) {
             FloatVector acc0 = FloatVector.zero(SPECIES);
             FloatVector acc1 = FloatVector.zero(SPECIES);
             FloatVector acc2 = FloatVector.zero(SPECIES);
@@ -111,6 +139,23 @@ final class PanamaKernels implements VectorKernels {
             sum = Math.fma(d, d, sum);
         }
         return sum;
+    }
+
+    @Override
+    public void dotRows(float[] query, float[] data, int offset, int count, float[] scores) {
+        int dim = query.length;
+        for (int i = 0; i < count; i++) {
+            scores[i] = dot(query, 0, data, offset + i * dim, dim);
+        }
+    }
+
+    @Override
+    public void squareDistanceRows(
+            float[] query, float[] data, int offset, int count, float[] scores) {
+        int dim = query.length;
+        for (int i = 0; i < count; i++) {
+            scores[i] = squareDistance(query, 0, data, offset + i * dim, dim);
+        }
     }
 
     @Override
@@ -303,43 +348,49 @@ final class PanamaKernels implements VectorKernels {
             c32 = y.fma(x2, c32);
             c33 = y.fma(x3, c33);
         }
-        // Reduce each accumulator by name: putting them in an array would box the vectors.
         int r0 = (q - from) * count + i;
         int r1 = r0 + count;
         int r2 = r1 + count;
         int r3 = r2 + count;
-        c00.intoArray(lanes, 0 * LANES);
-        c01.intoArray(lanes, 1 * LANES);
-        c02.intoArray(lanes, 2 * LANES);
-        c03.intoArray(lanes, 3 * LANES);
-        c10.intoArray(lanes, 4 * LANES);
-        c11.intoArray(lanes, 5 * LANES);
-        c12.intoArray(lanes, 6 * LANES);
-        c13.intoArray(lanes, 7 * LANES);
-        c20.intoArray(lanes, 8 * LANES);
-        c21.intoArray(lanes, 9 * LANES);
-        c22.intoArray(lanes, 10 * LANES);
-        c23.intoArray(lanes, 11 * LANES);
-        c30.intoArray(lanes, 12 * LANES);
-        c31.intoArray(lanes, 13 * LANES);
-        c32.intoArray(lanes, 14 * LANES);
-        c33.intoArray(lanes, 15 * LANES);
-        scores[r0] = foldLanes(lanes, 0 * LANES) + tail(a0, data, o0, vectorEnd, dim);
-        scores[r0 + 1] = foldLanes(lanes, 1 * LANES) + tail(a0, data, o1, vectorEnd, dim);
-        scores[r0 + 2] = foldLanes(lanes, 2 * LANES) + tail(a0, data, o2, vectorEnd, dim);
-        scores[r0 + 3] = foldLanes(lanes, 3 * LANES) + tail(a0, data, o3, vectorEnd, dim);
-        scores[r1] = foldLanes(lanes, 4 * LANES) + tail(a1, data, o0, vectorEnd, dim);
-        scores[r1 + 1] = foldLanes(lanes, 5 * LANES) + tail(a1, data, o1, vectorEnd, dim);
-        scores[r1 + 2] = foldLanes(lanes, 6 * LANES) + tail(a1, data, o2, vectorEnd, dim);
-        scores[r1 + 3] = foldLanes(lanes, 7 * LANES) + tail(a1, data, o3, vectorEnd, dim);
-        scores[r2] = foldLanes(lanes, 8 * LANES) + tail(a2, data, o0, vectorEnd, dim);
-        scores[r2 + 1] = foldLanes(lanes, 9 * LANES) + tail(a2, data, o1, vectorEnd, dim);
-        scores[r2 + 2] = foldLanes(lanes, 10 * LANES) + tail(a2, data, o2, vectorEnd, dim);
-        scores[r2 + 3] = foldLanes(lanes, 11 * LANES) + tail(a2, data, o3, vectorEnd, dim);
-        scores[r3] = foldLanes(lanes, 12 * LANES) + tail(a3, data, o0, vectorEnd, dim);
-        scores[r3 + 1] = foldLanes(lanes, 13 * LANES) + tail(a3, data, o1, vectorEnd, dim);
-        scores[r3 + 2] = foldLanes(lanes, 14 * LANES) + tail(a3, data, o2, vectorEnd, dim);
-        scores[r3 + 3] = foldLanes(lanes, 15 * LANES) + tail(a3, data, o3, vectorEnd, dim);
+        if (BUTTERFLY) {
+            reduce16(c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33)
+                    .intoArray(lanes, 0);
+        } else {
+            // Reduce each accumulator by name: putting them in an array would box the vectors.
+            c00.intoArray(lanes, 0 * LANES);
+            c01.intoArray(lanes, 1 * LANES);
+            c02.intoArray(lanes, 2 * LANES);
+            c03.intoArray(lanes, 3 * LANES);
+            c10.intoArray(lanes, 4 * LANES);
+            c11.intoArray(lanes, 5 * LANES);
+            c12.intoArray(lanes, 6 * LANES);
+            c13.intoArray(lanes, 7 * LANES);
+            c20.intoArray(lanes, 8 * LANES);
+            c21.intoArray(lanes, 9 * LANES);
+            c22.intoArray(lanes, 10 * LANES);
+            c23.intoArray(lanes, 11 * LANES);
+            c30.intoArray(lanes, 12 * LANES);
+            c31.intoArray(lanes, 13 * LANES);
+            c32.intoArray(lanes, 14 * LANES);
+            c33.intoArray(lanes, 15 * LANES);
+            foldAll(lanes);
+        }
+        scores[r0] = lanes[0] + tail(a0, data, o0, vectorEnd, dim);
+        scores[r0 + 1] = lanes[1] + tail(a0, data, o1, vectorEnd, dim);
+        scores[r0 + 2] = lanes[2] + tail(a0, data, o2, vectorEnd, dim);
+        scores[r0 + 3] = lanes[3] + tail(a0, data, o3, vectorEnd, dim);
+        scores[r1] = lanes[4] + tail(a1, data, o0, vectorEnd, dim);
+        scores[r1 + 1] = lanes[5] + tail(a1, data, o1, vectorEnd, dim);
+        scores[r1 + 2] = lanes[6] + tail(a1, data, o2, vectorEnd, dim);
+        scores[r1 + 3] = lanes[7] + tail(a1, data, o3, vectorEnd, dim);
+        scores[r2] = lanes[8] + tail(a2, data, o0, vectorEnd, dim);
+        scores[r2 + 1] = lanes[9] + tail(a2, data, o1, vectorEnd, dim);
+        scores[r2 + 2] = lanes[10] + tail(a2, data, o2, vectorEnd, dim);
+        scores[r2 + 3] = lanes[11] + tail(a2, data, o3, vectorEnd, dim);
+        scores[r3] = lanes[12] + tail(a3, data, o0, vectorEnd, dim);
+        scores[r3 + 1] = lanes[13] + tail(a3, data, o1, vectorEnd, dim);
+        scores[r3 + 2] = lanes[14] + tail(a3, data, o2, vectorEnd, dim);
+        scores[r3 + 3] = lanes[15] + tail(a3, data, o3, vectorEnd, dim);
     }
 
     /** As {@link #dotTile}, with squared Euclidean distances (a subtraction per FMA). */
@@ -453,43 +504,49 @@ final class PanamaKernels implements VectorKernels {
             d = y.sub(x3);
             c33 = d.fma(d, c33);
         }
-        // Reduce each accumulator by name: putting them in an array would box the vectors.
         int r0 = (q - from) * count + i;
         int r1 = r0 + count;
         int r2 = r1 + count;
         int r3 = r2 + count;
-        c00.intoArray(lanes, 0 * LANES);
-        c01.intoArray(lanes, 1 * LANES);
-        c02.intoArray(lanes, 2 * LANES);
-        c03.intoArray(lanes, 3 * LANES);
-        c10.intoArray(lanes, 4 * LANES);
-        c11.intoArray(lanes, 5 * LANES);
-        c12.intoArray(lanes, 6 * LANES);
-        c13.intoArray(lanes, 7 * LANES);
-        c20.intoArray(lanes, 8 * LANES);
-        c21.intoArray(lanes, 9 * LANES);
-        c22.intoArray(lanes, 10 * LANES);
-        c23.intoArray(lanes, 11 * LANES);
-        c30.intoArray(lanes, 12 * LANES);
-        c31.intoArray(lanes, 13 * LANES);
-        c32.intoArray(lanes, 14 * LANES);
-        c33.intoArray(lanes, 15 * LANES);
-        scores[r0] = foldLanes(lanes, 0 * LANES) + l2Tail(a0, data, o0, vectorEnd, dim);
-        scores[r0 + 1] = foldLanes(lanes, 1 * LANES) + l2Tail(a0, data, o1, vectorEnd, dim);
-        scores[r0 + 2] = foldLanes(lanes, 2 * LANES) + l2Tail(a0, data, o2, vectorEnd, dim);
-        scores[r0 + 3] = foldLanes(lanes, 3 * LANES) + l2Tail(a0, data, o3, vectorEnd, dim);
-        scores[r1] = foldLanes(lanes, 4 * LANES) + l2Tail(a1, data, o0, vectorEnd, dim);
-        scores[r1 + 1] = foldLanes(lanes, 5 * LANES) + l2Tail(a1, data, o1, vectorEnd, dim);
-        scores[r1 + 2] = foldLanes(lanes, 6 * LANES) + l2Tail(a1, data, o2, vectorEnd, dim);
-        scores[r1 + 3] = foldLanes(lanes, 7 * LANES) + l2Tail(a1, data, o3, vectorEnd, dim);
-        scores[r2] = foldLanes(lanes, 8 * LANES) + l2Tail(a2, data, o0, vectorEnd, dim);
-        scores[r2 + 1] = foldLanes(lanes, 9 * LANES) + l2Tail(a2, data, o1, vectorEnd, dim);
-        scores[r2 + 2] = foldLanes(lanes, 10 * LANES) + l2Tail(a2, data, o2, vectorEnd, dim);
-        scores[r2 + 3] = foldLanes(lanes, 11 * LANES) + l2Tail(a2, data, o3, vectorEnd, dim);
-        scores[r3] = foldLanes(lanes, 12 * LANES) + l2Tail(a3, data, o0, vectorEnd, dim);
-        scores[r3 + 1] = foldLanes(lanes, 13 * LANES) + l2Tail(a3, data, o1, vectorEnd, dim);
-        scores[r3 + 2] = foldLanes(lanes, 14 * LANES) + l2Tail(a3, data, o2, vectorEnd, dim);
-        scores[r3 + 3] = foldLanes(lanes, 15 * LANES) + l2Tail(a3, data, o3, vectorEnd, dim);
+        if (BUTTERFLY) {
+            reduce16(c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33)
+                    .intoArray(lanes, 0);
+        } else {
+            // Reduce each accumulator by name: putting them in an array would box the vectors.
+            c00.intoArray(lanes, 0 * LANES);
+            c01.intoArray(lanes, 1 * LANES);
+            c02.intoArray(lanes, 2 * LANES);
+            c03.intoArray(lanes, 3 * LANES);
+            c10.intoArray(lanes, 4 * LANES);
+            c11.intoArray(lanes, 5 * LANES);
+            c12.intoArray(lanes, 6 * LANES);
+            c13.intoArray(lanes, 7 * LANES);
+            c20.intoArray(lanes, 8 * LANES);
+            c21.intoArray(lanes, 9 * LANES);
+            c22.intoArray(lanes, 10 * LANES);
+            c23.intoArray(lanes, 11 * LANES);
+            c30.intoArray(lanes, 12 * LANES);
+            c31.intoArray(lanes, 13 * LANES);
+            c32.intoArray(lanes, 14 * LANES);
+            c33.intoArray(lanes, 15 * LANES);
+            foldAll(lanes);
+        }
+        scores[r0] = lanes[0] + l2Tail(a0, data, o0, vectorEnd, dim);
+        scores[r0 + 1] = lanes[1] + l2Tail(a0, data, o1, vectorEnd, dim);
+        scores[r0 + 2] = lanes[2] + l2Tail(a0, data, o2, vectorEnd, dim);
+        scores[r0 + 3] = lanes[3] + l2Tail(a0, data, o3, vectorEnd, dim);
+        scores[r1] = lanes[4] + l2Tail(a1, data, o0, vectorEnd, dim);
+        scores[r1 + 1] = lanes[5] + l2Tail(a1, data, o1, vectorEnd, dim);
+        scores[r1 + 2] = lanes[6] + l2Tail(a1, data, o2, vectorEnd, dim);
+        scores[r1 + 3] = lanes[7] + l2Tail(a1, data, o3, vectorEnd, dim);
+        scores[r2] = lanes[8] + l2Tail(a2, data, o0, vectorEnd, dim);
+        scores[r2 + 1] = lanes[9] + l2Tail(a2, data, o1, vectorEnd, dim);
+        scores[r2 + 2] = lanes[10] + l2Tail(a2, data, o2, vectorEnd, dim);
+        scores[r2 + 3] = lanes[11] + l2Tail(a2, data, o3, vectorEnd, dim);
+        scores[r3] = lanes[12] + l2Tail(a3, data, o0, vectorEnd, dim);
+        scores[r3 + 1] = lanes[13] + l2Tail(a3, data, o1, vectorEnd, dim);
+        scores[r3 + 2] = lanes[14] + l2Tail(a3, data, o2, vectorEnd, dim);
+        scores[r3 + 3] = lanes[15] + l2Tail(a3, data, o3, vectorEnd, dim);
     }
 
     /** The scalar remainder of a squared distance, components [from, dim). */
@@ -511,15 +568,87 @@ final class PanamaKernels implements VectorKernels {
         return sum;
     }
 
+    /**
+     * Lane {@code i} of the result is the sum of the lanes of the i-th argument (16 lanes only): a
+     * butterfly over four levels, each adding pairs of half-vectors of two inputs, so every sum is
+     * a tree in a fixed order (deterministic, but not the order of {@link #sumLanes}). Arguments
+     * pair in bit-reversed order so that the sums come out in argument order.
+     */
+    private static FloatVector reduce16(
+            FloatVector v0,
+            FloatVector v1,
+            FloatVector v2,
+            FloatVector v3,
+            FloatVector v4,
+            FloatVector v5,
+            FloatVector v6,
+            FloatVector v7,
+            FloatVector v8,
+            FloatVector v9,
+            FloatVector v10,
+            FloatVector v11,
+            FloatVector v12,
+            FloatVector v13,
+            FloatVector v14,
+            FloatVector v15) {
+        FloatVector w0 = fold(v0, v8, BIT8, XOR8);
+        FloatVector w1 = fold(v4, v12, BIT8, XOR8);
+        FloatVector w2 = fold(v2, v10, BIT8, XOR8);
+        FloatVector w3 = fold(v6, v14, BIT8, XOR8);
+        FloatVector w4 = fold(v1, v9, BIT8, XOR8);
+        FloatVector w5 = fold(v5, v13, BIT8, XOR8);
+        FloatVector w6 = fold(v3, v11, BIT8, XOR8);
+        FloatVector w7 = fold(v7, v15, BIT8, XOR8);
+        FloatVector x0 = fold(w0, w1, BIT4, XOR4);
+        FloatVector x1 = fold(w2, w3, BIT4, XOR4);
+        FloatVector x2 = fold(w4, w5, BIT4, XOR4);
+        FloatVector x3 = fold(w6, w7, BIT4, XOR4);
+        FloatVector y0 = fold(x0, x1, BIT2, XOR2);
+        FloatVector y1 = fold(x2, x3, BIT2, XOR2);
+        return fold(y0, y1, BIT1, XOR1);
+    }
+
+    /**
+     * One butterfly step: lane i of the result is {@code x[i] + x[i ^ h]} where bit h of i is
+     * clear, and {@code y[i] + y[i ^ h]} where it is set.
+     */
+    private static FloatVector fold(
+            FloatVector x, FloatVector y, VectorMask<Float> bitH, VectorShuffle<Float> xorH) {
+        return x.blend(y, bitH).add(y.blend(x, bitH).rearrange(xorH));
+    }
+
+    private static VectorMask<Float> bitMask(int h) {
+        boolean[] bits = new boolean[LANES];
+        for (int i = 0; i < LANES; i++) {
+            bits[i] = (i & h) != 0;
+        }
+        return VectorMask.fromArray(SPECIES, bits, 0);
+    }
+
+    private static VectorShuffle<Float> xorShuffle(int h) {
+        return VectorShuffle.fromOp(SPECIES, i -> (i ^ h) % LANES);
+    }
+
+    /**
+     * {@link #foldLanes} of the 16 vectors stored in {@code lanes}, sums into lanes[0..15]. In
+     * place: sum v lands in the region of vector v / LANES, which is folded already.
+     */
+    private static void foldAll(float[] lanes) {
+        for (int v = 0; v < 16; v++) {
+            lanes[v] = foldLanes(lanes, v * LANES);
+        }
+    }
+
     private static FloatVector load(float[] array, int offset) {
         return FloatVector.fromArray(SPECIES, array, offset);
     }
 
     /**
      * {@link #sumLanes} of a vector stored at {@code lanes[from ..]}, with the same additions in
-     * the same order (so the same bits). The tile kernels reduce their sixteen accumulators through
-     * a buffer: sixteen inlined {@code sumLanes} exceed C2's node budget, and a call that is not
-     * inlined boxes its vector argument (measured 0.6x the multi-query kernel end to end).
+     * the same order (so the same bits). Below 16 lanes the tile kernels reduce their sixteen
+     * accumulators through a buffer: sixteen inlined {@code sumLanes} exceed C2's node budget, and
+     * a call that is not inlined boxes its vector argument (measured 0.6x the multi-query kernel
+     * end to end).
      */
     private static float foldLanes(float[] lanes, int from) {
         for (int half = LANES / 2; half > 0; half /= 2) {
@@ -535,21 +664,15 @@ final class PanamaKernels implements VectorKernels {
      * the lower half (a tree, so no long chain of dependent additions).
      */
     private static float sumLanes(FloatVector v) {
-        for (VectorShuffle<Float> fold : FOLDS) {
-            v = v.add(v.rearrange(fold));
+        // Constant shuffles (the same as the tile kernels' butterfly), not a loop over an array of
+        // them: nothing rests on C2 unrolling the loop and folding the array loads.
+        if (LANES > 8) {
+            v = v.add(v.rearrange(XOR8));
         }
-        return v.lane(0);
-    }
-
-    /** Shuffles that move lane {@code i + half} to lane {@code i}, for half = LANES/2 .. 1. */
-    @SuppressWarnings({"unchecked", "rawtypes"}) // no generic array creation in Java
-    private static VectorShuffle<Float>[] folds() {
-        int steps = Integer.numberOfTrailingZeros(LANES);
-        VectorShuffle<Float>[] folds = new VectorShuffle[steps];
-        for (int s = 0, half = LANES / 2; s < steps; s++, half /= 2) {
-            int h = half;
-            folds[s] = VectorShuffle.fromOp(SPECIES, i -> (i + h) % LANES);
+        if (LANES > 4) {
+            v = v.add(v.rearrange(XOR4));
         }
-        return folds;
+        v = v.add(v.rearrange(XOR2));
+        return v.add(v.rearrange(XOR1)).lane(0);
     }
 }

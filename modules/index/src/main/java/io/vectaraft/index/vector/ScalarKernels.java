@@ -31,6 +31,21 @@ final class ScalarKernels implements VectorKernels {
     }
 
     @Override
+    public void dotRows(float[] query, float[] data, int offset, int count, float[] scores) {
+        for (int i = 0; i < count; i++) {
+            scores[i] = dot(query, 0, data, offset + i * query.length, query.length);
+        }
+    }
+
+    @Override
+    public void squareDistanceRows(
+            float[] query, float[] data, int offset, int count, float[] scores) {
+        for (int i = 0; i < count; i++) {
+            scores[i] = squareDistance(query, 0, data, offset + i * query.length, query.length);
+        }
+    }
+
+    @Override
     public void dotQueries(
             float[][] queries, int from, int to, float[] data, int offset, float[] scores) {
         for (int q = from; q < to; q++) {

@@ -13,6 +13,15 @@ interface VectorKernels {
 
     float squareDistance(float[] a, int aOffset, float[] b, int bOffset, int length);
 
+    /**
+     * {@code scores[i] = dot(query, data[offset + i * query.length ..])} for {@code i < count}: the
+     * same bits as {@link #dot} gives for each row.
+     */
+    void dotRows(float[] query, float[] data, int offset, int count, float[] scores);
+
+    /** As {@link #dotRows}, with squared Euclidean distances. */
+    void squareDistanceRows(float[] query, float[] data, int offset, int count, float[] scores);
+
     /** {@code scores[q - from] = dot(queries[q], data[offset ..])} for {@code from <= q < to}. */
     void dotQueries(float[][] queries, int from, int to, float[] data, int offset, float[] scores);
 

@@ -44,6 +44,26 @@ public final class VectorOps {
     }
 
     /**
+     * Scores one query against {@code count} stored vectors back to back from {@code data[offset]},
+     * as a single-query scan wants: {@code scores[i] = dot(query, data[offset + i * dim ..])}, bit
+     * for bit what {@link #dot} gives per row. Shares the query's loads across four rows and
+     * reduces their lanes together.
+     */
+    public static void dotRows(float[] query, float[] data, int offset, int count, float[] scores) {
+        if (checkRows(query, data, offset, count, scores)) {
+            IMPL.dotRows(query, data, offset, count, scores);
+        }
+    }
+
+    /** As {@link #dotRows}, with squared Euclidean distances ({@link #squareDistance} per row). */
+    public static void squareDistanceRows(
+            float[] query, float[] data, int offset, int count, float[] scores) {
+        if (checkRows(query, data, offset, count, scores)) {
+            IMPL.squareDistanceRows(query, data, offset, count, scores);
+        }
+    }
+
+    /**
      * Scores one stored vector against a block of queries, as a batch search wants: {@code scores[q
      * - from] = dot(queries[q], data[offset .. offset + dim))} for {@code from <= q < to}, where
      * every query has the same length {@code dim}. Loads each part of the stored vector once for
@@ -117,6 +137,17 @@ public final class VectorOps {
                     "vector dimensions differ: " + a.length + " != " + b.length);
         }
         return a.length;
+    }
+
+    /** Checks the arguments of a rows kernel; false when there is nothing to score. */
+    private static boolean checkRows(
+            float[] query, float[] data, int offset, int count, float[] scores) {
+        Objects.checkFromIndexSize(0, count, scores.length);
+        if (count == 0) {
+            return false;
+        }
+        Objects.checkFromIndexSize(offset, Math.multiplyExact(count, query.length), data.length);
+        return true;
     }
 
     /** Checks the arguments of a multi-query kernel; false when there is nothing to score. */

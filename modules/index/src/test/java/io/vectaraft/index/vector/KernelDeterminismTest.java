@@ -1,5 +1,6 @@
 package io.vectaraft.index.vector;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Random;
@@ -32,12 +33,36 @@ class KernelDeterminismTest {
         float firstDot = simd.dot(a, 0, b, 0, dim);
         float firstDistance = simd.squareDistance(a, 0, b, 0, dim);
         float[] batch = new float[queries.length];
+        // The tile kernels: 5 queries (a quad and a tail) against 5 rows (a quad and a tail).
+        float[] rows = new float[5 * dim];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = (float) random.nextGaussian();
+        }
+        float[] firstTile = new float[25];
+        float[] firstL2Tile = new float[25];
+        simd.dotTile(queries, 0, 5, rows, 0, 5, firstTile);
+        simd.squareDistanceTile(queries, 0, 5, rows, 0, 5, firstL2Tile);
+        float[] tile = new float[25];
         for (int call = 0; call < CALLS; call++) {
             assertEquals(firstDot, simd.dot(a, 0, b, 0, dim), "dot, call " + call);
             assertEquals(
                     firstDistance, simd.squareDistance(a, 0, b, 0, dim), "distance, call " + call);
             simd.dotQueries(queries, 0, queries.length, b, 0, batch);
             assertEquals(firstBatch[0], batch[0], "multi-query dot, call " + call);
+            if (call % 10 == 0) {
+                // Compiled or not, the rows kernels give each row the single-pair kernel's bits.
+                simd.dotRows(a, rows, 0, 5, tile);
+                assertEquals(simd.dot(a, 0, rows, 3 * dim, dim), tile[3], "dot rows, call " + call);
+                simd.squareDistanceRows(b, rows, 0, 5, tile);
+                assertEquals(
+                        simd.squareDistance(b, 0, rows, 2 * dim, dim),
+                        tile[2],
+                        "distance rows, call " + call);
+                simd.dotTile(queries, 0, 5, rows, 0, 5, tile);
+                assertArrayEquals(firstTile, tile, "dot tile, call " + call);
+                simd.squareDistanceTile(queries, 0, 5, rows, 0, 5, tile);
+                assertArrayEquals(firstL2Tile, tile, "distance tile, call " + call);
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.vectaraft.index.vector;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
@@ -102,6 +103,43 @@ class KernelEquivalenceTest {
                 assertClose(refL2, distances[q - from], refL2, "multi-query L2, " + where);
             }
             assertTrue(Float.isNaN(dots[to - from]), "multi-query kernel wrote past to - from");
+        }
+    }
+
+    /**
+     * The rows kernels (one query against consecutive rows, what a single-query scan runs) give
+     * every row the bits of the single-pair kernel of the same implementation, so a scan scores a
+     * vector the same whether it falls in a run of rows or not, and as a batch's rescoring does.
+     */
+    @ParameterizedTest(name = "dim {0}, count {1}")
+    @CsvSource({
+        "1, 9", "3, 4", "15, 5", "16, 8", "17, 7", "63, 4", "64, 6", "65, 5", "128, 13", "200, 4",
+        "255, 4", "256, 5", "257, 4", "784, 9", "1021, 5"
+    })
+    void rowsKernelsEqualSinglePairKernelsBitForBit(int dim, int count) {
+        Random random = new Random(SEED ^ (dim * 31L + count));
+        float[] query = randomArray(random, dim);
+        int offset = 2;
+        float[] data = randomArray(random, offset + count * dim);
+        for (VectorKernels kernels : new VectorKernels[] {SIMD, SCALAR}) {
+            float[] dots = new float[count + 1];
+            float[] distances = new float[count + 1];
+            dots[count] = Float.NaN;
+            distances[count] = Float.NaN;
+            kernels.dotRows(query, data, offset, count, dots);
+            kernels.squareDistanceRows(query, data, offset, count, distances);
+            for (int i = 0; i < count; i++) {
+                String where = kernels.name() + " seed " + SEED + " row " + i;
+                int o = offset + i * dim;
+                assertEquals(kernels.dot(query, 0, data, o, dim), dots[i], 0f, "dot, " + where);
+                assertEquals(
+                        kernels.squareDistance(query, 0, data, o, dim),
+                        distances[i],
+                        0f,
+                        "distance, " + where);
+            }
+            assertTrue(Float.isNaN(dots[count]), "dotRows wrote past count");
+            assertTrue(Float.isNaN(distances[count]), "squareDistanceRows wrote past count");
         }
     }
 
