@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The key flat figures only (docs/benchmarks.md, second pass): single query with 1 and 2 threads
-# on Fashion-MNIST and 100k x 128, QueryBatch of 1,000 with 2 threads; then the layout check.
+# The key flat figures only (docs/benchmarks.md, fourth pass): single query with 1 and 2 threads
+# on Fashion-MNIST, 100k x 128 and 100k x 768, QueryBatch of 1,000 with 2 threads; then the layout check.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 OUT="$ROOT/bench/results/key-$(date -u +%Y%m%dT%H%MZ).jsonl"
 FM="$ROOT/bench/data/fashion-mnist"
 S128="$ROOT/bench/data/syn-100k-128"
+S768="$ROOT/bench/data/syn-100k-768"
 compare() {
     echo "== $* (load: $(cut -d' ' -f1-3 /proc/loadavg))" | tee -a "$OUT.txt"
     ours="$("$ROOT/bench.sh" flat "$@" 2>>"$OUT.log")"
@@ -13,7 +14,7 @@ compare() {
     printf '%s\n%s\n' "$ours" "$peer" >> "$OUT"
     /usr/bin/python3 "$ROOT/bench/tools/compare.py" "$ours" "$peer" | tee -a "$OUT.txt"
 }
-for data in "$FM" "$S128"; do
+for data in "$FM" "$S128" "$S768"; do
     compare --data "$data" --metric euclidean --k 10 --threads 1
     compare --data "$data" --metric euclidean --k 10 --threads 2
     compare --data "$data" --metric euclidean --k 10 --threads 2 --batch 1000
