@@ -2,7 +2,6 @@
 # vectaraft @VERSION@ launcher: runs the server on the Java runtime of this image.
 # Every argument is passed to the server (see `vectaraft --help`).
 #
-#
 #   vectaraft --create-cds-archive   (re)writes lib/vectaraft.jsa, the class-data-sharing archive that
 #                                    halves the start-up CPU; valid only where the image is (see below)
 #
