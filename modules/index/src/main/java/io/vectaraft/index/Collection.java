@@ -3,6 +3,7 @@ package io.vectaraft.index;
 import io.vectaraft.index.filter.Filter;
 import io.vectaraft.index.filter.FilterMatcher;
 import io.vectaraft.index.flat.FlatScanner;
+import io.vectaraft.index.flat.TopK;
 import io.vectaraft.index.flat.VectorStore;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -371,14 +372,18 @@ public final class Collection {
      *     component, or all zeros under COSINE
      */
     public List<Match> search(SearchRequest request) {
+        return searchCounted(request).matches().getFirst();
+    }
+
+    /** As {@link #search}, with how many stored vectors the search visited. */
+    public SearchResults searchCounted(SearchRequest request) {
         float[] query = checkedQuery("query vector", request.vector());
         return searchChecked(
-                        new float[][] {query},
-                        request.k(),
-                        request.filter(),
-                        request.ef(),
-                        request.exact())
-                .getFirst();
+                new float[][] {query},
+                request.k(),
+                request.filter(),
+                request.ef(),
+                request.exact());
     }
 
     /**
@@ -398,6 +403,12 @@ public final class Collection {
      */
     public List<List<Match>> searchBatch(
             List<float[]> queries, int k, Filter filter, int ef, boolean exact) {
+        return searchBatchCounted(queries, k, filter, ef, exact).matches();
+    }
+
+    /** As {@link #searchBatch(List, int, Filter, int, boolean)}, with the vectors visited. */
+    public SearchResults searchBatchCounted(
+            List<float[]> queries, int k, Filter filter, int ef, boolean exact) {
         if (queries == null || queries.isEmpty()) {
             throw new InvalidArgumentException("queries: expected at least one query, got none");
         }
@@ -415,11 +426,16 @@ public final class Collection {
         return spec.metric() == Metric.COSINE ? Vectors.normalized(vector) : vector;
     }
 
-    private List<List<Match>> searchChecked(
+    private SearchResults searchChecked(
             float[][] queries, int k, Filter filter, int ef, boolean exact) {
         readLock.lock();
         try {
-            return records.matches(records.search(queries, k, filter, ef, exact), k);
+            TopK[] heaps = records.search(queries, k, filter, ef, exact);
+            long visited = 0;
+            for (TopK heap : heaps) {
+                visited += heap.visited();
+            }
+            return new SearchResults(records.matches(heaps, k), visited);
         } finally {
             readLock.unlock();
         }

@@ -92,6 +92,27 @@ class HnswCollectionTest {
         return filtered;
     }
 
+    @Test
+    void searchesReportTheVectorsTheyVisited() {
+        Collection c = filteredCollection();
+        float[] q = mixture(FILTER_SEED, new Random(FILTER_SEED + 1), 1, DIM, 20).getFirst();
+        assertEquals(
+                N,
+                c.searchCounted(new SearchRequest(q, K, null, 0, true)).visited(),
+                "an exact scan compares every vector");
+        assertEquals(
+                3L * N,
+                c.searchBatchCounted(List.of(q, q, q), K, null, 0, true).visited(),
+                "per query");
+        Filter tenth = new Filter.Condition("bucket", Filter.Op.LT, MetadataValue.of(100L), null);
+        assertEquals(
+                c.count(tenth),
+                c.searchCounted(new SearchRequest(q, K, tenth, 0, true)).visited(),
+                "a filtered scan compares the matching vectors only");
+        long graph = c.searchCounted(SearchRequest.of(q, K, null)).visited();
+        assertTrue(graph > K && graph < N / 2, "the graph search scored " + graph + " of " + N);
+    }
+
     @ParameterizedTest(name = "selectivity {0}/1000")
     @ValueSource(ints = {1, 5, 10, 100, 300, 700, 1000})
     void filteredSearchReturnsKWheneverKMatch(int bucketsPassing) {

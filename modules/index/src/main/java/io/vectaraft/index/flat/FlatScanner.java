@@ -147,6 +147,11 @@ public final class FlatScanner {
                                         0];
             }
         }
+        // Each query met every candidate once (a rescan above has counted its own pass).
+        long perQuery = CandidateBits.count(candidates);
+        for (TopK heap : merged) {
+            heap.addVisited(perQuery);
+        }
         return merged;
     }
 

@@ -16,6 +16,7 @@ public final class TopK {
     private final float[] scores;
     private final int[] slots;
     private int size;
+    private long visited;
 
     /**
      * @param idsBySlot the id of every slot, for tie-breaks; must not change while in use
@@ -60,6 +61,20 @@ public final class TopK {
         for (int i = 0; i < other.size; i++) {
             offer(other.scores[i], other.slots[i]);
         }
+        visited += other.visited;
+    }
+
+    /**
+     * How many stored vectors the search that filled this heap compared with its query (as Lucene's
+     * {@code visitedCount}): the candidates of a scan, the nodes a graph search scored.
+     */
+    public long visited() {
+        return visited;
+    }
+
+    /** Adds to {@link #visited()}. */
+    public void addVisited(long vectors) {
+        visited += vectors;
     }
 
     /**

@@ -18,6 +18,7 @@ final class HnswGraphSearcher {
     private long[] visited = new long[0];
     private int[] touchedWords = new int[64];
     private int touchedCount;
+    private long scored;
 
     HnswGraphSearcher(HnswGraph graph, SlotScorer scorer) {
         this.graph = graph;
@@ -64,6 +65,7 @@ final class HnswGraphSearcher {
             int ep = entryPoints[i];
             if (visit(ep)) {
                 float s = scorer.score(query, ep);
+                scored++;
                 candidates.add(ep, s);
                 if (accepted(accept, ep)) {
                     results.insertWithOverflow(ep, s, ef);
@@ -82,6 +84,7 @@ final class HnswGraphSearcher {
                     continue;
                 }
                 float s = scorer.score(query, n);
+                scored++;
                 if (results.size() < ef || s > results.topScore()) {
                     candidates.add(n, s);
                     if (accepted(accept, n)) {
@@ -90,6 +93,11 @@ final class HnswGraphSearcher {
                 }
             }
         }
+    }
+
+    /** Nodes scored by this searcher so far, over all its searches. */
+    long scored() {
+        return scored;
     }
 
     private static boolean accepted(long[] accept, int node) {

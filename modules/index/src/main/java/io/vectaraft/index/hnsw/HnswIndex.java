@@ -299,12 +299,16 @@ public final class HnswIndex {
             return scan(query, k, accept);
         }
         NeighborQueue results = new NeighborQueue(beam, false);
-        new HnswGraphSearcher(graph, scorer).search(query, beam, accept, results);
+        HnswGraphSearcher searcher = new HnswGraphSearcher(graph, scorer);
+        searcher.search(query, beam, accept, results);
         if (results.size() < Math.min(k, graphAccepted)) {
-            return scan(
-                    query, k, accept); // too few accepted nodes reachable: only a scan is complete
+            // Too few accepted nodes reachable: only a scan is complete.
+            TopK scanned = scan(query, k, accept);
+            scanned.addVisited(searcher.scored());
+            return scanned;
         }
         TopK top = new TopK(k, store.idsBySlot());
+        top.addVisited(searcher.scored());
         for (int i = 0; i < results.size(); i++) {
             top.offer(results.scoreAt(i), results.nodeAt(i));
         }

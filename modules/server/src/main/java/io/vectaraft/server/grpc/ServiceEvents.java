@@ -16,6 +16,6 @@ public interface ServiceEvents {
 
     default void deleted(String collection, long records) {}
 
-    /** {@code queries} searches that together scored {@code scanned} candidate vectors. */
+    /** {@code queries} searches that together compared {@code scanned} stored vectors. */
     default void queried(String collection, long queries, long scanned) {}
 }

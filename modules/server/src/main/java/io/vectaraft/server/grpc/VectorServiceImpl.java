@@ -36,6 +36,7 @@ import io.vectaraft.index.InvalidArgumentException;
 import io.vectaraft.index.Match;
 import io.vectaraft.index.Page;
 import io.vectaraft.index.SearchRequest;
+import io.vectaraft.index.SearchResults;
 import io.vectaraft.index.filter.Filter;
 import io.vectaraft.server.grpc.RecordTranslator.Include;
 import io.vectaraft.server.recall.RecallMonitor;
@@ -212,7 +213,8 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                                     Unsigned.toInt("ef", request.getEf(), 0, SearchRequest.MAX_EF),
                                     request.getExact());
                     long writes = c.writeCount();
-                    List<Match> found = c.search(search);
+                    SearchResults results = c.searchCounted(search);
+                    List<Match> found = results.matches().getFirst();
                     if (recall.sampled(c, search.exact())) {
                         recall.submit(c, search, writes, found);
                     }
@@ -222,7 +224,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                                     new Include(
                                             request.getIncludeValues(),
                                             request.getIncludeMetadata()));
-                    events.queried(c.spec().name(), 1, c.size());
+                    events.queried(c.spec().name(), 1, results.visited());
                     return response;
                 });
     }
@@ -243,8 +245,9 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                     // ef and exact matter only to HNSW; a flat index is always exact.
                     int ef = Unsigned.toInt("ef", request.getEf(), 0, SearchRequest.MAX_EF);
                     long writes = c.writeCount();
-                    List<List<Match>> results =
-                            c.searchBatch(queries, k, filter, ef, request.getExact());
+                    SearchResults counted =
+                            c.searchBatchCounted(queries, k, filter, ef, request.getExact());
+                    List<List<Match>> results = counted.matches();
                     for (int i = 0; i < results.size(); i++) {
                         if (recall.sampled(c, request.getExact())) {
                             recall.submit(
@@ -259,7 +262,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                             new Include(request.getIncludeValues(), request.getIncludeMetadata());
                     QueryBatchResponse.Builder b = QueryBatchResponse.newBuilder();
                     results.forEach(r -> b.addResults(matches(r, include)));
-                    events.queried(c.spec().name(), queries.size(), queries.size() * c.size());
+                    events.queried(c.spec().name(), queries.size(), counted.visited());
                     return b.build();
                 });
     }

@@ -55,7 +55,10 @@ public final class ServerMetrics implements ServiceEvents, CallRecorder, AutoClo
         this.upserted = counter("vectaraft_vectors_upserted", "vectors inserted or replaced");
         this.deleted = counter("vectaraft_vectors_deleted", "vectors deleted");
         this.queries = counter("vectaraft_queries", "k-nearest-neighbour searches");
-        this.scanned = counter("vectaraft_query_candidates_scanned", "vectors scored by searches");
+        this.scanned =
+                counter(
+                        "vectaraft_query_candidates_scanned",
+                        "stored vectors compared with queries (for HNSW: the graph nodes scored)");
         this.calls = new GrpcCallMeters(registry);
     }
 
