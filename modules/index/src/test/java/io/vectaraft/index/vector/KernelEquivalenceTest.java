@@ -144,7 +144,15 @@ class KernelEquivalenceTest {
     }
 
     @ParameterizedTest(name = "dim {0}, queries {1}..{2}, count {3}, offset {4}")
-    @CsvSource({"1, 0, 5, 6, 0", "17, 1, 10, 9, 3", "784, 0, 8, 8, 0", "1021, 2, 7, 5, 1"})
+    @CsvSource({
+        "1, 0, 5, 6, 0",
+        "17, 1, 10, 9, 3",
+        "784, 0, 8, 8, 0",
+        "1021, 2, 7, 5, 1",
+        "3, 1, 6, 16, 0",
+        "128, 0, 9, 37, 2",
+        "255, 2, 7, 48, 1"
+    })
     void tileKernelAgreesWithSinglePairKernels(int dim, int from, int to, int count, int offset) {
         Random random = new Random(SEED ^ (dim * 13L + count));
         float[][] queries = new float[to][];
