@@ -87,7 +87,8 @@ public final class VectorOps {
     /**
      * Scores a block of queries against {@code count} stored vectors back to back from {@code
      * data[offset]}: {@code scores[(q - from) * count + i] = dot(queries[q], data[offset + i * dim
-     * ..])}. Computes four queries against four vectors per pass (a register tile).
+     * ..])}. Computes four queries against four vectors per pass (a register tile), or, for short
+     * vectors, against 16 vectors at once from a transposed panel.
      */
     public static void dotTile(
             float[][] queries,
