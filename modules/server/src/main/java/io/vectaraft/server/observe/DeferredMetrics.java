@@ -3,7 +3,7 @@ package io.vectaraft.server.observe;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.vectaraft.server.grpc.ServiceEvents;
-import io.vectaraft.wal.Store;
+import io.vectaraft.wal.StorageEngine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -76,7 +76,7 @@ public final class DeferredMetrics implements ServiceEvents, AutoCloseable {
     }
 
     /** See {@link ServerMetrics#bind}. */
-    public void bind(Store store) {
+    public void bind(StorageEngine store) {
         apply(m -> m.bind(store));
     }
 
