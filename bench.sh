@@ -8,8 +8,14 @@
 #   ./bench.sh peers   (same options)      FAISS IndexFlat, same JSON line
 #   ./bench.sh compare (same options)      both, then a table with ratios
 #   ./bench.sh grpc    --addr HOST:PORT --data DIR --concurrency C --duration S [--upsert]
-#   ./bench.sh hnsw    --data DIR --m 16 --ef-construction 200 --ef 10,16,24,32,64,128 --threads N
-#   ./bench.sh hnsw-peers (same options)   hnswlib and FAISS IndexHNSWFlat, one JSON line per ef
+#   ./bench.sh hnsw    --data DIR --m 16 --ef-construction 200 --ef 10,16,24,32,64,128
+#                      [--quantization none] [--index-dir D] [--rebuild]
+#                      builds into a directory once, then searches it in a fresh JVM
+#   ./bench.sh lucene  (same options; --quantization none|int7|binary)   Lucene 10.6, same protocol
+#   ./bench.sh hnsw-vs-lucene --data DIR [--quantization none|int8|binary] [--passes 3] [--out F]
+#                      ours and Lucene alternated; median ratio at recall 0.95 with its spread
+#   ./bench.sh hnsw-peers --data DIR --m 16 --ef-construction 200 --ef ... --threads N
+#                      hnswlib and FAISS IndexHNSWFlat, one JSON line per ef
 #   ./bench.sh jmh     [JMH options, e.g. KernelBenchmark -p dim=784]
 #   ./bench.sh wal throughput --dir D [--dims 128,768 --batches 1,100 --writers 1,16
 #                      --policies memory,none,interval,always --warmup S --duration S]
@@ -74,7 +80,15 @@ case "$cmd" in
         BENCH_JAVA_OPTS="-XX:ActiveProcessorCount=$threads ${BENCH_JAVA_OPTS:-}" \
             run_java io.vectaraft.bench.BenchMain flat "$@" ;;
     grpc) run_java io.vectaraft.bench.BenchMain grpc "$@" ;;
-    hnsw) run_java io.vectaraft.bench.BenchMain hnsw "$@" ;;
+    hnsw)
+        # Two JVMs: the build (skipped when the index directory holds the same build), then the
+        # search of the index loaded from disk (docs/toolchain-notes.md: a fresh JVM).
+        run_java io.vectaraft.bench.BenchMain hnsw-build "$@"
+        run_java io.vectaraft.bench.BenchMain hnsw-search "$@" ;;
+    lucene)
+        run_java io.vectaraft.bench.BenchMain lucene-build "$@"
+        run_java io.vectaraft.bench.BenchMain lucene-search "$@" ;;
+    hnsw-vs-lucene) build; exec "$PY" "$ROOT/bench/tools/alternate.py" "$@" ;;
     hnsw-peers) exec "$PY" "$ROOT/bench/tools/hnsw_peers.py" "$@" ;;
     peers) exec "$PY" "$ROOT/bench/tools/faiss_flat.py" "$@" ;;
     compare)
@@ -99,5 +113,5 @@ case "$cmd" in
             -cp "$ROOT/modules/index/target/classes:$WAL/classes:$WAL/test-classes:$(cat "$WAL/bench-classpath.txt")" \
             io.vectaraft.wal.WalBench "$@" 2> >(grep -v -e 'Using incubator modules' >&2) ;;
     jmh) run_java org.openjdk.jmh.Main -jvmArgsAppend "-Xms2g -Xmx2g -XX:+AlwaysPreTouch --add-modules jdk.incubator.vector" "$@" ;;
-    *) sed -n '2,20p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,24p' "$0" >&2; exit 2 ;;
 esac

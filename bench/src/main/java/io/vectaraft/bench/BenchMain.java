@@ -4,9 +4,10 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Entry point of {@code ./bench.sh}: {@code flat} (in-process exact search), {@code hnsw}
- * (in-process HNSW) and {@code grpc} (drive a running server). Results go to stdout as one JSON
- * line; progress goes to stderr.
+ * Entry point of {@code ./bench.sh}: {@code flat} (in-process exact search), {@code grpc} (drive a
+ * running server), and the two steps of {@code hnsw} and {@code lucene} (build an index into a
+ * directory, then search it in a fresh JVM). Results go to stdout as one JSON line; progress goes
+ * to stderr.
  */
 public final class BenchMain {
     private BenchMain() {}
@@ -20,10 +21,15 @@ public final class BenchMain {
             switch (argv[0]) {
                 case "flat" -> flat(new Args(argv, 1));
                 case "grpc" -> GrpcBench.run(new Args(argv, 1));
-                case "hnsw" -> HnswBench.run(new Args(argv, 1));
+                case "hnsw-build" -> HnswBench.build(new Args(argv, 1));
+                case "hnsw-search" -> HnswBench.search(new Args(argv, 1));
+                case "lucene-build" -> LuceneBench.build(new Args(argv, 1));
+                case "lucene-search" -> LuceneBench.search(new Args(argv, 1));
                 default ->
                         throw new IllegalArgumentException(
-                                "command: expected flat, hnsw or grpc, got " + argv[0]);
+                                "command: expected flat, grpc, hnsw-build, hnsw-search,"
+                                        + " lucene-build or lucene-search, got "
+                                        + argv[0]);
             }
         } catch (IllegalArgumentException e) {
             System.err.println("bench: " + e.getMessage());
@@ -33,7 +39,8 @@ public final class BenchMain {
 
     private static void flat(Args a) throws Exception {
         Dataset data = Dataset.load(Path.of(a.required("data")));
-        String metric = a.string("metric", "euclidean");
+        String metric =
+                a.choice("metric", "euclidean", java.util.List.of("euclidean", "cosine", "dot"));
         int threads = a.integer("threads", 1);
         Runner.Settings settings = Runner.Settings.from(a);
         Recall recall = new Recall(data, metric, settings.k());
@@ -54,6 +61,7 @@ public final class BenchMain {
                             throw new IllegalArgumentException(
                                     "--engine: expected collection or raw, got " + engineName);
                 }) {
+            a.rejectUnknown();
             double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
             System.err.printf(
                     Locale.ROOT,

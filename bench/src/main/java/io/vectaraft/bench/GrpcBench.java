@@ -40,18 +40,21 @@ final class GrpcBench {
         double warmup = a.decimal("warmup", 10);
         int k = a.integer("k", 10);
         boolean upsert = a.flag("upsert");
+        boolean noLoad = a.flag("no-load");
         String base = a.string("collection", "bench_" + data.name().replace('.', '_'));
+        String addr = a.required("addr");
+        a.rejectUnknown();
         // Upserts go to their own collection, so they never pollute the one queries measure.
         String collection = upsert ? base + "_upserts" : base;
         ManagedChannel channel =
-                NettyChannelBuilder.forTarget(a.required("addr"))
+                NettyChannelBuilder.forTarget(addr)
                         .usePlaintext()
                         .maxInboundMessageSize(64 << 20)
                         .build();
         try {
             var stub = VectorServiceGrpc.newBlockingStub(channel);
             int perBatch = Math.max(1, MAX_BATCH_BYTES / (data.dim() * 4 + 32));
-            if (upsert || !a.flag("no-load")) {
+            if (upsert || !noLoad) {
                 long t = System.nanoTime();
                 stub.createCollection(
                         CreateCollectionRequest.newBuilder()

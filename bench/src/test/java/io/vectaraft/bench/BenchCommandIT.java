@@ -76,6 +76,73 @@ class BenchCommandIT {
                         + compare.output());
     }
 
+    @Test
+    void hnswBesideLuceneAlternatesFreshJvmsOnIndexesLoadedFromDisk(@TempDir Path dir)
+            throws Exception {
+        Path data = dir.resolve("tiny");
+        Run made =
+                bench(
+                        "data",
+                        "synthetic",
+                        data.toString(),
+                        "--n",
+                        "1500",
+                        "--dim",
+                        "16",
+                        "--nq",
+                        "20",
+                        "--clusters",
+                        "4");
+        assertEquals(0, made.exit(), "bench.sh data synthetic:\n" + made.output());
+        Run run =
+                bench(
+                        "hnsw-vs-lucene",
+                        "--data",
+                        data.toString(),
+                        "--passes",
+                        "1",
+                        "--ef",
+                        "16,64",
+                        "--warmup-min",
+                        "0",
+                        "--warmup-max",
+                        "1",
+                        "--round",
+                        "0.2",
+                        "--duration",
+                        "0.5",
+                        "--target",
+                        "0.5");
+        assertEquals(0, run.exit(), "bench.sh hnsw-vs-lucene:\n" + run.output());
+        assertTrue(
+                run.output().contains("\"engine\": \"vectaraft\"")
+                        && run.output().contains("\"engine\": \"lucene\""),
+                "one JSON line per engine and beam width:\n" + run.output());
+        assertTrue(
+                run.output().contains("ratio vectaraft / lucene at recall@k 0.5: median"),
+                "the median ratio of the passes:\n" + run.output());
+        assertTrue(
+                Files.isRegularFile(
+                        data.resolve(
+                                "indexes/vectaraft-none-euclidean-m16-efc200/bench-index.json")),
+                "our index was built into a directory once");
+    }
+
+    @Test
+    void anUnknownOptionOrValueIsAnErrorNotIgnored(@TempDir Path dir) throws Exception {
+        Run option = bench("hnsw", "--data", dir.toString(), "--quantisation", "int8");
+        assertEquals(2, option.exit(), "a mistyped option:\n" + option.output());
+        assertTrue(
+                option.output().contains("unknown option --quantisation"),
+                "names the option:\n" + option.output());
+        Run value = bench("lucene", "--data", dir.toString(), "--quantization", "int4");
+        assertEquals(2, value.exit(), "an unknown value:\n" + value.output());
+        assertTrue(
+                value.output()
+                        .contains("--quantization: expected one of none, int7, binary, got int4"),
+                "names the value:\n" + value.output());
+    }
+
     private record Run(int exit, String output) {}
 
     private static Run bench(String... args) throws IOException, InterruptedException {
