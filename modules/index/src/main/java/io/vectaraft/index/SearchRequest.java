@@ -14,7 +14,14 @@ import java.util.Objects;
  * against the collection (dimension, finite values) when it runs the search.
  */
 public record SearchRequest(
-        List<float[]> queries, int k, Filter filter, int ef, boolean exact, boolean includeValues) {
+        List<float[]> queries,
+        int k,
+        Filter filter,
+        int ef,
+        boolean exact,
+        boolean includeValues,
+        boolean rescore,
+        double oversample) {
     public static final int MAX_K = 10_000;
     public static final int MAX_EF = 100_000;
 
@@ -26,6 +33,24 @@ public record SearchRequest(
         queries = List.copyOf(queries);
         Checks.inRange("top_k", k, 1, MAX_K);
         Checks.inRange("ef", ef, 0, MAX_EF);
+        if (oversample != 0 && !(oversample >= 1 && oversample <= Quantization.MAX_OVERSAMPLE)) {
+            throw new InvalidArgumentException(
+                    "oversample: expected 0 (the collection's) or 1.."
+                            + (int) Quantization.MAX_OVERSAMPLE
+                            + ", got "
+                            + oversample);
+        }
+    }
+
+    /** A search with rescoring at the collection's oversampling. */
+    public SearchRequest(
+            List<float[]> queries,
+            int k,
+            Filter filter,
+            int ef,
+            boolean exact,
+            boolean includeValues) {
+        this(queries, k, filter, ef, exact, includeValues, true, 0);
     }
 
     /** A single query with values included, no filter, default ef, the index's own plan. */
@@ -40,12 +65,13 @@ public record SearchRequest(
 
     /** The same search for another single query vector. */
     public SearchRequest withQuery(float[] vector) {
-        return new SearchRequest(List.of(vector), k, filter, ef, exact, includeValues);
+        return new SearchRequest(
+                List.of(vector), k, filter, ef, exact, includeValues, rescore, oversample);
     }
 
     /** The same search, forced exact (the recall monitor's reference). */
     public SearchRequest asExact() {
-        return new SearchRequest(queries, k, filter, ef, true, includeValues);
+        return new SearchRequest(queries, k, filter, ef, true, includeValues, rescore, oversample);
     }
 
     /**

@@ -140,6 +140,10 @@ final class Recovery {
 
             @Override
             public void section(CollectionSpec spec, String tag, byte[] bytes) {
+                if (tag.equals(GraphSection.CODES_TAG)) {
+                    codes(db, spec, bytes);
+                    return;
+                }
                 if (!tag.equals(GraphSection.TAG)) {
                     return;
                 }
@@ -164,6 +168,28 @@ final class Recovery {
                 }
             }
         };
+    }
+
+    /** Loads a quantized collection's codes; on a misfit they are quantized anew. */
+    private static void codes(WritableDatabase db, CollectionSpec spec, byte[] bytes) {
+        try {
+            if (!db.imageIO(spec.name())
+                    .readCodeImage(new DataInputStream(new ByteArrayInputStream(bytes)))) {
+                LOG.log(
+                        Level.WARNING,
+                        "wal: codes of collection \""
+                                + spec.name()
+                                + "\" do not fit its records; quantizing again");
+            }
+        } catch (IOException e) {
+            LOG.log(
+                    Level.WARNING,
+                    "wal: codes of collection \""
+                            + spec.name()
+                            + "\" are malformed ("
+                            + e.getMessage()
+                            + "); quantizing again");
+        }
     }
 
     /** Replays every log file; fills {@code sealed}; returns the active file's first sequence. */

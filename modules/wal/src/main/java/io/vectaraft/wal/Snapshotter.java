@@ -118,7 +118,8 @@ final class Snapshotter {
                             .toList();
             long start = System.nanoTime();
             SnapshotFile info =
-                    new SnapshotWriter(List.of(graphs)).write(options.snapshotDir(), seq, images);
+                    new SnapshotWriter(List.of(graphs.codes(), graphs))
+                            .write(options.snapshotDir(), seq, images);
             LOG.log(
                     Level.INFO,
                     "snapshot "

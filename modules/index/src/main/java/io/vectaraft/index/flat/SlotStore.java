@@ -143,6 +143,16 @@ public final class SlotStore {
         return Arrays.copyOfRange(chunks[slot >>> chunkShift], offset, offset + dimension);
     }
 
+    /** Copies the vector in a slot into {@code out[offset..offset + dimension)}. */
+    public void copyVector(int slot, float[] out, int offset) {
+        System.arraycopy(
+                chunks[slot >>> chunkShift],
+                (slot & chunkMask) * dimension,
+                out,
+                offset,
+                dimension);
+    }
+
     /** The live ids in UTF-8 order (an unmodifiable view). */
     public NavigableSet<String> sortedIds() {
         if (appendedCount != 0) {

@@ -1,5 +1,7 @@
 package io.vectaraft.index.hnsw;
 
+import io.vectaraft.index.flat.QueryScorer;
+
 /**
  * Inserts nodes into an {@link HnswGraph} (the paper's INSERT): draw the node's top layer, descend
  * greedily to it, then on each layer from there to 0 search with beam {@code efConstruction}, link
@@ -16,7 +18,7 @@ package io.vectaraft.index.hnsw;
  */
 final class HnswGraphBuilder {
     private final HnswGraph graph;
-    private final SlotScorer scorer;
+    private final GraphScorer scorer;
     private final int efConstruction;
     private final LevelGenerator levels;
     private final HnswGraphSearcher searcher;
@@ -41,7 +43,7 @@ final class HnswGraphBuilder {
         }
     }
 
-    HnswGraphBuilder(HnswGraph graph, SlotScorer scorer, int efConstruction, long seed) {
+    HnswGraphBuilder(HnswGraph graph, GraphScorer scorer, int efConstruction, long seed) {
         this.graph = graph;
         this.scorer = scorer;
         this.efConstruction = efConstruction;
@@ -56,7 +58,7 @@ final class HnswGraphBuilder {
     }
 
     HnswGraphSearcher newSearcher() {
-        return new HnswGraphSearcher(graph, scorer);
+        return new HnswGraphSearcher(graph);
     }
 
     NeighborQueue newResults() {
@@ -87,7 +89,7 @@ final class HnswGraphBuilder {
         if (entry < 0) {
             return found;
         }
-        float[] query = scorer.vector(node);
+        QueryScorer query = scorer.link(node);
         int[] eps = {entry};
         int epCount = 1;
         for (int l = top; l > level; l--) {
@@ -152,10 +154,14 @@ final class HnswGraphBuilder {
             System.arraycopy(found.scores[level], 0, candScores, 0, n);
         }
         int extra = 0;
+        QueryScorer fromNode = null;
         for (int i = 0; i < mateCount; i++) {
             if (graph.level(mates[i]) >= level) {
+                if (fromNode == null) {
+                    fromNode = scorer.link(node);
+                }
                 candNodes[n + extra] = mates[i];
-                candScores[n + extra] = scorer.score(node, mates[i]);
+                candScores[n + extra] = fromNode.score(mates[i]);
                 extra++;
             }
         }
@@ -200,8 +206,9 @@ final class HnswGraphBuilder {
         int kept = 0;
         for (int i = 0; i < n && kept < maxConn; i++) {
             boolean diverse = true;
+            QueryScorer candidate = kept > 0 ? scorer.link(nodes[i]) : null;
             for (int j = 0; j < kept; j++) {
-                if (scorer.score(nodes[i], selNodes[j]) > scores[i]) {
+                if (candidate.score(selNodes[j]) > scores[i]) {
                     diverse = false;
                     break;
                 }

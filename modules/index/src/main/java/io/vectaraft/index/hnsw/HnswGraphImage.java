@@ -1,5 +1,6 @@
 package io.vectaraft.index.hnsw;
 
+import io.vectaraft.index.flat.QueryScorer;
 import io.vectaraft.index.flat.SlotStore;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -70,7 +71,7 @@ final class HnswGraphImage {
      *     other records); the caller then links the records anew
      * @throws IOException on a short or malformed image
      */
-    static boolean read(DataInput in, HnswGraph graph, SlotStore store, SlotScorer scorer)
+    static boolean read(DataInput in, HnswGraph graph, SlotStore store, GraphScorer scorer)
             throws IOException {
         int magic = in.readInt();
         int version = in.readInt();
@@ -152,13 +153,14 @@ final class HnswGraphImage {
                 continue;
             }
             int slot = slotOfRank[r];
+            QueryScorer fromSlot = scorer.link(slot);
             int at = 1;
             for (int l = 0; l <= node[0]; l++) {
                 int count = node[at++];
                 for (int i = 0; i < count; i++) {
                     nodes[i] = slotOfRank[node[at++]];
                     // Scores are not stored: recomputing them is cheap next to a rebuild.
-                    scores[i] = scorer.score(slot, nodes[i]);
+                    scores[i] = fromSlot.score(nodes[i]);
                 }
                 graph.setNeighbors(l, slot, nodes, scores, count);
             }

@@ -1,5 +1,7 @@
 package io.vectaraft.index.hnsw;
 
+import io.vectaraft.index.flat.QueryScorer;
+
 /**
  * Beam search over one layer of an {@link HnswGraph} (the paper's SEARCH-LAYER): expand the best
  * unexpanded candidate, score its neighbours, keep the {@code ef} best, stop when the best
@@ -13,16 +15,14 @@ package io.vectaraft.index.hnsw;
  */
 final class HnswGraphSearcher {
     private final HnswGraph graph;
-    private final SlotScorer scorer;
     private final NeighborQueue candidates = new NeighborQueue(64, true);
     private long[] visited = new long[0];
     private int[] touchedWords = new int[64];
     private int touchedCount;
     private long scored;
 
-    HnswGraphSearcher(HnswGraph graph, SlotScorer scorer) {
+    HnswGraphSearcher(HnswGraph graph) {
         this.graph = graph;
-        this.scorer = scorer;
     }
 
     /**
@@ -31,7 +31,7 @@ final class HnswGraphSearcher {
      *
      * @param accept bitset of the nodes that may be returned, or null for all
      */
-    void search(float[] query, int ef, long[] accept, NeighborQueue results) {
+    void search(QueryScorer query, int ef, long[] accept, NeighborQueue results) {
         results.clear();
         int entry = graph.entryNode();
         if (entry < 0) {
@@ -52,7 +52,7 @@ final class HnswGraphSearcher {
      * layer from the entry points.
      */
     void searchLayer(
-            float[] query,
+            QueryScorer query,
             int[] entryPoints,
             int entryCount,
             int ef,
@@ -64,7 +64,7 @@ final class HnswGraphSearcher {
         for (int i = 0; i < entryCount; i++) {
             int ep = entryPoints[i];
             if (visit(ep)) {
-                float s = scorer.score(query, ep);
+                float s = query.score(ep);
                 scored++;
                 candidates.add(ep, s);
                 if (accepted(accept, ep)) {
@@ -83,7 +83,7 @@ final class HnswGraphSearcher {
                 if (!visit(n)) {
                     continue;
                 }
-                float s = scorer.score(query, n);
+                float s = query.score(n);
                 scored++;
                 if (results.size() < ef || s > results.topScore()) {
                     candidates.add(n, s);

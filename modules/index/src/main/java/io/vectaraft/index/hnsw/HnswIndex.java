@@ -2,11 +2,15 @@ package io.vectaraft.index.hnsw;
 
 import io.vectaraft.index.IndexSpec;
 import io.vectaraft.index.Metric;
+import io.vectaraft.index.Quantization;
 import io.vectaraft.index.flat.CandidateBits;
+import io.vectaraft.index.flat.ExactScorer;
 import io.vectaraft.index.flat.FlatScanner;
 import io.vectaraft.index.flat.ScanPool;
 import io.vectaraft.index.flat.SlotStore;
 import io.vectaraft.index.flat.TopK;
+import io.vectaraft.index.quant.CodeSearch;
+import io.vectaraft.index.quant.CodeStore;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -63,7 +67,9 @@ public final class HnswIndex {
     private final SlotStore store;
     private final FlatScanner scanner;
     private final HnswGraph graph;
-    private final SlotScorer scorer;
+    private final ExactScorer exact;
+    private final GraphScorer scorer;
+    private final Quantization quantization;
     private final HnswGraphBuilder builder;
     private final double exactScanFactor;
     private long[] pending = new long[1];
@@ -73,7 +79,31 @@ public final class HnswIndex {
     private int pendingMarked;
 
     public HnswIndex(SlotStore store, Metric metric, IndexSpec.Hnsw params, FlatScanner scanner) {
-        this(store, metric, params, scanner, DEFAULT_EXACT_SCAN_FACTOR);
+        this(store, metric, params, scanner, null, Quantization.none(), DEFAULT_EXACT_SCAN_FACTOR);
+    }
+
+    /**
+     * @param codes the collection's quantized codes (null when not quantized): searches walk the
+     *     graph on them once they are trained, then rescore
+     */
+    public HnswIndex(
+            SlotStore store,
+            Metric metric,
+            IndexSpec.Hnsw params,
+            FlatScanner scanner,
+            CodeStore codes,
+            Quantization quantization) {
+        this(store, metric, params, scanner, codes, quantization, DEFAULT_EXACT_SCAN_FACTOR);
+    }
+
+    /** Not quantized, with another plan constant (tests). */
+    HnswIndex(
+            SlotStore store,
+            Metric metric,
+            IndexSpec.Hnsw params,
+            FlatScanner scanner,
+            double exactScanFactor) {
+        this(store, metric, params, scanner, null, Quantization.none(), exactScanFactor);
     }
 
     /**
@@ -85,14 +115,18 @@ public final class HnswIndex {
             Metric metric,
             IndexSpec.Hnsw params,
             FlatScanner scanner,
+            CodeStore codes,
+            Quantization quantization,
             double exactScanFactor) {
         this.params = params;
+        this.quantization = quantization;
         this.metric = metric;
         this.store = store;
         this.scanner = scanner;
         this.exactScanFactor = exactScanFactor;
         this.graph = new HnswGraph(params.m());
-        this.scorer = new SlotScorer(store, metric);
+        this.exact = new ExactScorer(store, metric);
+        this.scorer = new GraphScorer(store, exact, codes);
         this.builder = new HnswGraphBuilder(graph, scorer, params.efConstruction(), SEED);
     }
 
@@ -276,14 +310,31 @@ public final class HnswIndex {
 
     /**
      * The k best accepted slots for a query (exact for pending slots, approximate over the graph).
+     * A quantized index walks the graph (or scans) on codes and rescores the best {@code
+     * ceil(oversample * k)} with the full-precision vectors ({@code rescore} false: returns the k
+     * best by code score).
      *
      * @param query normalized under COSINE, of the store's dimension
      * @param ef beam width, 0 for the collection default
      * @param accept bitset of the slots that may be returned (live and matching the filter)
      * @param acceptCount the number of bits set in {@code accept}
+     * @param oversample candidates per result to rescore, 0 for the collection's
      */
-    public TopK search(float[] query, int k, int ef, long[] accept, long acceptCount) {
-        int beam = Math.max(k, ef > 0 ? ef : params.efSearch());
+    public TopK search(
+            float[] query,
+            int k,
+            int ef,
+            long[] accept,
+            long acceptCount,
+            boolean rescore,
+            double oversample) {
+        boolean quantized = scorer.quantized();
+        int candidates =
+                quantized && rescore
+                        ? Quantization.candidates(
+                                k, oversample > 0 ? oversample : quantization.oversample())
+                        : k;
+        int beam = Math.max(candidates, ef > 0 ? ef : params.efSearch());
         if (acceptCount == 0) {
             return new TopK(k, store.idsBySlot());
         }
@@ -296,26 +347,51 @@ public final class HnswIndex {
                         - (anyPending ? CandidateBits.count(and(store.liveBits(), pending)) : 0);
         if ((double) graphAccepted * graphAccepted
                 <= exactScanFactor * beam * params.m() * graphLive) {
-            return scan(query, k, accept);
+            return planScan(query, k, candidates, accept, quantized, rescore);
         }
         NeighborQueue results = new NeighborQueue(beam, false);
-        HnswGraphSearcher searcher = new HnswGraphSearcher(graph, scorer);
-        searcher.search(query, beam, accept, results);
+        HnswGraphSearcher searcher = new HnswGraphSearcher(graph);
+        searcher.search(scorer.search(query), beam, accept, results);
         if (results.size() < Math.min(k, graphAccepted)) {
             // Too few accepted nodes reachable: only a scan is complete.
-            TopK scanned = scan(query, k, accept);
+            TopK scanned = planScan(query, k, candidates, accept, quantized, rescore);
             scanned.addVisited(searcher.scored());
             return scanned;
         }
-        TopK top = new TopK(k, store.idsBySlot());
+        TopK top = new TopK(candidates, store.idsBySlot());
         top.addVisited(searcher.scored());
         for (int i = 0; i < results.size(); i++) {
             top.offer(results.scoreAt(i), results.nodeAt(i));
+        }
+        if (quantized && rescore) {
+            top = CodeSearch.rescore(top, k, exact.query(query), store.idsBySlot());
         }
         if (pendingAccepted > 0) {
             top.addAll(scan(query, k, acceptPending));
         }
         return top;
+    }
+
+    /** {@link #search} with rescoring at the collection's oversampling. */
+    public TopK search(float[] query, int k, int ef, long[] accept, long acceptCount) {
+        return search(query, k, ef, accept, acceptCount, true, 0);
+    }
+
+    /** The scan plan: exact, or on codes then rescored when quantized. */
+    private TopK planScan(
+            float[] query,
+            int k,
+            int candidates,
+            long[] accept,
+            boolean quantized,
+            boolean rescore) {
+        if (!quantized) {
+            return scan(query, k, accept);
+        }
+        TopK found = CodeSearch.scan(scorer.search(query), accept, candidates, store.idsBySlot());
+        return rescore
+                ? CodeSearch.rescore(found, k, exact.query(query), store.idsBySlot())
+                : found;
     }
 
     private TopK scan(float[] query, int k, long[] candidates) {

@@ -17,6 +17,7 @@ import java.util.Objects;
  */
 public final class VectorOps {
     private static final VectorKernels IMPL = KernelSelector.select();
+    private static final CodeKernels CODES = codeKernels(IMPL);
 
     private VectorOps() {}
 
@@ -130,6 +131,56 @@ public final class VectorOps {
             v[i] = (float) (v[i] / norm);
         }
         return (float) norm;
+    }
+
+    /**
+     * The dot product of two int8 codes, {@code a[aOffset..+length)} and {@code
+     * b[bOffset..+length)}, exact (an int sum); the inner step of int8-quantized search.
+     */
+    public static int dotInt8(byte[] a, int aOffset, byte[] b, int bOffset, int length) {
+        Objects.checkFromIndexSize(aOffset, length, a.length);
+        Objects.checkFromIndexSize(bOffset, length, b.length);
+        return CODES.dotInt8(a, aOffset, b, bOffset, length);
+    }
+
+    /** The squared Euclidean distance of two int8 codes, exact (an int sum). */
+    public static int squareDistanceInt8(byte[] a, int aOffset, byte[] b, int bOffset, int length) {
+        Objects.checkFromIndexSize(aOffset, length, a.length);
+        Objects.checkFromIndexSize(bOffset, length, b.length);
+        return CODES.squareDistanceInt8(a, aOffset, b, bOffset, length);
+    }
+
+    /**
+     * The inner product of a 1-bit code ({@code words} longs from {@code code[codeOffset]}) with a
+     * query quantized to {@code planes} bits per dimension and stored as bit planes ({@code query[j
+     * * words ..]} holds bit j of every dimension): {@code sum over j of 2^j * popcount(code &
+     * plane j)}, exact.
+     */
+    public static int bitPlaneDot(
+            long[] code, int codeOffset, long[] query, int words, int planes) {
+        if (planes < 0 || planes > 8) {
+            throw new IllegalArgumentException("planes: expected 0..8, got " + planes);
+        }
+        Objects.checkFromIndexSize(codeOffset, words, code.length);
+        Objects.checkFromIndexSize(0, Math.multiplyExact(words, planes), query.length);
+        return CODES.bitPlaneDot(code, codeOffset, query, words, planes);
+    }
+
+    /** The code kernels that go with the float ones: the Vector API ones unless scalar. */
+    private static CodeKernels codeKernels(VectorKernels floats) {
+        if (floats instanceof ScalarKernels) {
+            return new ScalarCodeKernels();
+        }
+        try {
+            return (CodeKernels)
+                    Class.forName("io.vectaraft.index.vector.PanamaCodeKernels")
+                            .getDeclaredConstructor()
+                            .newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            System.getLogger(VectorOps.class.getName())
+                    .log(System.Logger.Level.WARNING, "Code kernels: scalar fallback", e);
+            return new ScalarCodeKernels();
+        }
     }
 
     private static int checkedLength(float[] a, float[] b) {

@@ -38,7 +38,34 @@ public final class CollectionImageIO {
      */
     public void forEachThenImage(Consumer<VectorRecord> visitor, DataOutput imageOut)
             throws IOException {
-        collection.forEachThenImage(visitor, imageOut);
+        collection.forEachThenImage(visitor, imageOut, null);
+    }
+
+    /**
+     * As {@link #forEachThenImage(Consumer, DataOutput)}, and then the quantized codes with their
+     * quantizer (a quantized collection only), in the same read-lock hold.
+     */
+    public void forEachThenImages(
+            Consumer<VectorRecord> visitor, DataOutput imageOut, DataOutput codesOut)
+            throws IOException {
+        collection.forEachThenImage(visitor, imageOut, codesOut);
+    }
+
+    /** Whether this collection has quantized codes for snapshots. */
+    public boolean hasCodeImage() {
+        return collection.hasCodeImage();
+    }
+
+    /**
+     * Loads codes written by {@link #forEachThenImages} after the records were restored and before
+     * the graph image: the restart keeps them bit for bit instead of quantizing again.
+     *
+     * @return false when they do not fit (other records or parameters): nothing was loaded and
+     *     {@link #finishRestore} quantizes anew
+     * @throws IOException when the image is malformed or short (nothing was loaded)
+     */
+    public boolean readCodeImage(DataInput in) throws IOException {
+        return collection.readCodeImage(in);
     }
 
     /**

@@ -4,14 +4,18 @@ import io.vectaraft.index.CollectionSpec;
 import io.vectaraft.index.IndexSpec;
 import io.vectaraft.index.IndexStats;
 import io.vectaraft.index.Match;
+import io.vectaraft.index.Quantization;
 import io.vectaraft.index.VectorRecord;
 import io.vectaraft.index.filter.Filter;
 import io.vectaraft.index.flat.CandidateBits;
+import io.vectaraft.index.flat.ExactScorer;
 import io.vectaraft.index.flat.FilterCache;
 import io.vectaraft.index.flat.FlatScanner;
 import io.vectaraft.index.flat.SlotStore;
 import io.vectaraft.index.flat.TopK;
 import io.vectaraft.index.hnsw.HnswIndex;
+import io.vectaraft.index.quant.CodeSearch;
+import io.vectaraft.index.quant.CodeStore;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -37,22 +41,29 @@ final class CollectionState {
     private final FlatScanner scanner;
     private final FilterCache filterCache = new FilterCache();
     private SlotStore store;
+    private CodeStore codes;
     private HnswIndex hnsw;
 
     CollectionState(CollectionSpec spec, FlatScanner scanner) {
         this.spec = spec;
         this.scanner = scanner;
         this.store = newStore();
-        this.hnsw = newGraph(store);
+        this.codes = newCodes();
+        this.hnsw = newGraph(store, codes);
+    }
+
+    private CodeStore newCodes() {
+        return spec.quantization().quantized() ? new CodeStore(spec) : null;
     }
 
     private SlotStore newStore() {
         return new SlotStore(spec.dimension(), !(spec.index() instanceof IndexSpec.Hnsw));
     }
 
-    private HnswIndex newGraph(SlotStore forStore) {
+    private HnswIndex newGraph(SlotStore forStore, CodeStore forCodes) {
         return spec.index() instanceof IndexSpec.Hnsw params
-                ? new HnswIndex(forStore, spec.metric(), params, scanner)
+                ? new HnswIndex(
+                        forStore, spec.metric(), params, scanner, forCodes, spec.quantization())
                 : null;
     }
 
@@ -62,21 +73,27 @@ final class CollectionState {
 
     /** Inserts or replaces a record; in an HNSW collection it is linked later ({@link #link}). */
     void put(VectorRecord r) {
-        if (hnsw == null) {
-            store.put(r.id(), r.vector(), r.metadata());
-        } else {
+        if (hnsw != null) {
             store.remove(r.id()); // a replaced record's old node becomes a tombstone
-            hnsw.add(store.put(r.id(), r.vector(), r.metadata()));
         }
+        added(store.put(r.id(), r.vector(), r.metadata()), r.vector());
     }
 
     /** {@link #put} through {@link SlotStore#putInOrder} (bulk restore in id order). */
     void putInOrder(VectorRecord r) {
-        if (hnsw == null) {
-            store.putInOrder(r.id(), r.vector(), r.metadata());
-        } else {
+        if (hnsw != null) {
             store.remove(r.id());
-            hnsw.add(store.putInOrder(r.id(), r.vector(), r.metadata()));
+        }
+        added(store.putInOrder(r.id(), r.vector(), r.metadata()), r.vector());
+    }
+
+    /** Encodes a slot's new vector and queues it for linking. */
+    private void added(int slot, float[] vector) {
+        if (codes != null) {
+            codes.put(slot, vector, store);
+        }
+        if (hnsw != null) {
+            hnsw.add(slot);
         }
     }
 
@@ -129,16 +146,21 @@ final class CollectionState {
             return;
         }
         SlotStore compacted = newStore();
-        HnswIndex graph = newGraph(compacted);
+        CodeStore compactedCodes = newCodes();
+        HnswIndex graph = newGraph(compacted, compactedCodes);
         long[] live = store.liveBits();
         for (int slot = 0; slot < store.slotLimit(); slot++) {
             if ((live[slot >>> 6] & (1L << slot)) != 0) {
-                graph.add(
-                        compacted.put(
-                                store.id(slot), store.copyVector(slot), store.metadata(slot)));
+                float[] vector = store.copyVector(slot);
+                int to = compacted.put(store.id(slot), vector, store.metadata(slot));
+                if (compactedCodes != null) {
+                    compactedCodes.put(to, vector, compacted);
+                }
+                graph.add(to);
             }
         }
         store = compacted;
+        codes = compactedCodes;
         hnsw = graph;
     }
 
@@ -146,15 +168,52 @@ final class CollectionState {
      * The k best of each query: a flat scan, or per query a graph search (which scans where that is
      * the better plan). Queries are checked and normalized already.
      */
-    TopK[] search(float[][] queries, int k, Filter filter, int ef, boolean exact) {
+    TopK[] search(
+            float[][] queries,
+            int k,
+            Filter filter,
+            int ef,
+            boolean exact,
+            boolean rescore,
+            double oversample) {
         long[] candidates = filterCache.matching(store, filter);
+        boolean quantized = codes != null && codes.active() && !exact;
+        if (hnsw == null && quantized) {
+            return scanCodes(queries, k, candidates, rescore, oversample);
+        }
         if (hnsw == null || exact) {
             return scanner.search(store, spec.metric(), queries, k, candidates);
         }
         long acceptCount = filter == null ? store.size() : CandidateBits.count(candidates);
         TopK[] heaps = new TopK[queries.length];
         for (int q = 0; q < queries.length; q++) {
-            heaps[q] = hnsw.search(queries[q], k, ef, candidates, acceptCount);
+            heaps[q] = hnsw.search(queries[q], k, ef, candidates, acceptCount, rescore, oversample);
+        }
+        return heaps;
+    }
+
+    /**
+     * A flat quantized search: each query scans the codes for its best {@code oversample * k}
+     * candidates, which are then rescored with the full-precision vectors.
+     */
+    private TopK[] scanCodes(
+            float[][] queries, int k, long[] candidates, boolean rescore, double oversample) {
+        int wanted =
+                rescore
+                        ? Quantization.candidates(
+                                k, oversample > 0 ? oversample : spec.quantization().oversample())
+                        : k;
+        ExactScorer exactScorer = new ExactScorer(store, spec.metric());
+        TopK[] heaps = new TopK[queries.length];
+        for (int q = 0; q < queries.length; q++) {
+            TopK found =
+                    CodeSearch.scan(
+                            codes.scorer(queries[q], store), candidates, wanted, store.idsBySlot());
+            heaps[q] =
+                    rescore
+                            ? CodeSearch.rescore(
+                                    found, k, exactScorer.query(queries[q]), store.idsBySlot())
+                            : found;
         }
         return heaps;
     }
@@ -200,7 +259,41 @@ final class CollectionState {
                 hnsw == null ? 0 : hnsw.graph().size(),
                 hnsw == null ? 0 : hnsw.graph().maxLevel() + 1,
                 hnsw == null ? 0 : hnsw.graph().bytesUsed(),
-                hnsw == null ? 0 : hnsw.pendingCount());
+                hnsw == null ? 0 : hnsw.pendingCount(),
+                0,
+                codes == null ? 0 : codes.bytesUsed());
+    }
+
+    /** Whether snapshots carry codes for this collection. */
+    boolean hasCodes() {
+        return codes != null;
+    }
+
+    void writeCodes(DataOutput out) throws IOException {
+        codes.writeImage(store, out);
+    }
+
+    boolean readCodes(DataInput in) throws IOException {
+        return codes != null && codes.readImage(in, store);
+    }
+
+    /** Restoring: stored vectors wait for the snapshot's codes instead of being encoded. */
+    void deferEncoding() {
+        if (codes != null) {
+            codes.deferEncoding();
+        }
+    }
+
+    /** Ends a restore: encodes now if no codes were loaded. */
+    void finishEncoding() {
+        if (codes != null) {
+            codes.finishRestore(store);
+        }
+    }
+
+    /** The codes (tests). */
+    CodeStore codes() {
+        return codes;
     }
 
     void writeImage(DataOutput out) throws IOException {

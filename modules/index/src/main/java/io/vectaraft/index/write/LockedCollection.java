@@ -142,7 +142,13 @@ final class LockedCollection implements VectorCollection {
         try {
             TopK[] heaps =
                     state.search(
-                            queries, request.k(), request.filter(), request.ef(), request.exact());
+                            queries,
+                            request.k(),
+                            request.filter(),
+                            request.ef(),
+                            request.exact(),
+                            request.rescore(),
+                            request.oversample());
             long visited = 0;
             for (TopK heap : heaps) {
                 visited += heap.visited();
@@ -327,6 +333,7 @@ final class LockedCollection implements VectorCollection {
                 UpsertValidator.validate(spec, stored, UpsertValidator.Form.STORED);
         writeLock.lock();
         try {
+            state.deferEncoding(); // the snapshot's codes follow the records
             for (VectorRecord r : valid.records()) {
                 if (valid.inIdOrder()) {
                     state.putInOrder(r);
@@ -334,6 +341,29 @@ final class LockedCollection implements VectorCollection {
                     state.put(r);
                 }
             }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** How often the codes were trained (0 when not quantized). */
+    int codeTrainings() {
+        readLock.lock();
+        try {
+            return state.codes() == null ? 0 : state.codes().trainings();
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    boolean hasCodeImage() {
+        return state.hasCodes();
+    }
+
+    boolean readCodeImage(DataInput in) throws IOException {
+        writeLock.lock();
+        try {
+            return state.readCodes(in);
         } finally {
             writeLock.unlock();
         }
@@ -352,13 +382,15 @@ final class LockedCollection implements VectorCollection {
         writeLock.lock();
         try {
             state.store().sortedIds(); // builds the id order of the bulk path's records
+            state.finishEncoding();
         } finally {
             writeLock.unlock();
         }
         linkPending();
     }
 
-    void forEachThenImage(Consumer<VectorRecord> visitor, DataOutput imageOut) throws IOException {
+    void forEachThenImage(Consumer<VectorRecord> visitor, DataOutput imageOut, DataOutput codesOut)
+            throws IOException {
         readLock.lock();
         try {
             SlotStore store = state.store();
@@ -367,6 +399,9 @@ final class LockedCollection implements VectorCollection {
             }
             if (hasIndexImage()) {
                 state.writeImage(imageOut);
+            }
+            if (codesOut != null && state.hasCodes()) {
+                state.writeCodes(codesOut);
             }
         } finally {
             readLock.unlock();

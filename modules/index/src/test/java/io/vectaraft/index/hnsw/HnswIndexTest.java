@@ -8,6 +8,7 @@ import io.vectaraft.index.IndexSpec;
 import io.vectaraft.index.Metric;
 import io.vectaraft.index.SyntheticData;
 import io.vectaraft.index.TestSeeds;
+import io.vectaraft.index.flat.ExactScorer;
 import io.vectaraft.index.flat.FlatScanner;
 import io.vectaraft.index.flat.ScanPool;
 import io.vectaraft.index.flat.SlotStore;
@@ -83,7 +84,7 @@ class HnswIndexTest {
             accept[node >>> 6] |= 1L << node;
             accepted++;
         }
-        SlotScorer scorer = new SlotScorer(store, Metric.EUCLIDEAN);
+        ExactScorer scorer = new ExactScorer(store, Metric.EUCLIDEAN);
         Random random = new Random(SEED + every);
         double recallSum = 0;
         List<float[]> queries = SyntheticData.mixture(SEED, random, 30, DIM, 10);
@@ -183,7 +184,7 @@ class HnswIndexTest {
                 (N - HnswIndex.ROUND_MIN_GRAPH + HnswIndex.ROUND_SIZE - 1) / HnswIndex.ROUND_SIZE,
                 roundCount,
                 "rounds used");
-        SlotScorer scorer = new SlotScorer(roundStore, Metric.EUCLIDEAN);
+        ExactScorer scorer = new ExactScorer(roundStore, Metric.EUCLIDEAN);
         double hits = 0;
         List<float[]> queries = SyntheticData.mixture(SEED, new Random(SEED + 7), 50, DIM, 10);
         for (float[] q : queries) {

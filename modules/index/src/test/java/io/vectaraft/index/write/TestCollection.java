@@ -136,6 +136,19 @@ public final class TestCollection {
         imageIO().forEachThenImage(r -> {}, out);
     }
 
+    /** Graph image then code image, as a snapshot captures them. */
+    public void writeImages(DataOutput graphOut, DataOutput codesOut) throws IOException {
+        imageIO().forEachThenImages(r -> {}, graphOut, codesOut);
+    }
+
+    public boolean readCodeImage(DataInput in) throws IOException {
+        return imageIO().readCodeImage(in);
+    }
+
+    public int codeTrainings() {
+        return collection.codeTrainings();
+    }
+
     public void restore(List<VectorRecord> stored) {
         imageIO().restore(stored);
     }

@@ -4,6 +4,7 @@ import io.vectaraft.index.CollectionSpec;
 import io.vectaraft.index.IndexSpec;
 import io.vectaraft.index.MetadataValue;
 import io.vectaraft.index.Metric;
+import io.vectaraft.index.Quantization;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -73,6 +74,16 @@ public final class Json {
                             .write("efSearch", h.efSearch())
                             .writeEnd();
         }
+        // Written only when set, so specs (and snapshots) of other collections stay as they were.
+        if (spec.quantization().quantized()) {
+            g.writeStartObject("quantization")
+                    .write("kind", spec.quantization().kind().name())
+                    .write("oversample", spec.quantization().oversample())
+                    .writeEnd();
+        }
+        if (spec.onDisk()) {
+            g.write("onDisk", true);
+        }
         g.writeEnd();
     }
 
@@ -91,11 +102,20 @@ public final class Json {
                                     "index type: expected flat or hnsw, got "
                                             + index.getString("type"));
                 };
+        JsonObject q = o.getJsonObject("quantization");
+        Quantization quantization =
+                q == null
+                        ? Quantization.none()
+                        : new Quantization(
+                                Quantization.Kind.valueOf(q.getString("kind")),
+                                q.getJsonNumber("oversample").doubleValue());
         return new CollectionSpec(
                 o.getString("name"),
                 o.getInt("dimension"),
                 Metric.valueOf(o.getString("metric")),
-                indexSpec);
+                indexSpec,
+                quantization,
+                o.getBoolean("onDisk", false));
     }
 
     public static void writeMetadata(

@@ -1,0 +1,106 @@
+package io.vectaraft.index.vector;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.Vector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The code kernels on the Java Vector API. Loaded only by {@link VectorOps} after the float kernels
+ * chose the Vector API, so nothing else links against the incubator.
+ *
+ * <p>int8: bytes widen to shorts (one full vector of shorts per load), multiply there (codes lie in
+ * [-127, 127], so a product fits a short), and widen again to ints to accumulate, as Lucene's
+ * Panama byte dot product does. 1-bit: AND and {@code BIT_COUNT} on longs (VPOPCNTQ on AVX-512),
+ * one accumulator per query plane. Integer sums are exact, so the lane order does not matter and
+ * the results equal {@link ScalarCodeKernels}' bit for bit.
+ */
+final class PanamaCodeKernels implements CodeKernels {
+    private static final VectorSpecies<Short> SHORTS = ShortVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Byte> BYTES =
+            VectorSpecies.of(byte.class, VectorShape.forBitSize(SHORTS.length() * Byte.SIZE));
+    private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Long> LONGS = LongVector.SPECIES_PREFERRED;
+    private static final int STEP = SHORTS.length();
+
+    @Override
+    public int dotInt8(byte[] a, int aOffset, byte[] b, int bOffset, int length) {
+        int end = length - length % STEP;
+        IntVector acc0 = IntVector.zero(INTS);
+        IntVector acc1 = IntVector.zero(INTS);
+        for (int i = 0; i < end; i += STEP) {
+            Vector<Short> va =
+                    ByteVector.fromArray(BYTES, a, aOffset + i)
+                            .convertShape(VectorOperators.B2S, SHORTS, 0);
+            Vector<Short> vb =
+                    ByteVector.fromArray(BYTES, b, bOffset + i)
+                            .convertShape(VectorOperators.B2S, SHORTS, 0);
+            Vector<Short> product = va.mul(vb);
+            acc0 = acc0.add(product.convertShape(VectorOperators.S2I, INTS, 0));
+            acc1 = acc1.add(product.convertShape(VectorOperators.S2I, INTS, 1));
+        }
+        int sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (int i = end; i < length; i++) {
+            sum += a[aOffset + i] * b[bOffset + i];
+        }
+        return sum;
+    }
+
+    /**
+     * Differences of codes in [-127, 127] fit a short, their squares do not: widen to ints before
+     * multiplying.
+     */
+    @Override
+    public int squareDistanceInt8(byte[] a, int aOffset, byte[] b, int bOffset, int length) {
+        int end = length - length % STEP;
+        IntVector acc0 = IntVector.zero(INTS);
+        IntVector acc1 = IntVector.zero(INTS);
+        for (int i = 0; i < end; i += STEP) {
+            Vector<Short> va =
+                    ByteVector.fromArray(BYTES, a, aOffset + i)
+                            .convertShape(VectorOperators.B2S, SHORTS, 0);
+            Vector<Short> vb =
+                    ByteVector.fromArray(BYTES, b, bOffset + i)
+                            .convertShape(VectorOperators.B2S, SHORTS, 0);
+            Vector<Short> diff = va.sub(vb);
+            Vector<Integer> d0 = diff.convertShape(VectorOperators.S2I, INTS, 0);
+            Vector<Integer> d1 = diff.convertShape(VectorOperators.S2I, INTS, 1);
+            acc0 = acc0.add(d0.mul(d0));
+            acc1 = acc1.add(d1.mul(d1));
+        }
+        int sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (int i = end; i < length; i++) {
+            int d = a[aOffset + i] - b[bOffset + i];
+            sum += d * d;
+        }
+        return sum;
+    }
+
+    @Override
+    public int bitPlaneDot(long[] code, int codeOffset, long[] query, int words, int planes) {
+        int lanes = LONGS.length();
+        int end = words - words % lanes;
+        int sum = 0;
+        for (int j = 0; j < planes; j++) {
+            int plane = j * words;
+            LongVector acc = LongVector.zero(LONGS);
+            for (int w = 0; w < end; w += lanes) {
+                acc =
+                        acc.add(
+                                LongVector.fromArray(LONGS, code, codeOffset + w)
+                                        .and(LongVector.fromArray(LONGS, query, plane + w))
+                                        .lanewise(VectorOperators.BIT_COUNT));
+            }
+            int count = (int) acc.reduceLanes(VectorOperators.ADD);
+            for (int w = end; w < words; w++) {
+                count += Long.bitCount(code[codeOffset + w] & query[plane + w]);
+            }
+            sum += count << j;
+        }
+        return sum;
+    }
+}
