@@ -14,7 +14,7 @@
 #   ./bench.sh wal throughput --dir D [--dims 128,768 --batches 1,100 --writers 1,16
 #                      --policies memory,none,interval,always --warmup S --duration S]
 #   ./bench.sh wal recovery-prepare --dir D [--n 1000000 --dim 128 --log-entries 20]
-#   ./bench.sh wal recovery --dir D        time Store.open in a fresh JVM (WAL: modules/wal tests)
+#   ./bench.sh wal recovery --dir D        time StorageEngine.open in a fresh JVM (WAL: modules/wal tests)
 #
 # Environment: BENCH_HEAP (default 4g), BENCH_JAVA_OPTS (extra JVM options), BENCH_REBUILD=1.
 set -euo pipefail

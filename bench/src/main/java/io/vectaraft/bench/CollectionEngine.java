@@ -1,6 +1,6 @@
 package io.vectaraft.bench;
 
-import io.vectaraft.index.Collection;
+import io.vectaraft.index.VectorCollection;
 import io.vectaraft.index.CollectionSpec;
 import io.vectaraft.index.IndexSpec;
 import io.vectaraft.index.Match;
@@ -13,14 +13,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The product: the index module's {@link Collection} with a flat index, loaded with the base
+ * The product: the index module's {@link VectorCollection} with a flat index, loaded with the base
  * vectors under ids {@code "0".."n-1"} (the row numbers, so results compare with ground truth). Its
  * scan pool sizes itself from the available processors, so {@code ./bench.sh} sets {@code
  * -XX:ActiveProcessorCount} from {@code --threads}.
  */
 final class CollectionEngine implements FlatEngine {
     private static final int LOAD_BATCH = 10_000;
-    private final Collection collection;
+    private final VectorCollection collection;
 
     CollectionEngine(Dataset data, String metric) {
         Metric m =
@@ -29,7 +29,7 @@ final class CollectionEngine implements FlatEngine {
                     case "cosine" -> Metric.COSINE;
                     default -> Metric.DOT;
                 };
-        collection = new Collection(new CollectionSpec("bench", data.dim(), m, IndexSpec.flat()));
+        collection = new VectorCollection(new CollectionSpec("bench", data.dim(), m, IndexSpec.flat()));
         int dim = data.dim();
         for (int from = 0; from < data.n(); from += LOAD_BATCH) {
             int to = Math.min(data.n(), from + LOAD_BATCH);

@@ -1,6 +1,6 @@
 package io.vectaraft.bench;
 
-import io.vectaraft.index.Collection;
+import io.vectaraft.index.VectorCollection;
 import io.vectaraft.index.CollectionSpec;
 import io.vectaraft.index.IndexSpec;
 import io.vectaraft.index.Match;
@@ -45,8 +45,8 @@ final class HnswBench {
                 };
         long heapBefore = usedHeap();
         long t0 = System.nanoTime();
-        Collection c =
-                new Collection(
+        VectorCollection c =
+                new VectorCollection(
                         new CollectionSpec(
                                 "bench",
                                 data.dim(),
@@ -96,7 +96,7 @@ final class HnswBench {
 
     /** Warm-up rounds of 2 s until two agree within 5% (at most 60 s), then {@code duration}. */
     private static Measured measure(
-            Collection c, Dataset data, int k, int ef, int threads, double duration, Recall recall)
+            VectorCollection c, Dataset data, int k, int ef, int threads, double duration, Recall recall)
             throws InterruptedException {
         double previous = -1;
         long start = System.nanoTime();
@@ -125,7 +125,7 @@ final class HnswBench {
     }
 
     private static double phase(
-            Collection c,
+            VectorCollection c,
             Dataset data,
             int k,
             int ef,

@@ -10,7 +10,7 @@ import java.util.concurrent.Future;
 
 /**
  * A flat scan over plain arrays with the {@link VectorOps} kernels and nothing else: the ceiling
- * the index module's {@code Collection} is measured against, and the test bed for the storage
+ * the index module's {@code VectorCollection} is measured against, and the test bed for the storage
  * layout. {@code chunks} keeps vectors back to back in arrays of {@code chunkVectors} vectors and
  * scores them one pair at a time into a scratch array; {@code records} keeps one {@code float[]}
  * per vector, as a record owning its array would.

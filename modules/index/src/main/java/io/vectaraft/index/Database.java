@@ -10,28 +10,29 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * create and drop are serialized so that create-if-absent is atomic.
  */
 public final class Database {
-    private final ConcurrentSkipListMap<String, Collection> byName = new ConcurrentSkipListMap<>();
+    private final ConcurrentSkipListMap<String, VectorCollection> byName =
+            new ConcurrentSkipListMap<>();
 
     /**
      * Creates a collection, or returns the existing one when it has the same parameters.
      *
      * @throws CollectionConflictException when a collection of that name has other parameters
      */
-    public synchronized Collection create(CollectionSpec spec) {
-        Collection existing = byName.get(spec.name());
+    public synchronized VectorCollection create(CollectionSpec spec) {
+        VectorCollection existing = byName.get(spec.name());
         if (existing != null) {
             if (!existing.spec().equals(spec)) {
                 throw new CollectionConflictException(existing.spec(), spec);
             }
             return existing;
         }
-        Collection created = new Collection(spec);
+        VectorCollection created = new VectorCollection(spec);
         byName.put(spec.name(), created);
         return created;
     }
 
     /** The collection of that name, if any. */
-    public Optional<Collection> find(String name) {
+    public Optional<VectorCollection> find(String name) {
         return Optional.ofNullable(byName.get(name));
     }
 
@@ -40,7 +41,7 @@ public final class Database {
      *
      * @throws CollectionNotFoundException when there is none
      */
-    public Collection get(String name) {
+    public VectorCollection get(String name) {
         return find(name).orElseThrow(() -> new CollectionNotFoundException(name));
     }
 
@@ -56,7 +57,7 @@ public final class Database {
     }
 
     /** Every collection, by name. */
-    public List<Collection> list() {
+    public List<VectorCollection> list() {
         return new ArrayList<>(byName.values());
     }
 }

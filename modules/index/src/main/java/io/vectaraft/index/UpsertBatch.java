@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * A batch of records validated against one collection and ready to apply (cosine vectors
- * normalized). Only {@link Collection#prepareUpsert} makes one, so applying it cannot fail on
+ * normalized). Only {@link VectorCollection#prepareUpsert} makes one, so applying it cannot fail on
  * input: that is what lets the storage layer log a batch before it is applied.
  */
 public final class UpsertBatch {

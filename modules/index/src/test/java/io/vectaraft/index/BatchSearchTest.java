@@ -24,9 +24,10 @@ class BatchSearchTest {
         Random random = new Random(seed);
         int dim = 512; // 128 KiB blocks hold 64 queries: 150 queries make 3 blocks
         CollectionSpec spec = new CollectionSpec("c", dim, Metric.EUCLIDEAN, IndexSpec.flat());
-        Collection parallel = new Collection(spec, new FlatScanner(new ScanPool(3), 0, 4096));
-        Collection serial =
-                new Collection(spec, new FlatScanner(new ScanPool(1), Long.MAX_VALUE, 4096));
+        VectorCollection parallel =
+                new VectorCollection(spec, new FlatScanner(new ScanPool(3), 0, 4096));
+        VectorCollection serial =
+                new VectorCollection(spec, new FlatScanner(new ScanPool(1), Long.MAX_VALUE, 4096));
         List<VectorRecord> records = new ArrayList<>();
         for (int i = 0; i < 400; i++) {
             records.add(

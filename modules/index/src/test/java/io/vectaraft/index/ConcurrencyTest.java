@@ -43,8 +43,9 @@ class ConcurrencyTest {
                         : new FlatScanner(new ScanPool(1), Long.MAX_VALUE, 1024);
         // Small graph parameters keep the many re-inserts (and compactions) quick.
         IndexSpec index = mode.equals("hnsw") ? new IndexSpec.Hnsw(8, 32, 32) : IndexSpec.flat();
-        Collection c =
-                new Collection(new CollectionSpec("c", DIM, Metric.EUCLIDEAN, index), scanner);
+        VectorCollection c =
+                new VectorCollection(
+                        new CollectionSpec("c", DIM, Metric.EUCLIDEAN, index), scanner);
         List<VectorRecord> initial = new ArrayList<>();
         for (int i = 0; i < RECORDS; i++) {
             initial.add(constant("r" + i, i % 100));

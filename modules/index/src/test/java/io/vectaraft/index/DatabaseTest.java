@@ -16,9 +16,9 @@ class DatabaseTest {
     @Test
     void createIsIdempotentForTheSameParameters() {
         Database db = new Database();
-        Collection first = db.create(SPEC);
+        VectorCollection first = db.create(SPEC);
         first.upsert(List.of(new VectorRecord("a", new float[] {1, 0, 0, 0}, Map.of())));
-        Collection again =
+        VectorCollection again =
                 db.create(new CollectionSpec("docs", 4, Metric.COSINE, IndexSpec.flat()));
         assertSame(first, again, "same parameters return the existing collection");
         assertEquals(1, again.size(), "records are kept");
@@ -67,7 +67,7 @@ class DatabaseTest {
         Database db = new Database();
         int threads = 8;
         java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
-        List<java.util.concurrent.Future<Collection>> created = new java.util.ArrayList<>();
+        List<java.util.concurrent.Future<VectorCollection>> created = new java.util.ArrayList<>();
         try (var pool = java.util.concurrent.Executors.newFixedThreadPool(threads)) {
             for (int t = 0; t < threads; t++) {
                 created.add(
@@ -80,7 +80,7 @@ class DatabaseTest {
                                 }));
             }
             start.countDown();
-            Collection first = created.getFirst().get();
+            VectorCollection first = created.getFirst().get();
             for (var f : created) {
                 assertSame(first, f.get(), "every create returns the one collection");
             }

@@ -32,8 +32,9 @@ class HnswCollectionTest {
         return SyntheticData.mixture(seed, random, n, dim, clusters);
     }
 
-    private static Collection hnsw(Metric metric) {
-        return new Collection(new CollectionSpec("h", DIM, metric, IndexSpec.Hnsw.defaults()));
+    private static VectorCollection hnsw(Metric metric) {
+        return new VectorCollection(
+                new CollectionSpec("h", DIM, metric, IndexSpec.Hnsw.defaults()));
     }
 
     private static List<VectorRecord> records(List<float[]> vectors) {
@@ -49,7 +50,7 @@ class HnswCollectionTest {
     }
 
     /** Mean fraction of the exact top-k ids that the approximate search returned. */
-    private static double recall(Collection c, List<float[]> queries, Filter filter) {
+    private static double recall(VectorCollection c, List<float[]> queries, Filter filter) {
         double sum = 0;
         for (float[] q : queries) {
             Set<String> exact = ids(c.search(new SearchRequest(q, K, filter, 0, true)));
@@ -71,7 +72,7 @@ class HnswCollectionTest {
     void recallAtTenIsAtLeast95PercentWithDefaults(Metric metric) {
         long seed = TestSeeds.seed();
         Random random = new Random(seed);
-        Collection c = hnsw(metric);
+        VectorCollection c = hnsw(metric);
         c.upsert(records(mixture(seed, random, N, DIM, 20)));
         double recall = recall(c, mixture(seed, random, QUERIES, DIM, 20), null);
         assertTrue(
@@ -82,9 +83,9 @@ class HnswCollectionTest {
     /** One collection shared by the filtered cases (building it is the slow part). */
     private static final long FILTER_SEED = TestSeeds.seed();
 
-    private static Collection filtered;
+    private static VectorCollection filtered;
 
-    private static synchronized Collection filteredCollection() {
+    private static synchronized VectorCollection filteredCollection() {
         if (filtered == null) {
             filtered = hnsw(Metric.EUCLIDEAN);
             filtered.upsert(records(mixture(FILTER_SEED, new Random(FILTER_SEED), N, DIM, 20)));
@@ -94,7 +95,7 @@ class HnswCollectionTest {
 
     @Test
     void searchesReportTheVectorsTheyVisited() {
-        Collection c = filteredCollection();
+        VectorCollection c = filteredCollection();
         float[] q = mixture(FILTER_SEED, new Random(FILTER_SEED + 1), 1, DIM, 20).getFirst();
         assertEquals(
                 N,
@@ -118,7 +119,7 @@ class HnswCollectionTest {
     void filteredSearchReturnsKWheneverKMatch(int bucketsPassing) {
         long seed = FILTER_SEED;
         Random random = new Random(seed + bucketsPassing);
-        Collection c = filteredCollection();
+        VectorCollection c = filteredCollection();
         Filter filter =
                 new Filter.Condition(
                         "bucket", Filter.Op.LT, MetadataValue.of((long) bucketsPassing), null);
@@ -151,7 +152,7 @@ class HnswCollectionTest {
     void replaceAndDeleteNeverReturnStaleRecordsAndCompactionRestoresRecall() {
         long seed = TestSeeds.seed();
         Random random = new Random(seed);
-        Collection c = hnsw(Metric.COSINE);
+        VectorCollection c = hnsw(Metric.COSINE);
         List<VectorRecord> records = records(mixture(seed, random, N, DIM, 20));
         c.upsert(records);
         // Replace a tenth of the records with new vectors far from their old ones.
@@ -213,8 +214,8 @@ class HnswCollectionTest {
         // too.
         long seed = TestSeeds.seed();
         List<VectorRecord> records = records(mixture(seed, new Random(seed), 2000, DIM, 10));
-        Collection a = hnsw(Metric.EUCLIDEAN);
-        Collection b = hnsw(Metric.EUCLIDEAN);
+        VectorCollection a = hnsw(Metric.EUCLIDEAN);
+        VectorCollection b = hnsw(Metric.EUCLIDEAN);
         a.upsert(records);
         b.upsert(records);
         for (float[] q : mixture(seed, new Random(seed + 1), 20, DIM, 10)) {
@@ -228,7 +229,7 @@ class HnswCollectionTest {
     @Test
     void aLargeBatchIsVisibleWholeAndSearchableWhileItIsBeingLinked() throws Exception {
         long seed = TestSeeds.seed();
-        Collection c = hnsw(Metric.EUCLIDEAN);
+        VectorCollection c = hnsw(Metric.EUCLIDEAN);
         List<VectorRecord> batch = records(mixture(seed, new Random(seed), 4000, DIM, 10));
         VectorRecord probe = batch.get(1234);
         java.util.concurrent.atomic.AtomicBoolean done =

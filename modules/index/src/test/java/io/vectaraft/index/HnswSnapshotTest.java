@@ -26,8 +26,8 @@ class HnswSnapshotTest {
     private static final CollectionSpec SPEC =
             new CollectionSpec("h", DIM, Metric.COSINE, IndexSpec.Hnsw.defaults());
 
-    private static Collection original(long seed, boolean withTombstones) {
-        Collection c = new Collection(SPEC);
+    private static VectorCollection original(long seed, boolean withTombstones) {
+        VectorCollection c = new VectorCollection(SPEC);
         List<float[]> data = SyntheticData.mixture(seed, new Random(seed), 3000, DIM, 10);
         List<VectorRecord> records = new ArrayList<>();
         for (int i = 0; i < data.size(); i++) {
@@ -51,15 +51,15 @@ class HnswSnapshotTest {
         return c;
     }
 
-    private static byte[] image(Collection c) throws IOException {
+    private static byte[] image(VectorCollection c) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         c.writeIndexImage(new DataOutputStream(bytes));
         return bytes.toByteArray();
     }
 
     /** Restores the records in id order in batches, as recovery does. */
-    private static Collection restored(Collection from) {
-        Collection c = new Collection(SPEC);
+    private static VectorCollection restored(VectorCollection from) {
+        VectorCollection c = new VectorCollection(SPEC);
         List<VectorRecord> batch = new ArrayList<>();
         from.forEach(
                 r -> {
@@ -78,8 +78,8 @@ class HnswSnapshotTest {
     @Test
     void graphRoundTripGivesIdenticalResultsWithoutRebuilding() throws IOException {
         long seed = TestSeeds.seed();
-        Collection before = original(seed, false);
-        Collection after = restored(before);
+        VectorCollection before = original(seed, false);
+        VectorCollection after = restored(before);
         assertEquals(before.size(), after.stats().graphPending(), "restored, not yet linked");
         assertTrue(
                 after.readIndexImage(new DataInputStream(new ByteArrayInputStream(image(before)))),
@@ -105,9 +105,9 @@ class HnswSnapshotTest {
     @Test
     void tombstonesAreLeftOutAndRecallHolds() throws IOException {
         long seed = TestSeeds.seed();
-        Collection before = original(seed, true);
+        VectorCollection before = original(seed, true);
         assertTrue(before.stats().tombstones() > 0, "the image must skip tombstones");
-        Collection after = restored(before);
+        VectorCollection after = restored(before);
         assertTrue(
                 after.readIndexImage(new DataInputStream(new ByteArrayInputStream(image(before)))));
         after.finishRestore();
@@ -135,10 +135,10 @@ class HnswSnapshotTest {
     @Test
     void anImageOfOtherRecordsIsRefusedAndTheGraphIsBuiltInstead() throws IOException {
         long seed = TestSeeds.seed();
-        Collection before = original(seed, false);
+        VectorCollection before = original(seed, false);
         byte[] image = image(before);
         before.delete(List.of("r900"));
-        Collection after = restored(before);
+        VectorCollection after = restored(before);
         assertFalse(
                 after.readIndexImage(new DataInputStream(new ByteArrayInputStream(image))),
                 "one record fewer: the image does not fit");
@@ -149,9 +149,9 @@ class HnswSnapshotTest {
     @Test
     void aTruncatedImageLoadsNothing() throws IOException {
         long seed = TestSeeds.seed();
-        Collection before = original(seed, false);
+        VectorCollection before = original(seed, false);
         byte[] image = image(before);
-        Collection after = restored(before);
+        VectorCollection after = restored(before);
         byte[] cut = Arrays.copyOf(image, image.length / 2);
         assertThrows(
                 IOException.class,

@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** {@link Collection#restoreInIdOrder}: the bulk restore path gives what the general path gives. */
+/**
+ * {@link VectorCollection#restoreInIdOrder}: the bulk restore path gives what the general path
+ * gives.
+ */
 class RestoreInIdOrderTest {
     private static final CollectionSpec SPEC =
             new CollectionSpec("c", 3, Metric.EUCLIDEAN, IndexSpec.flat());
@@ -18,7 +21,7 @@ class RestoreInIdOrderTest {
         return new VectorRecord(id, new float[] {x, 1, 2}, Map.of("x", MetadataValue.of(1)));
     }
 
-    private static List<String> ids(Collection c) {
+    private static List<String> ids(VectorCollection c) {
         List<String> out = new ArrayList<>();
         c.forEach(r -> out.add(r.id()));
         return out;
@@ -26,7 +29,7 @@ class RestoreInIdOrderTest {
 
     @Test
     void batchesInIdOrderThenOthersKeepOneIdOrder() {
-        Collection c = new Collection(SPEC);
+        VectorCollection c = new VectorCollection(SPEC);
         c.restoreInIdOrder(List.of(rec("a", 1), rec("b", 2), rec("c", 3)));
         c.restoreInIdOrder(List.of(rec("d", 4), rec("é", 5))); // UTF-8 order: "é" after "d"
         // Not in order, overlapping, replacing: the general path.
@@ -43,7 +46,7 @@ class RestoreInIdOrderTest {
 
     @Test
     void idOrderIsBuiltOnFirstReadWithoutFinishRestore() {
-        Collection c = new Collection(SPEC);
+        VectorCollection c = new VectorCollection(SPEC);
         List<VectorRecord> batch = new ArrayList<>();
         for (int i = 0; i < 3000; i++) {
             batch.add(rec(String.format("id%05d", i), i));
@@ -56,7 +59,7 @@ class RestoreInIdOrderTest {
 
     @Test
     void badRecordIsReportedAsPrepareRestoreReportsIt() {
-        Collection c = new Collection(SPEC);
+        VectorCollection c = new VectorCollection(SPEC);
         List<VectorRecord> bad =
                 List.of(rec("a", 1), new VectorRecord("b", new float[] {1, 2}, Map.of()));
         String expected =

@@ -52,8 +52,8 @@ class SearchReferenceTest {
         // in id order; otherwise scores carry rounding that depends on the kernel's summation order
         // (the Vector API's lane reduction order is unspecified), and near-ties may swap.
         boolean exactArithmetic = ties && metric != Metric.COSINE;
-        Collection collection =
-                new Collection(
+        VectorCollection collection =
+                new VectorCollection(
                         new CollectionSpec("c", dim, metric, IndexSpec.flat()),
                         parallel ? PARALLEL : SERIAL);
         int n = 300 + random.nextInt(700);

@@ -18,7 +18,7 @@ import io.vectaraft.server.observe.ObservabilityServer;
 import io.vectaraft.server.observe.Readiness;
 import io.vectaraft.server.observe.ServerMetrics;
 import io.vectaraft.server.recall.RecallMonitor;
-import io.vectaraft.wal.Store;
+import io.vectaraft.wal.StorageEngine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -70,7 +70,7 @@ public final class VectaraftServer implements AutoCloseable {
     private final ServerSecurity security;
     private final HealthStatusManager health = new HealthStatusManager();
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    private Store store;
+    private StorageEngine store;
     private RecallMonitor recall = RecallMonitor.disabled();
     private Server grpc;
     private boolean closed;
@@ -128,7 +128,9 @@ public final class VectaraftServer implements AutoCloseable {
         VectaraftServer server = new VectaraftServer(config, HTTP_YIELD);
         try {
             server.serve(
-                    config.walEnabled() ? Store.open(config.storeOptions()) : Store.inMemory());
+                    config.walEnabled()
+                            ? StorageEngine.open(config.storageOptions())
+                            : StorageEngine.inMemory());
             serving.accept(server);
             server.awaitHttp();
         } catch (RuntimeException e) {
@@ -173,7 +175,7 @@ public final class VectaraftServer implements AutoCloseable {
     }
 
     /** Starts gRPC over a recovered store and marks the server ready. Takes ownership of it. */
-    public synchronized void serve(Store store) {
+    public synchronized void serve(StorageEngine store) {
         if (this.store != null) {
             throw new IllegalStateException("already serving");
         }
@@ -211,7 +213,7 @@ public final class VectaraftServer implements AutoCloseable {
         LOG.log(Level.INFO, "gRPC listening on " + grpcAddress());
     }
 
-    private RecallMonitor recallMonitor(Store store) {
+    private RecallMonitor recallMonitor(StorageEngine store) {
         // Late-bound holder: the gauge reads the monitor being built.
         RecallMonitor[] self = new RecallMonitor[1];
         self[0] =
@@ -275,7 +277,7 @@ public final class VectaraftServer implements AutoCloseable {
     }
 
     /** The store being served, once {@link #serve} ran. */
-    public synchronized Optional<Store> store() {
+    public synchronized Optional<StorageEngine> store() {
         return Optional.ofNullable(store);
     }
 

@@ -26,7 +26,7 @@ import io.vectaraft.api.v1.VectorServiceGrpc.VectorServiceBlockingStub;
 import io.vectaraft.server.config.CommandLine;
 import io.vectaraft.server.config.ConfigLoader;
 import io.vectaraft.server.config.HostPort;
-import io.vectaraft.wal.Store;
+import io.vectaraft.wal.StorageEngine;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -73,7 +73,7 @@ class ObservabilityTest {
             assertTrue(before.body().contains("\"status\":\"DOWN\""), before.body());
             assertEquals(200, get(metrics, "/health/live").statusCode(), "alive while recovering");
 
-            server.serve(Store.inMemory());
+            server.serve(StorageEngine.inMemory());
             HttpResponse<String> after = get(metrics, "/health/ready");
             assertEquals(200, after.statusCode(), after.body());
             assertTrue(after.body().contains("\"status\":\"UP\""), after.body());

@@ -1,9 +1,9 @@
 package io.vectaraft.wal;
 
-import io.vectaraft.index.Collection;
 import io.vectaraft.index.CollectionSpec;
 import io.vectaraft.index.Database;
 import io.vectaraft.index.VectaraftException;
+import io.vectaraft.index.VectorCollection;
 import io.vectaraft.index.VectorRecord;
 import io.vectaraft.wal.log.Fsync;
 import io.vectaraft.wal.log.LogChannelFactory;
@@ -41,7 +41,7 @@ import java.util.List;
 final class Recovery {
     private static final System.Logger LOG = System.getLogger(Recovery.class.getName());
 
-    private final StoreOptions options;
+    private final StorageOptions options;
     private Database database = new Database();
     private long snapshotSeq;
     private long expected;
@@ -49,11 +49,12 @@ final class Recovery {
     private long replayed;
     private long fileFirstSeq;
 
-    private Recovery(StoreOptions options) {
+    private Recovery(StorageOptions options) {
         this.options = options;
     }
 
-    static Store recover(StoreOptions options, LogChannelFactory channels) throws IOException {
+    static StorageEngine recover(StorageOptions options, LogChannelFactory channels)
+            throws IOException {
         long start = System.nanoTime();
         Path wal = options.walPath().toAbsolutePath();
         Files.createDirectories(wal.getParent());
@@ -88,17 +89,17 @@ final class Recovery {
                         + " collections, "
                         + (System.nanoTime() - start) / 1_000_000
                         + " ms");
-        return new Store(r.database, options, log);
+        return new StorageEngine(r.database, options, log);
     }
 
     private void loadSnapshot() throws IOException {
-        for (SnapshotInfo info : SnapshotFiles.list(options.snapshotDir())) {
+        for (SnapshotFile info : SnapshotFiles.list(options.snapshotDir())) {
             Database db = new Database();
             long start = System.nanoTime();
             try {
                 long seq = SnapshotReader.read(info.path(), loaderInto(db));
                 // Link whatever no graph image covered (the image is missing or did not fit).
-                for (Collection c : db.list()) {
+                for (VectorCollection c : db.list()) {
                     c.finishRestore();
                 }
                 snapshotSeq = seq;
@@ -142,7 +143,7 @@ final class Recovery {
                 if (!tag.equals(GraphSection.TAG)) {
                     return;
                 }
-                Collection c = db.get(spec.name());
+                VectorCollection c = db.get(spec.name());
                 try {
                     if (!c.readIndexImage(new DataInputStream(new ByteArrayInputStream(bytes)))) {
                         LOG.log(
@@ -257,7 +258,7 @@ final class Recovery {
             return;
         }
         String where = "wal file " + file + " offset " + p.offset() + ": " + p.reason();
-        if (options.recovery() == StoreOptions.RecoveryMode.STRICT) {
+        if (options.recovery() == StorageOptions.RecoveryMode.STRICT) {
             throw new LogCorruptException(
                     where
                             + "; refusing to start. The "

@@ -20,16 +20,16 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * Takes snapshots for a {@link Store}: on demand, and in the background once the active log passes
- * the threshold. Each snapshot seals the log at its cut, is written atomically, then lets the
- * sealed segments it covers be deleted; the newest two snapshots are kept.
+ * Takes snapshots for a {@link StorageEngine}: on demand, and in the background once the active log
+ * passes the threshold. Each snapshot seals the log at its cut, is written atomically, then lets
+ * the sealed segments it covers be deleted; the newest two snapshots are kept.
  */
 final class Snapshotter {
     private static final System.Logger LOG = System.getLogger(Snapshotter.class.getName());
     private static final int KEEP = 2;
 
     private final Database database;
-    private final StoreOptions options;
+    private final StorageOptions options;
     private final LogWriter log;
     private final ReentrantReadWriteLock structure;
     private final ReentrantLock oneAtATime = new ReentrantLock();
@@ -40,7 +40,7 @@ final class Snapshotter {
 
     Snapshotter(
             Database database,
-            StoreOptions options,
+            StorageOptions options,
             LogWriter log,
             ReentrantReadWriteLock structure) {
         this.database = database;
@@ -67,10 +67,10 @@ final class Snapshotter {
     }
 
     /** Writes a snapshot now and removes the log segments it covers. */
-    SnapshotInfo take() {
+    SnapshotFile take() {
         oneAtATime.lock();
         try {
-            SnapshotInfo info = write();
+            SnapshotFile info = write();
             for (var p : log.deleteCovered(info.sequence())) {
                 LOG.log(Level.INFO, "wal: removed segment " + p + " (covered by snapshot)");
             }
@@ -94,12 +94,12 @@ final class Snapshotter {
      * effect on an id depends only on the last one: replaying them again on top of the snapshot
      * gives the same state.
      */
-    private SnapshotInfo write() throws IOException {
+    private SnapshotFile write() throws IOException {
         long seq;
         structure.writeLock().lock();
         try {
             seq = log.lastSeq();
-            List<SnapshotInfo> existing = SnapshotFiles.list(options.snapshotDir());
+            List<SnapshotFile> existing = SnapshotFiles.list(options.snapshotDir());
             if (!existing.isEmpty() && existing.getFirst().sequence() == seq) {
                 return existing.getFirst();
             }
@@ -112,7 +112,7 @@ final class Snapshotter {
             GraphSection graphs = new GraphSection();
             List<CollectionImage> images = database.list().stream().map(graphs::image).toList();
             long start = System.nanoTime();
-            SnapshotInfo info =
+            SnapshotFile info =
                     new SnapshotWriter(List.of(graphs)).write(options.snapshotDir(), seq, images);
             LOG.log(
                     Level.INFO,
@@ -132,9 +132,9 @@ final class Snapshotter {
     }
 
     /** Keeps the newest snapshots (older ones are a fallback should the newest be damaged). */
-    private void prune(SnapshotInfo newest) throws IOException {
-        List<SnapshotInfo> all = SnapshotFiles.list(options.snapshotDir());
-        for (SnapshotInfo s : all.subList(Math.min(KEEP, all.size()), all.size())) {
+    private void prune(SnapshotFile newest) throws IOException {
+        List<SnapshotFile> all = SnapshotFiles.list(options.snapshotDir());
+        for (SnapshotFile s : all.subList(Math.min(KEEP, all.size()), all.size())) {
             if (s.sequence() < newest.sequence()) {
                 Files.deleteIfExists(s.path());
             }
@@ -142,7 +142,7 @@ final class Snapshotter {
     }
 
     /** The snapshots on disk, newest first. */
-    List<SnapshotInfo> list() {
+    List<SnapshotFile> list() {
         try {
             return SnapshotFiles.list(options.snapshotDir());
         } catch (IOException e) {

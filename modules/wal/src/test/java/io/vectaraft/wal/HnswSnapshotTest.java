@@ -2,12 +2,12 @@ package io.vectaraft.wal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.vectaraft.index.Collection;
 import io.vectaraft.index.CollectionSpec;
 import io.vectaraft.index.IndexSpec;
 import io.vectaraft.index.Match;
 import io.vectaraft.index.Metric;
 import io.vectaraft.index.SearchRequest;
+import io.vectaraft.index.VectorCollection;
 import io.vectaraft.index.VectorRecord;
 import io.vectaraft.wal.log.Fixtures;
 import java.io.IOException;
@@ -33,17 +33,17 @@ class HnswSnapshotTest {
 
     @TempDir Path dir;
 
-    private static StoreOptions options(Path dir) {
-        return new StoreOptions(
+    private static StorageOptions options(Path dir) {
+        return new StorageOptions(
                 dir.resolve("wal.jsonl"),
                 dir.resolve("snapshots"),
                 FsyncPolicy.NONE,
                 Duration.ofMillis(10),
                 256L << 20,
-                StoreOptions.RecoveryMode.STRICT);
+                StorageOptions.RecoveryMode.STRICT);
     }
 
-    private static List<List<Match>> searchAll(Collection c, List<float[]> queries) {
+    private static List<List<Match>> searchAll(VectorCollection c, List<float[]> queries) {
         List<List<Match>> out = new ArrayList<>();
         for (float[] q : queries) {
             out.add(c.search(SearchRequest.of(q, 10)));
@@ -79,7 +79,7 @@ class HnswSnapshotTest {
         List<List<Match>> before;
         List<VectorRecord> later = Fixtures.records(rnd, "later-", 300, DIM);
         States state;
-        Store s = Store.open(options(dir));
+        StorageEngine s = StorageEngine.open(options(dir));
         s.createCollection(spec);
         // Inserted out of id order, in batches, with replacements and deletes: a rebuild from the
         // snapshot (id order) would build another graph.
@@ -100,17 +100,17 @@ class HnswSnapshotTest {
         // The snapshot alone (a copy without the log): the graph as it was at the snapshot.
         Path copy = dir.resolve("copy");
         copyTree(dir.resolve("snapshots"), copy.resolve("snapshots"));
-        try (Store again = Store.open(options(copy))) {
-            Collection c = again.database().get("h");
+        try (StorageEngine again = StorageEngine.open(options(copy))) {
+            VectorCollection c = again.database().get("h");
             assertEquals(N + 50 - 50 - 2, c.size(), "records from the snapshot");
             assertEquals(0, c.stats().graphPending(), "graph loaded, nothing left to link");
             assertSameResults(before, searchAll(c, queries));
         }
 
         // Snapshot plus the log after it.
-        try (Store again = Store.open(options(dir))) {
+        try (StorageEngine again = StorageEngine.open(options(dir))) {
             state.assertSameAs(States.of(again.database()));
-            Collection c = again.database().get("h");
+            VectorCollection c = again.database().get("h");
             assertEquals(0, c.stats().graphPending(), "every record linked after recovery");
             for (VectorRecord r : later) {
                 if (!r.id().equals("later-7")) {

@@ -3,9 +3,9 @@ package io.vectaraft.wal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vectaraft.index.Collection;
 import io.vectaraft.index.CollectionSpec;
 import io.vectaraft.index.Database;
+import io.vectaraft.index.VectorCollection;
 import io.vectaraft.index.VectorRecord;
 import io.vectaraft.wal.log.Fixtures;
 import java.util.ArrayList;
@@ -19,7 +19,7 @@ record States(Map<String, CollectionSpec> specs, Map<String, List<VectorRecord>>
     static States of(Database db) {
         Map<String, CollectionSpec> specs = new TreeMap<>();
         Map<String, List<VectorRecord>> records = new TreeMap<>();
-        for (Collection c : db.list()) {
+        for (VectorCollection c : db.list()) {
             specs.put(c.spec().name(), c.spec());
             List<VectorRecord> rs = new ArrayList<>();
             c.forEach(rs::add);

@@ -31,7 +31,7 @@ import java.util.stream.Stream;
  * throughput --dir D [--dims 128,768] [--batches 1,100] [--writers 1,16]
  *            [--policies memory,none,interval,always,log-only] [--warmup S] [--duration S]
  * recovery-prepare --dir D [--n 1000000] [--dim 128] [--log-entries 20] [--index flat|hnsw]
- * recovery --dir D      (times Store.open on what recovery-prepare left; run in a fresh JVM)
+ * recovery --dir D      (times StorageEngine.open on what recovery-prepare left; run in a fresh JVM)
  * </pre>
  *
  * Each result is one JSON line on stdout; progress goes to stderr.
@@ -67,14 +67,14 @@ public final class WalBench {
         }
     }
 
-    static StoreOptions options(Path dir, FsyncPolicy policy) {
-        return new StoreOptions(
+    static StorageOptions options(Path dir, FsyncPolicy policy) {
+        return new StorageOptions(
                 dir.resolve("wal.jsonl"),
                 dir.resolve("snapshots"),
                 policy,
                 Duration.ofMillis(10),
                 Long.MAX_VALUE, // no background snapshot during a measurement
-                StoreOptions.RecoveryMode.STRICT);
+                StorageOptions.RecoveryMode.STRICT);
     }
 
     private static List<Integer> ints(String csv) {
@@ -170,10 +170,11 @@ public final class WalBench {
 
     private static Sink storeSink(
             Path dir, int dim, String policy, List<List<List<VectorRecord>>> work) {
-        Store store =
+        StorageEngine store =
                 policy.equals("memory")
-                        ? Store.inMemory()
-                        : Store.open(options(dir, FsyncPolicy.valueOf(policy.toUpperCase())));
+                        ? StorageEngine.inMemory()
+                        : StorageEngine.open(
+                                options(dir, FsyncPolicy.valueOf(policy.toUpperCase())));
         store.createCollection(new CollectionSpec("b", dim, Metric.COSINE, IndexSpec.flat()));
         return new Sink() {
             @Override
@@ -252,7 +253,7 @@ public final class WalBench {
             throws IOException {
         deleteTree(dir);
         long start = System.nanoTime();
-        Store s = Store.open(options(dir, FsyncPolicy.NONE));
+        StorageEngine s = StorageEngine.open(options(dir, FsyncPolicy.NONE));
         {
             s.createCollection(new CollectionSpec("r", dim, Metric.EUCLIDEAN, index));
             SplittableRandom rnd = new SplittableRandom(42);
@@ -280,7 +281,7 @@ public final class WalBench {
 
     private static void recovery(Path dir) {
         long start = System.nanoTime();
-        Store s = Store.open(options(dir, FsyncPolicy.NONE));
+        StorageEngine s = StorageEngine.open(options(dir, FsyncPolicy.NONE));
         double seconds = (System.nanoTime() - start) / 1e9;
         long records = s.database().get("r").size();
         long graphNodes = s.database().get("r").stats().graphNodes();

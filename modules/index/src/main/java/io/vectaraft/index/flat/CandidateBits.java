@@ -14,7 +14,7 @@ public final class CandidateBits {
      * The live slots whose metadata matches the filter. With a null filter this is the store's own
      * live bitset (shared, not copied: callers must not modify it).
      */
-    public static long[] matching(VectorStore store, Filter filter) {
+    public static long[] matching(SlotStore store, Filter filter) {
         long[] live = store.liveBits();
         if (filter == null) {
             return live;

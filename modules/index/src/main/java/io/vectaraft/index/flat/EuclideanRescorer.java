@@ -6,7 +6,7 @@ import io.vectaraft.index.vector.VectorOps;
  * Exact results of a batch Euclidean scan that ranked by dot products.
  *
  * <p>{@code |q - x|^2 = |q|^2 - (2 q.x - |x|^2)}: for one query, ranking by {@code s(x) = 2 q.x -
- * |x|^2} is ranking by distance, and with the squared norms the {@link VectorStore} keeps, a batch
+ * |x|^2} is ranking by distance, and with the squared norms the {@link SlotStore} keeps, a batch
  * scan runs the dot-product tile (one FMA per component pair; the distance tile needs a subtraction
  * too). But {@code s} carries rounding errors of order {@code u dim (|q|^2 + |x|^2)} ({@code u =
  * 2^-24}), larger than the distance's own when points lie far from the origin compared to their
@@ -44,7 +44,7 @@ final class EuclideanRescorer {
      * #candidates}{@code (k)} entries scored {@code 2 q.x - |x|^2}, emptied by this call), scored
      * as a single-query scan scores them; null when the candidates are not provably enough.
      */
-    static TopK rescore(VectorStore store, float[] query, TopK approx, int k) {
+    static TopK rescore(SlotStore store, float[] query, TopK approx, int k) {
         int n = approx.size();
         int[] slots = new int[n];
         float[] approxScores = new float[n];

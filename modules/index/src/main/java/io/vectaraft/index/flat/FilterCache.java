@@ -8,14 +8,14 @@ import java.util.Map;
  * The candidate bitsets of the most recently used filters of one collection, valid for one state of
  * one store: evaluating a filter walks every record's metadata map, which costs more than an exact
  * scan of short vectors, while clients tend to repeat the same few filters. A write changes the
- * store's {@link VectorStore#version()} and so invalidates every entry.
+ * store's {@link SlotStore#version()} and so invalidates every entry.
  *
  * <p>Thread-safe. Cached bitsets are shared: callers must not modify them.
  */
 public final class FilterCache {
     private static final int ENTRIES = 16;
 
-    private record Cached(VectorStore store, long version, long[] bits) {}
+    private record Cached(SlotStore store, long version, long[] bits) {}
 
     private final Map<Filter, Cached> entries =
             new LinkedHashMap<>(ENTRIES * 2, 0.75f, true) {
@@ -29,7 +29,7 @@ public final class FilterCache {
      * {@link CandidateBits#matching}, cached. Call with the store's lock held (read or write), so
      * that its version cannot change during the call.
      */
-    public long[] matching(VectorStore store, Filter filter) {
+    public long[] matching(SlotStore store, Filter filter) {
         if (filter == null) {
             return store.liveBits();
         }

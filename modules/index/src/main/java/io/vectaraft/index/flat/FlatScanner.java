@@ -5,7 +5,7 @@ import io.vectaraft.index.vector.VectorOps;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Exact k-nearest-neighbour search: scores every candidate slot of a {@link VectorStore} against a
+ * Exact k-nearest-neighbour search: scores every candidate slot of a {@link SlotStore} against a
  * block of queries and keeps the k best per query.
  *
  * <p>Queries are scored in blocks of about {@link #QUERY_BLOCK_BYTES} of query data (they stay in
@@ -80,7 +80,7 @@ public final class FlatScanner {
      * @return one heap per query, in query order
      */
     public TopK[] search(
-            VectorStore store, Metric metric, float[][] queries, int k, long[] candidates) {
+            SlotStore store, Metric metric, float[][] queries, int k, long[] candidates) {
         int dim = store.dimension();
         int limit = store.slotLimit();
         int nq = queries.length;
@@ -176,7 +176,7 @@ public final class FlatScanner {
         return (int) Math.min(limit, (words * r / ranges) * 64);
     }
 
-    private static TopK[] merge(TopK[][] heaps, int nq, int k, VectorStore store) {
+    private static TopK[] merge(TopK[][] heaps, int nq, int k, SlotStore store) {
         TopK[] out = new TopK[nq];
         for (TopK[] worker : heaps) {
             if (worker == null) {
@@ -214,7 +214,7 @@ public final class FlatScanner {
      * the three kernels and the scorings are dispatched here, outside the per-slot work.
      */
     private static void scan(
-            VectorStore store,
+            SlotStore store,
             Scoring scoring,
             float[][] queries,
             int q0,

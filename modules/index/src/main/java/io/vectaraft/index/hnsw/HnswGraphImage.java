@@ -1,6 +1,6 @@
 package io.vectaraft.index.hnsw;
 
-import io.vectaraft.index.flat.VectorStore;
+import io.vectaraft.index.flat.SlotStore;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -22,7 +22,7 @@ final class HnswGraphImage {
 
     private HnswGraphImage() {}
 
-    static void write(HnswGraph graph, VectorStore store, DataOutput out) throws IOException {
+    static void write(HnswGraph graph, SlotStore store, DataOutput out) throws IOException {
         int n = store.size();
         int[] slotOfRank = new int[n];
         int[] rankOfSlot = new int[store.slotLimit()];
@@ -70,7 +70,7 @@ final class HnswGraphImage {
      *     other records); the caller then links the records anew
      * @throws IOException on a short or malformed image
      */
-    static boolean read(DataInput in, HnswGraph graph, VectorStore store, SlotScorer scorer)
+    static boolean read(DataInput in, HnswGraph graph, SlotStore store, SlotScorer scorer)
             throws IOException {
         int magic = in.readInt();
         int version = in.readInt();

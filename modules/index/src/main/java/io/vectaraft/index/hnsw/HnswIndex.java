@@ -5,13 +5,13 @@ import io.vectaraft.index.Metric;
 import io.vectaraft.index.flat.CandidateBits;
 import io.vectaraft.index.flat.FlatScanner;
 import io.vectaraft.index.flat.ScanPool;
+import io.vectaraft.index.flat.SlotStore;
 import io.vectaraft.index.flat.TopK;
-import io.vectaraft.index.flat.VectorStore;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Approximate search over a collection's {@link VectorStore} through an HNSW graph: the builder,
+ * Approximate search over a collection's {@link SlotStore} through an HNSW graph: the builder,
  * searcher and graph storage behind one small interface.
  *
  * <p><b>Inserts are two-phase.</b> {@link #add} only marks a stored slot pending (cheap, so a whole
@@ -60,7 +60,7 @@ public final class HnswIndex {
 
     private final IndexSpec.Hnsw params;
     private final Metric metric;
-    private final VectorStore store;
+    private final SlotStore store;
     private final FlatScanner scanner;
     private final HnswGraph graph;
     private final SlotScorer scorer;
@@ -72,7 +72,7 @@ public final class HnswIndex {
     private int pendingTail;
     private int pendingMarked;
 
-    public HnswIndex(VectorStore store, Metric metric, IndexSpec.Hnsw params, FlatScanner scanner) {
+    public HnswIndex(SlotStore store, Metric metric, IndexSpec.Hnsw params, FlatScanner scanner) {
         this(store, metric, params, scanner, DEFAULT_EXACT_SCAN_FACTOR);
     }
 
@@ -81,7 +81,7 @@ public final class HnswIndex {
      *     exactly); 0 makes every search with a match walk the graph (tests)
      */
     HnswIndex(
-            VectorStore store,
+            SlotStore store,
             Metric metric,
             IndexSpec.Hnsw params,
             FlatScanner scanner,

@@ -1,7 +1,7 @@
 package io.vectaraft.index.hnsw;
 
 import io.vectaraft.index.Metric;
-import io.vectaraft.index.flat.VectorStore;
+import io.vectaraft.index.flat.SlotStore;
 import io.vectaraft.index.vector.VectorOps;
 
 /**
@@ -13,11 +13,11 @@ import io.vectaraft.index.vector.VectorOps;
  * <p>Reads the store's chunks directly; callers hold the collection's lock.
  */
 final class SlotScorer {
-    private final VectorStore store;
+    private final SlotStore store;
     private final boolean euclidean;
     private final int dim;
 
-    SlotScorer(VectorStore store, Metric metric) {
+    SlotScorer(SlotStore store, Metric metric) {
         this.store = store;
         this.euclidean = metric == Metric.EUCLIDEAN;
         this.dim = store.dimension();

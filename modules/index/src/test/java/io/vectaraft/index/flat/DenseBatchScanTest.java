@@ -44,7 +44,7 @@ class DenseBatchScanTest {
         long seed = TestSeeds.seed();
         Random random = new Random(seed);
         int n = dim == 784 ? 333 : 1001; // several chunks, a partial last word
-        VectorStore store = new VectorStore(dim, true, chunkRows * dim);
+        SlotStore store = new SlotStore(dim, true, chunkRows * dim);
         List<float[]> vectors = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             float[] v = randomVector(random, dim);
@@ -79,7 +79,7 @@ class DenseBatchScanTest {
     }
 
     private static List<Match> bruteForce(
-            VectorStore store,
+            SlotStore store,
             List<float[]> vectors,
             Metric metric,
             float[] query,
@@ -110,7 +110,7 @@ class DenseBatchScanTest {
     }
 
     private static List<Match> matches(
-            VectorStore store, List<float[]> vectors, Metric metric, TopK heap) {
+            SlotStore store, List<float[]> vectors, Metric metric, TopK heap) {
         int[] slots = new int[heap.size()];
         float[] scores = new float[heap.size()];
         int count = heap.drainBestFirst(slots, scores);
@@ -124,7 +124,7 @@ class DenseBatchScanTest {
         return out;
     }
 
-    private static VectorRecord record(VectorStore store, List<float[]> vectors, int slot) {
+    private static VectorRecord record(SlotStore store, List<float[]> vectors, int slot) {
         return new VectorRecord(store.id(slot), vectors.get(slot), Map.of());
     }
 

@@ -42,7 +42,7 @@ class EuclideanBatchExactnessTest {
         long seed = TestSeeds.seed();
         Random random = new Random(seed);
         int n = dim == 784 ? 300 : 900;
-        VectorStore store = new VectorStore(dim, true, 64 * dim);
+        SlotStore store = new SlotStore(dim, true, 64 * dim);
         float[] offset = vector(random, dim, 1000f); // "far": a cluster 1000 away, spread 0.01
         for (int i = 0; i < n; i++) {
             float[] v =

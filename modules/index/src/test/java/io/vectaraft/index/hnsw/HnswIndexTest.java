@@ -10,8 +10,8 @@ import io.vectaraft.index.SyntheticData;
 import io.vectaraft.index.TestSeeds;
 import io.vectaraft.index.flat.FlatScanner;
 import io.vectaraft.index.flat.ScanPool;
+import io.vectaraft.index.flat.SlotStore;
 import io.vectaraft.index.flat.TopK;
-import io.vectaraft.index.flat.VectorStore;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -32,14 +32,14 @@ class HnswIndexTest {
     private static final int DIM = 16;
     private static final int K = 10;
     private static final long SEED = TestSeeds.seed();
-    private static VectorStore store;
+    private static SlotStore store;
     private static HnswIndex index;
     private static final FlatScanner SERIAL =
             new FlatScanner(new ScanPool(1), Long.MAX_VALUE, 1024);
 
     @BeforeAll
     static void build() {
-        store = new VectorStore(DIM, false);
+        store = new SlotStore(DIM, false);
         index = new HnswIndex(store, Metric.EUCLIDEAN, IndexSpec.Hnsw.defaults(), SERIAL, 0);
         List<float[]> data = SyntheticData.mixture(SEED, new Random(SEED), N, DIM, 10);
         for (int i = 0; i < N; i++) {
@@ -123,7 +123,7 @@ class HnswIndexTest {
 
     @Test
     void pendingSlotsAreFoundBeforeTheyAreLinked() {
-        VectorStore small = new VectorStore(2, false);
+        SlotStore small = new SlotStore(2, false);
         HnswIndex graph = new HnswIndex(small, Metric.DOT, IndexSpec.Hnsw.defaults(), SERIAL, 0);
         for (int i = 0; i < 300; i++) {
             graph.insert(small.put("r" + i, new float[] {i % 7, 1}, Map.of()));
@@ -153,7 +153,7 @@ class HnswIndexTest {
 
     @Test
     void parallelRoundsBuildAGraphAsGoodAsOneByOne() {
-        VectorStore roundStore = new VectorStore(DIM, false);
+        SlotStore roundStore = new SlotStore(DIM, false);
         ScanPool pool = new ScanPool(3);
         HnswIndex rounds =
                 new HnswIndex(

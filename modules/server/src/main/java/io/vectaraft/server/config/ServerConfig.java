@@ -2,8 +2,8 @@ package io.vectaraft.server.config;
 
 import io.vectaraft.server.config.TlsSettings.PemIdentity;
 import io.vectaraft.wal.FsyncPolicy;
-import io.vectaraft.wal.StoreOptions;
-import io.vectaraft.wal.StoreOptions.RecoveryMode;
+import io.vectaraft.wal.StorageOptions;
+import io.vectaraft.wal.StorageOptions.RecoveryMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -121,8 +121,8 @@ public record ServerConfig(
         return ((String) o).toUpperCase(Locale.ROOT);
     }
 
-    public StoreOptions storeOptions() {
-        return new StoreOptions(
+    public StorageOptions storageOptions() {
+        return new StorageOptions(
                 walPath, snapshotDir, fsync, fsyncInterval, snapshotThresholdBytes, walRecovery);
     }
 

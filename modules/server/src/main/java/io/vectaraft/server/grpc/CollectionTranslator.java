@@ -5,15 +5,15 @@ import io.vectaraft.api.v1.CreateCollectionRequest;
 import io.vectaraft.api.v1.FlatIndex;
 import io.vectaraft.api.v1.HnswIndex;
 import io.vectaraft.api.v1.IndexState;
-import io.vectaraft.index.Collection;
 import io.vectaraft.index.CollectionSpec;
 import io.vectaraft.index.IndexSpec;
 import io.vectaraft.index.IndexStats;
 import io.vectaraft.index.InvalidArgumentException;
 import io.vectaraft.index.Metric;
+import io.vectaraft.index.VectorCollection;
 import io.vectaraft.server.recall.RecallEstimate;
 
-/** Collection parameters between the wire and the index. */
+/** VectorCollection parameters between the wire and the index. */
 final class CollectionTranslator {
     private CollectionTranslator() {}
 
@@ -95,7 +95,7 @@ final class CollectionTranslator {
     }
 
     /** The collection's parameters, count and index state, with its recall estimate. */
-    static CollectionInfo toInfo(Collection collection, RecallEstimate recall) {
+    static CollectionInfo toInfo(VectorCollection collection, RecallEstimate recall) {
         CollectionSpec spec = collection.spec();
         IndexStats stats = collection.stats();
         return CollectionInfo.newBuilder()

@@ -31,31 +31,31 @@ import io.vectaraft.api.v1.SnapshotInfo;
 import io.vectaraft.api.v1.UpsertRequest;
 import io.vectaraft.api.v1.UpsertResponse;
 import io.vectaraft.api.v1.VectorServiceGrpc;
-import io.vectaraft.index.Collection;
 import io.vectaraft.index.InvalidArgumentException;
 import io.vectaraft.index.Match;
 import io.vectaraft.index.Page;
 import io.vectaraft.index.SearchRequest;
 import io.vectaraft.index.SearchResults;
+import io.vectaraft.index.VectorCollection;
 import io.vectaraft.index.filter.Filter;
 import io.vectaraft.server.auth.Caller;
 import io.vectaraft.server.grpc.RecordTranslator.Include;
 import io.vectaraft.server.recall.RecallMonitor;
-import io.vectaraft.wal.Store;
+import io.vectaraft.wal.StorageEngine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The {@code vectaraft.v1.VectorService} over a {@link Store}: translates each request, calls the
- * store (mutations) or its database (reads), and translates the reply. Every failure goes through
- * {@link StatusMapper} to {@code onError}. Transport-agnostic: any gRPC server can bind it.
+ * The {@code vectaraft.v1.VectorService} over a {@link StorageEngine}: translates each request,
+ * calls the store (mutations) or its database (reads), and translates the reply. Every failure goes
+ * through {@link StatusMapper} to {@code onError}. Transport-agnostic: any gRPC server can bind it.
  */
 public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImplBase {
     public static final int DEFAULT_SCROLL_LIMIT = 100;
     public static final int MAX_SCROLL_LIMIT = 10_000;
 
-    private final Store store;
+    private final StorageEngine store;
     private final String version;
     private final long startNanos = System.nanoTime();
     private final boolean durable;
@@ -65,7 +65,8 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
     /**
      * @param durable whether the store has a log (snapshots exist only then)
      */
-    public VectorServiceImpl(Store store, String version, boolean durable, ServiceEvents events) {
+    public VectorServiceImpl(
+            StorageEngine store, String version, boolean durable, ServiceEvents events) {
         this(store, version, durable, events, RecallMonitor.disabled());
     }
 
@@ -74,7 +75,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
      * @param recall samples approximate searches (owned by the caller, which closes it)
      */
     public VectorServiceImpl(
-            Store store,
+            StorageEngine store,
             String version,
             boolean durable,
             ServiceEvents events,
@@ -103,7 +104,8 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
         respond(
                 reply,
                 () -> {
-                    Collection c = store.createCollection(CollectionTranslator.toSpec(request));
+                    VectorCollection c =
+                            store.createCollection(CollectionTranslator.toSpec(request));
                     events.created(c.spec().name());
                     return info(c);
                 });
@@ -206,7 +208,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
         respond(
                 reply,
                 () -> {
-                    Collection c = collection(request.getCollection());
+                    VectorCollection c = collection(request.getCollection());
                     SearchRequest search =
                             new SearchRequest(
                                     RecordTranslator.floats(
@@ -239,7 +241,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
         respond(
                 reply,
                 () -> {
-                    Collection c = collection(request.getCollection());
+                    VectorCollection c = collection(request.getCollection());
                     List<float[]> queries = new ArrayList<>(request.getQueriesCount());
                     for (QueryVector q : request.getQueriesList()) {
                         queries.add(RecordTranslator.floats(q.getValuesCount(), q::getValues));
@@ -277,7 +279,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
         respond(
                 reply,
                 () -> {
-                    Collection c = collection(request.getCollection());
+                    VectorCollection c = collection(request.getCollection());
                     long n =
                             c.count(
                                     FilterTranslator.optional(
@@ -291,7 +293,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
         respond(
                 reply,
                 () -> {
-                    Collection c = collection(request.getCollection());
+                    VectorCollection c = collection(request.getCollection());
                     int limit = Unsigned.toInt("limit", request.getLimit(), 0, MAX_SCROLL_LIMIT);
                     Page page =
                             c.scroll(
@@ -343,7 +345,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
         }
     }
 
-    private static SnapshotInfo snapshotInfo(io.vectaraft.wal.SnapshotInfo s) {
+    private static SnapshotInfo snapshotInfo(io.vectaraft.wal.SnapshotFile s) {
         return SnapshotInfo.newBuilder()
                 .setSequence(s.sequence())
                 .setPath(s.path().toString())
@@ -353,7 +355,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                 .build();
     }
 
-    private CollectionInfo info(Collection c) {
+    private CollectionInfo info(VectorCollection c) {
         return CollectionTranslator.toInfo(c, recall.estimate(c.spec().name()));
     }
 
@@ -363,7 +365,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
         return b.build();
     }
 
-    private Collection collection(String name) {
+    private VectorCollection collection(String name) {
         return store.database().get(name(name));
     }
 

@@ -6,11 +6,11 @@ import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.MetricsConfig;
 import io.helidon.metrics.api.Tag;
-import io.vectaraft.index.Collection;
+import io.vectaraft.index.VectorCollection;
 import io.vectaraft.server.auth.Refusal;
 import io.vectaraft.server.grpc.ServiceEvents;
-import io.vectaraft.wal.Store;
-import io.vectaraft.wal.StoreStats;
+import io.vectaraft.wal.StorageEngine;
+import io.vectaraft.wal.StorageStats;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -34,7 +34,7 @@ public final class ServerMetrics
     private final Counter queries;
     private final Counter scanned;
     private final GrpcCallMeters calls;
-    private volatile Store store;
+    private volatile StorageEngine store;
     private final List<io.micrometer.core.instrument.Meter> walMeters;
 
     /** The recall gauges' sources, held here for the same reason as {@link #walStats}. */
@@ -42,9 +42,9 @@ public final class ServerMetrics
             new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Held here: Micrometer keeps only a weak reference to a meter's state object. */
-    private final Supplier<StoreStats> walStats =
+    private final Supplier<StorageStats> walStats =
             () -> {
-                Store s = store;
+                StorageEngine s = store;
                 return s == null ? WalMeters.NONE : s.stats();
             };
 
@@ -99,7 +99,7 @@ public final class ServerMetrics
     }
 
     /** Starts the collection gauges over the store's (possibly recovered) collections. */
-    public void bind(Store store) {
+    public void bind(StorageEngine store) {
         this.store = store;
         registry.getOrCreate(
                 Gauge.builder("vectaraft_collections", () -> store.database().list().size())
@@ -109,14 +109,14 @@ public final class ServerMetrics
 
     @Override
     public void created(String collection) {
-        Store s = store;
+        StorageEngine s = store;
         registry.getOrCreate(
                 Gauge.builder(
                                 COLLECTION_VECTORS,
                                 () ->
                                         s.database()
                                                 .find(collection)
-                                                .map(Collection::size)
+                                                .map(VectorCollection::size)
                                                 .orElse(0L))
                         .description("vectors per collection")
                         .tags(List.of(Tag.create("collection", collection))));

@@ -4,17 +4,17 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vectaraft.wal.StoreStats;
+import io.vectaraft.wal.StorageStats;
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Meters of the write-ahead log, read from {@link StoreStats} at scrape time. Registered once, up
+ * Meters of the write-ahead log, read from {@link StorageStats} at scrape time. Registered once, up
  * front, before any listener runs (see {@link JvmMeters} on why direct Micrometer registration must
  * not race Helidon's); before a store is served they read zeros.
  */
 final class WalMeters {
-    static final StoreStats NONE = new StoreStats(false, true, 0, 0, 0, 0, 0);
+    static final StorageStats NONE = new StorageStats(false, true, 0, 0, 0, 0, 0);
 
     private WalMeters() {}
 
@@ -22,7 +22,7 @@ final class WalMeters {
      * @param s the stats source; the caller must keep a strong reference to it (Micrometer holds
      *     meter state weakly)
      */
-    static List<Meter> bindTo(MeterRegistry m, Supplier<StoreStats> s) {
+    static List<Meter> bindTo(MeterRegistry m, Supplier<StorageStats> s) {
         return List.of(
                 FunctionCounter.builder("vectaraft.wal.fsyncs", s, x -> x.get().forces())
                         .description("fsyncs of the log (one per group commit)")

@@ -1,9 +1,9 @@
 package io.vectaraft.server.recall;
 
-import io.vectaraft.index.Collection;
 import io.vectaraft.index.IndexSpec;
 import io.vectaraft.index.Match;
 import io.vectaraft.index.SearchRequest;
+import io.vectaraft.index.VectorCollection;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.HashSet;
@@ -30,8 +30,8 @@ import java.util.function.Function;
  * queue is full, so a busy server never waits for the monitor. One low-priority daemon thread takes
  * them, runs the same search with {@code exact=true}, and records how many of the exact top-k ids
  * the approximate search returned. A sample is discarded when the collection changed between the
- * approximate search and the exact one ({@link Collection#writeCount}), or was dropped meanwhile:
- * recall then measures the graph, not concurrent writes.
+ * approximate search and the exact one ({@link VectorCollection#writeCount}), or was dropped
+ * meanwhile: recall then measures the graph, not concurrent writes.
  *
  * <p>Thread safety: every public method may be called from any thread.
  */
@@ -43,13 +43,13 @@ public final class RecallMonitor implements AutoCloseable {
 
     private record Sample(
             String name,
-            Collection collection,
+            VectorCollection collection,
             SearchRequest request,
             long writes,
             List<String> ids) {}
 
     private final double rate;
-    private final Function<String, Optional<Collection>> lookup;
+    private final Function<String, Optional<VectorCollection>> lookup;
     private final Consumer<String> firstSample;
     private final BlockingQueue<Sample> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final Map<String, RecallWindow> windows = new ConcurrentHashMap<>();
@@ -69,7 +69,7 @@ public final class RecallMonitor implements AutoCloseable {
      */
     public RecallMonitor(
             double rate,
-            Function<String, Optional<Collection>> lookup,
+            Function<String, Optional<VectorCollection>> lookup,
             Consumer<String> firstSample) {
         if (!(rate >= 0 && rate <= 1)) {
             throw new IllegalArgumentException("recall sample rate: expected 0..1, got " + rate);
@@ -99,7 +99,7 @@ public final class RecallMonitor implements AutoCloseable {
      * Whether to sample this search: only approximate searches of HNSW collections, at the
      * configured rate. Cheap; call it before building anything for {@link #submit}.
      */
-    public boolean sampled(Collection collection, boolean exact) {
+    public boolean sampled(VectorCollection collection, boolean exact) {
         return worker != null
                 && !exact
                 && collection.spec().index() instanceof IndexSpec.Hnsw
@@ -109,11 +109,11 @@ public final class RecallMonitor implements AutoCloseable {
     /**
      * Queues an approximate search for an exact re-run, or drops it if the queue is full.
      *
-     * @param writes {@link Collection#writeCount} read before the approximate search
+     * @param writes {@link VectorCollection#writeCount} read before the approximate search
      * @param results what the approximate search returned
      */
     public void submit(
-            Collection collection, SearchRequest request, long writes, List<Match> results) {
+            VectorCollection collection, SearchRequest request, long writes, List<Match> results) {
         List<String> ids = results.stream().map(m -> m.record().id()).toList();
         Sample sample = new Sample(collection.spec().name(), collection, request, writes, ids);
         idleLock.lock();

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vectaraft.wal.FsyncPolicy;
-import io.vectaraft.wal.StoreOptions.RecoveryMode;
+import io.vectaraft.wal.StorageOptions.RecoveryMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vectaraft.index.Collection;
 import io.vectaraft.index.CollectionSpec;
 import io.vectaraft.index.IndexSpec;
 import io.vectaraft.index.Match;
 import io.vectaraft.index.Metric;
 import io.vectaraft.index.SearchRequest;
+import io.vectaraft.index.VectorCollection;
 import io.vectaraft.index.VectorRecord;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,9 +24,9 @@ import org.junit.jupiter.api.Test;
  * waits (a full queue drops), and a sample whose collection changed is discarded.
  */
 class RecallMonitorQueueTest {
-    private static Collection collection() {
-        Collection c =
-                new Collection(
+    private static VectorCollection collection() {
+        VectorCollection c =
+                new VectorCollection(
                         new CollectionSpec("c", 2, Metric.EUCLIDEAN, IndexSpec.Hnsw.defaults()));
         List<VectorRecord> records = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
@@ -38,7 +38,7 @@ class RecallMonitorQueueTest {
 
     @Test
     void aFullQueueDropsInsteadOfBlockingAndEverythingQueuedIsMeasured() throws Exception {
-        Collection c = collection();
+        VectorCollection c = collection();
         CountDownLatch workerBusy = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         try (RecallMonitor monitor =
@@ -75,7 +75,7 @@ class RecallMonitorQueueTest {
 
     @Test
     void aSampleWhoseCollectionChangedIsDiscarded() throws Exception {
-        Collection c = collection();
+        VectorCollection c = collection();
         try (RecallMonitor monitor = new RecallMonitor(1.0, name -> Optional.of(c), name -> {})) {
             SearchRequest request = SearchRequest.of(new float[] {0, 0}, 3);
             long writes = c.writeCount();
@@ -90,11 +90,12 @@ class RecallMonitorQueueTest {
 
     @Test
     void flatCollectionsAndRateZeroAreNeverSampled() {
-        Collection flat = new Collection(new CollectionSpec("f", 2, Metric.DOT, IndexSpec.flat()));
+        VectorCollection flat =
+                new VectorCollection(new CollectionSpec("f", 2, Metric.DOT, IndexSpec.flat()));
         try (RecallMonitor monitor = new RecallMonitor(1.0, name -> Optional.of(flat), n -> {})) {
             assertFalse(monitor.sampled(flat, false), "flat");
         }
-        Collection c = collection();
+        VectorCollection c = collection();
         try (RecallMonitor off = RecallMonitor.disabled()) {
             assertFalse(off.sampled(c, false), "rate 0");
         }

@@ -1,6 +1,6 @@
 package io.vectaraft.wal.snapshot;
 
-import io.vectaraft.wal.SnapshotInfo;
+import io.vectaraft.wal.SnapshotFile;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,8 +51,8 @@ public final class SnapshotFiles {
     }
 
     /** The snapshots in {@code dir}, newest first; files with an unreadable header are skipped. */
-    public static List<SnapshotInfo> list(Path dir) throws IOException {
-        List<SnapshotInfo> out = new ArrayList<>();
+    public static List<SnapshotFile> list(Path dir) throws IOException {
+        List<SnapshotFile> out = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
             return out;
         }
@@ -68,7 +68,7 @@ public final class SnapshotFiles {
                 }
             }
         }
-        out.sort(Comparator.comparingLong(SnapshotInfo::sequence).reversed());
+        out.sort(Comparator.comparingLong(SnapshotFile::sequence).reversed());
         return out;
     }
 
@@ -89,11 +89,11 @@ public final class SnapshotFiles {
     }
 
     /** Reads a snapshot's header (not its checksum: see {@link SnapshotReader}). */
-    public static SnapshotInfo info(Path p) throws IOException {
+    public static SnapshotFile info(Path p) throws IOException {
         try (InputStream raw = Files.newInputStream(p);
                 DataInputStream in = new DataInputStream(raw)) {
             Header h = Header.read(p, in);
-            return new SnapshotInfo(
+            return new SnapshotFile(
                     h.sequence(),
                     p,
                     Files.size(p),

@@ -1,7 +1,7 @@
 package io.vectaraft.wal.snapshot;
 
 import io.vectaraft.index.VectorRecord;
-import io.vectaraft.wal.SnapshotInfo;
+import io.vectaraft.wal.SnapshotFile;
 import io.vectaraft.wal.codec.Json;
 import io.vectaraft.wal.log.Fsync;
 import jakarta.json.stream.JsonGenerator;
@@ -36,7 +36,7 @@ public final class SnapshotWriter {
         this.sections = List.copyOf(sections);
     }
 
-    public SnapshotInfo write(Path dir, long sequence, List<CollectionImage> collections)
+    public SnapshotFile write(Path dir, long sequence, List<CollectionImage> collections)
             throws IOException {
         Files.createDirectories(dir);
         Path target = SnapshotFiles.path(dir, sequence);
@@ -75,7 +75,7 @@ public final class SnapshotWriter {
         }
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
         Fsync.forceDirectory(dir);
-        return new SnapshotInfo(sequence, target, Files.size(target), created, collections.size());
+        return new SnapshotFile(sequence, target, Files.size(target), created, collections.size());
     }
 
     private void writeCollection(DataOutputStream out, CollectionImage c) throws IOException {

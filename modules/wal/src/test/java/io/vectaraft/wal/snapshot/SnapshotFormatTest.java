@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vectaraft.index.CollectionSpec;
 import io.vectaraft.index.VectorRecord;
 import io.vectaraft.wal.LogCorruptException;
-import io.vectaraft.wal.SnapshotInfo;
+import io.vectaraft.wal.SnapshotFile;
 import io.vectaraft.wal.log.Fixtures;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -66,7 +66,7 @@ class SnapshotFormatTest {
         List<VectorRecord> b = List.of();
         CollectionSpec sa = Fixtures.spec("a", 8);
         CollectionSpec sb = Fixtures.spec("b", 3);
-        SnapshotInfo info =
+        SnapshotFile info =
                 new SnapshotWriter(List.of()).write(dir, 42, List.of(image(sa, a), image(sb, b)));
         assertEquals(42, info.sequence());
         assertEquals(2, info.collections());
@@ -103,7 +103,7 @@ class SnapshotFormatTest {
                         out.write(new byte[] {1, 2, 3});
                     }
                 };
-        SnapshotInfo info =
+        SnapshotFile info =
                 new SnapshotWriter(List.of(graph))
                         .write(
                                 dir,
@@ -120,7 +120,7 @@ class SnapshotFormatTest {
 
     @Test
     void damagedSnapshotIsRejectedBeforeLoading() throws IOException {
-        SnapshotInfo info =
+        SnapshotFile info =
                 new SnapshotWriter(List.of())
                         .write(dir, 5, List.of(image(Fixtures.spec("a", 8), awkwardAndRandom(50))));
         try (RandomAccessFile f = new RandomAccessFile(info.path().toFile(), "rw")) {
@@ -140,7 +140,7 @@ class SnapshotFormatTest {
 
     @Test
     void truncatedSnapshotIsRejected() throws IOException {
-        SnapshotInfo info =
+        SnapshotFile info =
                 new SnapshotWriter(List.of())
                         .write(dir, 5, List.of(image(Fixtures.spec("a", 8), awkwardAndRandom(50))));
         try (RandomAccessFile f = new RandomAccessFile(info.path().toFile(), "rw")) {

@@ -7,11 +7,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Every write of a slot's vector updates its squared norm, which batch Euclidean scans rank by. */
-class VectorStoreNormsTest {
+class SlotStoreNormsTest {
 
     @Test
     void normFollowsEveryWriteOfASlot() {
-        VectorStore store = new VectorStore(3, true, 2 * 3); // chunks of 2 rows
+        SlotStore store = new SlotStore(3, true, 2 * 3); // chunks of 2 rows
         float[] a = {1f, 2f, 2f};
         float[] b = {0f, 3f, 4f};
         float[] c = {-1f, 0.5f, 7f};
@@ -32,7 +32,7 @@ class VectorStoreNormsTest {
         assertNorm(store, store.slotOf("g39"), new float[] {39f, 1f, 0f}, "a late slot");
     }
 
-    private static void assertNorm(VectorStore store, int slot, float[] v, String when) {
+    private static void assertNorm(SlotStore store, int slot, float[] v, String when) {
         assertEquals(
                 VectorOps.dot(v, v),
                 store.squaredNorms()[slot],

@@ -4,11 +4,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Where and how a {@link Store} keeps its data. {@code walPath} is the active log file (its
+ * Where and how a {@link StorageEngine} keeps its data. {@code walPath} is the active log file (its
  * segments sit beside it); snapshots go to {@code snapshotDir}. The log is rotated into a new
  * segment, and a snapshot is taken, once it passes {@code snapshotThresholdBytes}.
  */
-public record StoreOptions(
+public record StorageOptions(
         Path walPath,
         Path snapshotDir,
         FsyncPolicy fsync,
@@ -24,8 +24,8 @@ public record StoreOptions(
         TRUNCATE
     }
 
-    public static StoreOptions defaults(Path walPath) {
-        return new StoreOptions(
+    public static StorageOptions defaults(Path walPath) {
+        return new StorageOptions(
                 walPath,
                 walPath.resolveSibling("snapshots"),
                 FsyncPolicy.ALWAYS,

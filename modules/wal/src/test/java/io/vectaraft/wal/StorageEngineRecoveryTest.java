@@ -27,12 +27,12 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class StoreRecoveryTest {
+class StorageEngineRecoveryTest {
     @TempDir Path dir;
 
-    private StoreOptions options(StoreOptions.RecoveryMode mode) {
+    private StorageOptions options(StorageOptions.RecoveryMode mode) {
         Path wal = dir.resolve("data/wal.jsonl");
-        return new StoreOptions(
+        return new StorageOptions(
                 wal,
                 dir.resolve("data/snapshots"),
                 FsyncPolicy.ALWAYS,
@@ -41,12 +41,12 @@ class StoreRecoveryTest {
                 mode);
     }
 
-    private StoreOptions options() {
-        return options(StoreOptions.RecoveryMode.STRICT);
+    private StorageOptions options() {
+        return options(StorageOptions.RecoveryMode.STRICT);
     }
 
     /** Every entry type, three collections (one cosine, one HNSW spec), and a filtered delete. */
-    static void workload(Store s, Random rnd) {
+    static void workload(StorageEngine s, Random rnd) {
         s.createCollection(new CollectionSpec("cos", 5, Metric.COSINE, IndexSpec.flat()));
         s.createCollection(Fixtures.spec("euc", 8));
         s.createCollection(new CollectionSpec("gone", 4, Metric.DOT, IndexSpec.Hnsw.defaults()));
@@ -64,11 +64,11 @@ class StoreRecoveryTest {
     @Test
     void everyMutationSurvivesACrashBitExact() {
         States before;
-        Store s = Store.open(options());
+        StorageEngine s = StorageEngine.open(options());
         workload(s, new Random(11));
         before = States.of(s.database());
         s.abandon();
-        try (Store again = Store.open(options())) {
+        try (StorageEngine again = StorageEngine.open(options())) {
             before.assertSameAs(States.of(again.database()));
             assertTrue(before.total() > 50, "workload wrote records: " + before.total());
         }
@@ -76,7 +76,7 @@ class StoreRecoveryTest {
 
     @Test
     void idempotentCreateLogsNothingAndConflictIsRefused() {
-        try (Store s = Store.open(options())) {
+        try (StorageEngine s = StorageEngine.open(options())) {
             CollectionSpec spec = Fixtures.spec("a", 4);
             var c = s.createCollection(spec);
             long seq = s.lastSequence();
@@ -91,7 +91,7 @@ class StoreRecoveryTest {
 
     @Test
     void rejectedBatchIsNeitherLoggedNorApplied() {
-        try (Store s = Store.open(options())) {
+        try (StorageEngine s = StorageEngine.open(options())) {
             s.createCollection(Fixtures.spec("a", 4));
             long seq = s.lastSequence();
             var bad = new ArrayList<>(Fixtures.records(new Random(1), "r", 3, 4));
@@ -108,7 +108,7 @@ class StoreRecoveryTest {
 
     @Test
     void tornTailIsCutOffAndTheStoreKeepsWriting() throws IOException {
-        Store s = Store.open(options());
+        StorageEngine s = StorageEngine.open(options());
         s.createCollection(Fixtures.spec("a", 4));
         s.upsert("a", Fixtures.records(new Random(1), "r", 3, 4));
         s.upsert("a", Fixtures.records(new Random(2), "t", 3, 4));
@@ -117,13 +117,13 @@ class StoreRecoveryTest {
         try (RandomAccessFile f = new RandomAccessFile(wal.toFile(), "rw")) {
             f.setLength(f.length() - 17);
         }
-        try (Store again = Store.open(options())) {
+        try (StorageEngine again = StorageEngine.open(options())) {
             assertEquals(3, again.database().get("a").size(), "torn batch dropped whole");
             assertTrue(again.database().get("a").get(List.of("t0")).isEmpty());
             again.upsert("a", Fixtures.records(new Random(3), "u", 2, 4));
             assertEquals(3, again.lastSequence(), "the torn entry's sequence number is reused");
         }
-        try (Store third = Store.open(options())) {
+        try (StorageEngine third = StorageEngine.open(options())) {
             assertEquals(5, third.database().get("a").size());
         }
     }
@@ -135,7 +135,7 @@ class StoreRecoveryTest {
     }
 
     private long writeFiveEntriesAndCorruptTheThird() throws IOException {
-        Store s = Store.open(options());
+        StorageEngine s = StorageEngine.open(options());
         s.createCollection(Fixtures.spec("a", 4));
         for (int i = 0; i < 4; i++) {
             s.upsert("a", Fixtures.records(new Random(i), "b" + i + "-", 2, 4));
@@ -159,7 +159,7 @@ class StoreRecoveryTest {
         long third = writeFiveEntriesAndCorruptTheThird();
         Path wal = options().walPath();
         LogCorruptException e =
-                assertThrows(LogCorruptException.class, () -> Store.open(options()));
+                assertThrows(LogCorruptException.class, () -> StorageEngine.open(options()));
         assertTrue(e.getMessage().contains(wal.toString()), e.getMessage());
         assertTrue(e.getMessage().contains("offset " + third), e.getMessage());
         assertTrue(e.getMessage().contains("crc"), e.getMessage());
@@ -171,7 +171,7 @@ class StoreRecoveryTest {
         long third = writeFiveEntriesAndCorruptTheThird();
         Path wal = options().walPath();
         long size = Files.size(wal);
-        try (Store s = Store.open(options(StoreOptions.RecoveryMode.TRUNCATE))) {
+        try (StorageEngine s = StorageEngine.open(options(StorageOptions.RecoveryMode.TRUNCATE))) {
             assertEquals(
                     List.of("b0-0", "b0-1"),
                     s.database().get("a").scroll(null, null, 100).records().stream()
@@ -188,32 +188,32 @@ class StoreRecoveryTest {
             }
             s.upsert("a", Fixtures.records(new Random(9), "new", 1, 4));
         }
-        try (Store s = Store.open(options())) {
+        try (StorageEngine s = StorageEngine.open(options())) {
             assertEquals(3, s.database().get("a").size(), "strict start is clean again");
         }
     }
 
     @Test
     void missingDirectoryAndEmptyFilesAreFine() throws IOException {
-        try (Store s = Store.open(options())) {
+        try (StorageEngine s = StorageEngine.open(options())) {
             assertEquals(0, s.database().list().size());
         }
         Files.delete(options().walPath());
         Files.createFile(options().walPath());
-        try (Store s = Store.open(options())) {
+        try (StorageEngine s = StorageEngine.open(options())) {
             s.createCollection(Fixtures.spec("a", 4));
         }
-        try (Store s = Store.open(options())) {
+        try (StorageEngine s = StorageEngine.open(options())) {
             assertEquals(1, s.database().list().size());
         }
     }
 
     @Test
     void snapshotPlusReplayEqualsTheStateBefore() {
-        Store s = Store.open(options());
+        StorageEngine s = StorageEngine.open(options());
         Random rnd = new Random(5);
         workload(s, rnd);
-        SnapshotInfo snap = s.snapshot();
+        SnapshotFile snap = s.snapshot();
         assertEquals(s.lastSequence(), snap.sequence());
         s.upsert("cos", Fixtures.records(rnd, "after", 20, 5));
         s.delete("euc", List.of("e1-1"));
@@ -221,7 +221,7 @@ class StoreRecoveryTest {
         s.upsert("late", Fixtures.records(rnd, "l", 4, 3));
         States before = States.of(s.database());
         s.abandon();
-        try (Store again = Store.open(options())) {
+        try (StorageEngine again = StorageEngine.open(options())) {
             before.assertSameAs(States.of(again.database()));
             assertEquals(snap.sequence() + 4, again.lastSequence());
         }
@@ -229,16 +229,16 @@ class StoreRecoveryTest {
 
     @Test
     void snapshotCompactsCoveredSegmentsAndCloseSnapshots() throws Exception {
-        StoreOptions small =
-                new StoreOptions(
+        StorageOptions small =
+                new StorageOptions(
                         dir.resolve("w/wal.jsonl"),
                         dir.resolve("w/snaps"),
                         FsyncPolicy.ALWAYS,
                         Duration.ofMillis(10),
                         4096,
-                        StoreOptions.RecoveryMode.STRICT);
+                        StorageOptions.RecoveryMode.STRICT);
         States before;
-        try (Store s = Store.open(small)) {
+        try (StorageEngine s = StorageEngine.open(small)) {
             s.createCollection(Fixtures.spec("a", 16));
             Random rnd = new Random(8);
             for (int i = 0; i < 10; i++) {
@@ -259,7 +259,7 @@ class StoreRecoveryTest {
         try (Stream<Path> snaps = Files.list(small.snapshotDir())) {
             assertTrue(snaps.count() <= 2, "old snapshots pruned");
         }
-        try (Store s = Store.open(small)) {
+        try (StorageEngine s = StorageEngine.open(small)) {
             before.assertSameAs(States.of(s.database()));
             assertTrue(
                     Files.size(small.walPath()) < 200,
@@ -274,7 +274,7 @@ class StoreRecoveryTest {
         LogCorruptException e =
                 assertThrows(
                         LogCorruptException.class,
-                        () -> Store.open(options(StoreOptions.RecoveryMode.TRUNCATE)));
+                        () -> StorageEngine.open(options(StorageOptions.RecoveryMode.TRUNCATE)));
         assertTrue(e.getMessage().contains("expected between 1 and 1, got 99"), e.getMessage());
     }
 }

@@ -1,11 +1,11 @@
 package io.vectaraft.wal;
 
-import io.vectaraft.index.Collection;
 import io.vectaraft.index.CollectionConflictException;
 import io.vectaraft.index.CollectionNotFoundException;
 import io.vectaraft.index.CollectionSpec;
 import io.vectaraft.index.Database;
 import io.vectaraft.index.UpsertBatch;
+import io.vectaraft.index.VectorCollection;
 import io.vectaraft.index.VectorRecord;
 import io.vectaraft.index.filter.Filter;
 import io.vectaraft.wal.log.EntryCodec;
@@ -47,35 +47,35 @@ import java.util.function.Supplier;
  * delete by filter first waits for the collection's in-flight writes to be applied, so it sees
  * every write logged before it.
  *
- * <p><b>Snapshots.</b> When the active log passes {@link StoreOptions#snapshotThresholdBytes()}, a
- * background snapshot rotates the log and writes every collection; segments it covers are then
+ * <p><b>Snapshots.</b> When the active log passes {@link StorageOptions#snapshotThresholdBytes()},
+ * a background snapshot rotates the log and writes every collection; segments it covers are then
  * deleted. Only creating and dropping collections waits for a snapshot; upserts and deletes go on
  * ({@code Snapshotter} explains why a snapshot taken under writes still replays exactly).
  */
-public final class Store implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(Store.class.getName());
+public final class StorageEngine implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(StorageEngine.class.getName());
 
     private final Database database;
-    private final StoreOptions options;
+    private final StorageOptions options;
     private final LogWriter log;
-    private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
+    private final Map<String, WriteSequencer> sequencers = new ConcurrentHashMap<>();
     private final ReentrantReadWriteLock structure = new ReentrantReadWriteLock();
     private final Snapshotter snapshotter;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    Store(Database database, StoreOptions options, LogWriter log) {
+    StorageEngine(Database database, StorageOptions options, LogWriter log) {
         this.database = database;
         this.options = options;
         this.log = log;
-        for (Collection c : database.list()) {
-            lanes.put(c.spec().name(), new Lane(c));
+        for (VectorCollection c : database.list()) {
+            sequencers.put(c.spec().name(), new WriteSequencer(c));
         }
         this.snapshotter = log == null ? null : new Snapshotter(database, options, log, structure);
     }
 
     /** A store without a log: nothing survives a restart. */
-    public static Store inMemory() {
-        return new Store(new Database(), null, null);
+    public static StorageEngine inMemory() {
+        return new StorageEngine(new Database(), null, null);
     }
 
     /**
@@ -84,12 +84,12 @@ public final class Store implements AutoCloseable {
      * @throws LogCorruptException when the log is damaged before its tail (in STRICT mode) or of an
      *     unknown version; the message names the file and byte offset
      */
-    public static Store open(StoreOptions options) {
+    public static StorageEngine open(StorageOptions options) {
         return open(options, LogChannelFactory.files());
     }
 
-    /** {@link #open(StoreOptions)} with injected log channels (fault-injection tests). */
-    static Store open(StoreOptions options, LogChannelFactory channels) {
+    /** {@link #open(StorageOptions)} with injected log channels (fault-injection tests). */
+    static StorageEngine open(StorageOptions options, LogChannelFactory channels) {
         try {
             return Recovery.recover(options, channels);
         } catch (IOException e) {
@@ -114,11 +114,11 @@ public final class Store implements AutoCloseable {
     }
 
     /** Counters and sizes of the log, for metrics and health checks. */
-    public StoreStats stats() {
+    public StorageStats stats() {
         if (log == null) {
-            return new StoreStats(false, true, 0, 0, 0, 0, 0);
+            return new StorageStats(false, true, 0, 0, 0, 0, 0);
         }
-        return new StoreStats(
+        return new StorageStats(
                 true,
                 log.healthy(),
                 log.lastSeq(),
@@ -129,10 +129,10 @@ public final class Store implements AutoCloseable {
     }
 
     /** Creates a collection (idempotent for identical parameters: then nothing is logged). */
-    public Collection createCollection(CollectionSpec spec) {
+    public VectorCollection createCollection(CollectionSpec spec) {
         structure.writeLock().lock();
         try {
-            Optional<Collection> existing = database.find(spec.name());
+            Optional<VectorCollection> existing = database.find(spec.name());
             if (existing.isPresent()) {
                 if (existing.get().spec().equals(spec)) {
                     return existing.get();
@@ -140,8 +140,8 @@ public final class Store implements AutoCloseable {
                 throw new CollectionConflictException(existing.get().spec(), spec);
             }
             logDurably(new LogEntry.Create(spec));
-            Collection c = database.create(spec);
-            lanes.put(spec.name(), new Lane(c));
+            VectorCollection c = database.create(spec);
+            sequencers.put(spec.name(), new WriteSequencer(c));
             return c;
         } finally {
             structure.writeLock().unlock();
@@ -156,7 +156,7 @@ public final class Store implements AutoCloseable {
             database.get(name);
             logDurably(new LogEntry.Drop(name));
             database.drop(name);
-            lanes.remove(name);
+            sequencers.remove(name);
         } finally {
             structure.writeLock().unlock();
         }
@@ -167,16 +167,16 @@ public final class Store implements AutoCloseable {
         int n;
         structure.readLock().lock();
         try {
-            Lane lane = lane(collection);
-            UpsertBatch batch = lane.collection.prepareUpsert(records);
+            WriteSequencer sequencer = sequencer(collection);
+            UpsertBatch batch = sequencer.collection.prepareUpsert(records);
             byte[] payload = encode(new LogEntry.Upsert(collection, records));
-            lane.order.lock();
+            sequencer.order.lock();
             n =
                     mutate(
-                            lane,
+                            sequencer,
                             payload,
                             () -> {
-                                lane.collection.apply(batch);
+                                sequencer.collection.apply(batch);
                                 return batch.size();
                             });
         } finally {
@@ -191,14 +191,14 @@ public final class Store implements AutoCloseable {
         int n;
         structure.readLock().lock();
         try {
-            Lane lane = lane(collection);
+            WriteSequencer sequencer = sequencer(collection);
             if (ids.isEmpty()) {
                 return 0;
             }
             List<String> copy = List.copyOf(ids);
             byte[] payload = encode(new LogEntry.Delete(collection, copy));
-            lane.order.lock();
-            n = mutate(lane, payload, () -> lane.collection.delete(copy));
+            sequencer.order.lock();
+            n = mutate(sequencer, payload, () -> sequencer.collection.delete(copy));
         } finally {
             structure.readLock().unlock();
         }
@@ -211,23 +211,23 @@ public final class Store implements AutoCloseable {
         int n;
         structure.readLock().lock();
         try {
-            Lane lane = lane(collection);
-            lane.order.lock();
+            WriteSequencer sequencer = sequencer(collection);
+            sequencer.order.lock();
             List<String> ids;
             byte[] payload;
             try {
-                lane.drain();
-                ids = lane.collection.idsMatching(filter);
+                sequencer.drain();
+                ids = sequencer.collection.idsMatching(filter);
                 payload = ids.isEmpty() ? null : encode(new LogEntry.Delete(collection, ids));
             } catch (RuntimeException e) {
-                lane.order.unlock();
+                sequencer.order.unlock();
                 throw e;
             }
             if (ids.isEmpty()) {
-                lane.order.unlock();
+                sequencer.order.unlock();
                 return 0;
             }
-            n = mutate(lane, payload, () -> lane.collection.delete(ids));
+            n = mutate(sequencer, payload, () -> sequencer.collection.delete(ids));
         } finally {
             structure.readLock().unlock();
         }
@@ -236,20 +236,20 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Appends (if there is a log), takes a ticket, releases the lane's order lock (held on entry),
-     * waits for durability with no lock held, then applies in ticket order.
+     * Appends (if there is a log), takes a ticket, releases the sequencer's order lock (held on
+     * entry), waits for durability with no lock held, then applies in ticket order.
      */
-    private <T> T mutate(Lane lane, byte[] payload, Supplier<T> apply) {
+    private <T> T mutate(WriteSequencer sequencer, byte[] payload, Supplier<T> apply) {
         if (log == null || !log.waitsForForce()) {
-            return appendAndApply(lane, payload, apply);
+            return appendAndApply(sequencer, payload, apply);
         }
         long seq;
         long ticket;
         try {
             seq = log == null ? 0 : log.append(payload);
-            ticket = lane.issue();
+            ticket = sequencer.issue();
         } finally {
-            lane.order.unlock();
+            sequencer.order.unlock();
         }
         if (log != null) {
             boolean durable = false;
@@ -258,11 +258,11 @@ public final class Store implements AutoCloseable {
                 durable = true;
             } finally {
                 if (!durable) {
-                    lane.skip(ticket);
+                    sequencer.skip(ticket);
                 }
             }
         }
-        return lane.applyInTurn(ticket, apply);
+        return sequencer.applyInTurn(ticket, apply);
     }
 
     /**
@@ -271,14 +271,14 @@ public final class Store implements AutoCloseable {
      * few cores a hand-off stalls every later ticket whenever the thread holding the next one is
      * descheduled; memory-only, 16 writers of single 768-d vectors were 5x slower than one.
      */
-    private <T> T appendAndApply(Lane lane, byte[] payload, Supplier<T> apply) {
+    private <T> T appendAndApply(WriteSequencer sequencer, byte[] payload, Supplier<T> apply) {
         try {
             if (log != null) {
                 log.append(payload);
             }
             return apply.get();
         } finally {
-            lane.order.unlock();
+            sequencer.order.unlock();
         }
     }
 
@@ -292,12 +292,12 @@ public final class Store implements AutoCloseable {
         return log == null ? null : EntryCodec.encode(entry);
     }
 
-    private Lane lane(String collection) {
-        Lane lane = lanes.get(collection);
-        if (lane == null) {
+    private WriteSequencer sequencer(String collection) {
+        WriteSequencer sequencer = sequencers.get(collection);
+        if (sequencer == null) {
             throw new CollectionNotFoundException(collection);
         }
-        return lane;
+        return sequencer;
     }
 
     private void maybeSnapshot() {
@@ -307,7 +307,7 @@ public final class Store implements AutoCloseable {
     }
 
     /** Writes a snapshot of every collection now and removes the log segments it covers. */
-    public SnapshotInfo snapshot() {
+    public SnapshotFile snapshot() {
         if (snapshotter == null) {
             throw new IllegalStateException("snapshot: expected a store with a log, got in-memory");
         }
@@ -328,7 +328,7 @@ public final class Store implements AutoCloseable {
     }
 
     /** The snapshots on disk, newest first. */
-    public List<SnapshotInfo> snapshots() {
+    public List<SnapshotFile> snapshots() {
         return snapshotter == null ? List.of() : snapshotter.list();
     }
 

@@ -1,6 +1,6 @@
 package io.vectaraft.wal;
 
-import io.vectaraft.index.Collection;
+import io.vectaraft.index.VectorCollection;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -11,8 +11,8 @@ import java.util.function.Supplier;
  * collection's mutations equals their log order, while the wait for durability between the two
  * happens outside any lock (that is what lets writers share an fsync).
  */
-final class Lane {
-    final Collection collection;
+final class WriteSequencer {
+    final VectorCollection collection;
 
     /** Held across "append to the log, take a ticket" so tickets follow log order. */
     final ReentrantLock order = new ReentrantLock();
@@ -23,7 +23,7 @@ final class Lane {
     private final Condition turn = applyLock.newCondition();
     private long applied; // guarded by applyLock
 
-    Lane(Collection collection) {
+    WriteSequencer(VectorCollection collection) {
         this.collection = collection;
     }
 

@@ -11,7 +11,7 @@ package io.vectaraft.wal;
  * @param forces group-commit fsyncs of the log so far (fewer than writes under load)
  * @param forceNanos total time spent in those fsyncs
  */
-public record StoreStats(
+public record StorageStats(
         boolean logEnabled,
         boolean writable,
         long lastSequence,

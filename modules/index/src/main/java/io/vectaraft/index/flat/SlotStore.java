@@ -32,7 +32,7 @@ import java.util.TreeSet;
  * <p>Not thread-safe: the owning collection guards it with a read/write lock. Readers may share
  * {@link #liveBits()} and the chunk arrays while they hold the read lock.
  */
-public final class VectorStore {
+public final class SlotStore {
     static final int CHUNK_FLOATS = 1 << 20;
     private static final int MIN_ROWS = 16;
 
@@ -61,16 +61,16 @@ public final class VectorStore {
     // then see 0 also see the set it built.
     private volatile int appendedCount;
 
-    public VectorStore(int dimension) {
+    public SlotStore(int dimension) {
         this(dimension, true);
     }
 
-    public VectorStore(int dimension, boolean reuseFreeSlots) {
+    public SlotStore(int dimension, boolean reuseFreeSlots) {
         this(dimension, reuseFreeSlots, CHUNK_FLOATS);
     }
 
     /** With chunks of about {@code chunkFloats} floats: tests use small ones to get many chunks. */
-    VectorStore(int dimension, boolean reuseFreeSlots, int chunkFloats) {
+    SlotStore(int dimension, boolean reuseFreeSlots, int chunkFloats) {
         this.dimension = dimension;
         this.reuseFreeSlots = reuseFreeSlots;
         int rows = Integer.highestOneBit(Math.max(1, chunkFloats / dimension));

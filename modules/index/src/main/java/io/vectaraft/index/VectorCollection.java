@@ -3,8 +3,8 @@ package io.vectaraft.index;
 import io.vectaraft.index.filter.Filter;
 import io.vectaraft.index.filter.FilterMatcher;
 import io.vectaraft.index.flat.FlatScanner;
+import io.vectaraft.index.flat.SlotStore;
 import io.vectaraft.index.flat.TopK;
-import io.vectaraft.index.flat.VectorStore;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -18,10 +18,10 @@ import java.util.function.Consumer;
 /**
  * A named set of records of one dimension, searched under one metric.
  *
- * <p>Records live in a {@link VectorStore} (contiguous vector chunks addressed by slot); searches
- * are exact scans by a {@link FlatScanner}, or, for an {@link IndexSpec.Hnsw} collection, walks of
- * an {@link io.vectaraft.index.hnsw.HnswIndex} graph (which itself falls back to a scan when that
- * is cheaper or the only complete plan). Under COSINE, vectors are normalized once at insert, so
+ * <p>Records live in a {@link SlotStore} (contiguous vector chunks addressed by slot); searches are
+ * exact scans by a {@link FlatScanner}, or, for an {@link IndexSpec.Hnsw} collection, walks of an
+ * {@link io.vectaraft.index.hnsw.HnswIndex} graph (which itself falls back to a scan when that is
+ * cheaper or the only complete plan). Under COSINE, vectors are normalized once at insert, so
  * cosine similarity is a dot product.
  *
  * <p>An HNSW collection links an upsert's records into its graph after the batch became visible, a
@@ -34,7 +34,7 @@ import java.util.function.Consumer;
  * readers see each record whole (never a half-written vector) and a batch becomes visible as a
  * whole. Returned records hold copies of the stored vectors.
  */
-public final class Collection {
+public final class VectorCollection {
     /** The largest scroll page. */
     public static final int MAX_SCROLL_LIMIT = 10_000;
 
@@ -42,7 +42,7 @@ public final class Collection {
     static final long LINK_STEP_NANOS = 5_000_000;
 
     private final CollectionSpec spec;
-    private final Records records;
+    private final CollectionState records;
     private final Lock readLock;
     private final Lock writeLock;
     private final Lock linkLock = new java.util.concurrent.locks.ReentrantLock();
@@ -50,14 +50,14 @@ public final class Collection {
     /** Upserts and deletes applied; written under the write lock, read without a lock. */
     private volatile long writes;
 
-    public Collection(CollectionSpec spec) {
+    public VectorCollection(CollectionSpec spec) {
         this(spec, FlatScanner.shared());
     }
 
     /** A collection searched by this scanner (tests use one with other thresholds or pool). */
-    Collection(CollectionSpec spec, FlatScanner scanner) {
+    VectorCollection(CollectionSpec spec, FlatScanner scanner) {
         this.spec = spec;
-        this.records = new Records(spec, scanner);
+        this.records = new CollectionState(spec, scanner);
         // Fair, so that a writer linking a large batch step by step lets queued readers in
         // between steps instead of barging back in.
         ReentrantReadWriteLock lock = new ReentrantReadWriteLock(true);
@@ -350,7 +350,7 @@ public final class Collection {
         List<String> out = new ArrayList<>();
         readLock.lock();
         try {
-            VectorStore store = records.store();
+            SlotStore store = records.store();
             for (String id : store.sortedIds()) {
                 if (FilterMatcher.matches(filter, store.metadata(store.slotOf(id)))) {
                     out.add(id);
@@ -463,7 +463,7 @@ public final class Collection {
         List<VectorRecord> page = new ArrayList<>(Math.min(limit, 1024));
         readLock.lock();
         try {
-            VectorStore store = records.store();
+            SlotStore store = records.store();
             Iterator<String> it =
                     (afterId == null
                                     ? store.sortedIds()
@@ -495,7 +495,7 @@ public final class Collection {
             throws IOException {
         readLock.lock();
         try {
-            VectorStore store = records.store();
+            SlotStore store = records.store();
             for (String id : store.sortedIds()) {
                 visitor.accept(records.record(store.slotOf(id)));
             }
@@ -514,7 +514,7 @@ public final class Collection {
     public void forEach(Consumer<VectorRecord> visitor) {
         readLock.lock();
         try {
-            VectorStore store = records.store();
+            SlotStore store = records.store();
             for (String id : store.sortedIds()) {
                 visitor.accept(records.record(store.slotOf(id)));
             }

@@ -26,17 +26,17 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-class StoreWriteTest {
+class StorageEngineWriteTest {
     @TempDir Path dir;
 
-    private StoreOptions options(FsyncPolicy policy) {
-        return new StoreOptions(
+    private StorageOptions options(FsyncPolicy policy) {
+        return new StorageOptions(
                 dir.resolve("wal.jsonl"),
                 dir.resolve("snapshots"),
                 policy,
                 Duration.ofMillis(5),
                 256L << 20,
-                StoreOptions.RecoveryMode.STRICT);
+                StorageOptions.RecoveryMode.STRICT);
     }
 
     /**
@@ -47,7 +47,7 @@ class StoreWriteTest {
     @ParameterizedTest
     @EnumSource(FsyncPolicy.class)
     void concurrentWritersAreAllDurableAndReplayInApplyOrder(FsyncPolicy policy) throws Exception {
-        Store s = Store.open(options(policy));
+        StorageEngine s = StorageEngine.open(options(policy));
         for (int c = 0; c < 4; c++) {
             s.createCollection(Fixtures.spec("c" + c, 8));
         }
@@ -88,7 +88,7 @@ class StoreWriteTest {
         pool.shutdown();
         States before = States.of(s.database());
         s.abandon();
-        try (Store again = Store.open(options(FsyncPolicy.ALWAYS))) {
+        try (StorageEngine again = StorageEngine.open(options(FsyncPolicy.ALWAYS))) {
             States after = States.of(again.database());
             before.assertSameAs(after);
             for (var e : acknowledged.entrySet()) {
@@ -111,7 +111,7 @@ class StoreWriteTest {
     @Test
     void writersToOneCollectionShareAnFsync() throws Exception {
         FaultyChannels channels = new FaultyChannels();
-        Store s = Store.open(options(FsyncPolicy.ALWAYS), channels);
+        StorageEngine s = StorageEngine.open(options(FsyncPolicy.ALWAYS), channels);
         int headerForces = channels.forces.get(); // a new file's header, not group commits
         s.createCollection(Fixtures.spec("a", 8));
         int writers = 16;
@@ -139,7 +139,7 @@ class StoreWriteTest {
         int forces = channels.forces.get() - forcesBefore;
         assertTrue(forces >= 1 && forces <= 2, "16 writers, one collection, forces: " + forces);
         assertEquals(32, s.database().get("a").size());
-        StoreStats stats = s.stats();
+        StorageStats stats = s.stats();
         assertEquals(
                 channels.forces.get() - headerForces, stats.forces(), "stats count every commit");
         assertEquals(17, stats.lastSequence(), "create + 16 upserts");
@@ -153,7 +153,7 @@ class StoreWriteTest {
      */
     @Test
     void snapshotsUnderConcurrentWritesReplayExactly() throws Exception {
-        Store s = Store.open(options(FsyncPolicy.NONE));
+        StorageEngine s = StorageEngine.open(options(FsyncPolicy.NONE));
         s.createCollection(Fixtures.spec("a", 8));
         s.createCollection(Fixtures.spec("b", 8));
         ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
@@ -188,7 +188,7 @@ class StoreWriteTest {
         assertTrue(snapshots > 0, "snapshots taken while writing");
         States live = States.of(s.database());
         s.abandon();
-        try (Store again = Store.open(options(FsyncPolicy.ALWAYS))) {
+        try (StorageEngine again = StorageEngine.open(options(FsyncPolicy.ALWAYS))) {
             live.assertSameAs(States.of(again.database()));
         }
     }
@@ -196,7 +196,7 @@ class StoreWriteTest {
     @Test
     void aWriteFailingMidwayLeavesIndexAndLogConsistent() {
         FaultyChannels channels = new FaultyChannels();
-        Store s = Store.open(options(FsyncPolicy.ALWAYS), channels);
+        StorageEngine s = StorageEngine.open(options(FsyncPolicy.ALWAYS), channels);
         s.createCollection(Fixtures.spec("a", 8));
         Random rnd = new Random(4);
         for (int i = 0; i < 3; i++) {
@@ -219,7 +219,7 @@ class StoreWriteTest {
         s.upsert("a", Fixtures.records(rnd, "after", 2, 8));
         States live = States.of(s.database());
         s.abandon();
-        try (Store again = Store.open(options(FsyncPolicy.ALWAYS))) {
+        try (StorageEngine again = StorageEngine.open(options(FsyncPolicy.ALWAYS))) {
             live.assertSameAs(States.of(again.database()));
             assertTrue(again.database().get("a").get(List.of("lost0")).isEmpty());
         }
@@ -228,7 +228,7 @@ class StoreWriteTest {
     @Test
     void afterAFailedFsyncWritesAreRefusedAndReadsContinue() {
         FaultyChannels channels = new FaultyChannels();
-        Store s = Store.open(options(FsyncPolicy.ALWAYS), channels);
+        StorageEngine s = StorageEngine.open(options(FsyncPolicy.ALWAYS), channels);
         s.createCollection(Fixtures.spec("a", 8));
         Random rnd = new Random(5);
         s.upsert("a", Fixtures.records(rnd, "ok", 4, 8));
@@ -253,7 +253,7 @@ class StoreWriteTest {
                 "reads keep working");
         s.abandon();
 
-        try (Store again = Store.open(options(FsyncPolicy.ALWAYS))) {
+        try (StorageEngine again = StorageEngine.open(options(FsyncPolicy.ALWAYS))) {
             long n = again.database().get("a").size();
             assertTrue(n == 4 || n == 8, "the unacknowledged batch is all or nothing, got " + n);
         }
@@ -261,7 +261,7 @@ class StoreWriteTest {
 
     @Test
     void inMemoryStoreWorksWithoutFiles() {
-        try (Store s = Store.inMemory()) {
+        try (StorageEngine s = StorageEngine.inMemory()) {
             s.createCollection(Fixtures.spec("a", 8));
             s.upsert("a", Fixtures.records(new Random(1), "r", 3, 8));
             assertEquals(1, s.delete("a", List.of("r0")));

@@ -12,10 +12,10 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
-class CollectionTest {
+class VectorCollectionTest {
 
-    private static Collection collection(int dim, Metric metric) {
-        return new Collection(new CollectionSpec("c", dim, metric, IndexSpec.flat()));
+    private static VectorCollection collection(int dim, Metric metric) {
+        return new VectorCollection(new CollectionSpec("c", dim, metric, IndexSpec.flat()));
     }
 
     private static VectorRecord rec(String id, float... values) {
@@ -32,7 +32,7 @@ class CollectionTest {
 
     @Test
     void upsertReplacesVectorAndMetadataOfAnExistingId() {
-        Collection c = collection(2, Metric.DOT);
+        VectorCollection c = collection(2, Metric.DOT);
         c.upsert(List.of(rec("a", Map.of("v", MetadataValue.of(1L)), 1, 0), rec("b", 0, 1)));
         c.upsert(List.of(rec("a", Map.of("w", MetadataValue.of("x")), 0, 5)));
         assertEquals(2, c.size(), "replacing keeps the count");
@@ -47,7 +47,7 @@ class CollectionTest {
 
     @Test
     void getReturnsRequestedOrderSkipsUnknownAndCopiesVectors() {
-        Collection c = collection(2, Metric.EUCLIDEAN);
+        VectorCollection c = collection(2, Metric.EUCLIDEAN);
         c.upsert(List.of(rec("a", 1, 2), rec("b", 3, 4)));
         List<VectorRecord> got = c.get(List.of("b", "missing", "a"));
         assertEquals(List.of("b", "a"), got.stream().map(VectorRecord::id).toList());
@@ -63,7 +63,7 @@ class CollectionTest {
 
     @Test
     void deleteRemovesRecordsAndCountsOnlyExistingOnes() {
-        Collection c = collection(1, Metric.DOT);
+        VectorCollection c = collection(1, Metric.DOT);
         c.upsert(List.of(rec("a", 1), rec("b", 2), rec("c", 3)));
         assertEquals(2, c.delete(List.of("a", "c", "zz", "a")));
         assertEquals(1, c.size());
@@ -77,7 +77,7 @@ class CollectionTest {
 
     @Test
     void deleteByFilterThroughIdsMatching() {
-        Collection c = collection(1, Metric.DOT);
+        VectorCollection c = collection(1, Metric.DOT);
         List<VectorRecord> records = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
             records.add(rec("r" + i, Map.of("even", MetadataValue.of(i % 2 == 0)), i + 1));
@@ -94,21 +94,21 @@ class CollectionTest {
 
     @Test
     void cosineStoresUnitVectorsAndScoresSimilarityDeterministically() {
-        Collection c = collection(2, Metric.COSINE);
+        VectorCollection c = collection(2, Metric.COSINE);
         c.upsert(List.of(rec("a", 3, 4), rec("b", -1, 0)));
         assertArrayEquals(new float[] {0.6f, 0.8f}, c.get(List.of("a")).getFirst().vector());
         List<Match> top = c.search(SearchRequest.of(new float[] {30, 40}, 2));
         assertEquals(List.of("a", "b"), ids(top));
         assertEquals(1f, top.get(0).score(), 1e-6f);
         assertEquals(-0.6f, top.get(1).score(), 1e-6f);
-        Collection replay = collection(2, Metric.COSINE);
+        VectorCollection replay = collection(2, Metric.COSINE);
         replay.upsert(List.of(rec("a", 3, 4), rec("b", -1, 0)));
         assertEquals(c.get(List.of("a", "b")), replay.get(List.of("a", "b")), "bit-identical");
     }
 
     @Test
     void euclideanReportsDistanceNotSquareAndRanksAscending() {
-        Collection c = collection(2, Metric.EUCLIDEAN);
+        VectorCollection c = collection(2, Metric.EUCLIDEAN);
         c.upsert(
                 List.of(
                         rec("far", 6, 8),
@@ -122,7 +122,7 @@ class CollectionTest {
 
     @Test
     void filteredSearchReturnsOnlyMatchesAndFewerThanKWhenFewMatch() {
-        Collection c = collection(1, Metric.DOT);
+        VectorCollection c = collection(1, Metric.DOT);
         c.upsert(
                 List.of(
                         rec("a", Map.of("g", MetadataValue.of("x")), 1),
@@ -140,7 +140,7 @@ class CollectionTest {
 
     @Test
     void scrollPagesCoverEveryRecordOnceInUtf8Order() {
-        Collection c = collection(1, Metric.DOT);
+        VectorCollection c = collection(1, Metric.DOT);
         List<VectorRecord> records = new ArrayList<>();
         List<String> expected = new ArrayList<>();
         for (int i = 0; i < 57; i++) {
@@ -171,7 +171,7 @@ class CollectionTest {
 
     @Test
     void scrollStaysStableWhileRecordsAreAddedAndRemovedBetweenPages() {
-        Collection c = collection(1, Metric.DOT);
+        VectorCollection c = collection(1, Metric.DOT);
         List<String> original = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             original.add(String.format("id%03d", i));
@@ -214,7 +214,7 @@ class CollectionTest {
 
     @Test
     void invalidRecordsRejectTheWholeBatchWithALocatedMessage() {
-        Collection c = collection(3, Metric.COSINE);
+        VectorCollection c = collection(3, Metric.COSINE);
         c.upsert(List.of(rec("keep", 1, 1, 1)));
         assertRejected(c, "records: expected at least one record, got none", List.of());
         assertRejected(
@@ -258,7 +258,8 @@ class CollectionTest {
         collection(2, Metric.EUCLIDEAN).upsert(List.of(rec("z", 0, 0)));
     }
 
-    private static void assertRejected(Collection c, String message, List<VectorRecord> batch) {
+    private static void assertRejected(
+            VectorCollection c, String message, List<VectorRecord> batch) {
         List<VectorRecord> before = c.get(c.idsMatching(null));
         InvalidArgumentException e =
                 assertThrows(InvalidArgumentException.class, () -> c.upsert(batch));
@@ -268,7 +269,7 @@ class CollectionTest {
 
     @Test
     void queriesAreValidated() {
-        Collection c = collection(3, Metric.COSINE);
+        VectorCollection c = collection(3, Metric.COSINE);
         c.upsert(List.of(rec("a", 1, 2, 3)));
         assertQueryRejected(
                 "query vector: expected dimension 3, got 2",
@@ -303,7 +304,7 @@ class CollectionTest {
 
     @Test
     void searchOnEmptyCollectionReturnsNothing() {
-        Collection c = collection(2, Metric.EUCLIDEAN);
+        VectorCollection c = collection(2, Metric.EUCLIDEAN);
         assertEquals(List.of(), c.search(SearchRequest.of(new float[] {1, 1}, 5)));
         c.upsert(List.of(rec("a", 1, 1)));
         c.delete(List.of("a"));
@@ -314,7 +315,7 @@ class CollectionTest {
 
     @Test
     void forEachVisitsLiveRecordsInIdOrder() {
-        Collection c = collection(1, Metric.DOT);
+        VectorCollection c = collection(1, Metric.DOT);
         c.upsert(List.of(rec("b", 2), rec("\uD83D\uDE00", 3), rec("\uFFFD", 4), rec("a", 1)));
         c.delete(List.of("a"));
         List<String> seen = new ArrayList<>();
@@ -327,7 +328,7 @@ class CollectionTest {
     void vectorsSpanningManyChunksKeepTheirRows() {
         // Dimension 65536 gives 16 rows per chunk: 40 records span three chunks.
         int dim = CollectionSpec.MAX_DIMENSION;
-        Collection c = collection(dim, Metric.DOT);
+        VectorCollection c = collection(dim, Metric.DOT);
         List<VectorRecord> records = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             float[] v = new float[dim];
@@ -347,7 +348,7 @@ class CollectionTest {
 
     @Test
     void repeatedFilterSeesEveryWriteInBetween() {
-        Collection c = collection(1, Metric.DOT);
+        VectorCollection c = collection(1, Metric.DOT);
         Filter red = Filter.eq("color", MetadataValue.of("red"));
         c.upsert(List.of(rec("a", Map.of("color", MetadataValue.of("red")), 1)));
         assertEquals(List.of("a"), ids(c.search(SearchRequest.of(new float[] {1}, 5, red))));
@@ -361,7 +362,7 @@ class CollectionTest {
 
     @Test
     void statsReportCountsAndSizes() {
-        Collection c = collection(4, Metric.DOT);
+        VectorCollection c = collection(4, Metric.DOT);
         c.upsert(List.of(rec("a", 1, 2, 3, 4), rec("b", 1, 2, 3, 4), rec("c", 1, 2, 3, 4)));
         c.delete(List.of("b"));
         IndexStats stats = c.stats();

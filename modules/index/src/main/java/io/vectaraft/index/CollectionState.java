@@ -4,16 +4,16 @@ import io.vectaraft.index.filter.Filter;
 import io.vectaraft.index.flat.CandidateBits;
 import io.vectaraft.index.flat.FilterCache;
 import io.vectaraft.index.flat.FlatScanner;
+import io.vectaraft.index.flat.SlotStore;
 import io.vectaraft.index.flat.TopK;
-import io.vectaraft.index.flat.VectorStore;
 import io.vectaraft.index.hnsw.HnswIndex;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 
 /**
- * The records of one collection and their search structure: a {@link VectorStore}, plus an {@link
- * HnswIndex} for an HNSW collection. Not thread-safe: {@link Collection} guards it with its
+ * The records of one collection and their search structure: a {@link SlotStore}, plus an {@link
+ * HnswIndex} for an HNSW collection. Not thread-safe: {@link VectorCollection} guards it with its
  * read/write lock (readers: {@link #store()}, {@link #search}, {@link #count}, {@link #stats};
  * everything else under the write lock).
  *
@@ -22,31 +22,31 @@ import java.io.IOException;
  * slots, {@link #compactIfNeeded} copies the live records into a fresh store and queues them all
  * for a fresh graph, so memory and recall recover after heavy deletes.
  */
-final class Records {
+final class CollectionState {
     private final CollectionSpec spec;
     private final FlatScanner scanner;
     private final FilterCache filterCache = new FilterCache();
-    private VectorStore store;
+    private SlotStore store;
     private HnswIndex hnsw;
 
-    Records(CollectionSpec spec, FlatScanner scanner) {
+    CollectionState(CollectionSpec spec, FlatScanner scanner) {
         this.spec = spec;
         this.scanner = scanner;
         this.store = newStore();
         this.hnsw = newGraph(store);
     }
 
-    private VectorStore newStore() {
-        return new VectorStore(spec.dimension(), !(spec.index() instanceof IndexSpec.Hnsw));
+    private SlotStore newStore() {
+        return new SlotStore(spec.dimension(), !(spec.index() instanceof IndexSpec.Hnsw));
     }
 
-    private HnswIndex newGraph(VectorStore forStore) {
+    private HnswIndex newGraph(SlotStore forStore) {
         return spec.index() instanceof IndexSpec.Hnsw params
                 ? new HnswIndex(forStore, spec.metric(), params, scanner)
                 : null;
     }
 
-    VectorStore store() {
+    SlotStore store() {
         return store;
     }
 
@@ -60,7 +60,7 @@ final class Records {
         }
     }
 
-    /** {@link #put} through {@link VectorStore#putInOrder} (bulk restore in id order). */
+    /** {@link #put} through {@link SlotStore#putInOrder} (bulk restore in id order). */
     void putInOrder(VectorRecord r) {
         if (hnsw == null) {
             store.putInOrder(r.id(), r.vector(), r.metadata());
@@ -118,7 +118,7 @@ final class Records {
         if (hnsw == null || store.tombstones() * 4L <= store.slotLimit()) {
             return;
         }
-        VectorStore compacted = newStore();
+        SlotStore compacted = newStore();
         HnswIndex graph = newGraph(compacted);
         long[] live = store.liveBits();
         for (int slot = 0; slot < store.slotLimit(); slot++) {
