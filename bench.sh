@@ -29,10 +29,24 @@ HEAP="${BENCH_HEAP:-4g}"
 JVM_OPTS=(-Xms"$HEAP" -Xmx"$HEAP" -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages
           --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED)
 
+# Maven online (the first build on a fresh machine downloads the harness's dependencies, JMH among
+# them), quiet, tests skipped. The bench module links against this checkout's index and api modules
+# in the same reactor, never a jar another build left in the local repository.
+mvn_quiet() {
+    (cd "$ROOT" && mvn -B -q -ntp "$@" -DskipTests) >&2
+}
+
+# True when $1 is missing or older than a source of the modules it is built from.
+stale() {
+    [[ "${BENCH_REBUILD:-0}" == 1 || ! -f "$1" ]] && return 0
+    [[ -n $(find "$ROOT/pom.xml" "$ROOT/proto" "$ROOT/modules" "$ROOT/bench/pom.xml" "$ROOT/bench/src" \
+                 -name target -prune -o -type f -newer "$1" -print -quit) ]]
+}
+
 build() {
-    if [[ "${BENCH_REBUILD:-0}" == 1 || ! -f "$JAR" ]]; then
+    if stale "$JAR"; then
         echo "bench: building the index and api modules and the harness" >&2
-        (cd "$ROOT" && mvn -o -q -Pbench -pl bench -am package -DskipTests) >&2
+        mvn_quiet -pl bench -am package
     fi
 }
 
@@ -72,11 +86,13 @@ case "$cmd" in
     wal)
         # The WAL benchmark lives in modules/wal's test sources (io.vectaraft.wal.WalBench).
         WAL="$ROOT/modules/wal/target"
-        if [[ "${BENCH_REBUILD:-0}" == 1 || ! -f "$WAL/test-classes/io/vectaraft/wal/WalBench.class" ]]; then
+        if stale "$WAL/bench-classpath.txt"; then
             echo "bench: building the index and wal modules" >&2
-            (cd "$ROOT" && mvn -o -q -pl modules/wal -am test-compile \
-                && mvn -o -q -pl modules/wal dependency:build-classpath \
-                    -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=runtime) >&2
+            # One reactor: the classpath then names the index module's classes, not a jar that
+            # would have to be in the local repository.
+            mvn_quiet -pl modules/wal -am test-compile dependency:build-classpath \
+                -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=runtime
+            touch "$WAL/bench-classpath.txt" # the newest build, even when no class changed
         fi
         # shellcheck disable=SC2086
         "$JAVA" "${JVM_OPTS[@]}" ${BENCH_JAVA_OPTS:-} \

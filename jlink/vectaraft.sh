@@ -36,6 +36,21 @@ for opt in $user_opts; do
     esac
 done
 
+# The Vector API is an incubator module, and the JVM announces one on stderr whenever it is
+# resolved ("WARNING: Using incubator modules"). Only serving uses it (the server's log names the
+# kernels in use): a command that answers and exits (--help, --version, a subcommand such as
+# `keys`) runs without it, so that it prints only what was asked.
+vector_module=jdk.incubator.vector,
+case ${1:-} in
+    -*|"") ;;
+    *) vector_module="" ;;
+esac
+for arg in "$@"; do
+    case $arg in
+        --help|-h|--version) vector_module="" ;;
+    esac
+done
+
 # Heap: half the RAM (or the container limit), leaving the rest to the OS page cache that serves
 # the log and snapshots. Transparent huge pages cut page-fault costs for large heaps.
 # OOM: exit rather than serve from a broken state; the log restores the data on restart.
@@ -46,7 +61,7 @@ jvm_opts="$gc_opts
     -XX:MaxRAMPercentage=50
     -XX:+UseTransparentHugePages
     -XX:+ExitOnOutOfMemoryError
-    --add-modules jdk.incubator.vector,jdk.unsupported
+    --add-modules ${vector_module}jdk.unsupported
     --sun-misc-unsafe-memory-access=allow
     --enable-native-access=io.grpc.netty.shaded
     --add-opens java.base/java.nio=io.grpc.netty.shaded

@@ -1,11 +1,11 @@
 package io.vectaraft.bench;
 
-import io.vectaraft.index.VectorCollection;
 import io.vectaraft.index.CollectionSpec;
 import io.vectaraft.index.IndexSpec;
 import io.vectaraft.index.Match;
 import io.vectaraft.index.Metric;
 import io.vectaraft.index.SearchRequest;
+import io.vectaraft.index.VectorCollection;
 import io.vectaraft.index.VectorRecord;
 import io.vectaraft.index.vector.VectorOps;
 import java.util.ArrayList;
@@ -29,7 +29,8 @@ final class CollectionEngine implements FlatEngine {
                     case "cosine" -> Metric.COSINE;
                     default -> Metric.DOT;
                 };
-        collection = new VectorCollection(new CollectionSpec("bench", data.dim(), m, IndexSpec.flat()));
+        collection =
+                new VectorCollection(new CollectionSpec("bench", data.dim(), m, IndexSpec.flat()));
         int dim = data.dim();
         for (int from = 0; from < data.n(); from += LOAD_BATCH) {
             int to = Math.min(data.n(), from + LOAD_BATCH);

@@ -1,11 +1,11 @@
 package io.vectaraft.bench;
 
-import io.vectaraft.index.VectorCollection;
 import io.vectaraft.index.CollectionSpec;
 import io.vectaraft.index.IndexSpec;
 import io.vectaraft.index.Match;
 import io.vectaraft.index.Metric;
 import io.vectaraft.index.SearchRequest;
+import io.vectaraft.index.VectorCollection;
 import io.vectaraft.index.VectorRecord;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -96,7 +96,13 @@ final class HnswBench {
 
     /** Warm-up rounds of 2 s until two agree within 5% (at most 60 s), then {@code duration}. */
     private static Measured measure(
-            VectorCollection c, Dataset data, int k, int ef, int threads, double duration, Recall recall)
+            VectorCollection c,
+            Dataset data,
+            int k,
+            int ef,
+            int threads,
+            double duration,
+            Recall recall)
             throws InterruptedException {
         double previous = -1;
         long start = System.nanoTime();

@@ -65,9 +65,13 @@ class ImageIT {
         }
         Command version = runLauncher(elsewhere, "--version");
         assertEquals(0, version.exit(), "--version exit status; output:\n" + version.output());
-        assertTrue(
-                version.output().contains(Fixtures.version()),
-                "--version should print the POM version " + Fixtures.version() + ":\n" + version);
+        assertEquals(
+                "vectaraft " + Fixtures.version() + "\n",
+                version.output(),
+                "--version prints its one line and nothing else (stdout and stderr)");
+        assertFalse(
+                help.output().contains("WARNING"),
+                "--help prints the usage and nothing else (stdout and stderr):\n" + help.output());
     }
 
     @Test
