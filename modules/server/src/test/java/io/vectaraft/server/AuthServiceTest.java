@@ -72,6 +72,10 @@ class AuthServiceTest {
 
     @TempDir static Path dir;
     private static TestServer server;
+
+    /** Held: java.util.logging keeps loggers weakly, and a collected one loses its handlers. */
+    private static final Logger AUDIT_LOGGER = Logger.getLogger(AuditLog.LOGGER);
+
     private static final List<String> audit = new ArrayList<>();
     private static final Handler AUDIT =
             new Handler() {
@@ -91,7 +95,7 @@ class AuthServiceTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Logger.getLogger(AuditLog.LOGGER).addHandler(AUDIT);
+        AUDIT_LOGGER.addHandler(AUDIT);
         Path keys =
                 TestKeys.write(dir.resolve("keys.yaml"), OPS, RO, RW, TENANT_A, TENANT_B, A_ADMIN);
         server = TestServer.start(dir, "--api-keys-file", keys.toString());
@@ -104,7 +108,7 @@ class AuthServiceTest {
 
     @AfterAll
     static void stop() {
-        Logger.getLogger(AuditLog.LOGGER).removeHandler(AUDIT);
+        AUDIT_LOGGER.removeHandler(AUDIT);
         server.close();
     }
 
