@@ -1,6 +1,8 @@
 /**
  * Collections of vectors with metadata, metadata filters and nearest-neighbour search. Pure Java:
- * no network, no serialization formats.
+ * no network, no serialization formats. Everyone reads through {@link io.vectaraft.index.Database};
+ * only the storage layer, whose log orders every change, reaches the mutators of {@code
+ * io.vectaraft.index.write}.
  */
 module io.vectaraft.index {
     // Static: the scalar kernels run when the module is absent (see vector.KernelSelector).
@@ -9,4 +11,8 @@ module io.vectaraft.index {
     exports io.vectaraft.index;
     exports io.vectaraft.index.filter;
     exports io.vectaraft.index.vector;
+    // The one writer: the log's apply path. (A cluster module's Raft state machine, applying
+    // committed entries through the same path, would join this list.)
+    exports io.vectaraft.index.write to
+            io.vectaraft.wal;
 }

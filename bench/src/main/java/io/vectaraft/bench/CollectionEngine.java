@@ -8,6 +8,8 @@ import io.vectaraft.index.SearchRequest;
 import io.vectaraft.index.VectorCollection;
 import io.vectaraft.index.VectorRecord;
 import io.vectaraft.index.vector.VectorOps;
+import io.vectaraft.index.write.CollectionWriter;
+import io.vectaraft.index.write.WritableDatabase;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +31,9 @@ final class CollectionEngine implements FlatEngine {
                     case "cosine" -> Metric.COSINE;
                     default -> Metric.DOT;
                 };
-        collection =
-                new VectorCollection(new CollectionSpec("bench", data.dim(), m, IndexSpec.flat()));
+        WritableDatabase db = new WritableDatabase();
+        collection = db.create(new CollectionSpec("bench", data.dim(), m, IndexSpec.flat()));
+        CollectionWriter writer = db.writer("bench");
         int dim = data.dim();
         for (int from = 0; from < data.n(); from += LOAD_BATCH) {
             int to = Math.min(data.n(), from + LOAD_BATCH);
@@ -40,7 +43,7 @@ final class CollectionEngine implements FlatEngine {
                 System.arraycopy(data.base(), i * dim, v, 0, dim);
                 batch.add(new VectorRecord(Integer.toString(i), v, Map.of()));
             }
-            collection.upsert(batch);
+            writer.upsert(batch);
         }
     }
 
@@ -51,7 +54,7 @@ final class CollectionEngine implements FlatEngine {
 
     @Override
     public void search(float[] query, int k, int[] out) {
-        copyIds(collection.search(SearchRequest.of(query, k)), out);
+        copyIds(search(List.of(query), k).getFirst(), out);
     }
 
     @Override
@@ -63,10 +66,15 @@ final class CollectionEngine implements FlatEngine {
             System.arraycopy(queries, i * dim, q, 0, dim);
             list.add(q);
         }
-        List<List<Match>> results = collection.searchBatch(list, k, null);
+        List<List<Match>> results = search(list, k);
         for (int i = 0; i < count; i++) {
             copyIds(results.get(i), out[i]);
         }
+    }
+
+    /** Ids and scores only, as a client asking for ids gets them: no vector is copied. */
+    private List<List<Match>> search(List<float[]> queries, int k) {
+        return collection.search(new SearchRequest(queries, k, null, 0, false, false)).matches();
     }
 
     private static void copyIds(List<Match> matches, int[] out) {

@@ -7,6 +7,7 @@ import io.vectaraft.index.Metric;
 import io.vectaraft.index.SearchRequest;
 import io.vectaraft.index.VectorCollection;
 import io.vectaraft.index.VectorRecord;
+import io.vectaraft.index.write.WritableDatabase;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -45,8 +46,9 @@ final class HnswBench {
                 };
         long heapBefore = usedHeap();
         long t0 = System.nanoTime();
+        WritableDatabase db = new WritableDatabase();
         VectorCollection c =
-                new VectorCollection(
+                db.create(
                         new CollectionSpec(
                                 "bench",
                                 data.dim(),
@@ -59,7 +61,7 @@ final class HnswBench {
                 float[] v = Arrays.copyOfRange(data.base(), i * dim, (i + 1) * dim);
                 batch.add(new VectorRecord(Integer.toString(i), v, Map.of()));
             }
-            c.upsert(batch);
+            db.writer("bench").upsert(batch);
         }
         double build = (System.nanoTime() - t0) / 1e9;
         double bytesPerVector = (usedHeap() - heapBefore) / (double) data.n();
@@ -159,8 +161,15 @@ final class HnswBench {
                                             long s = System.nanoTime();
                                             List<Match> res =
                                                     c.search(
-                                                            new SearchRequest(
-                                                                    query, k, null, ef, false));
+                                                                    new SearchRequest(
+                                                                            List.of(query),
+                                                                            k,
+                                                                            null,
+                                                                            ef,
+                                                                            false,
+                                                                            false))
+                                                            .matches()
+                                                            .getFirst();
                                             long e = System.nanoTime();
                                             if (count == mine.length) {
                                                 mine = Arrays.copyOf(mine, count * 2);

@@ -8,6 +8,7 @@ public abstract sealed class VectaraftException extends RuntimeException
         permits InvalidArgumentException,
                 CollectionNotFoundException,
                 CollectionConflictException,
+                PreconditionException,
                 StorageException {
 
     protected VectaraftException(String message) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.vectaraft.index.filter.Filter;
 import io.vectaraft.index.flat.FlatScanner;
 import io.vectaraft.index.flat.ScanPool;
+import io.vectaraft.index.write.TestCollection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,10 +25,10 @@ class BatchSearchTest {
         Random random = new Random(seed);
         int dim = 512; // 128 KiB blocks hold 64 queries: 150 queries make 3 blocks
         CollectionSpec spec = new CollectionSpec("c", dim, Metric.EUCLIDEAN, IndexSpec.flat());
-        VectorCollection parallel =
-                new VectorCollection(spec, new FlatScanner(new ScanPool(3), 0, 4096));
-        VectorCollection serial =
-                new VectorCollection(spec, new FlatScanner(new ScanPool(1), Long.MAX_VALUE, 4096));
+        TestCollection parallel =
+                TestCollection.of(spec, new FlatScanner(new ScanPool(3), 0, 4096));
+        TestCollection serial =
+                TestCollection.of(spec, new FlatScanner(new ScanPool(1), Long.MAX_VALUE, 4096));
         List<VectorRecord> records = new ArrayList<>();
         for (int i = 0; i < 400; i++) {
             records.add(

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vectaraft.index.flat.FlatScanner;
 import io.vectaraft.index.flat.ScanPool;
+import io.vectaraft.index.write.TestCollection;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -43,9 +44,8 @@ class ConcurrencyTest {
                         : new FlatScanner(new ScanPool(1), Long.MAX_VALUE, 1024);
         // Small graph parameters keep the many re-inserts (and compactions) quick.
         IndexSpec index = mode.equals("hnsw") ? new IndexSpec.Hnsw(8, 32, 32) : IndexSpec.flat();
-        VectorCollection c =
-                new VectorCollection(
-                        new CollectionSpec("c", DIM, Metric.EUCLIDEAN, index), scanner);
+        TestCollection c =
+                TestCollection.of(new CollectionSpec("c", DIM, Metric.EUCLIDEAN, index), scanner);
         List<VectorRecord> initial = new ArrayList<>();
         for (int i = 0; i < RECORDS; i++) {
             initial.add(constant("r" + i, i % 100));

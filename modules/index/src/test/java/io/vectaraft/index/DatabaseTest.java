@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vectaraft.index.write.WritableDatabase;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -15,9 +16,10 @@ class DatabaseTest {
 
     @Test
     void createIsIdempotentForTheSameParameters() {
-        Database db = new Database();
+        WritableDatabase db = new WritableDatabase();
         VectorCollection first = db.create(SPEC);
-        first.upsert(List.of(new VectorRecord("a", new float[] {1, 0, 0, 0}, Map.of())));
+        db.writer("docs")
+                .upsert(List.of(new VectorRecord("a", new float[] {1, 0, 0, 0}, Map.of())));
         VectorCollection again =
                 db.create(new CollectionSpec("docs", 4, Metric.COSINE, IndexSpec.flat()));
         assertSame(first, again, "same parameters return the existing collection");
@@ -26,7 +28,7 @@ class DatabaseTest {
 
     @Test
     void createWithOtherParametersConflicts() {
-        Database db = new Database();
+        WritableDatabase db = new WritableDatabase();
         db.create(SPEC);
         CollectionConflictException e =
                 assertThrows(
@@ -46,7 +48,7 @@ class DatabaseTest {
 
     @Test
     void dropRemovesAndUnknownNamesAreNotFound() {
-        Database db = new Database();
+        WritableDatabase db = new WritableDatabase();
         db.create(SPEC);
         db.create(new CollectionSpec("alpha", 2, Metric.DOT, IndexSpec.flat()));
         assertEquals(
@@ -64,7 +66,7 @@ class DatabaseTest {
 
     @Test
     void concurrentCreatesOfOneNameYieldOneCollection() throws Exception {
-        Database db = new Database();
+        WritableDatabase db = new WritableDatabase();
         int threads = 8;
         java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
         List<java.util.concurrent.Future<VectorCollection>> created = new java.util.ArrayList<>();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vectaraft.index.filter.Filter;
 import io.vectaraft.index.filter.FilterMatcher;
+import io.vectaraft.index.write.TestCollection;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -32,9 +33,8 @@ class HnswCollectionTest {
         return SyntheticData.mixture(seed, random, n, dim, clusters);
     }
 
-    private static VectorCollection hnsw(Metric metric) {
-        return new VectorCollection(
-                new CollectionSpec("h", DIM, metric, IndexSpec.Hnsw.defaults()));
+    private static TestCollection hnsw(Metric metric) {
+        return TestCollection.of(new CollectionSpec("h", DIM, metric, IndexSpec.Hnsw.defaults()));
     }
 
     private static List<VectorRecord> records(List<float[]> vectors) {
@@ -50,10 +50,11 @@ class HnswCollectionTest {
     }
 
     /** Mean fraction of the exact top-k ids that the approximate search returned. */
-    private static double recall(VectorCollection c, List<float[]> queries, Filter filter) {
+    private static double recall(TestCollection c, List<float[]> queries, Filter filter) {
         double sum = 0;
         for (float[] q : queries) {
-            Set<String> exact = ids(c.search(new SearchRequest(q, K, filter, 0, true)));
+            Set<String> exact =
+                    ids(c.search(new SearchRequest(List.of(q), K, filter, 0, true, true)));
             Set<String> approx = ids(c.search(SearchRequest.of(q, K, filter)));
             approx.retainAll(exact);
             sum += exact.isEmpty() ? 1 : (double) approx.size() / exact.size();
@@ -72,7 +73,7 @@ class HnswCollectionTest {
     void recallAtTenIsAtLeast95PercentWithDefaults(Metric metric) {
         long seed = TestSeeds.seed();
         Random random = new Random(seed);
-        VectorCollection c = hnsw(metric);
+        TestCollection c = hnsw(metric);
         c.upsert(records(mixture(seed, random, N, DIM, 20)));
         double recall = recall(c, mixture(seed, random, QUERIES, DIM, 20), null);
         assertTrue(
@@ -83,9 +84,9 @@ class HnswCollectionTest {
     /** One collection shared by the filtered cases (building it is the slow part). */
     private static final long FILTER_SEED = TestSeeds.seed();
 
-    private static VectorCollection filtered;
+    private static TestCollection filtered;
 
-    private static synchronized VectorCollection filteredCollection() {
+    private static synchronized TestCollection filteredCollection() {
         if (filtered == null) {
             filtered = hnsw(Metric.EUCLIDEAN);
             filtered.upsert(records(mixture(FILTER_SEED, new Random(FILTER_SEED), N, DIM, 20)));
@@ -95,11 +96,11 @@ class HnswCollectionTest {
 
     @Test
     void searchesReportTheVectorsTheyVisited() {
-        VectorCollection c = filteredCollection();
+        TestCollection c = filteredCollection();
         float[] q = mixture(FILTER_SEED, new Random(FILTER_SEED + 1), 1, DIM, 20).getFirst();
         assertEquals(
                 N,
-                c.searchCounted(new SearchRequest(q, K, null, 0, true)).visited(),
+                c.searchCounted(new SearchRequest(List.of(q), K, null, 0, true, true)).visited(),
                 "an exact scan compares every vector");
         assertEquals(
                 3L * N,
@@ -108,7 +109,7 @@ class HnswCollectionTest {
         Filter tenth = new Filter.Condition("bucket", Filter.Op.LT, MetadataValue.of(100L), null);
         assertEquals(
                 c.count(tenth),
-                c.searchCounted(new SearchRequest(q, K, tenth, 0, true)).visited(),
+                c.searchCounted(new SearchRequest(List.of(q), K, tenth, 0, true, true)).visited(),
                 "a filtered scan compares the matching vectors only");
         long graph = c.searchCounted(SearchRequest.of(q, K, null)).visited();
         assertTrue(graph > K && graph < N / 2, "the graph search scored " + graph + " of " + N);
@@ -119,7 +120,7 @@ class HnswCollectionTest {
     void filteredSearchReturnsKWheneverKMatch(int bucketsPassing) {
         long seed = FILTER_SEED;
         Random random = new Random(seed + bucketsPassing);
-        VectorCollection c = filteredCollection();
+        TestCollection c = filteredCollection();
         Filter filter =
                 new Filter.Condition(
                         "bucket", Filter.Op.LT, MetadataValue.of((long) bucketsPassing), null);
@@ -152,7 +153,7 @@ class HnswCollectionTest {
     void replaceAndDeleteNeverReturnStaleRecordsAndCompactionRestoresRecall() {
         long seed = TestSeeds.seed();
         Random random = new Random(seed);
-        VectorCollection c = hnsw(Metric.COSINE);
+        TestCollection c = hnsw(Metric.COSINE);
         List<VectorRecord> records = records(mixture(seed, random, N, DIM, 20));
         c.upsert(records);
         // Replace a tenth of the records with new vectors far from their old ones.
@@ -214,8 +215,8 @@ class HnswCollectionTest {
         // too.
         long seed = TestSeeds.seed();
         List<VectorRecord> records = records(mixture(seed, new Random(seed), 2000, DIM, 10));
-        VectorCollection a = hnsw(Metric.EUCLIDEAN);
-        VectorCollection b = hnsw(Metric.EUCLIDEAN);
+        TestCollection a = hnsw(Metric.EUCLIDEAN);
+        TestCollection b = hnsw(Metric.EUCLIDEAN);
         a.upsert(records);
         b.upsert(records);
         for (float[] q : mixture(seed, new Random(seed + 1), 20, DIM, 10)) {
@@ -229,7 +230,7 @@ class HnswCollectionTest {
     @Test
     void aLargeBatchIsVisibleWholeAndSearchableWhileItIsBeingLinked() throws Exception {
         long seed = TestSeeds.seed();
-        VectorCollection c = hnsw(Metric.EUCLIDEAN);
+        TestCollection c = hnsw(Metric.EUCLIDEAN);
         List<VectorRecord> batch = records(mixture(seed, new Random(seed), 4000, DIM, 10));
         VectorRecord probe = batch.get(1234);
         java.util.concurrent.atomic.AtomicBoolean done =

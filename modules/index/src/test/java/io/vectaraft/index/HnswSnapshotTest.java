@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vectaraft.index.write.TestCollection;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -26,8 +27,8 @@ class HnswSnapshotTest {
     private static final CollectionSpec SPEC =
             new CollectionSpec("h", DIM, Metric.COSINE, IndexSpec.Hnsw.defaults());
 
-    private static VectorCollection original(long seed, boolean withTombstones) {
-        VectorCollection c = new VectorCollection(SPEC);
+    private static TestCollection original(long seed, boolean withTombstones) {
+        TestCollection c = TestCollection.of(SPEC);
         List<float[]> data = SyntheticData.mixture(seed, new Random(seed), 3000, DIM, 10);
         List<VectorRecord> records = new ArrayList<>();
         for (int i = 0; i < data.size(); i++) {
@@ -51,26 +52,26 @@ class HnswSnapshotTest {
         return c;
     }
 
-    private static byte[] image(VectorCollection c) throws IOException {
+    private static byte[] image(TestCollection c) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         c.writeIndexImage(new DataOutputStream(bytes));
         return bytes.toByteArray();
     }
 
     /** Restores the records in id order in batches, as recovery does. */
-    private static VectorCollection restored(VectorCollection from) {
-        VectorCollection c = new VectorCollection(SPEC);
+    private static TestCollection restored(TestCollection from) {
+        TestCollection c = TestCollection.of(SPEC);
         List<VectorRecord> batch = new ArrayList<>();
         from.forEach(
                 r -> {
                     batch.add(r);
                     if (batch.size() == 1000) {
-                        c.applyRestored(c.prepareRestore(batch));
+                        c.restore(batch);
                         batch.clear();
                     }
                 });
         if (!batch.isEmpty()) {
-            c.applyRestored(c.prepareRestore(batch));
+            c.restore(batch);
         }
         return c;
     }
@@ -78,8 +79,8 @@ class HnswSnapshotTest {
     @Test
     void graphRoundTripGivesIdenticalResultsWithoutRebuilding() throws IOException {
         long seed = TestSeeds.seed();
-        VectorCollection before = original(seed, false);
-        VectorCollection after = restored(before);
+        TestCollection before = original(seed, false);
+        TestCollection after = restored(before);
         assertEquals(before.size(), after.stats().graphPending(), "restored, not yet linked");
         assertTrue(
                 after.readIndexImage(new DataInputStream(new ByteArrayInputStream(image(before)))),
@@ -105,9 +106,9 @@ class HnswSnapshotTest {
     @Test
     void tombstonesAreLeftOutAndRecallHolds() throws IOException {
         long seed = TestSeeds.seed();
-        VectorCollection before = original(seed, true);
+        TestCollection before = original(seed, true);
         assertTrue(before.stats().tombstones() > 0, "the image must skip tombstones");
-        VectorCollection after = restored(before);
+        TestCollection after = restored(before);
         assertTrue(
                 after.readIndexImage(new DataInputStream(new ByteArrayInputStream(image(before)))));
         after.finishRestore();
@@ -118,7 +119,7 @@ class HnswSnapshotTest {
         List<float[]> queries = SyntheticData.mixture(seed, new Random(seed + 2), 50, DIM, 10);
         for (float[] q : queries) {
             List<String> exact =
-                    after.search(new SearchRequest(q, 10, null, 0, true)).stream()
+                    after.search(new SearchRequest(List.of(q), 10, null, 0, true, true)).stream()
                             .map(m -> m.record().id())
                             .toList();
             hits +=
@@ -135,10 +136,10 @@ class HnswSnapshotTest {
     @Test
     void anImageOfOtherRecordsIsRefusedAndTheGraphIsBuiltInstead() throws IOException {
         long seed = TestSeeds.seed();
-        VectorCollection before = original(seed, false);
+        TestCollection before = original(seed, false);
         byte[] image = image(before);
         before.delete(List.of("r900"));
-        VectorCollection after = restored(before);
+        TestCollection after = restored(before);
         assertFalse(
                 after.readIndexImage(new DataInputStream(new ByteArrayInputStream(image))),
                 "one record fewer: the image does not fit");
@@ -149,9 +150,9 @@ class HnswSnapshotTest {
     @Test
     void aTruncatedImageLoadsNothing() throws IOException {
         long seed = TestSeeds.seed();
-        VectorCollection before = original(seed, false);
+        TestCollection before = original(seed, false);
         byte[] image = image(before);
-        VectorCollection after = restored(before);
+        TestCollection after = restored(before);
         byte[] cut = Arrays.copyOf(image, image.length / 2);
         assertThrows(
                 IOException.class,

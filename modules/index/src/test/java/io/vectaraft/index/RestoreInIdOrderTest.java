@@ -4,14 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.vectaraft.index.write.TestCollection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link VectorCollection#restoreInIdOrder}: the bulk restore path gives what the general path
- * gives.
+ * {@link io.vectaraft.index.write.CollectionImageIO#restore}: the bulk restore path gives what the
+ * general path gives, and reports a bad record as an upsert does.
  */
 class RestoreInIdOrderTest {
     private static final CollectionSpec SPEC =
@@ -21,7 +22,7 @@ class RestoreInIdOrderTest {
         return new VectorRecord(id, new float[] {x, 1, 2}, Map.of("x", MetadataValue.of(1)));
     }
 
-    private static List<String> ids(VectorCollection c) {
+    private static List<String> ids(TestCollection c) {
         List<String> out = new ArrayList<>();
         c.forEach(r -> out.add(r.id()));
         return out;
@@ -29,11 +30,11 @@ class RestoreInIdOrderTest {
 
     @Test
     void batchesInIdOrderThenOthersKeepOneIdOrder() {
-        VectorCollection c = new VectorCollection(SPEC);
-        c.restoreInIdOrder(List.of(rec("a", 1), rec("b", 2), rec("c", 3)));
-        c.restoreInIdOrder(List.of(rec("d", 4), rec("é", 5))); // UTF-8 order: "é" after "d"
+        TestCollection c = TestCollection.of(SPEC);
+        c.restore(List.of(rec("a", 1), rec("b", 2), rec("c", 3)));
+        c.restore(List.of(rec("d", 4), rec("é", 5))); // UTF-8 order: "é" after "d"
         // Not in order, overlapping, replacing: the general path.
-        c.restoreInIdOrder(List.of(rec("ca", 6), rec("b", 7)));
+        c.restore(List.of(rec("ca", 6), rec("b", 7)));
         c.finishRestore();
         assertEquals(List.of("a", "b", "c", "ca", "d", "é"), ids(c));
         assertArrayEquals(new float[] {7, 1, 2}, c.get(List.of("b")).getFirst().vector());
@@ -46,27 +47,28 @@ class RestoreInIdOrderTest {
 
     @Test
     void idOrderIsBuiltOnFirstReadWithoutFinishRestore() {
-        VectorCollection c = new VectorCollection(SPEC);
+        TestCollection c = TestCollection.of(SPEC);
         List<VectorRecord> batch = new ArrayList<>();
         for (int i = 0; i < 3000; i++) {
             batch.add(rec(String.format("id%05d", i), i));
         }
-        c.restoreInIdOrder(batch);
+        c.restore(batch);
         assertEquals("id00000", ids(c).getFirst());
         assertEquals(3000, ids(c).size());
         assertEquals("id02999", ids(c).getLast());
     }
 
     @Test
-    void badRecordIsReportedAsPrepareRestoreReportsIt() {
-        VectorCollection c = new VectorCollection(SPEC);
+    void badRecordIsReportedAsAnUpsertReportsIt() {
+        TestCollection c = TestCollection.of(SPEC);
         List<VectorRecord> bad =
                 List.of(rec("a", 1), new VectorRecord("b", new float[] {1, 2}, Map.of()));
         String expected =
-                assertThrows(InvalidArgumentException.class, () -> c.prepareRestore(bad))
+                assertThrows(InvalidArgumentException.class, () -> c.prepareUpsert(bad))
                         .getMessage();
+        assertEquals("record[1] id \"b\": expected dimension 3, got 2", expected);
         InvalidArgumentException e =
-                assertThrows(InvalidArgumentException.class, () -> c.restoreInIdOrder(bad));
+                assertThrows(InvalidArgumentException.class, () -> c.restore(bad));
         assertEquals(expected, e.getMessage());
         assertEquals(0, c.size(), "nothing half-applied");
     }

@@ -7,6 +7,7 @@ import io.vectaraft.index.filter.FilterMatcher;
 import io.vectaraft.index.flat.FlatScanner;
 import io.vectaraft.index.flat.ScanPool;
 import io.vectaraft.index.vector.VectorOps;
+import io.vectaraft.index.write.TestCollection;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -52,8 +53,8 @@ class SearchReferenceTest {
         // in id order; otherwise scores carry rounding that depends on the kernel's summation order
         // (the Vector API's lane reduction order is unspecified), and near-ties may swap.
         boolean exactArithmetic = ties && metric != Metric.COSINE;
-        VectorCollection collection =
-                new VectorCollection(
+        TestCollection collection =
+                TestCollection.of(
                         new CollectionSpec("c", dim, metric, IndexSpec.flat()),
                         parallel ? PARALLEL : SERIAL);
         int n = 300 + random.nextInt(700);
@@ -158,7 +159,7 @@ class SearchReferenceTest {
     /** The reference order: internal score (float kernel on stored vectors), then UTF-8 id. */
     private static List<Scored> reference(
             List<VectorRecord> stored, Metric metric, float[] query, int k, Filter filter) {
-        float[] q = metric == Metric.COSINE ? Vectors.normalized(query) : query;
+        float[] q = metric == Metric.COSINE ? TestCollection.normalized(query) : query;
         List<Scored> all = new ArrayList<>();
         for (VectorRecord r : stored) {
             if (FilterMatcher.matches(filter, r.metadata())) {

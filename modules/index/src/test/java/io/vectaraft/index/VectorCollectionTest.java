@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.vectaraft.index.filter.Filter;
+import io.vectaraft.index.write.TestCollection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 class VectorCollectionTest {
 
-    private static VectorCollection collection(int dim, Metric metric) {
-        return new VectorCollection(new CollectionSpec("c", dim, metric, IndexSpec.flat()));
+    private static TestCollection collection(int dim, Metric metric) {
+        return TestCollection.of(new CollectionSpec("c", dim, metric, IndexSpec.flat()));
     }
 
     private static VectorRecord rec(String id, float... values) {
@@ -32,7 +33,7 @@ class VectorCollectionTest {
 
     @Test
     void upsertReplacesVectorAndMetadataOfAnExistingId() {
-        VectorCollection c = collection(2, Metric.DOT);
+        TestCollection c = collection(2, Metric.DOT);
         c.upsert(List.of(rec("a", Map.of("v", MetadataValue.of(1L)), 1, 0), rec("b", 0, 1)));
         c.upsert(List.of(rec("a", Map.of("w", MetadataValue.of("x")), 0, 5)));
         assertEquals(2, c.size(), "replacing keeps the count");
@@ -47,7 +48,7 @@ class VectorCollectionTest {
 
     @Test
     void getReturnsRequestedOrderSkipsUnknownAndCopiesVectors() {
-        VectorCollection c = collection(2, Metric.EUCLIDEAN);
+        TestCollection c = collection(2, Metric.EUCLIDEAN);
         c.upsert(List.of(rec("a", 1, 2), rec("b", 3, 4)));
         List<VectorRecord> got = c.get(List.of("b", "missing", "a"));
         assertEquals(List.of("b", "a"), got.stream().map(VectorRecord::id).toList());
@@ -63,7 +64,7 @@ class VectorCollectionTest {
 
     @Test
     void deleteRemovesRecordsAndCountsOnlyExistingOnes() {
-        VectorCollection c = collection(1, Metric.DOT);
+        TestCollection c = collection(1, Metric.DOT);
         c.upsert(List.of(rec("a", 1), rec("b", 2), rec("c", 3)));
         assertEquals(2, c.delete(List.of("a", "c", "zz", "a")));
         assertEquals(1, c.size());
@@ -77,7 +78,7 @@ class VectorCollectionTest {
 
     @Test
     void deleteByFilterThroughIdsMatching() {
-        VectorCollection c = collection(1, Metric.DOT);
+        TestCollection c = collection(1, Metric.DOT);
         List<VectorRecord> records = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
             records.add(rec("r" + i, Map.of("even", MetadataValue.of(i % 2 == 0)), i + 1));
@@ -94,21 +95,21 @@ class VectorCollectionTest {
 
     @Test
     void cosineStoresUnitVectorsAndScoresSimilarityDeterministically() {
-        VectorCollection c = collection(2, Metric.COSINE);
+        TestCollection c = collection(2, Metric.COSINE);
         c.upsert(List.of(rec("a", 3, 4), rec("b", -1, 0)));
         assertArrayEquals(new float[] {0.6f, 0.8f}, c.get(List.of("a")).getFirst().vector());
         List<Match> top = c.search(SearchRequest.of(new float[] {30, 40}, 2));
         assertEquals(List.of("a", "b"), ids(top));
         assertEquals(1f, top.get(0).score(), 1e-6f);
         assertEquals(-0.6f, top.get(1).score(), 1e-6f);
-        VectorCollection replay = collection(2, Metric.COSINE);
+        TestCollection replay = collection(2, Metric.COSINE);
         replay.upsert(List.of(rec("a", 3, 4), rec("b", -1, 0)));
         assertEquals(c.get(List.of("a", "b")), replay.get(List.of("a", "b")), "bit-identical");
     }
 
     @Test
     void euclideanReportsDistanceNotSquareAndRanksAscending() {
-        VectorCollection c = collection(2, Metric.EUCLIDEAN);
+        TestCollection c = collection(2, Metric.EUCLIDEAN);
         c.upsert(
                 List.of(
                         rec("far", 6, 8),
@@ -122,7 +123,7 @@ class VectorCollectionTest {
 
     @Test
     void filteredSearchReturnsOnlyMatchesAndFewerThanKWhenFewMatch() {
-        VectorCollection c = collection(1, Metric.DOT);
+        TestCollection c = collection(1, Metric.DOT);
         c.upsert(
                 List.of(
                         rec("a", Map.of("g", MetadataValue.of("x")), 1),
@@ -140,7 +141,7 @@ class VectorCollectionTest {
 
     @Test
     void scrollPagesCoverEveryRecordOnceInUtf8Order() {
-        VectorCollection c = collection(1, Metric.DOT);
+        TestCollection c = collection(1, Metric.DOT);
         List<VectorRecord> records = new ArrayList<>();
         List<String> expected = new ArrayList<>();
         for (int i = 0; i < 57; i++) {
@@ -171,7 +172,7 @@ class VectorCollectionTest {
 
     @Test
     void scrollStaysStableWhileRecordsAreAddedAndRemovedBetweenPages() {
-        VectorCollection c = collection(1, Metric.DOT);
+        TestCollection c = collection(1, Metric.DOT);
         List<String> original = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             original.add(String.format("id%03d", i));
@@ -214,7 +215,7 @@ class VectorCollectionTest {
 
     @Test
     void invalidRecordsRejectTheWholeBatchWithALocatedMessage() {
-        VectorCollection c = collection(3, Metric.COSINE);
+        TestCollection c = collection(3, Metric.COSINE);
         c.upsert(List.of(rec("keep", 1, 1, 1)));
         assertRejected(c, "records: expected at least one record, got none", List.of());
         assertRejected(
@@ -258,8 +259,7 @@ class VectorCollectionTest {
         collection(2, Metric.EUCLIDEAN).upsert(List.of(rec("z", 0, 0)));
     }
 
-    private static void assertRejected(
-            VectorCollection c, String message, List<VectorRecord> batch) {
+    private static void assertRejected(TestCollection c, String message, List<VectorRecord> batch) {
         List<VectorRecord> before = c.get(c.idsMatching(null));
         InvalidArgumentException e =
                 assertThrows(InvalidArgumentException.class, () -> c.upsert(batch));
@@ -269,7 +269,7 @@ class VectorCollectionTest {
 
     @Test
     void queriesAreValidated() {
-        VectorCollection c = collection(3, Metric.COSINE);
+        TestCollection c = collection(3, Metric.COSINE);
         c.upsert(List.of(rec("a", 1, 2, 3)));
         assertQueryRejected(
                 "query vector: expected dimension 3, got 2",
@@ -294,7 +294,13 @@ class VectorCollectionTest {
         assertQueryRejected(
                 "top_k: expected 1..10000, got 10001",
                 () -> SearchRequest.of(new float[] {1, 2, 3}, 10_001));
-        assertQueryRejected("limit: expected 1..10000, got 0", () -> c.scroll(null, null, 0));
+        assertQueryRejected(
+                "limit: expected 0..10000, got 10001", () -> c.scroll(null, null, 10_001));
+        assertQueryRejected("limit: expected 0..10000, got -1", () -> c.scroll(null, null, -1));
+        assertEquals(
+                ScrollRequest.DEFAULT_LIMIT,
+                new ScrollRequest(null, null, 0, false).limit(),
+                "limit 0 means the default page size");
     }
 
     private static void assertQueryRejected(String message, Runnable call) {
@@ -304,7 +310,7 @@ class VectorCollectionTest {
 
     @Test
     void searchOnEmptyCollectionReturnsNothing() {
-        VectorCollection c = collection(2, Metric.EUCLIDEAN);
+        TestCollection c = collection(2, Metric.EUCLIDEAN);
         assertEquals(List.of(), c.search(SearchRequest.of(new float[] {1, 1}, 5)));
         c.upsert(List.of(rec("a", 1, 1)));
         c.delete(List.of("a"));
@@ -315,7 +321,7 @@ class VectorCollectionTest {
 
     @Test
     void forEachVisitsLiveRecordsInIdOrder() {
-        VectorCollection c = collection(1, Metric.DOT);
+        TestCollection c = collection(1, Metric.DOT);
         c.upsert(List.of(rec("b", 2), rec("\uD83D\uDE00", 3), rec("\uFFFD", 4), rec("a", 1)));
         c.delete(List.of("a"));
         List<String> seen = new ArrayList<>();
@@ -328,7 +334,7 @@ class VectorCollectionTest {
     void vectorsSpanningManyChunksKeepTheirRows() {
         // Dimension 65536 gives 16 rows per chunk: 40 records span three chunks.
         int dim = CollectionSpec.MAX_DIMENSION;
-        VectorCollection c = collection(dim, Metric.DOT);
+        TestCollection c = collection(dim, Metric.DOT);
         List<VectorRecord> records = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             float[] v = new float[dim];
@@ -348,7 +354,7 @@ class VectorCollectionTest {
 
     @Test
     void repeatedFilterSeesEveryWriteInBetween() {
-        VectorCollection c = collection(1, Metric.DOT);
+        TestCollection c = collection(1, Metric.DOT);
         Filter red = Filter.eq("color", MetadataValue.of("red"));
         c.upsert(List.of(rec("a", Map.of("color", MetadataValue.of("red")), 1)));
         assertEquals(List.of("a"), ids(c.search(SearchRequest.of(new float[] {1}, 5, red))));
@@ -362,7 +368,7 @@ class VectorCollectionTest {
 
     @Test
     void statsReportCountsAndSizes() {
-        VectorCollection c = collection(4, Metric.DOT);
+        TestCollection c = collection(4, Metric.DOT);
         c.upsert(List.of(rec("a", 1, 2, 3, 4), rec("b", 1, 2, 3, 4), rec("c", 1, 2, 3, 4)));
         c.delete(List.of("b"));
         IndexStats stats = c.stats();
@@ -372,5 +378,44 @@ class VectorCollectionTest {
         assertEquals(0, stats.graphNodes());
         c.upsert(List.of(rec("d", 1, 1, 1, 1)));
         assertEquals(stats.vectorBytes(), c.stats().vectorBytes(), "the freed slot was reused");
+    }
+
+    @Test
+    void valuesLeftOutAreNotCopied() {
+        TestCollection c = collection(2, Metric.EUCLIDEAN);
+        c.upsert(List.of(rec("a", Map.of("k", MetadataValue.of(1L)), 1, 2), rec("b", 3, 4)));
+        VectorCollection view = c.view();
+        SearchResults found =
+                view.search(
+                        new SearchRequest(
+                                List.of(new float[] {1, 2}, new float[] {3, 4}),
+                                2,
+                                null,
+                                0,
+                                false,
+                                false));
+        for (List<Match> matches : found.matches()) {
+            assertEquals(2, matches.size(), "both records found");
+            for (Match m : matches) {
+                assertEquals(0, m.record().vector().length, "no vector for " + m.record().id());
+            }
+        }
+        assertEquals(
+                Map.of("k", MetadataValue.of(1L)),
+                found.matches().getFirst().getFirst().record().metadata(),
+                "metadata still carried");
+        assertEquals(0, view.get(List.of("a"), false).getFirst().vector().length, "get");
+        assertEquals(
+                0,
+                view.scroll(new ScrollRequest(null, null, 1, false))
+                        .records()
+                        .getFirst()
+                        .vector()
+                        .length,
+                "scroll");
+        assertArrayEquals(
+                new float[] {1, 2},
+                view.get(List.of("a"), true).getFirst().vector(),
+                "values included when asked");
     }
 }

@@ -185,8 +185,7 @@ public final class VectaraftServer implements AutoCloseable {
             metrics.bind(store);
         }
         recall = recallMonitor(store);
-        BindableService service =
-                new VectorServiceImpl(store, Version.get(), config.walEnabled(), events, recall);
+        BindableService service = new VectorServiceImpl(store, Version.get(), events, recall);
         HostPort address = config.grpcAddress();
         try {
             NettyServerBuilder builder =

@@ -376,6 +376,51 @@ class VectorServiceTest {
     }
 
     @Test
+    void matchesCarryValuesOnlyWhenAsked() {
+        movies("iv");
+        QueryRequest.Builder query =
+                QueryRequest.newBuilder()
+                        .setCollection("iv")
+                        .addAllVector(List.of(0f, 0f, 0f))
+                        .setTopK(3)
+                        .setIncludeMetadata(true);
+        for (ScoredRecord m : stub.query(query.build()).getMatchesList()) {
+            assertEquals(0, m.getValuesCount(), "no values for " + m.getId());
+            assertTrue(m.getMetadataCount() > 0, "metadata still sent for " + m.getId());
+        }
+        assertEquals(
+                List.of(0f, 0f, 0f),
+                stub.query(query.setIncludeValues(true).build()).getMatches(0).getValuesList(),
+                "values when asked");
+        QueryBatchResponse batch =
+                stub.queryBatch(
+                        QueryBatchRequest.newBuilder()
+                                .setCollection("iv")
+                                .addQueries(
+                                        QueryVector.newBuilder().addAllValues(List.of(0f, 0f, 0f)))
+                                .addQueries(
+                                        QueryVector.newBuilder().addAllValues(List.of(1f, 0f, 0f)))
+                                .setTopK(2)
+                                .build());
+        assertEquals(2, batch.getResultsCount());
+        batch.getResultsList()
+                .forEach(
+                        r ->
+                                r.getMatchesList()
+                                        .forEach(
+                                                m ->
+                                                        assertEquals(
+                                                                0,
+                                                                m.getValuesCount(),
+                                                                "batch: no values for "
+                                                                        + m.getId())));
+        ScrollResponse page =
+                stub.scroll(ScrollRequest.newBuilder().setCollection("iv").setLimit(10).build());
+        page.getRecordsList()
+                .forEach(r -> assertEquals(0, r.getValuesCount(), "scroll: no values"));
+    }
+
+    @Test
     void snapshotsNeedTheLog() {
         StatusRuntimeException e =
                 org.junit.jupiter.api.Assertions.assertThrows(

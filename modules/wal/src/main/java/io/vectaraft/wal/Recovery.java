@@ -1,13 +1,13 @@
 package io.vectaraft.wal;
 
 import io.vectaraft.index.CollectionSpec;
-import io.vectaraft.index.Database;
 import io.vectaraft.index.VectaraftException;
 import io.vectaraft.index.VectorCollection;
 import io.vectaraft.index.VectorRecord;
+import io.vectaraft.index.write.CollectionImageIO;
+import io.vectaraft.index.write.WritableDatabase;
 import io.vectaraft.wal.log.Fsync;
 import io.vectaraft.wal.log.LogChannelFactory;
-import io.vectaraft.wal.log.LogEntry;
 import io.vectaraft.wal.log.LogReader;
 import io.vectaraft.wal.log.LogWriter;
 import io.vectaraft.wal.log.Segments;
@@ -42,7 +42,8 @@ final class Recovery {
     private static final System.Logger LOG = System.getLogger(Recovery.class.getName());
 
     private final StorageOptions options;
-    private Database database = new Database();
+    private WritableDatabase database = new WritableDatabase();
+    private MutationApplier applier;
     private long snapshotSeq;
     private long expected;
     private long lastSeq;
@@ -62,6 +63,7 @@ final class Recovery {
         SnapshotFiles.deleteTemps(options.snapshotDir());
         Recovery r = new Recovery(options);
         r.loadSnapshot();
+        r.applier = new MutationApplier(r.database);
         r.expected = r.snapshotSeq + 1;
         r.lastSeq = r.snapshotSeq;
         List<Segments.Segment> sealed = new ArrayList<>();
@@ -94,13 +96,13 @@ final class Recovery {
 
     private void loadSnapshot() throws IOException {
         for (SnapshotFile info : SnapshotFiles.list(options.snapshotDir())) {
-            Database db = new Database();
+            WritableDatabase db = new WritableDatabase();
             long start = System.nanoTime();
             try {
                 long seq = SnapshotReader.read(info.path(), loaderInto(db));
                 // Link whatever no graph image covered (the image is missing or did not fit).
                 for (VectorCollection c : db.list()) {
-                    c.finishRestore();
+                    db.imageIO(c.spec().name()).finishRestore();
                 }
                 snapshotSeq = seq;
                 database = db;
@@ -122,7 +124,7 @@ final class Recovery {
         }
     }
 
-    private static SnapshotLoader loaderInto(Database db) {
+    private static SnapshotLoader loaderInto(WritableDatabase db) {
         return new SnapshotLoader() {
             @Override
             public void collection(CollectionSpec spec) {
@@ -133,9 +135,7 @@ final class Recovery {
             public void records(CollectionSpec spec, List<VectorRecord> batch) {
                 // Stored form: no second normalization, so cosine vectors stay bit-exact.
                 // Not linked yet: the graph image, if any, follows the records.
-                var c = db.get(spec.name());
-                // Snapshots store records in id order: the bulk path builds the id order once.
-                c.restoreInIdOrder(batch);
+                db.imageIO(spec.name()).restore(batch);
             }
 
             @Override
@@ -143,7 +143,7 @@ final class Recovery {
                 if (!tag.equals(GraphSection.TAG)) {
                     return;
                 }
-                VectorCollection c = db.get(spec.name());
+                CollectionImageIO c = db.imageIO(spec.name());
                 try {
                     if (!c.readIndexImage(new DataInputStream(new ByteArrayInputStream(bytes)))) {
                         LOG.log(
@@ -195,7 +195,7 @@ final class Recovery {
         return activeHasEntries ? fileFirstSeq : lastSeq + 1;
     }
 
-    private void replay(long seq, LogEntry entry, long offset) {
+    private void replay(long seq, Mutation entry, long offset) {
         if (fileFirstSeq < 0) {
             fileFirstSeq = seq;
         }
@@ -216,12 +216,7 @@ final class Recovery {
                     null);
         }
         try {
-            switch (entry) {
-                case LogEntry.Create c -> database.create(c.spec());
-                case LogEntry.Drop d -> database.drop(d.collection());
-                case LogEntry.Upsert u -> database.get(u.collection()).upsert(u.records());
-                case LogEntry.Delete d -> database.get(d.collection()).delete(d.ids());
-            }
+            applier.apply(entry); // the same path as live writes
         } catch (VectaraftException e) {
             throw new LogReader.Reject(
                     "entry seq "

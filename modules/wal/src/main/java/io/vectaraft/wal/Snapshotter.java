@@ -1,6 +1,7 @@
 package io.vectaraft.wal;
 
-import io.vectaraft.index.Database;
+import io.vectaraft.index.VectorCollection;
+import io.vectaraft.index.write.WritableDatabase;
 import io.vectaraft.wal.log.LogWriter;
 import io.vectaraft.wal.snapshot.CollectionImage;
 import io.vectaraft.wal.snapshot.GraphSection;
@@ -28,7 +29,7 @@ final class Snapshotter {
     private static final System.Logger LOG = System.getLogger(Snapshotter.class.getName());
     private static final int KEEP = 2;
 
-    private final Database database;
+    private final WritableDatabase database;
     private final StorageOptions options;
     private final LogWriter log;
     private final ReentrantReadWriteLock structure;
@@ -39,7 +40,7 @@ final class Snapshotter {
     private final AtomicBoolean pending = new AtomicBoolean();
 
     Snapshotter(
-            Database database,
+            WritableDatabase database,
             StorageOptions options,
             LogWriter log,
             ReentrantReadWriteLock structure) {
@@ -110,7 +111,11 @@ final class Snapshotter {
         }
         try {
             GraphSection graphs = new GraphSection();
-            List<CollectionImage> images = database.list().stream().map(graphs::image).toList();
+            List<CollectionImage> images =
+                    database.list().stream()
+                            .map(VectorCollection::spec)
+                            .map(spec -> graphs.image(database.imageIO(spec.name())))
+                            .toList();
             long start = System.nanoTime();
             SnapshotFile info =
                     new SnapshotWriter(List.of(graphs)).write(options.snapshotDir(), seq, images);

@@ -4,13 +4,13 @@ import io.vectaraft.index.CollectionConflictException;
 import io.vectaraft.index.CollectionNotFoundException;
 import io.vectaraft.index.CollectionSpec;
 import io.vectaraft.index.Database;
-import io.vectaraft.index.UpsertBatch;
+import io.vectaraft.index.PreconditionException;
 import io.vectaraft.index.VectorCollection;
 import io.vectaraft.index.VectorRecord;
 import io.vectaraft.index.filter.Filter;
+import io.vectaraft.index.write.WritableDatabase;
 import io.vectaraft.wal.log.EntryCodec;
 import io.vectaraft.wal.log.LogChannelFactory;
-import io.vectaraft.wal.log.LogEntry;
 import io.vectaraft.wal.log.LogWriter;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -23,20 +23,22 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
 /**
- * The front door for every mutation: validates it against the index, appends it to the log, waits
- * until it is durable under the fsync policy, and applies it to the index. Reads go straight to
- * {@link #database()}.
+ * The front door for every mutation: checks it against the index, appends it to the log, waits
+ * until it is durable under the fsync policy, and applies it through the {@link MutationApplier}.
+ * Reads go to the read-only {@link #database()}.
  *
  * <p>Thread-safe. Mutations of one collection are logged in the order they are applied, so replay
  * reproduces the same state.
  *
- * <p><b>Write path.</b> Under the collection's order lock: append the entry (upserts as received;
- * deletes by filter as the resolved ids) and take a ticket. Then, holding only the shared structure
- * lock, wait for the entry to be durable, so concurrent writers, to one collection or many, share
- * one fsync (group commit). Then apply, strictly in ticket (= log) order per collection. When
- * nothing is waited for (no log, or a policy other than {@code always}), the entry is applied under
- * the order lock right after its append. Creating and dropping collections, and the cut of a
- * snapshot, take the structure lock exclusively and so wait for in-flight mutations.
+ * <p><b>Write path.</b> A write is prepared (validated) and encoded with no lock held. Then, under
+ * the collection's order lock ({@link WriteSequencer}), its entry is appended (upserts as received;
+ * deletes by filter as the resolved ids). When the policy makes writers wait for an fsync ({@code
+ * always}), the writer takes a ticket, leaves the order lock, waits for the entry to be durable
+ * holding only the shared structure lock, so concurrent writers, to one collection or many, share
+ * one fsync (group commit), then applies strictly in ticket (= log) order per collection. When
+ * nothing is waited for (no log, or the {@code none} and {@code interval} policies), the entry is
+ * applied under the order lock right after its append. Creating and dropping collections, and the
+ * cut of a snapshot, take the structure lock exclusively and so wait for in-flight mutations.
  *
  * <p><b>Visibility and durability.</b> A mutation becomes visible to readers only after it is
  * durable under the policy (with {@link FsyncPolicy#ALWAYS}: after the fsync), and before it is
@@ -55,7 +57,8 @@ import java.util.function.Supplier;
 public final class StorageEngine implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(StorageEngine.class.getName());
 
-    private final Database database;
+    private final WritableDatabase database;
+    private final MutationApplier applier;
     private final StorageOptions options;
     private final LogWriter log;
     private final Map<String, WriteSequencer> sequencers = new ConcurrentHashMap<>();
@@ -63,19 +66,20 @@ public final class StorageEngine implements AutoCloseable {
     private final Snapshotter snapshotter;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    StorageEngine(Database database, StorageOptions options, LogWriter log) {
+    StorageEngine(WritableDatabase database, StorageOptions options, LogWriter log) {
         this.database = database;
+        this.applier = new MutationApplier(database);
         this.options = options;
         this.log = log;
         for (VectorCollection c : database.list()) {
-            sequencers.put(c.spec().name(), new WriteSequencer(c));
+            sequencers.put(c.spec().name(), new WriteSequencer());
         }
         this.snapshotter = log == null ? null : new Snapshotter(database, options, log, structure);
     }
 
     /** A store without a log: nothing survives a restart. */
     public static StorageEngine inMemory() {
-        return new StorageEngine(new Database(), null, null);
+        return new StorageEngine(new WritableDatabase(), null, null);
     }
 
     /**
@@ -98,7 +102,7 @@ public final class StorageEngine implements AutoCloseable {
         }
     }
 
-    /** The collections, for reads. Do not mutate them directly: go through the store. */
+    /** The collections, read-only: every change goes through this engine's log. */
     public Database database() {
         return database;
     }
@@ -129,20 +133,20 @@ public final class StorageEngine implements AutoCloseable {
     }
 
     /** Creates a collection (idempotent for identical parameters: then nothing is logged). */
-    public VectorCollection createCollection(CollectionSpec spec) {
+    public CollectionCreated createCollection(CollectionSpec spec) {
         structure.writeLock().lock();
         try {
             Optional<VectorCollection> existing = database.find(spec.name());
             if (existing.isPresent()) {
                 if (existing.get().spec().equals(spec)) {
-                    return existing.get();
+                    return new CollectionCreated(existing.get(), lastSequence());
                 }
                 throw new CollectionConflictException(existing.get().spec(), spec);
             }
-            logDurably(new LogEntry.Create(spec));
-            VectorCollection c = database.create(spec);
-            sequencers.put(spec.name(), new WriteSequencer(c));
-            return c;
+            long lsn = logDurably(new Mutation.Create(spec));
+            applier.apply(new Mutation.Create(spec));
+            sequencers.put(spec.name(), new WriteSequencer());
+            return new CollectionCreated(database.get(spec.name()), lsn);
         } finally {
             structure.writeLock().unlock();
         }
@@ -150,146 +154,138 @@ public final class StorageEngine implements AutoCloseable {
     }
 
     /** Deletes a collection and its records. */
-    public void dropCollection(String name) {
+    public WriteResult dropCollection(String name) {
         structure.writeLock().lock();
         try {
             database.get(name);
-            logDurably(new LogEntry.Drop(name));
-            database.drop(name);
+            long lsn = logDurably(new Mutation.Drop(name));
+            applier.apply(new Mutation.Drop(name));
             sequencers.remove(name);
+            return new WriteResult(0, lsn);
         } finally {
             structure.writeLock().unlock();
         }
     }
 
-    /** Inserts or replaces a batch, all or nothing; returns the number of records. */
-    public int upsert(String collection, List<VectorRecord> records) {
-        int n;
-        structure.readLock().lock();
-        try {
-            WriteSequencer sequencer = sequencer(collection);
-            UpsertBatch batch = sequencer.collection.prepareUpsert(records);
-            byte[] payload = encode(new LogEntry.Upsert(collection, records));
-            sequencer.order.lock();
-            n =
-                    mutate(
-                            sequencer,
-                            payload,
-                            () -> {
-                                sequencer.collection.apply(batch);
-                                return batch.size();
-                            });
-        } finally {
-            structure.readLock().unlock();
-        }
-        maybeSnapshot();
-        return n;
+    /** Inserts or replaces a batch, all or nothing; the count is the number of records. */
+    public WriteResult upsert(String collection, List<VectorRecord> records) {
+        Mutation upsert = new Mutation.Upsert(collection, records);
+        return write(
+                collection,
+                false,
+                () -> {
+                    // Validation and encoding happen before the order lock: writers of one
+                    // collection do them in parallel.
+                    MutationApplier.Prepared prepared = applier.prepare(upsert);
+                    byte[] payload = encode(upsert);
+                    return () -> new Logged(prepared, append(payload));
+                });
     }
 
-    /** Deletes records by id; returns how many existed. */
-    public int delete(String collection, List<String> ids) {
-        int n;
-        structure.readLock().lock();
-        try {
-            WriteSequencer sequencer = sequencer(collection);
-            if (ids.isEmpty()) {
-                return 0;
-            }
-            List<String> copy = List.copyOf(ids);
-            byte[] payload = encode(new LogEntry.Delete(collection, copy));
-            sequencer.order.lock();
-            n = mutate(sequencer, payload, () -> sequencer.collection.delete(copy));
-        } finally {
-            structure.readLock().unlock();
+    /** Deletes records by id; the count is how many existed. */
+    public WriteResult delete(String collection, List<String> ids) {
+        if (ids.isEmpty()) {
+            sequencer(collection);
+            return new WriteResult(0, lastSequence());
         }
-        maybeSnapshot();
-        return n;
+        Mutation delete = new Mutation.Delete(collection, ids);
+        return write(
+                collection,
+                false,
+                () -> {
+                    MutationApplier.Prepared prepared = applier.prepare(delete);
+                    byte[] payload = encode(delete);
+                    return () -> new Logged(prepared, append(payload));
+                });
     }
 
-    /** Deletes the records matching a filter; returns how many there were. */
-    public int deleteMatching(String collection, Filter filter) {
-        int n;
+    /** Deletes the records matching a filter; the count is how many there were. */
+    public WriteResult deleteMatching(String collection, Filter filter) {
+        return write(
+                collection,
+                true,
+                () ->
+                        () -> {
+                            // Under the order lock, after every earlier write was applied.
+                            List<String> ids = database.writer(collection).idsMatching(filter);
+                            if (ids.isEmpty()) {
+                                return null;
+                            }
+                            Mutation delete = new Mutation.Delete(collection, ids);
+                            return new Logged(applier.prepare(delete), append(encode(delete)));
+                        });
+    }
+
+    /** A mutation appended to the log (lsn 0 without one), not applied yet. */
+    private record Logged(MutationApplier.Prepared prepared, long lsn) {}
+
+    /**
+     * One write: {@code prepare} runs with the structure lock shared and no other lock and returns
+     * the append step; that runs under the collection's order lock (with {@code drain}: once every
+     * earlier write of the collection is applied) and returns what it logged, or null for nothing
+     * to do. Then the write waits for durability if the policy says so, and is applied in order.
+     */
+    private WriteResult write(
+            String collection, boolean drain, Supplier<Supplier<Logged>> prepare) {
+        WriteResult result;
         structure.readLock().lock();
         try {
             WriteSequencer sequencer = sequencer(collection);
-            sequencer.order.lock();
-            List<String> ids;
-            byte[] payload;
-            try {
-                sequencer.drain();
-                ids = sequencer.collection.idsMatching(filter);
-                payload = ids.isEmpty() ? null : encode(new LogEntry.Delete(collection, ids));
-            } catch (RuntimeException e) {
-                sequencer.order.unlock();
-                throw e;
-            }
-            if (ids.isEmpty()) {
-                sequencer.order.unlock();
-                return 0;
-            }
-            n = mutate(sequencer, payload, () -> sequencer.collection.delete(ids));
+            Supplier<Logged> append = prepare.get();
+            result =
+                    log == null || !log.waitsForForce()
+                            ? sequencer.inOrder(() -> applied(append.get()))
+                            : appendAwaitApply(sequencer, drain, append);
         } finally {
             structure.readLock().unlock();
         }
         maybeSnapshot();
-        return n;
+        return result != null ? result : new WriteResult(0, lastSequence());
     }
 
     /**
-     * Appends (if there is a log), takes a ticket, releases the sequencer's order lock (held on
-     * entry), waits for durability with no lock held, then applies in ticket order.
+     * The path when an fsync separates append from apply: append and take a ticket in order, wait
+     * for durability with no lock but the shared structure lock, then apply in ticket order.
      */
-    private <T> T mutate(WriteSequencer sequencer, byte[] payload, Supplier<T> apply) {
-        if (log == null || !log.waitsForForce()) {
-            return appendAndApply(sequencer, payload, apply);
+    private WriteResult appendAwaitApply(
+            WriteSequencer sequencer, boolean drain, Supplier<Logged> append) {
+        WriteSequencer.Ticket<Logged> ticket = sequencer.ticketInOrder(drain, append);
+        if (ticket == null) {
+            return null;
         }
-        long seq;
-        long ticket;
+        boolean durable = false;
         try {
-            seq = log == null ? 0 : log.append(payload);
-            ticket = sequencer.issue();
+            log.awaitDurable(ticket.value().lsn());
+            durable = true;
         } finally {
-            sequencer.order.unlock();
-        }
-        if (log != null) {
-            boolean durable = false;
-            try {
-                log.awaitDurable(seq);
-                durable = true;
-            } finally {
-                if (!durable) {
-                    sequencer.skip(ticket);
-                }
+            if (!durable) {
+                sequencer.skip(ticket);
             }
         }
-        return sequencer.applyInTurn(ticket, apply);
+        return sequencer.applyInTurn(ticket, () -> applied(ticket.value()));
     }
 
-    /**
-     * The path when no fsync separates append from apply (no log, or the {@code none} and {@code
-     * interval} policies): both under the order lock, with no ticket hand-off. With many writers on
-     * few cores a hand-off stalls every later ticket whenever the thread holding the next one is
-     * descheduled; memory-only, 16 writers of single 768-d vectors were 5x slower than one.
-     */
-    private <T> T appendAndApply(WriteSequencer sequencer, byte[] payload, Supplier<T> apply) {
-        try {
-            if (log != null) {
-                log.append(payload);
-            }
-            return apply.get();
-        } finally {
-            sequencer.order.unlock();
+    private WriteResult applied(Logged logged) {
+        return logged == null
+                ? null
+                : new WriteResult(applier.apply(logged.prepared()), logged.lsn());
+    }
+
+    private long append(byte[] payload) {
+        return log == null ? 0 : log.append(payload);
+    }
+
+    private long logDurably(Mutation mutation) {
+        if (log == null) {
+            return 0;
         }
+        long lsn = log.append(EntryCodec.encode(mutation));
+        log.awaitDurable(lsn);
+        return lsn;
     }
 
-    private void logDurably(LogEntry entry) {
-        if (log != null) {
-            log.awaitDurable(log.append(EntryCodec.encode(entry)));
-        }
-    }
-
-    private byte[] encode(LogEntry entry) {
-        return log == null ? null : EntryCodec.encode(entry);
+    private byte[] encode(Mutation mutation) {
+        return log == null ? null : EntryCodec.encode(mutation);
     }
 
     private WriteSequencer sequencer(String collection) {
@@ -309,7 +305,9 @@ public final class StorageEngine implements AutoCloseable {
     /** Writes a snapshot of every collection now and removes the log segments it covers. */
     public SnapshotFile snapshot() {
         if (snapshotter == null) {
-            throw new IllegalStateException("snapshot: expected a store with a log, got in-memory");
+            throw new PreconditionException(
+                    "snapshot: expected a server with a write-ahead log, got one started with"
+                            + " --no-wal");
         }
         return snapshotter.take();
     }

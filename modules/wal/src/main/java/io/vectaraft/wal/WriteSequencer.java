@@ -1,65 +1,88 @@
 package io.vectaraft.wal;
 
-import io.vectaraft.index.VectorCollection;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
- * The write path of one collection. Appends are ordered by {@link #order}, which hands out a ticket
- * with each log entry; entries are applied strictly in ticket order, so the in-memory order of a
- * collection's mutations equals their log order, while the wait for durability between the two
- * happens outside any lock (that is what lets writers share an fsync).
+ * Orders the writes of one collection: its log appends happen one at a time under the order lock,
+ * and what was appended is applied strictly in append order, so the collection's in-memory order of
+ * mutations equals its log order. When a write must wait for an fsync between its append and its
+ * apply, it takes a ticket under the order lock and waits outside any lock (that is what lets
+ * writers share an fsync), then {@link #applyInTurn} applies tickets in order.
+ *
+ * <p>Every lock is taken and released within one method.
  */
 final class WriteSequencer {
-    final VectorCollection collection;
-
-    /** Held across "append to the log, take a ticket" so tickets follow log order. */
-    final ReentrantLock order = new ReentrantLock();
-
+    private final ReentrantLock order = new ReentrantLock();
     private long issued; // guarded by order
 
     private final ReentrantLock applyLock = new ReentrantLock();
     private final Condition turn = applyLock.newCondition();
     private long applied; // guarded by applyLock
 
-    WriteSequencer(VectorCollection collection) {
-        this.collection = collection;
-    }
+    /** A value appended under the order lock, and its place in the apply order. */
+    record Ticket<T>(long number, T value) {}
 
-    /** The next ticket; call with {@link #order} held, right after the append. */
-    long issue() {
-        return ++issued;
-    }
-
-    /** Waits until every ticket issued so far has been applied or skipped; {@link #order} held. */
-    void drain() {
-        awaitTurn(issued + 1);
-        applyLock.unlock();
-    }
-
-    /** Waits for this ticket's turn, runs the action, and passes the turn on. */
-    <T> T applyInTurn(long ticket, Supplier<T> action) {
-        awaitTurn(ticket);
+    /** Runs {@code step} (append and apply together: nothing to wait for between) in order. */
+    <T> T inOrder(Supplier<T> step) {
+        order.lock();
         try {
-            return action.get();
+            return step.get();
         } finally {
-            applied = ticket;
+            order.unlock();
+        }
+    }
+
+    /**
+     * Runs {@code step} (an append) in order and gives its result the next ticket; a null result
+     * (nothing appended) takes none. With {@code drain}, first waits until every ticket issued so
+     * far has been applied, so the step sees every earlier write (a delete by filter resolves its
+     * ids this way).
+     */
+    <T> Ticket<T> ticketInOrder(boolean drain, Supplier<T> step) {
+        order.lock();
+        try {
+            if (drain) {
+                awaitApplied(issued);
+            }
+            T value = step.get();
+            return value == null ? null : new Ticket<>(++issued, value);
+        } finally {
+            order.unlock();
+        }
+    }
+
+    /**
+     * Waits for the ticket's turn, runs {@code apply}, and passes the turn on (also on failure).
+     */
+    <R> R applyInTurn(Ticket<?> ticket, Supplier<R> apply) {
+        applyLock.lock();
+        try {
+            while (applied < ticket.number() - 1) {
+                turn.awaitUninterruptibly();
+            }
+            return apply.get();
+        } finally {
+            applied = ticket.number();
             turn.signalAll();
             applyLock.unlock();
         }
     }
 
     /** Passes the turn on without applying (the entry never became durable). */
-    void skip(long ticket) {
+    void skip(Ticket<?> ticket) {
         applyInTurn(ticket, () -> null);
     }
 
-    /** Returns holding applyLock once {@code applied == ticket - 1}. */
-    private void awaitTurn(long ticket) {
+    private void awaitApplied(long ticket) {
         applyLock.lock();
-        while (applied < ticket - 1) {
-            turn.awaitUninterruptibly();
+        try {
+            while (applied < ticket) {
+                turn.awaitUninterruptibly();
+            }
+        } finally {
+            applyLock.unlock();
         }
     }
 }

@@ -46,7 +46,7 @@ class HnswSnapshotTest {
     private static List<List<Match>> searchAll(VectorCollection c, List<float[]> queries) {
         List<List<Match>> out = new ArrayList<>();
         for (float[] q : queries) {
-            out.add(c.search(SearchRequest.of(q, 10)));
+            out.add(c.search(SearchRequest.of(q, 10)).matches().getFirst());
         }
         return out;
     }
@@ -114,7 +114,8 @@ class HnswSnapshotTest {
             assertEquals(0, c.stats().graphPending(), "every record linked after recovery");
             for (VectorRecord r : later) {
                 if (!r.id().equals("later-7")) {
-                    List<Match> top = c.search(SearchRequest.of(r.vector(), 1));
+                    List<Match> top =
+                            c.search(SearchRequest.of(r.vector(), 1)).matches().getFirst();
                     assertEquals(r.id(), top.getFirst().record().id(), "replayed record found");
                 }
             }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vectaraft.index.CollectionSpec;
 import io.vectaraft.index.Database;
+import io.vectaraft.index.Page;
+import io.vectaraft.index.ScrollRequest;
 import io.vectaraft.index.VectorCollection;
 import io.vectaraft.index.VectorRecord;
 import io.vectaraft.wal.log.Fixtures;
@@ -22,7 +24,12 @@ record States(Map<String, CollectionSpec> specs, Map<String, List<VectorRecord>>
         for (VectorCollection c : db.list()) {
             specs.put(c.spec().name(), c.spec());
             List<VectorRecord> rs = new ArrayList<>();
-            c.forEach(rs::add);
+            String after = null;
+            do {
+                Page page = c.scroll(new ScrollRequest(null, after, ScrollRequest.MAX_LIMIT, true));
+                rs.addAll(page.records());
+                after = page.lastId();
+            } while (after != null);
             records.put(c.spec().name(), rs);
         }
         return new States(specs, records);

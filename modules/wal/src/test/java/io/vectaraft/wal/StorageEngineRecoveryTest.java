@@ -11,6 +11,7 @@ import io.vectaraft.index.CollectionSpec;
 import io.vectaraft.index.IndexSpec;
 import io.vectaraft.index.MetadataValue;
 import io.vectaraft.index.Metric;
+import io.vectaraft.index.ScrollRequest;
 import io.vectaraft.index.filter.Filter;
 import io.vectaraft.wal.log.Fixtures;
 import io.vectaraft.wal.log.LogReader;
@@ -80,7 +81,10 @@ class StorageEngineRecoveryTest {
             CollectionSpec spec = Fixtures.spec("a", 4);
             var c = s.createCollection(spec);
             long seq = s.lastSequence();
-            assertSame(c, s.createCollection(spec), "same collection back");
+            assertEquals(seq, c.lsn(), "the create got the last sequence number");
+            CollectionCreated again = s.createCollection(spec);
+            assertSame(c.collection(), again.collection(), "same collection back");
+            assertEquals(seq, again.lsn(), "an identical create reports the log position it saw");
             assertEquals(seq, s.lastSequence(), "nothing logged for an identical create");
             assertThrows(
                     CollectionConflictException.class,
@@ -119,7 +123,7 @@ class StorageEngineRecoveryTest {
         }
         try (StorageEngine again = StorageEngine.open(options())) {
             assertEquals(3, again.database().get("a").size(), "torn batch dropped whole");
-            assertTrue(again.database().get("a").get(List.of("t0")).isEmpty());
+            assertTrue(again.database().get("a").get(List.of("t0"), true).isEmpty());
             again.upsert("a", Fixtures.records(new Random(3), "u", 2, 4));
             assertEquals(3, again.lastSequence(), "the torn entry's sequence number is reused");
         }
@@ -174,7 +178,12 @@ class StorageEngineRecoveryTest {
         try (StorageEngine s = StorageEngine.open(options(StorageOptions.RecoveryMode.TRUNCATE))) {
             assertEquals(
                     List.of("b0-0", "b0-1"),
-                    s.database().get("a").scroll(null, null, 100).records().stream()
+                    s
+                            .database()
+                            .get("a")
+                            .scroll(new ScrollRequest(null, null, 100, true))
+                            .records()
+                            .stream()
                             .map(r -> r.id())
                             .toList(),
                     "entries before the corruption kept, the rest dropped");

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vectaraft.index.MetadataValue;
 import io.vectaraft.index.SearchRequest;
 import io.vectaraft.index.VectorRecord;
+import io.vectaraft.index.filter.Filter;
 import io.vectaraft.wal.log.FaultyChannels;
 import io.vectaraft.wal.log.Fixtures;
 import java.nio.file.Path;
@@ -75,7 +77,7 @@ class StorageEngineWriteTest {
                                     if (i % 5 == 4) {
                                         String gone = "w" + writer + "-" + (i - 4) + "-0";
                                         String at = "c" + ((i - 4) % 4);
-                                        assertEquals(1, s.delete(at, List.of(gone)));
+                                        assertEquals(1, s.delete(at, List.of(gone)).count());
                                         acknowledged.remove(at + "/" + gone);
                                     }
                                 }
@@ -96,7 +98,8 @@ class StorageEngineWriteTest {
                     continue; // overwritten by other writers; checked by assertSameAs
                 }
                 String[] parts = e.getKey().split("/");
-                List<VectorRecord> got = again.database().get(parts[0]).get(List.of(parts[1]));
+                List<VectorRecord> got =
+                        again.database().get(parts[0]).get(List.of(parts[1]), true);
                 assertEquals(1, got.size(), "acknowledged " + e.getKey() + " present");
                 assertTrue(Fixtures.sameBits(e.getValue(), got.getFirst()), e.getKey());
             }
@@ -127,13 +130,13 @@ class StorageEngineWriteTest {
                     }
                 };
         ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
-        List<Future<Integer>> done = new ArrayList<>();
+        List<Future<WriteResult>> done = new ArrayList<>();
         for (int t = 0; t < writers; t++) {
             List<VectorRecord> batch = Fixtures.records(new Random(t), "w" + t + "-", 2, 8);
             done.add(pool.submit(() -> s.upsert("a", batch)));
         }
-        for (Future<Integer> f : done) {
-            assertEquals(2, f.get(30, TimeUnit.SECONDS));
+        for (Future<WriteResult> f : done) {
+            assertEquals(2, f.get(30, TimeUnit.SECONDS).count());
         }
         pool.shutdown();
         int forces = channels.forces.get() - forcesBefore;
@@ -221,7 +224,7 @@ class StorageEngineWriteTest {
         s.abandon();
         try (StorageEngine again = StorageEngine.open(options(FsyncPolicy.ALWAYS))) {
             live.assertSameAs(States.of(again.database()));
-            assertTrue(again.database().get("a").get(List.of("lost0")).isEmpty());
+            assertTrue(again.database().get("a").get(List.of("lost0"), true).isEmpty());
         }
     }
 
@@ -249,7 +252,7 @@ class StorageEngineWriteTest {
         float[] q = Fixtures.record(rnd, "q", 8).vector();
         assertEquals(
                 4,
-                s.database().get("a").search(SearchRequest.of(q, 10)).size(),
+                s.database().get("a").search(SearchRequest.of(q, 10)).matches().getFirst().size(),
                 "reads keep working");
         s.abandon();
 
@@ -263,10 +266,34 @@ class StorageEngineWriteTest {
     void inMemoryStoreWorksWithoutFiles() {
         try (StorageEngine s = StorageEngine.inMemory()) {
             s.createCollection(Fixtures.spec("a", 8));
-            s.upsert("a", Fixtures.records(new Random(1), "r", 3, 8));
-            assertEquals(1, s.delete("a", List.of("r0")));
+            assertEquals(
+                    new WriteResult(3, 0),
+                    s.upsert("a", Fixtures.records(new Random(1), "r", 3, 8)),
+                    "no log: lsn 0");
+            assertEquals(new WriteResult(1, 0), s.delete("a", List.of("r0")));
             assertEquals(2, s.database().get("a").size());
             assertEquals(List.of(), s.snapshots());
+        }
+    }
+
+    @Test
+    void writesReportTheLogSequenceNumberTheyGot() {
+        try (StorageEngine s = StorageEngine.open(options(FsyncPolicy.ALWAYS))) {
+            long created = s.createCollection(Fixtures.spec("a", 8)).lsn();
+            assertEquals(s.lastSequence(), created, "create");
+            WriteResult up = s.upsert("a", Fixtures.records(new Random(1), "r", 3, 8));
+            assertEquals(new WriteResult(3, created + 1), up, "upsert");
+            WriteResult del = s.delete("a", List.of("r0", "missing"));
+            assertEquals(new WriteResult(1, created + 2), del, "delete by id");
+            WriteResult none =
+                    s.deleteMatching("a", Filter.eq("no-such-key", MetadataValue.of(1L)));
+            assertEquals(
+                    new WriteResult(0, created + 2),
+                    none,
+                    "a delete that matched nothing logs nothing and reports the last lsn");
+            WriteResult all = s.deleteMatching("a", null);
+            assertEquals(new WriteResult(2, created + 3), all, "delete by filter");
+            assertEquals(new WriteResult(0, created + 4), s.dropCollection("a"), "drop");
         }
     }
 }

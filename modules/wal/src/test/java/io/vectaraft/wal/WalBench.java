@@ -7,7 +7,6 @@ import io.vectaraft.index.Metric;
 import io.vectaraft.index.VectorRecord;
 import io.vectaraft.wal.log.EntryCodec;
 import io.vectaraft.wal.log.LogChannelFactory;
-import io.vectaraft.wal.log.LogEntry;
 import io.vectaraft.wal.log.LogWriter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -143,7 +142,7 @@ public final class WalBench {
         double rate = (v1 - v0) / ((t1 - t0) / 1e9);
         // Log bytes per vector (what a WAL policy writes; memory-only writes none).
         double logBytes =
-                EntryCodec.encode(new LogEntry.Upsert("b", work.getFirst().getFirst())).length
+                EntryCodec.encode(new Mutation.Upsert("b", work.getFirst().getFirst())).length
                         / (double) batch;
         System.out.printf(
                 "{\"bench\":\"wal-upsert\",\"policy\":\"%s\",\"dim\":%d,\"batch\":%d,\"writers\":%d,"
@@ -201,7 +200,7 @@ public final class WalBench {
         for (List<List<VectorRecord>> mine : work) {
             payloads.add(
                     mine.stream()
-                            .map(b -> EntryCodec.encode(new LogEntry.Upsert("b", b)))
+                            .map(b -> EntryCodec.encode(new Mutation.Upsert("b", b)))
                             .toList());
         }
         LogWriter log =

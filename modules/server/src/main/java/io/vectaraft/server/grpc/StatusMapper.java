@@ -6,6 +6,7 @@ import io.grpc.StatusRuntimeException;
 import io.vectaraft.index.CollectionConflictException;
 import io.vectaraft.index.CollectionNotFoundException;
 import io.vectaraft.index.InvalidArgumentException;
+import io.vectaraft.index.PreconditionException;
 import io.vectaraft.index.StorageException;
 import io.vectaraft.index.VectaraftException;
 import java.lang.System.Logger.Level;
@@ -40,6 +41,7 @@ public final class StatusMapper {
                     case InvalidArgumentException x -> Status.INVALID_ARGUMENT;
                     case CollectionNotFoundException x -> Status.NOT_FOUND;
                     case CollectionConflictException x -> Status.ALREADY_EXISTS;
+                    case PreconditionException x -> Status.FAILED_PRECONDITION;
                     case StorageException x ->
                             outOfSpace(x) ? Status.RESOURCE_EXHAUSTED : Status.UNAVAILABLE;
                 };

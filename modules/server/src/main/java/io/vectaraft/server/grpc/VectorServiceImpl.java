@@ -1,6 +1,5 @@
 package io.vectaraft.server.grpc;
 
-import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.vectaraft.api.v1.CollectionInfo;
 import io.vectaraft.api.v1.CountRequest;
@@ -37,7 +36,6 @@ import io.vectaraft.index.Page;
 import io.vectaraft.index.SearchRequest;
 import io.vectaraft.index.SearchResults;
 import io.vectaraft.index.VectorCollection;
-import io.vectaraft.index.filter.Filter;
 import io.vectaraft.server.auth.Caller;
 import io.vectaraft.server.grpc.RecordTranslator.Include;
 import io.vectaraft.server.recall.RecallMonitor;
@@ -52,37 +50,23 @@ import java.util.function.Supplier;
  * through {@link StatusMapper} to {@code onError}. Transport-agnostic: any gRPC server can bind it.
  */
 public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImplBase {
-    public static final int DEFAULT_SCROLL_LIMIT = 100;
-    public static final int MAX_SCROLL_LIMIT = 10_000;
-
     private final StorageEngine store;
     private final String version;
     private final long startNanos = System.nanoTime();
-    private final boolean durable;
     private final ServiceEvents events;
     private final RecallMonitor recall;
 
-    /**
-     * @param durable whether the store has a log (snapshots exist only then)
-     */
-    public VectorServiceImpl(
-            StorageEngine store, String version, boolean durable, ServiceEvents events) {
-        this(store, version, durable, events, RecallMonitor.disabled());
+    public VectorServiceImpl(StorageEngine store, String version, ServiceEvents events) {
+        this(store, version, events, RecallMonitor.disabled());
     }
 
     /**
-     * @param durable whether the store has a log (snapshots exist only then)
      * @param recall samples approximate searches (owned by the caller, which closes it)
      */
     public VectorServiceImpl(
-            StorageEngine store,
-            String version,
-            boolean durable,
-            ServiceEvents events,
-            RecallMonitor recall) {
+            StorageEngine store, String version, ServiceEvents events, RecallMonitor recall) {
         this.store = store;
         this.version = version;
-        this.durable = durable;
         this.events = events;
         this.recall = recall;
     }
@@ -105,7 +89,8 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                 reply,
                 () -> {
                     VectorCollection c =
-                            store.createCollection(CollectionTranslator.toSpec(request));
+                            store.createCollection(CollectionTranslator.toSpec(request))
+                                    .collection();
                     events.created(c.spec().name());
                     return info(c);
                 });
@@ -152,13 +137,9 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                 reply,
                 () -> {
                     String name = name(request.getCollection());
-                    if (request.getRecordsCount() == 0) {
-                        throw new InvalidArgumentException(
-                                "records: expected at least one record, got none");
-                    }
                     int n =
-                            store.upsert(
-                                    name, RecordTranslator.toRecords(request.getRecordsList()));
+                            store.upsert(name, RecordTranslator.toRecords(request.getRecordsList()))
+                                    .count();
                     events.upserted(name, n);
                     return UpsertResponse.newBuilder().setUpsertedCount(n).build();
                 });
@@ -173,7 +154,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                             new Include(request.getIncludeValues(), request.getIncludeMetadata());
                     GetResponse.Builder b = GetResponse.newBuilder();
                     collection(request.getCollection())
-                            .get(request.getIdsList())
+                            .get(request.getIdsList(), include.values())
                             .forEach(r -> b.addRecords(RecordTranslator.toProto(r, include)));
                     return b.build();
                 });
@@ -192,12 +173,13 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                                         + (byIds ? "both" : "neither"));
                     }
                     int n =
-                            byIds
-                                    ? store.delete(name, request.getIdsList())
-                                    : store.deleteMatching(
-                                            name,
-                                            FilterTranslator.toFilter(
-                                                    "filter", request.getFilter()));
+                            (byIds
+                                            ? store.delete(name, request.getIdsList())
+                                            : store.deleteMatching(
+                                                    name,
+                                                    FilterTranslator.toFilter(
+                                                            "filter", request.getFilter())))
+                                    .count();
                     events.deleted(name, n);
                     return DeleteResponse.newBuilder().setDeletedCount(n).build();
                 });
@@ -211,28 +193,20 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                     VectorCollection c = collection(request.getCollection());
                     SearchRequest search =
                             new SearchRequest(
-                                    RecordTranslator.floats(
-                                            request.getVectorCount(), request::getVector),
-                                    Unsigned.toInt(
-                                            "top_k", request.getTopK(), 1, SearchRequest.MAX_K),
+                                    List.of(
+                                            RecordTranslator.floats(
+                                                    request.getVectorCount(), request::getVector)),
+                                    Unsigned.toInt("top_k", request.getTopK()),
                                     FilterTranslator.optional(
                                             request.hasFilter(), request.getFilter()),
-                                    Unsigned.toInt("ef", request.getEf(), 0, SearchRequest.MAX_EF),
-                                    request.getExact());
-                    long writes = c.writeCount();
-                    SearchResults results = c.searchCounted(search);
-                    List<Match> found = results.matches().getFirst();
-                    if (recall.sampled(c, search.exact())) {
-                        recall.submit(c, search, writes, found);
-                    }
-                    QueryResponse response =
-                            matches(
-                                    found,
-                                    new Include(
-                                            request.getIncludeValues(),
-                                            request.getIncludeMetadata()));
+                                    Unsigned.toInt("ef", request.getEf()),
+                                    request.getExact(),
+                                    request.getIncludeValues());
+                    SearchResults results = search(c, search);
                     events.queried(c.spec().name(), 1, results.visited());
-                    return response;
+                    return matches(
+                            results.matches().getFirst(),
+                            include(search, request.getIncludeMetadata()));
                 });
     }
 
@@ -246,30 +220,21 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                     for (QueryVector q : request.getQueriesList()) {
                         queries.add(RecordTranslator.floats(q.getValuesCount(), q::getValues));
                     }
-                    int k = Unsigned.toInt("top_k", request.getTopK(), 1, SearchRequest.MAX_K);
-                    Filter filter =
-                            FilterTranslator.optional(request.hasFilter(), request.getFilter());
                     // ef and exact matter only to HNSW; a flat index is always exact.
-                    int ef = Unsigned.toInt("ef", request.getEf(), 0, SearchRequest.MAX_EF);
-                    long writes = c.writeCount();
-                    SearchResults counted =
-                            c.searchBatchCounted(queries, k, filter, ef, request.getExact());
-                    List<List<Match>> results = counted.matches();
-                    for (int i = 0; i < results.size(); i++) {
-                        if (recall.sampled(c, request.getExact())) {
-                            recall.submit(
-                                    c,
-                                    new SearchRequest(
-                                            queries.get(i), k, filter, ef, request.getExact()),
-                                    writes,
-                                    results.get(i));
-                        }
-                    }
-                    Include include =
-                            new Include(request.getIncludeValues(), request.getIncludeMetadata());
+                    SearchRequest search =
+                            new SearchRequest(
+                                    queries,
+                                    Unsigned.toInt("top_k", request.getTopK()),
+                                    FilterTranslator.optional(
+                                            request.hasFilter(), request.getFilter()),
+                                    Unsigned.toInt("ef", request.getEf()),
+                                    request.getExact(),
+                                    request.getIncludeValues());
+                    SearchResults results = search(c, search);
+                    Include include = include(search, request.getIncludeMetadata());
                     QueryBatchResponse.Builder b = QueryBatchResponse.newBuilder();
-                    results.forEach(r -> b.addResults(matches(r, include)));
-                    events.queried(c.spec().name(), queries.size(), counted.visited());
+                    results.matches().forEach(r -> b.addResults(matches(r, include)));
+                    events.queried(c.spec().name(), queries.size(), results.visited());
                     return b.build();
                 });
     }
@@ -294,13 +259,14 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                 reply,
                 () -> {
                     VectorCollection c = collection(request.getCollection());
-                    int limit = Unsigned.toInt("limit", request.getLimit(), 0, MAX_SCROLL_LIMIT);
                     Page page =
                             c.scroll(
-                                    FilterTranslator.optional(
-                                            request.hasFilter(), request.getFilter()),
-                                    PageToken.decode(request.getPageToken()),
-                                    limit == 0 ? DEFAULT_SCROLL_LIMIT : limit);
+                                    new io.vectaraft.index.ScrollRequest(
+                                            FilterTranslator.optional(
+                                                    request.hasFilter(), request.getFilter()),
+                                            PageToken.decode(request.getPageToken()),
+                                            Unsigned.toInt("limit", request.getLimit()),
+                                            request.getIncludeValues()));
                     Include include =
                             new Include(request.getIncludeValues(), request.getIncludeMetadata());
                     ScrollResponse.Builder b =
@@ -313,12 +279,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
 
     @Override
     public void createSnapshot(CreateSnapshotRequest request, StreamObserver<SnapshotInfo> reply) {
-        respond(
-                reply,
-                () -> {
-                    requireDurable();
-                    return snapshotInfo(store.snapshot());
-                });
+        respond(reply, () -> snapshotInfo(store.snapshot()));
     }
 
     @Override
@@ -328,21 +289,9 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                 reply,
                 () -> {
                     ListSnapshotsResponse.Builder b = ListSnapshotsResponse.newBuilder();
-                    if (durable) {
-                        store.snapshots().forEach(s -> b.addSnapshots(snapshotInfo(s)));
-                    }
+                    store.snapshots().forEach(s -> b.addSnapshots(snapshotInfo(s)));
                     return b.build();
                 });
-    }
-
-    private void requireDurable() {
-        if (!durable) {
-            throw Status.FAILED_PRECONDITION
-                    .withDescription(
-                            "snapshot: expected a server with a write-ahead log, got one started"
-                                    + " with --no-wal")
-                    .asRuntimeException();
-        }
     }
 
     private static SnapshotInfo snapshotInfo(io.vectaraft.wal.SnapshotFile s) {
@@ -363,6 +312,26 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
         QueryResponse.Builder b = QueryResponse.newBuilder();
         matches.forEach(m -> b.addMatches(RecordTranslator.toProto(m, include)));
         return b.build();
+    }
+
+    /** Runs a search and hands its approximate queries to the recall monitor's sampling. */
+    private SearchResults search(VectorCollection c, SearchRequest request) {
+        long writes = c.writeCount();
+        SearchResults results = c.search(request);
+        for (int i = 0; i < results.matches().size(); i++) {
+            if (recall.sampled(c, request.exact())) {
+                recall.submit(
+                        c,
+                        request.withQuery(request.queries().get(i)),
+                        writes,
+                        results.matches().get(i));
+            }
+        }
+        return results;
+    }
+
+    private static Include include(SearchRequest search, boolean metadata) {
+        return new Include(search.includeValues(), metadata);
     }
 
     private VectorCollection collection(String name) {

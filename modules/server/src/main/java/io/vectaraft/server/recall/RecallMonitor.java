@@ -107,7 +107,8 @@ public final class RecallMonitor implements AutoCloseable {
     }
 
     /**
-     * Queues an approximate search for an exact re-run, or drops it if the queue is full.
+     * Queues an approximate single-query search for an exact re-run, or drops it if the queue is
+     * full.
      *
      * @param writes {@link VectorCollection#writeCount} read before the approximate search
      * @param results what the approximate search returned
@@ -191,9 +192,14 @@ public final class RecallMonitor implements AutoCloseable {
 
     private void measure(Sample s) {
         SearchRequest ann = s.request();
+        // Ids only: the exact re-run copies no vectors.
         List<Match> exact =
                 s.collection()
-                        .search(new SearchRequest(ann.vector(), ann.k(), ann.filter(), 0, true));
+                        .search(
+                                new SearchRequest(
+                                        ann.queries(), ann.k(), ann.filter(), 0, true, false))
+                        .matches()
+                        .getFirst();
         if (s.collection().writeCount() != s.writes()
                 || lookup.apply(s.name()).orElse(null) != s.collection()) {
             stale.incrementAndGet();

@@ -11,6 +11,7 @@ import io.vectaraft.index.CollectionSpec;
 import io.vectaraft.index.IndexSpec;
 import io.vectaraft.index.InvalidArgumentException;
 import io.vectaraft.index.Metric;
+import io.vectaraft.index.PreconditionException;
 import io.vectaraft.index.StorageException;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
@@ -32,6 +33,9 @@ class StatusMapperTest {
         CollectionSpec b = new CollectionSpec("x", 3, Metric.DOT, IndexSpec.flat());
         assertEquals(
                 Status.Code.ALREADY_EXISTS, map(new CollectionConflictException(a, b)).getCode());
+        Status precondition = map(new PreconditionException("snapshot: expected a log, got none"));
+        assertEquals(Status.Code.FAILED_PRECONDITION, precondition.getCode());
+        assertEquals("snapshot: expected a log, got none", precondition.getDescription());
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.vectaraft.index.Metric;
 import io.vectaraft.index.SearchRequest;
 import io.vectaraft.index.VectorCollection;
 import io.vectaraft.index.VectorRecord;
+import io.vectaraft.wal.StorageEngine;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,16 +25,24 @@ import org.junit.jupiter.api.Test;
  * waits (a full queue drops), and a sample whose collection changed is discarded.
  */
 class RecallMonitorQueueTest {
-    private static VectorCollection collection() {
+    private final StorageEngine engine = StorageEngine.inMemory();
+
+    private VectorCollection collection() {
         VectorCollection c =
-                new VectorCollection(
-                        new CollectionSpec("c", 2, Metric.EUCLIDEAN, IndexSpec.Hnsw.defaults()));
+                engine.createCollection(
+                                new CollectionSpec(
+                                        "c", 2, Metric.EUCLIDEAN, IndexSpec.Hnsw.defaults()))
+                        .collection();
         List<VectorRecord> records = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             records.add(new VectorRecord("r" + i, new float[] {i, 0}, Map.of()));
         }
-        c.upsert(records);
+        engine.upsert("c", records);
         return c;
+    }
+
+    private static List<Match> search(VectorCollection c, SearchRequest request) {
+        return c.search(request).matches().getFirst();
     }
 
     @Test
@@ -54,7 +63,7 @@ class RecallMonitorQueueTest {
                             }
                         })) {
             SearchRequest request = SearchRequest.of(new float[] {0, 0}, 3);
-            List<Match> results = c.search(request);
+            List<Match> results = search(c, request);
             assertTrue(monitor.sampled(c, false), "rate 1 samples every approximate search");
             assertFalse(monitor.sampled(c, true), "exact searches are never sampled");
             monitor.submit(c, request, c.writeCount(), results);
@@ -79,8 +88,8 @@ class RecallMonitorQueueTest {
         try (RecallMonitor monitor = new RecallMonitor(1.0, name -> Optional.of(c), name -> {})) {
             SearchRequest request = SearchRequest.of(new float[] {0, 0}, 3);
             long writes = c.writeCount();
-            List<Match> results = c.search(request);
-            c.delete(List.of("r0"));
+            List<Match> results = search(c, request);
+            engine.delete("c", List.of("r0"));
             monitor.submit(c, request, writes, results);
             assertTrue(monitor.awaitIdle(Duration.ofSeconds(60)), "drained");
             assertEquals(1, monitor.staleSamples(), "stale");
@@ -91,7 +100,8 @@ class RecallMonitorQueueTest {
     @Test
     void flatCollectionsAndRateZeroAreNeverSampled() {
         VectorCollection flat =
-                new VectorCollection(new CollectionSpec("f", 2, Metric.DOT, IndexSpec.flat()));
+                engine.createCollection(new CollectionSpec("f", 2, Metric.DOT, IndexSpec.flat()))
+                        .collection();
         try (RecallMonitor monitor = new RecallMonitor(1.0, name -> Optional.of(flat), n -> {})) {
             assertFalse(monitor.sampled(flat, false), "flat");
         }

@@ -1,6 +1,7 @@
 package io.vectaraft.wal.log;
 
 import io.vectaraft.index.VectorRecord;
+import io.vectaraft.wal.Mutation;
 import io.vectaraft.wal.codec.Floats;
 import io.vectaraft.wal.codec.Json;
 import io.vectaraft.wal.codec.JsonText;
@@ -19,21 +20,21 @@ import java.util.List;
 public final class EntryCodec {
     private EntryCodec() {}
 
-    public static byte[] encode(LogEntry entry) {
-        if (entry instanceof LogEntry.Upsert u) {
+    public static byte[] encode(Mutation entry) {
+        if (entry instanceof Mutation.Upsert u) {
             return encodeUpsert(u);
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try (JsonGenerator g = Json.generator(out)) {
             g.writeStartObject();
             switch (entry) {
-                case LogEntry.Create c -> {
+                case Mutation.Create c -> {
                     g.write("type", "create");
                     Json.writeSpec(g, "spec", c.spec());
                 }
-                case LogEntry.Drop d -> g.write("type", "drop").write("collection", d.collection());
-                case LogEntry.Upsert u -> throw new AssertionError("encoded by encodeUpsert");
-                case LogEntry.Delete d -> {
+                case Mutation.Drop d -> g.write("type", "drop").write("collection", d.collection());
+                case Mutation.Upsert u -> throw new AssertionError("encoded by encodeUpsert");
+                case Mutation.Delete d -> {
                     g.write("type", "delete").write("collection", d.collection());
                     g.writeStartArray("ids");
                     d.ids().forEach(g::write);
@@ -46,7 +47,7 @@ public final class EntryCodec {
     }
 
     /** Upserts are the bulk of the log: written by the lean {@link JsonText}, not a generator. */
-    private static byte[] encodeUpsert(LogEntry.Upsert u) {
+    private static byte[] encodeUpsert(Mutation.Upsert u) {
         int dim = u.records().isEmpty() ? 0 : u.records().getFirst().vector().length;
         JsonText out = new JsonText(64 + u.records().size() * (dim * 16 / 3 + 96));
         out.raw("{\"type\":\"upsert\",\"collection\":")
@@ -66,20 +67,20 @@ public final class EntryCodec {
      * ClassCastException, NullPointerException) on anything malformed; the reader turns it into a
      * corruption error with the file and offset.
      */
-    public static LogEntry decode(byte[] bytes, int offset, int length) {
+    public static Mutation decode(byte[] bytes, int offset, int length) {
         JsonObject o = Json.parseObject(bytes, offset, length);
         String type = o.getString("type");
         return switch (type) {
-            case "create" -> new LogEntry.Create(Json.readSpec(o.getJsonObject("spec")));
-            case "drop" -> new LogEntry.Drop(o.getString("collection"));
-            case "upsert" -> new LogEntry.Upsert(o.getString("collection"), records(o));
+            case "create" -> new Mutation.Create(Json.readSpec(o.getJsonObject("spec")));
+            case "drop" -> new Mutation.Drop(o.getString("collection"));
+            case "upsert" -> new Mutation.Upsert(o.getString("collection"), records(o));
             case "delete" -> {
                 JsonArray ids = o.getJsonArray("ids");
                 List<String> out = new ArrayList<>(ids.size());
                 for (int i = 0; i < ids.size(); i++) {
                     out.add(ids.getString(i));
                 }
-                yield new LogEntry.Delete(o.getString("collection"), out);
+                yield new Mutation.Delete(o.getString("collection"), out);
             }
             default ->
                     throw new IllegalArgumentException(

@@ -1,6 +1,7 @@
 package io.vectaraft.wal.log;
 
 import io.vectaraft.wal.LogCorruptException;
+import io.vectaraft.wal.Mutation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -18,7 +19,7 @@ public final class LogReader {
     /** Receives the valid entries in file order. May throw {@link Reject}. */
     @FunctionalInterface
     public interface Visitor {
-        void entry(long seq, LogEntry entry, long offset);
+        void entry(long seq, Mutation entry, long offset);
     }
 
     /** Thrown by a visitor to stop the scan at this entry, as if it were corrupt. */
@@ -85,7 +86,7 @@ public final class LogReader {
                         checkHeader();
                     } else {
                         LogFormat.Frame f = LogFormat.parseFrame(line, length);
-                        LogEntry entry;
+                        Mutation entry;
                         try {
                             entry = EntryCodec.decode(line, f.payloadOffset(), f.payloadLength());
                         } catch (RuntimeException e) {

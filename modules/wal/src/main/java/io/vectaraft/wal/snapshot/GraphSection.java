@@ -1,6 +1,6 @@
 package io.vectaraft.wal.snapshot;
 
-import io.vectaraft.index.VectorCollection;
+import io.vectaraft.index.write.CollectionImageIO;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -14,7 +14,7 @@ import java.util.Map;
  *
  * <p>One instance serves one snapshot. The graph image must number exactly the records the snapshot
  * stores, and writers continue during a (fuzzy) snapshot, so the image is captured in the same
- * read-lock hold as the records ({@link VectorCollection#forEachThenImage}) and written out here
+ * read-lock hold as the records ({@link CollectionImageIO#forEachThenImage}) and written out here
  * afterwards.
  */
 public final class GraphSection implements SnapshotSection {
@@ -23,7 +23,7 @@ public final class GraphSection implements SnapshotSection {
     private final Map<String, ByteArrayOutputStream> images = new HashMap<>();
 
     /** What the snapshot stores of this collection: its records, and its graph if it has one. */
-    public CollectionImage image(VectorCollection c) {
+    public CollectionImage image(CollectionImageIO c) {
         return new CollectionImage(
                 c.spec(),
                 visitor -> {

@@ -9,6 +9,7 @@ import io.vectaraft.index.CollectionSpec;
 import io.vectaraft.index.IndexSpec;
 import io.vectaraft.index.Metric;
 import io.vectaraft.index.VectorRecord;
+import io.vectaraft.wal.Mutation;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Random;
@@ -16,17 +17,17 @@ import org.junit.jupiter.api.Test;
 
 class EntryCodecTest {
 
-    private static LogEntry roundTrip(LogEntry e) {
+    private static Mutation roundTrip(Mutation e) {
         byte[] bytes = EntryCodec.encode(e);
         return EntryCodec.decode(bytes, 0, bytes.length);
     }
 
     @Test
     void createRoundTripsFlatAndHnsw() {
-        LogEntry flat =
-                new LogEntry.Create(new CollectionSpec("docs", 3, Metric.COSINE, IndexSpec.flat()));
-        LogEntry hnsw =
-                new LogEntry.Create(
+        Mutation flat =
+                new Mutation.Create(new CollectionSpec("docs", 3, Metric.COSINE, IndexSpec.flat()));
+        Mutation hnsw =
+                new Mutation.Create(
                         new CollectionSpec(
                                 "g-1", 768, Metric.DOT, new IndexSpec.Hnsw(32, 100, 50)));
         assertEquals(flat, roundTrip(flat));
@@ -35,8 +36,8 @@ class EntryCodecTest {
 
     @Test
     void dropAndDeleteRoundTrip() {
-        LogEntry drop = new LogEntry.Drop("docs");
-        LogEntry delete = new LogEntry.Delete("docs", List.of("a", "b\"c", "\u00e9"));
+        Mutation drop = new Mutation.Drop("docs");
+        Mutation delete = new Mutation.Delete("docs", List.of("a", "b\"c", "\u00e9"));
         assertEquals(drop, roundTrip(drop));
         assertEquals(delete, roundTrip(delete));
     }
@@ -45,10 +46,10 @@ class EntryCodecTest {
     void upsertRoundTripsBitExactWithEveryMetadataKind() {
         VectorRecord awkward = Fixtures.awkward("x");
         VectorRecord plain = Fixtures.record(new Random(7), "y", 8);
-        LogEntry.Upsert back =
+        Mutation.Upsert back =
                 assertInstanceOf(
-                        LogEntry.Upsert.class,
-                        roundTrip(new LogEntry.Upsert("docs", List.of(awkward, plain))));
+                        Mutation.Upsert.class,
+                        roundTrip(new Mutation.Upsert("docs", List.of(awkward, plain))));
         assertEquals("docs", back.collection());
         assertTrue(Fixtures.sameBits(awkward, back.records().get(0)), "awkward record bit-exact");
         assertTrue(Fixtures.sameBits(plain, back.records().get(1)), "plain record bit-exact");

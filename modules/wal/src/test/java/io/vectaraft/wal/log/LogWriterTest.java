@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vectaraft.wal.FsyncPolicy;
 import io.vectaraft.wal.LogCorruptException;
 import io.vectaraft.wal.LogWriteException;
+import io.vectaraft.wal.Mutation;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -34,13 +35,13 @@ class LogWriterTest {
         return LogWriter.open(wal, channels, policy, Duration.ofMillis(5), 0, 1, List.of());
     }
 
-    private static List<LogEntry> sample() {
+    private static List<Mutation> sample() {
         Random rnd = new Random(1);
         return List.of(
-                new LogEntry.Create(Fixtures.spec("c", 4)),
-                new LogEntry.Upsert("c", Fixtures.records(rnd, "r", 3, 4)),
-                new LogEntry.Delete("c", List.of("r1")),
-                new LogEntry.Drop("c"));
+                new Mutation.Create(Fixtures.spec("c", 4)),
+                new Mutation.Upsert("c", Fixtures.records(rnd, "r", 3, 4)),
+                new Mutation.Delete("c", List.of("r1")),
+                new Mutation.Drop("c"));
     }
 
     private static List<Long> offsetsOf(Path wal) throws IOException {
@@ -53,11 +54,11 @@ class LogWriterTest {
     void everyEntryTypeRoundTripsThroughTheFile() throws IOException {
         Path wal = dir.resolve("wal.jsonl");
         try (LogWriter w = open(wal, LogChannelFactory.files(), FsyncPolicy.ALWAYS)) {
-            for (LogEntry e : sample()) {
+            for (Mutation e : sample()) {
                 w.awaitDurable(w.append(EntryCodec.encode(e)));
             }
         }
-        List<LogEntry> back = new ArrayList<>();
+        List<Mutation> back = new ArrayList<>();
         List<Long> seqs = new ArrayList<>();
         LogReader.Result r =
                 LogReader.scan(
@@ -72,8 +73,8 @@ class LogWriterTest {
         assertEquals(sample().get(0), back.get(0));
         assertEquals(sample().get(2), back.get(2));
         assertEquals(sample().get(3), back.get(3));
-        LogEntry.Upsert u = (LogEntry.Upsert) back.get(1);
-        LogEntry.Upsert orig = (LogEntry.Upsert) sample().get(1);
+        Mutation.Upsert u = (Mutation.Upsert) back.get(1);
+        Mutation.Upsert orig = (Mutation.Upsert) sample().get(1);
         for (int i = 0; i < 3; i++) {
             assertTrue(Fixtures.sameBits(orig.records().get(i), u.records().get(i)), "record " + i);
         }
@@ -84,7 +85,7 @@ class LogWriterTest {
     void tornTailIsReportedAtTheLastLine() throws IOException {
         Path wal = dir.resolve("wal.jsonl");
         try (LogWriter w = open(wal, LogChannelFactory.files(), FsyncPolicy.NONE)) {
-            for (LogEntry e : sample()) {
+            for (Mutation e : sample()) {
                 w.append(EntryCodec.encode(e));
             }
         }
@@ -102,7 +103,7 @@ class LogWriterTest {
     void badCrcMidFileIsNotATail() throws IOException {
         Path wal = dir.resolve("wal.jsonl");
         try (LogWriter w = open(wal, LogChannelFactory.files(), FsyncPolicy.NONE)) {
-            for (LogEntry e : sample()) {
+            for (Mutation e : sample()) {
                 w.append(EntryCodec.encode(e));
             }
         }
@@ -172,16 +173,16 @@ class LogWriterTest {
     }
 
     /** An upsert larger than the staging buffer goes out in several writes, read back whole. */
-    private static LogEntry.Upsert largerThanStaging() {
+    private static Mutation.Upsert largerThanStaging() {
         int dim = 1024;
         int n = LogWriter.STAGING_BYTES / (dim * 4) * 3; // about 4 MB of base64
-        return new LogEntry.Upsert("c", Fixtures.records(new Random(7), "big", n, dim));
+        return new Mutation.Upsert("c", Fixtures.records(new Random(7), "big", n, dim));
     }
 
     @Test
     void entryLargerThanTheStagingBufferRoundTrips() throws IOException {
         Path wal = dir.resolve("wal.jsonl");
-        LogEntry.Upsert big = largerThanStaging();
+        Mutation.Upsert big = largerThanStaging();
         byte[] payload = EntryCodec.encode(big);
         assertTrue(payload.length > 3 * LogWriter.STAGING_BYTES, "spans several staging buffers");
         try (LogWriter w = open(wal, LogChannelFactory.files(), FsyncPolicy.ALWAYS)) {
@@ -189,11 +190,11 @@ class LogWriterTest {
             w.awaitDurable(w.append(payload));
             w.awaitDurable(w.append(EntryCodec.encode(sample().get(2))));
         }
-        List<LogEntry> back = new ArrayList<>();
+        List<Mutation> back = new ArrayList<>();
         LogReader.Result r = LogReader.scan(wal, (seq, e, off) -> back.add(e));
         assertNull(r.problem(), "clean log");
         assertEquals(3, back.size());
-        LogEntry.Upsert read = (LogEntry.Upsert) back.get(1);
+        Mutation.Upsert read = (Mutation.Upsert) back.get(1);
         assertEquals(big.records().size(), read.records().size());
         for (int i = 0; i < big.records().size(); i++) {
             assertTrue(Fixtures.sameBits(big.records().get(i), read.records().get(i)), "rec " + i);
@@ -344,7 +345,7 @@ class LogWriterTest {
         Path wal = dir.resolve("wal.jsonl");
         FaultyChannels channels = new FaultyChannels();
         LogWriter w = open(wal, channels, FsyncPolicy.NONE);
-        for (LogEntry e : sample()) {
+        for (Mutation e : sample()) {
             w.awaitDurable(w.append(EntryCodec.encode(e)));
         }
         assertEquals(0, channels.forces.get(), "no force while running");

@@ -1,4 +1,7 @@
-package io.vectaraft.index;
+package io.vectaraft.index.write;
+
+import io.vectaraft.index.InvalidArgumentException;
+import io.vectaraft.index.Metric;
 
 /** Checks and normalization of vectors, shared by upserts and queries. */
 final class Vectors {
@@ -7,29 +10,35 @@ final class Vectors {
     /**
      * Checks dimension and finiteness, and (under cosine) that the vector is not zero.
      *
-     * @param what how the message names the vector, e.g. {@code record[3] id "a7"}
+     * @param what how the message names the vector, e.g. {@code queries[3]}
      */
     static void check(String what, float[] vector, int dimension, Metric metric) {
+        String problem = problem(vector, dimension, metric);
+        if (problem != null) {
+            throw new InvalidArgumentException(what + ": " + problem);
+        }
+    }
+
+    /** What is wrong with the vector ("expected dimension 128, got 127"), or null. */
+    static String problem(float[] vector, int dimension, Metric metric) {
         if (vector == null) {
-            throw new InvalidArgumentException(what + ": expected a vector, got none");
+            return "expected a vector, got none";
         }
         if (vector.length != dimension) {
-            throw new InvalidArgumentException(
-                    what + ": expected dimension " + dimension + ", got " + vector.length);
+            return "expected dimension " + dimension + ", got " + vector.length;
         }
         boolean allZero = true;
         for (int i = 0; i < vector.length; i++) {
             float v = vector[i];
             if (!Float.isFinite(v)) {
-                throw new InvalidArgumentException(
-                        what + ": values[" + i + "]: expected a finite number, got " + v);
+                return "values[" + i + "]: expected a finite number, got " + v;
             }
             allZero &= v == 0f;
         }
         if (allZero && metric == Metric.COSINE) {
-            throw new InvalidArgumentException(
-                    what + ": expected a non-zero vector under COSINE, got all zeros");
+            return "expected a non-zero vector under COSINE, got all zeros";
         }
+        return null;
     }
 
     /**
@@ -47,13 +56,5 @@ final class Vectors {
             out[i] = (float) (vector[i] / norm);
         }
         return out;
-    }
-
-    /**
-     * The vector as stored under this metric: a normalized copy for cosine, else the array itself
-     * (a {@link VectorRecord} owns its array, and the store copies it into its chunks).
-     */
-    static float[] stored(float[] vector, Metric metric) {
-        return metric == Metric.COSINE ? normalized(vector) : vector;
     }
 }

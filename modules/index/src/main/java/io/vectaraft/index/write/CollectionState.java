@@ -1,5 +1,10 @@
-package io.vectaraft.index;
+package io.vectaraft.index.write;
 
+import io.vectaraft.index.CollectionSpec;
+import io.vectaraft.index.IndexSpec;
+import io.vectaraft.index.IndexStats;
+import io.vectaraft.index.Match;
+import io.vectaraft.index.VectorRecord;
 import io.vectaraft.index.filter.Filter;
 import io.vectaraft.index.flat.CandidateBits;
 import io.vectaraft.index.flat.FilterCache;
@@ -10,10 +15,12 @@ import io.vectaraft.index.hnsw.HnswIndex;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The records of one collection and their search structure: a {@link SlotStore}, plus an {@link
- * HnswIndex} for an HNSW collection. Not thread-safe: {@link VectorCollection} guards it with its
+ * HnswIndex} for an HNSW collection. Not thread-safe: {@link LockedCollection} guards it with its
  * read/write lock (readers: {@link #store()}, {@link #search}, {@link #count}, {@link #stats};
  * everything else under the write lock).
  *
@@ -23,6 +30,9 @@ import java.io.IOException;
  * for a fresh graph, so memory and recall recover after heavy deletes.
  */
 final class CollectionState {
+    /** The vector of a record whose values were not asked for (length 0: nothing to modify). */
+    private static final float[] NO_VALUES = new float[0];
+
     private final CollectionSpec spec;
     private final FlatScanner scanner;
     private final FilterCache filterCache = new FilterCache();
@@ -149,17 +159,19 @@ final class CollectionState {
         return heaps;
     }
 
-    /** Each heap's entries as matches, best first, with copies of the vectors. */
-    java.util.List<java.util.List<Match>> matches(TopK[] heaps, int k) {
-        java.util.List<java.util.List<Match>> out = new java.util.ArrayList<>(heaps.length);
+    /** Each heap's entries as matches, best first, with copies of the vectors if asked. */
+    List<List<Match>> matches(TopK[] heaps, int k, boolean includeValues) {
+        List<List<Match>> out = new ArrayList<>(heaps.length);
         int[] slots = new int[k];
         float[] scores = new float[k];
         for (TopK heap : heaps) {
             int n = heap.drainBestFirst(slots, scores);
-            java.util.List<Match> matches = new java.util.ArrayList<>(n);
+            List<Match> matches = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 matches.add(
-                        new Match(record(slots[i]), FlatScanner.toScore(spec.metric(), scores[i])));
+                        new Match(
+                                record(slots[i], includeValues),
+                                FlatScanner.toScore(spec.metric(), scores[i])));
             }
             out.add(matches);
         }
@@ -172,9 +184,12 @@ final class CollectionState {
                 : CandidateBits.count(filterCache.matching(store, filter));
     }
 
-    /** A record with a copy of its stored vector. */
-    VectorRecord record(int slot) {
-        return new VectorRecord(store.id(slot), store.copyVector(slot), store.metadata(slot));
+    /** A record with a copy of its stored vector, or with an empty one. */
+    VectorRecord record(int slot, boolean includeValues) {
+        return new VectorRecord(
+                store.id(slot),
+                includeValues ? store.copyVector(slot) : NO_VALUES,
+                store.metadata(slot));
     }
 
     IndexStats stats() {

@@ -1,10 +1,12 @@
-package io.vectaraft.index;
+package io.vectaraft.index.write;
 
+import io.vectaraft.index.CollectionSpec;
+import io.vectaraft.index.VectorRecord;
 import java.util.List;
 
 /**
  * A batch of records validated against one collection and ready to apply (cosine vectors
- * normalized). Only {@link VectorCollection#prepareUpsert} makes one, so applying it cannot fail on
+ * normalized). Only {@link CollectionWriter#prepareUpsert} makes one, so applying it cannot fail on
  * input: that is what lets the storage layer log a batch before it is applied.
  */
 public final class UpsertBatch {

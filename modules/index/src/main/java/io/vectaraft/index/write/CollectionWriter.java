@@ -1,0 +1,62 @@
+package io.vectaraft.index.write;
+
+import io.vectaraft.index.CollectionSpec;
+import io.vectaraft.index.VectorRecord;
+import io.vectaraft.index.filter.Filter;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * The write side of one collection, for the storage layer's apply path: validate a batch ({@link
+ * #prepareUpsert}, changes nothing), then apply it ({@link #apply}, cannot fail on input), and
+ * delete by id. Thread-safe; callers order their writes (the log's order is the apply order).
+ */
+public final class CollectionWriter {
+    private final LockedCollection collection;
+
+    CollectionWriter(LockedCollection collection) {
+        this.collection = collection;
+    }
+
+    public CollectionSpec spec() {
+        return collection.spec();
+    }
+
+    /**
+     * Validates a batch (ids, dimensions, finite values, no duplicate ids, no zero vector under
+     * cosine, non-empty metadata keys) and prepares it for {@link #apply}. Changes nothing. Errors
+     * name the record, e.g. {@code record[3] id "a7": expected dimension 128, got 127}.
+     */
+    public UpsertBatch prepareUpsert(List<VectorRecord> batch) {
+        return collection.prepare(batch);
+    }
+
+    /**
+     * Inserts or replaces every record of a prepared batch, atomically for readers, and links it
+     * into an HNSW graph.
+     */
+    public void apply(UpsertBatch batch) {
+        collection.applyUnlinked(batch);
+        collection.linkPending();
+    }
+
+    /** {@code apply(prepareUpsert(records))}. */
+    public void upsert(List<VectorRecord> batch) {
+        apply(prepareUpsert(batch));
+    }
+
+    /** Removes the records with these ids; returns how many existed. */
+    public int delete(Collection<String> ids) {
+        int removed = collection.delete(ids);
+        collection.linkPending();
+        return removed;
+    }
+
+    /**
+     * The ids of the records matching a filter (null: all), in id order: a delete by filter is
+     * logged and applied as a delete of these ids.
+     */
+    public List<String> idsMatching(Filter filter) {
+        return collection.idsMatching(filter);
+    }
+}

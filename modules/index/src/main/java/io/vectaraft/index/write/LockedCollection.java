@@ -1,0 +1,375 @@
+package io.vectaraft.index.write;
+
+import io.vectaraft.index.CollectionSpec;
+import io.vectaraft.index.IndexSpec;
+import io.vectaraft.index.IndexStats;
+import io.vectaraft.index.Metric;
+import io.vectaraft.index.Page;
+import io.vectaraft.index.ScrollRequest;
+import io.vectaraft.index.SearchRequest;
+import io.vectaraft.index.SearchResults;
+import io.vectaraft.index.VectorCollection;
+import io.vectaraft.index.VectorRecord;
+import io.vectaraft.index.filter.Filter;
+import io.vectaraft.index.filter.FilterMatcher;
+import io.vectaraft.index.flat.FlatScanner;
+import io.vectaraft.index.flat.SlotStore;
+import io.vectaraft.index.flat.TopK;
+import io.vectaraft.index.hnsw.HnswIndex;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
+
+/**
+ * One collection's {@link CollectionState} behind its read/write lock: the read side ({@link
+ * VectorCollection}) for everyone, and the package-private mutations behind the {@link
+ * CollectionWriter} and {@link CollectionImageIO} facades, which only the storage layer reaches.
+ *
+ * <p>Records live in a {@link SlotStore} (contiguous vector chunks addressed by slot); searches are
+ * exact scans by a {@link FlatScanner}, or, for an {@link IndexSpec.Hnsw} collection, walks of an
+ * {@link HnswIndex} graph (which itself falls back to a scan when that is cheaper or the only
+ * complete plan). Under COSINE, vectors are normalized once at insert, so cosine similarity is a
+ * dot product.
+ *
+ * <p>An HNSW collection links an upsert's records into its graph after the batch became visible, a
+ * few milliseconds per write-lock hold: searches interleave with a long build and find
+ * not-yet-linked records by an exact scan of them. Deletes leave tombstones until a rebuild once
+ * they pass a quarter of the slots.
+ *
+ * <p>Thread safety: one fair read/write lock guards the state: searches, gets and scrolls share it,
+ * a batch holds it exclusively while it is applied, so readers see each record whole (never a
+ * half-written vector) and a batch becomes visible as a whole.
+ */
+final class LockedCollection implements VectorCollection {
+    /** How long one write-lock hold may spend linking pending records into an HNSW graph. */
+    static final long LINK_STEP_NANOS = 5_000_000;
+
+    private final CollectionSpec spec;
+    private final CollectionState state;
+    private final Lock readLock;
+    private final Lock writeLock;
+    private final Lock linkLock = new ReentrantLock();
+    private final CollectionWriter writer = new CollectionWriter(this);
+    private final CollectionImageIO imageIO = new CollectionImageIO(this);
+
+    /** Upserts and deletes applied; written under the write lock, read without a lock. */
+    private volatile long writes;
+
+    LockedCollection(CollectionSpec spec, FlatScanner scanner) {
+        this.spec = spec;
+        this.state = new CollectionState(spec, scanner);
+        // Fair, so that a writer linking a large batch step by step lets queued readers in
+        // between steps instead of barging back in.
+        ReentrantReadWriteLock lock = new ReentrantReadWriteLock(true);
+        this.readLock = lock.readLock();
+        this.writeLock = lock.writeLock();
+    }
+
+    CollectionWriter writer() {
+        return writer;
+    }
+
+    CollectionImageIO imageIO() {
+        return imageIO;
+    }
+
+    // ---- the read side
+
+    @Override
+    public CollectionSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public long size() {
+        readLock.lock();
+        try {
+            return state.store().size();
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    @Override
+    public long writeCount() {
+        return writes;
+    }
+
+    @Override
+    public IndexStats stats() {
+        readLock.lock();
+        try {
+            return state.stats();
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    @Override
+    public List<VectorRecord> get(List<String> ids, boolean includeValues) {
+        List<VectorRecord> out = new ArrayList<>(ids.size());
+        readLock.lock();
+        try {
+            for (String id : ids) {
+                int slot = id == null ? -1 : state.store().slotOf(id);
+                if (slot >= 0) {
+                    out.add(state.record(slot, includeValues));
+                }
+            }
+        } finally {
+            readLock.unlock();
+        }
+        return out;
+    }
+
+    @Override
+    public SearchResults search(SearchRequest request) {
+        float[][] queries = new float[request.queries().size()][];
+        for (int i = 0; i < queries.length; i++) {
+            float[] vector = request.queries().get(i);
+            Vectors.check(request.queryName(i), vector, spec.dimension(), spec.metric());
+            queries[i] = spec.metric() == Metric.COSINE ? Vectors.normalized(vector) : vector;
+        }
+        readLock.lock();
+        try {
+            TopK[] heaps =
+                    state.search(
+                            queries, request.k(), request.filter(), request.ef(), request.exact());
+            long visited = 0;
+            for (TopK heap : heaps) {
+                visited += heap.visited();
+            }
+            return new SearchResults(
+                    state.matches(heaps, request.k(), request.includeValues()), visited);
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    @Override
+    public long count(Filter filter) {
+        readLock.lock();
+        try {
+            return state.count(filter);
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    @Override
+    public Page scroll(ScrollRequest request) {
+        int limit = request.limit();
+        List<VectorRecord> page = new ArrayList<>(Math.min(limit, 1024));
+        readLock.lock();
+        try {
+            SlotStore store = state.store();
+            Iterator<String> it =
+                    (request.afterId() == null
+                                    ? store.sortedIds()
+                                    : store.sortedIds().tailSet(request.afterId(), false))
+                            .iterator();
+            while (it.hasNext()) {
+                int slot = store.slotOf(it.next());
+                if (!FilterMatcher.matches(request.filter(), store.metadata(slot))) {
+                    continue;
+                }
+                if (page.size() == limit) {
+                    // Another match follows: the page ends here and the scroll continues.
+                    return new Page(page, page.getLast().id());
+                }
+                page.add(state.record(slot, request.includeValues()));
+            }
+            return new Page(page, null);
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    // ---- writes (CollectionWriter)
+
+    /** Validates a batch as received; changes nothing. */
+    UpsertBatch prepare(List<VectorRecord> batch) {
+        return new UpsertBatch(
+                spec,
+                UpsertValidator.validate(spec, batch, UpsertValidator.Form.RECEIVED).records());
+    }
+
+    /** Inserts or replaces every record of a prepared batch, visible whole; not linked yet. */
+    void applyUnlinked(UpsertBatch batch) {
+        if (!batch.spec().equals(spec)) {
+            throw new IllegalArgumentException(
+                    "batch: prepared for "
+                            + batch.spec().describeParameters()
+                            + ", applied to collection \""
+                            + spec.name()
+                            + "\" with "
+                            + spec.describeParameters());
+        }
+        writeLock.lock();
+        try {
+            for (VectorRecord r : batch.records()) {
+                state.put(r);
+            }
+            state.compactIfNeeded();
+            writes++;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Removes the records with these ids; returns how many existed. */
+    int delete(Collection<String> ids) {
+        int removed = 0;
+        writeLock.lock();
+        try {
+            for (String id : ids) {
+                if (id != null && state.remove(id)) {
+                    removed++;
+                }
+            }
+            state.compactIfNeeded();
+            writes++;
+        } finally {
+            writeLock.unlock();
+        }
+        return removed;
+    }
+
+    /** The ids of the records matching a filter (null: all), in id order. */
+    List<String> idsMatching(Filter filter) {
+        List<String> out = new ArrayList<>();
+        readLock.lock();
+        try {
+            SlotStore store = state.store();
+            for (String id : store.sortedIds()) {
+                if (FilterMatcher.matches(filter, store.metadata(store.slotOf(id)))) {
+                    out.add(id);
+                }
+            }
+        } finally {
+            readLock.unlock();
+        }
+        return out;
+    }
+
+    /**
+     * Links the records an upsert (or a rebuild) left pending into the HNSW graph: one by one in
+     * short write-lock holds while the graph is small, then in rounds whose neighbour searches run
+     * in parallel under the read lock, so searches interleave with a long build. The batch was
+     * visible before: pending records are found by an exact scan of them meanwhile.
+     */
+    void linkPending() {
+        if (!hasIndexImage()) {
+            return;
+        }
+        linkLock.lock(); // one linker at a time; it links every writer's pending records
+        try {
+            while (linkStep()) {
+                // each step takes and releases the locks it needs
+            }
+        } finally {
+            linkLock.unlock();
+        }
+    }
+
+    /** One step of {@link #linkPending}; false when nothing is left. Under the link lock. */
+    private boolean linkStep() {
+        HnswIndex.LinkRound round;
+        writeLock.lock();
+        try {
+            if (!state.hasPending()) {
+                return false;
+            }
+            round = state.claimRound();
+            if (round == null) {
+                state.link(LINK_STEP_NANOS); // small graph: one by one
+                return true;
+            }
+        } finally {
+            writeLock.unlock();
+        }
+        readLock.lock();
+        try {
+            state.findRound(round); // the expensive half, beside queries
+        } finally {
+            readLock.unlock();
+        }
+        writeLock.lock();
+        try {
+            state.linkRound(round);
+        } finally {
+            writeLock.unlock();
+        }
+        return true;
+    }
+
+    // ---- snapshots and restore (CollectionImageIO)
+
+    /** Whether this collection has an index image for snapshots (an HNSW graph). */
+    boolean hasIndexImage() {
+        return spec.index() instanceof IndexSpec.Hnsw;
+    }
+
+    /**
+     * Applies restored records in stored form without linking them: in id order through the bulk
+     * path (the ids join the id order in one linear build), else one by one.
+     */
+    void restore(List<VectorRecord> stored) {
+        UpsertValidator.Validated valid =
+                UpsertValidator.validate(spec, stored, UpsertValidator.Form.STORED);
+        writeLock.lock();
+        try {
+            for (VectorRecord r : valid.records()) {
+                if (valid.inIdOrder()) {
+                    state.putInOrder(r);
+                } else {
+                    state.put(r);
+                }
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    boolean readIndexImage(DataInput in) throws IOException {
+        writeLock.lock();
+        try {
+            return state.readImage(in);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    void finishRestore() {
+        writeLock.lock();
+        try {
+            state.store().sortedIds(); // builds the id order of the bulk path's records
+        } finally {
+            writeLock.unlock();
+        }
+        linkPending();
+    }
+
+    void forEachThenImage(Consumer<VectorRecord> visitor, DataOutput imageOut) throws IOException {
+        readLock.lock();
+        try {
+            SlotStore store = state.store();
+            for (String id : store.sortedIds()) {
+                visitor.accept(state.record(store.slotOf(id), true));
+            }
+            if (hasIndexImage()) {
+                state.writeImage(imageOut);
+            }
+        } finally {
+            readLock.unlock();
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.vectaraft.index.write;
+
+import io.vectaraft.index.CollectionConflictException;
+import io.vectaraft.index.CollectionNotFoundException;
+import io.vectaraft.index.CollectionSpec;
+import io.vectaraft.index.Database;
+import io.vectaraft.index.VectorCollection;
+import io.vectaraft.index.flat.FlatScanner;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * The set of collections by name, with the ways to change them: create and drop, and each
+ * collection's {@link CollectionWriter} and {@link CollectionImageIO}. This package is exported to
+ * the storage layer only, whose log orders every change; everyone else holds the read-only {@link
+ * Database} view.
+ *
+ * <p>Thread-safe: lookups do not lock (every request makes one); create and drop are serialized so
+ * that create-if-absent is atomic.
+ */
+public final class WritableDatabase implements Database {
+    private final ConcurrentSkipListMap<String, LockedCollection> byName =
+            new ConcurrentSkipListMap<>();
+    private final FlatScanner scanner;
+
+    public WritableDatabase() {
+        this(FlatScanner.shared());
+    }
+
+    /** Collections searched by this scanner (tests use one with other thresholds or pool). */
+    WritableDatabase(FlatScanner scanner) {
+        this.scanner = scanner;
+    }
+
+    /**
+     * Creates a collection, or returns the existing one when it has the same parameters.
+     *
+     * @throws CollectionConflictException when a collection of that name has other parameters
+     */
+    public synchronized VectorCollection create(CollectionSpec spec) {
+        LockedCollection existing = byName.get(spec.name());
+        if (existing != null) {
+            if (!existing.spec().equals(spec)) {
+                throw new CollectionConflictException(existing.spec(), spec);
+            }
+            return existing;
+        }
+        LockedCollection created = new LockedCollection(spec, scanner);
+        byName.put(spec.name(), created);
+        return created;
+    }
+
+    /**
+     * Removes a collection and its records.
+     *
+     * @throws CollectionNotFoundException when there is none
+     */
+    public synchronized void drop(String name) {
+        if (byName.remove(name) == null) {
+            throw new CollectionNotFoundException(name);
+        }
+    }
+
+    /**
+     * The write side of a collection.
+     *
+     * @throws CollectionNotFoundException when there is none
+     */
+    public CollectionWriter writer(String name) {
+        return locked(name).writer();
+    }
+
+    /**
+     * The snapshot and restore side of a collection.
+     *
+     * @throws CollectionNotFoundException when there is none
+     */
+    public CollectionImageIO imageIO(String name) {
+        return locked(name).imageIO();
+    }
+
+    private LockedCollection locked(String name) {
+        LockedCollection c = byName.get(name);
+        if (c == null) {
+            throw new CollectionNotFoundException(name);
+        }
+        return c;
+    }
+
+    @Override
+    public Optional<VectorCollection> find(String name) {
+        return Optional.ofNullable(byName.get(name));
+    }
+
+    @Override
+    public List<VectorCollection> list() {
+        return new ArrayList<>(byName.values());
+    }
+}

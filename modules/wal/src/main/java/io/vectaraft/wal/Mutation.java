@@ -1,0 +1,42 @@
+package io.vectaraft.wal;
+
+import io.vectaraft.index.CollectionSpec;
+import io.vectaraft.index.VectorRecord;
+import java.util.List;
+
+/**
+ * One change to the database, as the log records it and as {@link MutationApplier} applies it.
+ * Upserts carry the records as the client sent them (applying re-validates them, which is
+ * deterministic); deletes carry resolved ids, so a delete by filter replays as exactly the records
+ * it removed.
+ */
+public sealed interface Mutation {
+
+    /** The collection this mutation changes. */
+    String collection();
+
+    /** A collection was created. */
+    record Create(CollectionSpec spec) implements Mutation {
+        @Override
+        public String collection() {
+            return spec.name();
+        }
+    }
+
+    /** A collection and its records were removed. */
+    record Drop(String collection) implements Mutation {}
+
+    /** A batch of records was inserted or replaced, all or nothing. */
+    record Upsert(String collection, List<VectorRecord> records) implements Mutation {
+        public Upsert {
+            records = List.copyOf(records);
+        }
+    }
+
+    /** The records with these ids were removed. */
+    record Delete(String collection, List<String> ids) implements Mutation {
+        public Delete {
+            ids = List.copyOf(ids);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package io.vectaraft.wal;
+
+import io.vectaraft.index.write.UpsertBatch;
+import io.vectaraft.index.write.WritableDatabase;
+
+/**
+ * The one place a logged mutation changes the database. Every writer goes through it in two steps:
+ * {@link #prepare} checks a mutation against the database and changes nothing (so a bad request is
+ * refused before it is logged), {@link #apply} applies a prepared mutation and cannot fail on
+ * input. {@link StorageEngine} prepares a live write, logs it, waits until it is durable and
+ * applies it; {@link Recovery} replays the log through {@link #apply(Mutation)}; a replicated state
+ * machine applies committed entries the same way, without writing this log.
+ *
+ * <p>The caller orders the calls: mutations of one collection are applied in log order, and
+ * creating or dropping a collection does not overlap other writes to it. Otherwise thread-safe.
+ */
+public final class MutationApplier {
+    private final WritableDatabase database;
+
+    public MutationApplier(WritableDatabase database) {
+        this.database = database;
+    }
+
+    /**
+     * A mutation checked against the database and ready to apply (an upsert's records validated and
+     * normalized). Only {@link #prepare} makes one.
+     */
+    public static final class Prepared {
+        private final Mutation mutation;
+        private final UpsertBatch batch;
+
+        private Prepared(Mutation mutation, UpsertBatch batch) {
+            this.mutation = mutation;
+            this.batch = batch;
+        }
+
+        public Mutation mutation() {
+            return mutation;
+        }
+    }
+
+    /**
+     * Checks a mutation against the database; changes nothing.
+     *
+     * @throws io.vectaraft.index.InvalidArgumentException naming the bad record
+     * @throws io.vectaraft.index.CollectionNotFoundException for a write to a missing collection
+     */
+    public Prepared prepare(Mutation mutation) {
+        return switch (mutation) {
+            case Mutation.Upsert u ->
+                    new Prepared(u, database.writer(u.collection()).prepareUpsert(u.records()));
+            case Mutation.Delete d -> {
+                database.writer(d.collection());
+                yield new Prepared(d, null);
+            }
+            case Mutation.Create c -> new Prepared(c, null);
+            case Mutation.Drop d -> new Prepared(d, null);
+        };
+    }
+
+    /**
+     * Applies a prepared mutation.
+     *
+     * @return the records it upserted or deleted (0 for creating or dropping a collection)
+     */
+    public int apply(Prepared prepared) {
+        return switch (prepared.mutation) {
+            case Mutation.Create c -> {
+                database.create(c.spec());
+                yield 0;
+            }
+            case Mutation.Drop d -> {
+                database.drop(d.collection());
+                yield 0;
+            }
+            case Mutation.Upsert u -> {
+                database.writer(u.collection()).apply(prepared.batch);
+                yield prepared.batch.size();
+            }
+            case Mutation.Delete d -> database.writer(d.collection()).delete(d.ids());
+        };
+    }
+
+    /** {@code apply(prepare(mutation))}: a mutation read back from a log. */
+    public int apply(Mutation mutation) {
+        return apply(prepare(mutation));
+    }
+}
