@@ -2,7 +2,19 @@
 #
 #   ./run.sh --version                     # or: mvn -pl dist -am package -DskipTests
 #   docker build -t vectaraft .
-#   docker run -p 50051:50051 -p 9100:9100 -v vectaraft-data:/data vectaraft
+#   # a key file (the key is printed once; the directory must be writable by uid 10001)
+#   docker run --rm -v "$PWD/secrets:/etc/vectaraft" vectaraft keys create --id ops --role admin \
+#       --file /etc/vectaraft/keys.yaml
+#   # serve with keys and TLS (server.pem / server.key: PEM certificate and PKCS#8 key)
+#   docker run -p 50051:50051 -p 9100:9100 -v vectaraft-data:/data \
+#       -v "$PWD/secrets:/etc/vectaraft:ro" \
+#       -e VECTARAFT_API_KEYS_FILE=/etc/vectaraft/keys.yaml \
+#       -e VECTARAFT_TLS_CERT=/etc/vectaraft/server.pem -e VECTARAFT_TLS_KEY=/etc/vectaraft/server.key \
+#       vectaraft
+#
+# The server listens on 0.0.0.0 here, so it refuses to start without API keys or mutual TLS
+# (set VECTARAFT_INSECURE=1 only on a network where every client may read and write everything).
+# Key file and certificates are re-read when they change (or on `docker kill -s HUP`).
 #
 # The image is built on the host first (the tarball carries its own Java runtime, so no JDK in
 # the container); the runtime links against glibc, hence Debian slim and not Alpine.

@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """vectaraft sample client: create a collection, upsert, query with and without a filter.
 
-    /usr/bin/python3 clients/python/sample_client.py [--addr HOST:PORT]
+    /usr/bin/python3 clients/python/sample_client.py [--addr HOST:PORT] [--api-key KEY]
+        [--tls-ca CA.pem [--tls-cert CERT.pem --tls-key KEY.pem]]
+
+The key may also come from VECTARAFT_API_KEY; --tls-ca turns TLS on.
 
 Generates the gRPC stubs into clients/python/_gen/ on first run. Works with
 Debian's python3-grpcio/python3-grpc-tools/python3-protobuf (use /usr/bin/python3)
@@ -47,11 +50,19 @@ def main():
                         help="server address HOST:PORT (default %(default)s)")
     parser.add_argument("--timeout", type=float, default=10.0,
                         help="seconds to wait for the server and for each call (default %(default)s)")
+    parser.add_argument("--api-key", default=os.environ.get("VECTARAFT_API_KEY"),
+                        help="API key, sent as 'authorization: Bearer KEY' (default $VECTARAFT_API_KEY)")
+    parser.add_argument("--tls-ca", help="PEM CA certificates that sign the server's (turns TLS on)")
+    parser.add_argument("--tls-cert", help="PEM client certificate (mutual TLS)")
+    parser.add_argument("--tls-key", help="PEM private key of --tls-cert")
     args = parser.parse_args()
+    if (args.tls_cert is None) != (args.tls_key is None) or (args.tls_cert and not args.tls_ca):
+        parser.error("--tls-cert and --tls-key go together, with --tls-ca")
 
-    with grpc.insecure_channel(args.addr) as channel:
+    with open_channel(args) as plain:
+        channel = grpc.intercept_channel(plain, BearerKey(args.api_key)) if args.api_key else plain
         try:
-            grpc.channel_ready_future(channel).result(timeout=args.timeout)
+            grpc.channel_ready_future(plain).result(timeout=args.timeout)
         except grpc.FutureTimeoutError:
             print("error: cannot reach a vectaraft server at %s within %.0f s"
                   % (args.addr, args.timeout), file=sys.stderr)
@@ -63,6 +74,30 @@ def main():
             print("error: %s: %s" % (e.code().name, e.details()), file=sys.stderr)
             return 1
     return 0
+
+
+def open_channel(args):
+    if not args.tls_ca:
+        return grpc.insecure_channel(args.addr)
+    def read(path):
+        with open(path, "rb") as f:
+            return f.read()
+    credentials = grpc.ssl_channel_credentials(
+        read(args.tls_ca),
+        read(args.tls_key) if args.tls_key else None,
+        read(args.tls_cert) if args.tls_cert else None)
+    return grpc.secure_channel(args.addr, credentials)
+
+
+class BearerKey(grpc.UnaryUnaryClientInterceptor):
+    """Adds 'authorization: Bearer <key>' to every call."""
+
+    def __init__(self, key):
+        self._metadata = (("authorization", "Bearer " + key),)
+
+    def intercept_unary_unary(self, continuation, details, request):
+        metadata = tuple(details.metadata or ()) + self._metadata
+        return continuation(details._replace(metadata=metadata), request)
 
 
 def run(stub, addr, timeout):

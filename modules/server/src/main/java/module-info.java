@@ -17,9 +17,14 @@ module io.vectaraft.server {
     requires io.helidon.logging.common;
     requires java.logging;
     requires java.management;
+    requires jdk.unsupported;
+    requires org.yaml.snakeyaml;
+    requires io.grpc.util;
 
     exports io.vectaraft.server;
     exports io.vectaraft.server.config;
     exports io.vectaraft.server.grpc;
     exports io.vectaraft.server.recall;
+    exports io.vectaraft.server.auth;
+    exports io.vectaraft.server.tls;
 }

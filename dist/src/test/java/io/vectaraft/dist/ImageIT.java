@@ -215,6 +215,128 @@ class ImageIT {
     }
 
     /**
+     * The secure way through the image: {@code bin/vectaraft keys create} makes a key, the server
+     * runs with the key file and a certificate, and the Java ping client gets through only with the
+     * key; HTTPS {@code /metrics} needs it too. Exercises the security classes (SnakeYAML,
+     * grpc-util, the JDK TLS provider, Helidon TLS) on the image's module path.
+     */
+    @Test
+    void keysCreatedByTheLauncherAndTlsGuardTheServer() throws Exception {
+        TestCertificates certs = TestCertificates.make(work);
+        Path keys = work.resolve("keys.yaml");
+        Command create =
+                runLauncher(
+                        work,
+                        "keys",
+                        "create",
+                        "--id",
+                        "ops",
+                        "--role",
+                        "admin",
+                        "--file",
+                        keys.toString());
+        assertEquals(0, create.exit(), create.output());
+        Matcher key = Pattern.compile("vtr_ops_[0-9A-Za-z]{43}").matcher(create.output());
+        assertTrue(key.find(), "the new key is printed: " + create.output());
+        assertFalse(Files.readString(keys).contains(key.group()), "only its digest is stored");
+
+        try (ServerProcess server =
+                ServerProcess.start(
+                        Fixtures.image(),
+                        work,
+                        Map.of(),
+                        "--port",
+                        "0",
+                        "--no-wal",
+                        "--metrics-addr",
+                        "127.0.0.1:0",
+                        "--api-keys-file",
+                        keys.toString(),
+                        "--tls-cert",
+                        certs.cert().toString(),
+                        "--tls-key",
+                        certs.key().toString())) {
+            int port = server.awaitPort();
+            String target = "127.0.0.1:" + port;
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
+            String[] tls = {"--tls-ca", certs.ca().toString()};
+            assertEquals(
+                    1,
+                    PingClient.run(concat(tls, target), Map.of(), print, print),
+                    "no key: " + out);
+            assertTrue(
+                    out.toString(StandardCharsets.UTF_8)
+                            .contains("UNAUTHENTICATED: missing API key"),
+                    out.toString());
+            out.reset();
+            assertEquals(
+                    0,
+                    PingClient.run(
+                            concat(tls, target),
+                            Map.of("VECTARAFT_API_KEY", key.group()),
+                            print,
+                            print),
+                    "with the key: " + out + "\nserver:\n" + server.output());
+            assertTrue(
+                    out.toString(StandardCharsets.UTF_8)
+                            .startsWith("vectaraft " + Fixtures.version()),
+                    out.toString());
+
+            Matcher m =
+                    Pattern.compile("metrics=[0-9.]+:(\\d+)")
+                            .matcher(server.awaitLine(METRICS_ADDR));
+            assertTrue(m.find());
+            try (HttpClient http =
+                    HttpClient.newBuilder().sslContext(trusting(certs.ca())).build()) {
+                URI metrics = URI.create("https://127.0.0.1:" + m.group(1) + "/metrics");
+                assertEquals(
+                        401,
+                        http.send(
+                                        HttpRequest.newBuilder(metrics).build(),
+                                        HttpResponse.BodyHandlers.ofString())
+                                .statusCode());
+                HttpResponse<String> scrape =
+                        http.send(
+                                HttpRequest.newBuilder(metrics)
+                                        .header("authorization", "Bearer " + key.group())
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, scrape.statusCode(), scrape.body());
+                assertTrue(
+                        scrape.body()
+                                .contains("vectaraft_auth_failures_total{reason=\"missing_key\""),
+                        "auth meters:\n" + scrape.body());
+            }
+            assertEquals(SIGTERM_EXIT, server.stop(), "exit status; output:\n" + server.output());
+        }
+    }
+
+    private static String[] concat(String[] head, String last) {
+        String[] all = java.util.Arrays.copyOf(head, head.length + 1);
+        all[head.length] = last;
+        return all;
+    }
+
+    private static javax.net.ssl.SSLContext trusting(Path ca) throws Exception {
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        try (var in = Files.newInputStream(ca)) {
+            store.setCertificateEntry(
+                    "ca",
+                    java.security.cert.CertificateFactory.getInstance("X.509")
+                            .generateCertificate(in));
+        }
+        javax.net.ssl.TrustManagerFactory tmf =
+                javax.net.ssl.TrustManagerFactory.getInstance(
+                        javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(store);
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        return context;
+    }
+
+    /**
      * GET /metrics on the port the ready line names: the JVM and server meters need JDK modules
      * (java.management, jdk.management) that only a real request through the image exercises.
      */

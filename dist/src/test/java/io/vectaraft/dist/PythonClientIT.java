@@ -62,6 +62,58 @@ class PythonClientIT {
         }
     }
 
+    /**
+     * The sample client over TLS with an API key, against the image started with a certificate made
+     * by openssl here and the single key in the environment; without the key it is refused.
+     */
+    @Test
+    void sampleClientWorksOverTlsWithAKey() throws Exception {
+        TestCertificates certs = TestCertificates.make(work);
+        String key = "vtr_test_0123456789abcdefghijklmnopqrstuvwxyzABCDEFG";
+        try (ServerProcess server =
+                ServerProcess.start(
+                        Fixtures.image(),
+                        work,
+                        Map.of("VECTARAFT_API_KEY", key),
+                        "--port",
+                        "0",
+                        "--no-wal",
+                        "--no-metrics",
+                        "--tls-cert",
+                        certs.cert().toString(),
+                        "--tls-key",
+                        certs.key().toString())) {
+            int port = server.awaitPort();
+            List<String> command =
+                    List.of(
+                            Fixtures.python(),
+                            Fixtures.root().resolve("clients/python/sample_client.py").toString(),
+                            "--addr",
+                            "127.0.0.1:" + port,
+                            "--tls-ca",
+                            certs.ca().toString());
+            List<String> keyed = new ArrayList<>(command);
+            keyed.addAll(List.of("--api-key", key));
+            Command client = Command.run(work, Duration.ofSeconds(120), keyed);
+            assertEquals(
+                    0,
+                    client.exit(),
+                    "exit status:\n" + client.output() + "\nserver:\n" + server.output());
+            assertEquals(
+                    List.of(
+                            List.of("blade-runner", "the-matrix", "arrival"),
+                            List.of("the-matrix", "arrival", "memento")),
+                    rankedSections(client.output()),
+                    client.output());
+            Command refused = Command.run(work, Duration.ofSeconds(120), command);
+            assertEquals(1, refused.exit(), "without the key:\n" + refused.output());
+            assertTrue(
+                    refused.output().contains("error: UNAUTHENTICATED: missing API key"),
+                    refused.output());
+            server.stop();
+        }
+    }
+
     /** The ids listed under each "query ..." heading, in order. */
     private static List<List<String>> rankedSections(String output) {
         List<List<String>> sections = new ArrayList<>();

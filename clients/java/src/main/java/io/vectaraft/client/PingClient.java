@@ -1,21 +1,34 @@
 package io.vectaraft.client;
 
 import io.grpc.Channel;
+import io.grpc.ClientInterceptor;
+import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
+import io.grpc.stub.MetadataUtils;
 import io.vectaraft.api.v1.PingRequest;
 import io.vectaraft.api.v1.PingResponse;
 import io.vectaraft.api.v1.VectorServiceGrpc;
+import java.io.File;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Pings a vectaraft server and prints its version and uptime.
  *
- * <p>Usage: {@code clients/java/ping.sh [HOST:PORT]} (default {@value #DEFAULT_TARGET}). Exit
- * status 0 when the server answered, 1 when the call failed, 2 on a usage error.
+ * <p>Usage: {@code clients/java/ping.sh [--api-key KEY] [--tls-ca CA.pem [--tls-cert C.pem
+ * --tls-key K.pem]] [HOST:PORT]} (default {@value #DEFAULT_TARGET}); the key may also come from
+ * {@code VECTARAFT_API_KEY}. Exit status 0 when the server answered, 1 when the call failed, 2 on a
+ * usage error.
  */
 public final class PingClient {
     /** Where the server listens by default. */
@@ -26,40 +39,84 @@ public final class PingClient {
     private PingClient() {}
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        System.exit(run(args, System.getenv(), System.out, System.err));
+    }
+
+    /** As {@link #run(String[], Map, PrintStream, PrintStream)} with this process's environment. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, System.getenv(), out, err);
     }
 
     /**
-     * The command: pings {@code args[0]} (or the default), prints the answer, returns the status.
+     * The command: pings the target, prints the answer, returns the status.
+     *
+     * @param env where {@code VECTARAFT_API_KEY} is looked up
      */
-    public static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+    public static int run(
+            String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        Options options;
+        try {
+            options = Options.parse(List.of(args), env);
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage().isEmpty() ? usage() : e.getMessage() + "\n" + usage());
+            return 2;
+        }
+        if (options.help()) {
             out.println(usage());
             return 0;
         }
-        if (args.length > 1 || (args.length == 1 && args[0].startsWith("-"))) {
-            err.println(usage());
+        ManagedChannel channel;
+        try {
+            channel = channel(options);
+        } catch (IOException | IllegalArgumentException e) {
+            err.println("ping " + options.target() + ": cannot set up TLS: " + e.getMessage());
             return 2;
         }
-        String target = args.length == 1 ? args[0] : DEFAULT_TARGET;
-        ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
         try {
-            PingResponse pong = ping(channel, TIMEOUT);
+            PingResponse pong = ping(withKey(channel, options.apiKey()), TIMEOUT);
             out.printf(
                     "vectaraft %s at %s, up %d ms%n",
-                    pong.getVersion(), target, pong.getUptimeMs());
+                    pong.getVersion(), options.target(), pong.getUptimeMs());
             return 0;
         } catch (StatusRuntimeException e) {
             String description = e.getStatus().getDescription();
             err.printf(
                     "ping %s failed: %s%s%n",
-                    target,
+                    options.target(),
                     e.getStatus().getCode(),
                     description == null ? "" : ": " + description.lines().findFirst().orElse(""));
             return 1;
         } finally {
             shutdown(channel);
         }
+    }
+
+    /** Plaintext, or TLS trusting {@code --tls-ca} (and presenting a client certificate). */
+    private static ManagedChannel channel(Options o) throws IOException {
+        NettyChannelBuilder builder = NettyChannelBuilder.forTarget(o.target());
+        if (o.tlsCa() == null) {
+            return builder.usePlaintext().build();
+        }
+        SslContextBuilder ssl =
+                GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK)
+                        .trustManager(new File(o.tlsCa()));
+        if (o.tlsCert() != null) {
+            ssl.keyManager(new File(o.tlsCert()), new File(o.tlsKey()));
+        }
+        return builder.sslContext(ssl.build()).build();
+    }
+
+    /** Sends {@code authorization: Bearer <key>} on every call, when there is a key. */
+    public static Channel withKey(Channel channel, String apiKey) {
+        if (apiKey == null || apiKey.isEmpty()) {
+            return channel;
+        }
+        Metadata headers = new Metadata();
+        headers.put(
+                Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
+                "Bearer " + apiKey);
+        ClientInterceptor attach = MetadataUtils.newAttachHeadersInterceptor(headers);
+        return ClientInterceptors.intercept(channel, attach);
     }
 
     /**
@@ -74,7 +131,10 @@ public final class PingClient {
     }
 
     private static String usage() {
-        return "usage: ping.sh [HOST:PORT]   (default " + DEFAULT_TARGET + ")";
+        return "usage: ping.sh [--api-key KEY] [--tls-ca CA.pem [--tls-cert CERT.pem --tls-key"
+                + " KEY.pem]] [HOST:PORT]   (default "
+                + DEFAULT_TARGET
+                + "; the key also from VECTARAFT_API_KEY)";
     }
 
     private static void shutdown(ManagedChannel channel) {
@@ -83,6 +143,56 @@ public final class PingClient {
             channel.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The command line, checked. */
+    private record Options(
+            String target,
+            String apiKey,
+            String tlsCa,
+            String tlsCert,
+            String tlsKey,
+            boolean help) {
+        static Options parse(List<String> args, Map<String, String> env) {
+            String target = null;
+            String apiKey = env.get("VECTARAFT_API_KEY");
+            String ca = null;
+            String cert = null;
+            String key = null;
+            for (int i = 0; i < args.size(); i++) {
+                String arg = args.get(i);
+                switch (arg) {
+                    case "--help", "-h" -> {
+                        return new Options(DEFAULT_TARGET, null, null, null, null, true);
+                    }
+                    case "--api-key" -> apiKey = value(args, ++i, arg);
+                    case "--tls-ca" -> ca = value(args, ++i, arg);
+                    case "--tls-cert" -> cert = value(args, ++i, arg);
+                    case "--tls-key" -> key = value(args, ++i, arg);
+                    default -> {
+                        if (arg.startsWith("-") || target != null) {
+                            throw new IllegalArgumentException("");
+                        }
+                        target = arg;
+                    }
+                }
+            }
+            if ((cert == null) != (key == null)) {
+                throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+            }
+            if (cert != null && ca == null) {
+                throw new IllegalArgumentException("--tls-cert needs --tls-ca (TLS)");
+            }
+            return new Options(
+                    target == null ? DEFAULT_TARGET : target, apiKey, ca, cert, key, false);
+        }
+
+        private static String value(List<String> args, int i, String flag) {
+            if (i >= args.size()) {
+                throw new IllegalArgumentException("flag " + flag + " needs a value");
+            }
+            return args.get(i);
         }
     }
 }

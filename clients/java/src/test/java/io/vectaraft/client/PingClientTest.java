@@ -33,7 +33,11 @@ class PingClientTest {
     void usageErrorsAreStatusTwoAndHelpIsZero() {
         assertEquals(2, run("a:1", "b:2"), "two targets");
         assertEquals(2, run("--port"), "an unknown flag");
-        assertTrue(text(err).contains("usage: ping.sh [HOST:PORT]"), "stderr: " + text(err));
+        assertTrue(text(err).contains("usage: ping.sh ["), "stderr: " + text(err));
+        assertEquals(
+                2, run("--tls-cert", "c.pem", "--tls-key", "k.pem"), "a certificate without TLS");
+        assertTrue(text(err).contains("--tls-cert needs --tls-ca"), "stderr: " + text(err));
+        assertEquals(2, run("--api-key"), "a flag without its value");
         assertEquals(0, run("--help"));
         assertTrue(text(out).contains("usage: ping.sh"), "stdout: " + text(out));
     }

@@ -2,10 +2,12 @@ package io.vectaraft.server;
 
 import io.helidon.logging.common.LogConfig;
 import io.vectaraft.index.VectaraftException;
+import io.vectaraft.server.auth.KeysCommand;
 import io.vectaraft.server.config.CommandLine;
 import io.vectaraft.server.config.ConfigException;
 import io.vectaraft.server.config.ConfigLoader;
 import io.vectaraft.server.config.ServerConfig;
+import io.vectaraft.server.reload.HangupSignal;
 import io.vectaraft.wal.StorageEngine;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -17,8 +19,9 @@ import java.util.function.Consumer;
 
 /**
  * Starts the vectaraft server in the foreground: parses flags, loads the configuration, recovers
- * the store and serves until SIGTERM or Ctrl-C, which stop it gracefully. Exit code 2 means bad
- * flags or configuration, 1 a failure to start.
+ * the store and serves until SIGTERM or Ctrl-C, which stop it gracefully; SIGHUP re-reads the key
+ * file and the certificates. Exit code 2 means bad flags or configuration (an unusable key file or
+ * certificate included), 1 a failure to start.
  */
 public final class Main {
     static {
@@ -39,6 +42,15 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) throws InterruptedException {
+        if (args.length > 0 && args[0].equals("keys")) {
+            System.exit(
+                    KeysCommand.run(
+                            List.of(args).subList(1, args.length),
+                            System.getenv(),
+                            System.out,
+                            System.err));
+            return;
+        }
         LogConfig.configureRuntime();
         long t0 = System.nanoTime();
         ConfigLoader.Loaded loaded;
@@ -75,6 +87,7 @@ public final class Main {
                                             ServerLogManager.resetAfterStop();
                                         }));
         VectaraftServer server = start(loaded.config(), serving::set);
+        HangupSignal.onHangup(server::reload);
         logSummary(server, loaded, (System.nanoTime() - t0) / 1_000_000);
         if (Boolean.getBoolean(CDS_TRAINING)) {
             trainAndExit(server);
@@ -85,6 +98,11 @@ public final class Main {
     private static VectaraftServer start(ServerConfig config, Consumer<VectaraftServer> serving) {
         try {
             return VectaraftServer.start(config, serving);
+        } catch (ConfigException e) {
+            // An unusable key file or certificate: a configuration error, as for flags.
+            System.err.println("vectaraft: " + e.getMessage());
+            System.exit(2);
+            throw e;
         } catch (VectaraftException | UncheckedIOException e) {
             // Expected failures (corrupt log, port in use) carry a complete message.
             LOG.log(Level.ERROR, "vectaraft failed to start: " + e.getMessage());

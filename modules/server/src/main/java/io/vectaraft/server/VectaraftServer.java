@@ -3,7 +3,6 @@ package io.vectaraft.server;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptor;
-import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -68,6 +67,7 @@ public final class VectaraftServer implements AutoCloseable {
     /** Opened once gRPC listens, or the server closes; the HTTP start may wait for it. */
     private final CountDownLatch grpcStarted = new CountDownLatch(1);
 
+    private final ServerSecurity security;
     private final HealthStatusManager health = new HealthStatusManager();
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private StorageEngine store;
@@ -79,6 +79,10 @@ public final class VectaraftServer implements AutoCloseable {
         this.config = config;
         this.readiness = new Readiness(config.walEnabled() ? config.walPath().getParent() : null);
         this.metrics = config.metricsEnabled() ? new DeferredMetrics() : null;
+        this.security = ServerSecurity.load(config, () -> metrics);
+        if (metrics != null && security.keysOn()) {
+            metrics.countAuthFailures();
+        }
         this.http =
                 config.metricsEnabled()
                         ? CompletableFuture.supplyAsync(
@@ -87,7 +91,9 @@ public final class VectaraftServer implements AutoCloseable {
                                     return ObservabilityServer.start(
                                             config.metricsAddress(),
                                             metrics.attach(new ServerMetrics()),
-                                            readiness);
+                                            readiness,
+                                            security.httpFilter(),
+                                            security.httpTls());
                                 },
                                 task -> Thread.ofPlatform().name("http-start").start(task))
                         : null;
@@ -182,17 +188,19 @@ public final class VectaraftServer implements AutoCloseable {
         BindableService service = new VectorServiceImpl(store, Version.get(), events, recall);
         HostPort address = config.grpcAddress();
         try {
-            grpc =
+            NettyServerBuilder builder =
                     NettyServerBuilder.forAddress(
                                     new InetSocketAddress(address.host(), address.port()))
                             .executor(executor)
                             .maxInboundMessageSize(config.maxMessageBytes())
-                            .addService(ServerInterceptors.intercept(service, interceptors()))
+                            .addService(security.protect(service, observers(), handlers()))
                             .addService(health.getHealthService())
-                            .addService(ProtoReflectionServiceV1.newInstance())
-                            .addService(legacyReflection())
-                            .build()
-                            .start();
+                            .addService(
+                                    security.protectReflection(
+                                            ProtoReflectionServiceV1.newInstance()))
+                            .addService(security.protectReflection(legacyReflection()));
+            security.configure(builder);
+            grpc = builder.build().start();
         } catch (IOException e) {
             throw new UncheckedIOException(
                     "cannot listen for gRPC on " + address + ": " + e.getMessage(), e);
@@ -233,14 +241,23 @@ public final class VectaraftServer implements AutoCloseable {
         return io.grpc.protobuf.services.ProtoReflectionService.newInstance();
     }
 
-    private List<ServerInterceptor> interceptors() {
-        // ServerInterceptors.intercept runs the last one first: metrics see every outcome.
+    /** Interceptors that see every call, refused ones too (outermost first). */
+    private List<ServerInterceptor> observers() {
         List<ServerInterceptor> list = new ArrayList<>();
-        list.add(new FailedCallLogger());
         if (metrics != null) {
-            list.add(metrics.grpcInterceptor());
+            list.add(metrics.grpcInterceptor(security.keysOn()));
         }
         return list;
+    }
+
+    /** Interceptors of the calls authorization admitted (outermost first). */
+    private List<ServerInterceptor> handlers() {
+        return List.of(new FailedCallLogger());
+    }
+
+    /** Re-reads the key file and the certificates now (SIGHUP). */
+    public void reload() {
+        security.reload();
     }
 
     /** The bound gRPC address (the real port when 0 was asked). */
@@ -318,6 +335,7 @@ public final class VectaraftServer implements AutoCloseable {
         if (metrics != null) {
             metrics.close();
         }
+        security.close();
         LOG.log(Level.INFO, "vectaraft stopped");
     }
 }

@@ -66,7 +66,7 @@ class MainProcessTest {
                 lastLine(out));
     }
 
-    private static List<String> launchCommand(String... args) {
+    static List<String> launchCommand(String... args) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElseThrow());
         command.addAll(

@@ -184,7 +184,7 @@ class ObservabilityTest {
     }
 
     /** The value of the one sample of {@code name} whose labels contain all of {@code labels}. */
-    private static double sample(String text, String name, String... labels) {
+    static double sample(String text, String name, String... labels) {
         List<String> lines =
                 text.lines()
                         .filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
@@ -195,7 +195,7 @@ class ObservabilityTest {
         return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
     }
 
-    private static void promtoolAccepts(String text) throws IOException, InterruptedException {
+    static void promtoolAccepts(String text) throws IOException, InterruptedException {
         Process p =
                 new ProcessBuilder("promtool", "check", "metrics")
                         .redirectErrorStream(true)

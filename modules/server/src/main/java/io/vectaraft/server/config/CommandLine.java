@@ -54,11 +54,11 @@ public record CommandLine(
                                                                     + "\" (run with --help for the"
                                                                     + " list)"));
                     String value;
-                    if (s.negatingFlag()) {
+                    if (s.switchFlag()) {
                         if (inline != null) {
                             throw new ConfigException("flag " + flag + " takes no value");
                         }
-                        value = "false";
+                        value = s.negatingFlag() ? "false" : "true";
                     } else {
                         value = inline != null ? inline : valueAfter(args, i++, flag);
                     }
@@ -88,7 +88,7 @@ public record CommandLine(
         for (Setting s : Setting.values()) {
             String env = s.env().map(e -> "; env " + e).orElse("");
             String def =
-                    s.negatingFlag() || s.defaultValue().isEmpty()
+                    s.switchFlag() || s.defaultValue().isEmpty()
                             ? ""
                             : " (default " + s.defaultValue() + ")";
             row(b, s.usage(), s.help() + def + env);

@@ -5,6 +5,7 @@ import io.helidon.config.ConfigSources;
 import io.helidon.config.yaml.YamlConfigParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
@@ -53,8 +54,10 @@ public final class ConfigLoader {
 
         Map<Setting, Object> parsed = new EnumMap<>(Setting.class);
         origins.forEach((s, o) -> parsed.put(s, parse(s, o)));
-        return new Loaded(
-                ServerConfig.from(parsed, workingDir), Map.copyOf(origins), unknownEnv(env));
+        ServerConfig config = ServerConfig.from(parsed, workingDir);
+        List<String> warnings = new ArrayList<>(unknownEnv(env));
+        warnings.addAll(SecurityRules.check(config));
+        return new Loaded(config, Map.copyOf(origins), List.copyOf(warnings));
     }
 
     private static Object parse(Setting s, Origin o) {
@@ -64,9 +67,8 @@ public final class ConfigLoader {
             throw new ConfigException(
                     "invalid "
                             + s.key()
-                            + " \""
-                            + o.value()
-                            + "\" from "
+                            + (s.secret() ? "" : " \"" + o.value() + "\"")
+                            + " from "
                             + o.source()
                             + ": expected "
                             + s.accepted());

@@ -1,5 +1,6 @@
 package io.vectaraft.server.config;
 
+import io.vectaraft.server.config.TlsSettings.PemIdentity;
 import io.vectaraft.wal.FsyncPolicy;
 import io.vectaraft.wal.StorageOptions;
 import io.vectaraft.wal.StorageOptions.RecoveryMode;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Map.Entry;
+import java.util.Optional;
 
 /**
  * The server's settings, validated. Build it with {@link ConfigLoader}; see {@link Setting} for
@@ -26,7 +28,9 @@ public record ServerConfig(
         RecoveryMode walRecovery,
         boolean metricsEnabled,
         HostPort metricsAddress,
-        double recallSampleRate) {
+        double recallSampleRate,
+        AuthSettings auth,
+        TlsSettings tls) {
 
     /** The defaults alone (no file, no environment, no flags). */
     public static ServerConfig defaults(Path workingDir) {
@@ -51,7 +55,66 @@ public record ServerConfig(
                 RecoveryMode.valueOf(upper(v.get(Setting.WAL_RECOVERY))),
                 (Boolean) v.get(Setting.METRICS_ENABLED),
                 (HostPort) v.get(Setting.METRICS_ADDR),
-                (Double) v.get(Setting.RECALL_SAMPLE_RATE));
+                (Double) v.get(Setting.RECALL_SAMPLE_RATE),
+                auth(v, workingDir),
+                tls(v, workingDir));
+    }
+
+    private static AuthSettings auth(Map<Setting, Object> v, Path workingDir) {
+        return new AuthSettings(
+                file(v, Setting.API_KEYS_FILE, workingDir),
+                text(v, Setting.API_KEY),
+                (Boolean) v.get(Setting.OPEN_OBSERVABILITY),
+                (Boolean) v.get(Setting.INSECURE));
+    }
+
+    private static TlsSettings tls(Map<Setting, Object> v, Path workingDir) {
+        Optional<PemIdentity> grpc =
+                identity(v, Setting.TLS_CERT, Setting.TLS_KEY, workingDir, Optional.empty());
+        Optional<PemIdentity> http =
+                (Boolean) v.get(Setting.METRICS_TLS)
+                        ? identity(
+                                v,
+                                Setting.METRICS_TLS_CERT,
+                                Setting.METRICS_TLS_KEY,
+                                workingDir,
+                                grpc)
+                        : Optional.empty();
+        return new TlsSettings(
+                grpc,
+                file(v, Setting.TLS_CLIENT_CA, workingDir),
+                TlsSettings.ClientAuth.valueOf(upper(v.get(Setting.TLS_CLIENT_AUTH))),
+                http);
+    }
+
+    /** Both files or neither; neither means {@code otherwise}. */
+    private static Optional<PemIdentity> identity(
+            Map<Setting, Object> v,
+            Setting cert,
+            Setting key,
+            Path workingDir,
+            Optional<PemIdentity> otherwise) {
+        Optional<Path> c = file(v, cert, workingDir);
+        Optional<Path> k = file(v, key, workingDir);
+        if (c.isPresent() != k.isPresent()) {
+            Setting given = c.isPresent() ? cert : key;
+            Setting missing = c.isPresent() ? key : cert;
+            throw new ConfigException(
+                    given.key()
+                            + " is set but "
+                            + missing.key()
+                            + " is not: expected both the certificate and its private key");
+        }
+        return c.isPresent() ? Optional.of(new PemIdentity(c.get(), k.get())) : otherwise;
+    }
+
+    private static Optional<String> text(Map<Setting, Object> v, Setting s) {
+        String value = (String) v.get(s);
+        return value.isEmpty() ? Optional.empty() : Optional.of(value);
+    }
+
+    private static Optional<Path> file(Map<Setting, Object> v, Setting s, Path workingDir) {
+        return text(v, s).map(f -> workingDir.resolve(f).normalize());
     }
 
     private static String upper(Object o) {
@@ -71,7 +134,7 @@ public record ServerConfig(
                 b.append(b.isEmpty() ? "" : ", ")
                         .append(e.getKey().key())
                         .append('=')
-                        .append(e.getValue().value())
+                        .append(e.getKey().secret() ? "(secret)" : e.getValue().value())
                         .append(" (")
                         .append(e.getValue().source())
                         .append(')');

@@ -91,7 +91,91 @@ public enum Setting {
             "0.01",
             Kind.FRACTION,
             "fraction of approximate (HNSW) queries re-run exactly in the background to estimate"
-                    + " recall@k (0: off)");
+                    + " recall@k (0: off)"),
+    API_KEYS_FILE(
+            "auth.keys-file",
+            "VECTARAFT_API_KEYS_FILE",
+            "--api-keys-file",
+            "",
+            Kind.OPTIONAL_FILE,
+            "YAML file of API keys (SHA-256 digests, roles, collections); turns keys on; re-read"
+                    + " when it changes and on SIGHUP"),
+    API_KEY(
+            "auth.api-key",
+            "VECTARAFT_API_KEY",
+            "--api-key",
+            "",
+            Kind.SECRET,
+            "one admin API key for every collection; turns keys on (prefer the environment:"
+                    + " flags show in ps)"),
+    OPEN_OBSERVABILITY(
+            "auth.open-observability",
+            "VECTARAFT_OPEN_OBSERVABILITY",
+            "--open-observability",
+            "false",
+            Kind.BOOLEAN,
+            "serve /metrics and /health/ready without a key when keys are on (/health/live is"
+                    + " always open)"),
+    INSECURE(
+            "auth.insecure",
+            "VECTARAFT_INSECURE",
+            "--insecure",
+            "false",
+            Kind.BOOLEAN,
+            "allow a non-loopback gRPC address without API keys or mutual TLS"),
+    TLS_CERT(
+            "tls.cert",
+            "VECTARAFT_TLS_CERT",
+            "--tls-cert",
+            "",
+            Kind.OPTIONAL_FILE,
+            "PEM certificate chain of the gRPC listener (and the HTTP one); with tls.key turns TLS"
+                    + " on; reloaded when it changes"),
+    TLS_KEY(
+            "tls.key",
+            "VECTARAFT_TLS_KEY",
+            "--tls-key",
+            "",
+            Kind.OPTIONAL_FILE,
+            "PEM private key (PKCS#8, unencrypted) of tls.cert"),
+    TLS_CLIENT_CA(
+            "tls.client-ca",
+            "VECTARAFT_TLS_CLIENT_CA",
+            "--tls-client-ca",
+            "",
+            Kind.OPTIONAL_FILE,
+            "PEM certificates that sign accepted client certificates (mutual TLS)"),
+    TLS_CLIENT_AUTH(
+            "tls.client-auth",
+            "VECTARAFT_TLS_CLIENT_AUTH",
+            "--tls-client-auth",
+            "none",
+            Kind.CLIENT_AUTH,
+            "client certificates on gRPC: none, optional or require (needs tls.client-ca)"),
+    METRICS_TLS(
+            "metrics.tls.enabled",
+            "VECTARAFT_METRICS_TLS",
+            "--no-metrics-tls",
+            "true",
+            Kind.BOOLEAN,
+            "plain HTTP for /metrics and /health even when a certificate is configured (env: 0|1)"),
+    METRICS_TLS_CERT(
+            "metrics.tls.cert",
+            "VECTARAFT_METRICS_TLS_CERT",
+            "--metrics-tls-cert",
+            "",
+            Kind.OPTIONAL_FILE,
+            "PEM certificate chain of the HTTP listener (empty: tls.cert)"),
+    METRICS_TLS_KEY(
+            "metrics.tls.key",
+            "VECTARAFT_METRICS_TLS_KEY",
+            "--metrics-tls-key",
+            "",
+            Kind.OPTIONAL_FILE,
+            "PEM private key of metrics.tls.cert (empty: tls.key)");
+
+    /** The shortest {@link #API_KEY} accepted: a guessable key on a network is no key. */
+    public static final int MIN_SECRET_LENGTH = 16;
 
     /** Sets both {@link #GRPC_HOST} and {@link #GRPC_PORT} from {@code host:port}. */
     public static final String GRPC_ADDR_ENV = "VECTARAFT_GRPC_ADDR";
@@ -129,6 +213,19 @@ public enum Setting {
         return flag.startsWith("--no-");
     }
 
+    /**
+     * Whether the flag takes no value: a boolean's flag switches it off ({@code --no-wal}) or on
+     * ({@code --insecure}).
+     */
+    public boolean switchFlag() {
+        return kind == Kind.BOOLEAN;
+    }
+
+    /** Whether the value is a secret: never logged or echoed in an error message. */
+    public boolean secret() {
+        return kind == Kind.SECRET;
+    }
+
     public String defaultValue() {
         return defaultValue;
     }
@@ -143,7 +240,7 @@ public enum Setting {
 
     /** The flag as {@code --help} shows it, e.g. {@code --port <port>} or {@code --no-wal}. */
     public String usage() {
-        return negatingFlag() ? flag : flag + " " + kind.placeholder();
+        return switchFlag() ? flag : flag + " " + kind.placeholder();
     }
 
     /** The value parsed to its type, or an {@link IllegalArgumentException}. */
@@ -171,7 +268,14 @@ public enum Setting {
         OPTIONAL_PATH("a directory path, or empty", s -> s),
         FSYNC("always, interval or none", s -> oneOf(s, "always", "interval", "none")),
         RECOVERY("strict or truncate", s -> oneOf(s, "strict", "truncate")),
-        FRACTION("a number 0..1", Kind::fraction);
+        FRACTION("a number 0..1", Kind::fraction),
+        OPTIONAL_FILE("a file path, or empty", s -> s),
+        SECRET(
+                "at least " + MIN_SECRET_LENGTH + " characters (e.g. openssl rand -hex 32)",
+                Kind::secret),
+        CLIENT_AUTH("none, optional or require", s -> oneOf(s, "none", "optional", "require")),
+        ENDPOINT("an http:// or https:// URL with a host, or empty", Kind::endpoint),
+        OTLP_PROTOCOL("grpc or http/protobuf", s -> oneOf(s, "grpc", "http/protobuf"));
 
         final String accepted;
         final Function<String, Object> parser;
@@ -194,6 +298,11 @@ public enum Setting {
                 case FSYNC -> "<always|interval|none>";
                 case RECOVERY -> "<strict|truncate>";
                 case FRACTION -> "<0..1>";
+                case OPTIONAL_FILE -> "<file>";
+                case SECRET -> "<key>";
+                case CLIENT_AUTH -> "<none|optional|require>";
+                case ENDPOINT -> "<url>";
+                case OTLP_PROTOCOL -> "<grpc|http/protobuf>";
             };
         }
 
@@ -216,6 +325,29 @@ public enum Setting {
                     return v;
                 }
             } catch (NumberFormatException e) {
+                // rejected below
+            }
+            throw new IllegalArgumentException();
+        }
+
+        private static Object secret(String s) {
+            if (!s.isEmpty() && s.length() < MIN_SECRET_LENGTH) {
+                throw new IllegalArgumentException();
+            }
+            return s;
+        }
+
+        private static Object endpoint(String s) {
+            if (s.isEmpty()) {
+                return s;
+            }
+            try {
+                java.net.URI uri = new java.net.URI(s);
+                String scheme = String.valueOf(uri.getScheme()).toLowerCase(Locale.ROOT);
+                if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
+                    return s;
+                }
+            } catch (java.net.URISyntaxException e) {
                 // rejected below
             }
             throw new IllegalArgumentException();

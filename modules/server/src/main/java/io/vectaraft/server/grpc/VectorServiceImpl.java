@@ -36,6 +36,7 @@ import io.vectaraft.index.Page;
 import io.vectaraft.index.SearchRequest;
 import io.vectaraft.index.SearchResults;
 import io.vectaraft.index.VectorCollection;
+import io.vectaraft.server.auth.Caller;
 import io.vectaraft.server.grpc.RecordTranslator.Include;
 import io.vectaraft.server.recall.RecallMonitor;
 import io.vectaraft.wal.StorageEngine;
@@ -102,7 +103,11 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                 reply,
                 () -> {
                     ListCollectionsResponse.Builder b = ListCollectionsResponse.newBuilder();
-                    store.database().list().forEach(c -> b.addCollections(info(c)));
+                    // A key limited to some collections sees only those.
+                    Caller caller = Caller.current();
+                    store.database().list().stream()
+                            .filter(c -> caller.sees(c.spec().name()))
+                            .forEach(c -> b.addCollections(info(c)));
                     return b.build();
                 });
     }

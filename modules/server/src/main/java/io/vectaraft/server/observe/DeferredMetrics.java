@@ -2,6 +2,7 @@ package io.vectaraft.server.observe;
 
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import io.vectaraft.server.auth.Refusal;
 import io.vectaraft.server.grpc.ServiceEvents;
 import io.vectaraft.wal.StorageEngine;
 import java.util.ArrayList;
@@ -24,7 +25,7 @@ import java.util.function.Supplier;
  * for it: before {@link #attach} no event touches the registry, and after it no event takes the
  * lock.
  */
-public final class DeferredMetrics implements ServiceEvents, AutoCloseable {
+public final class DeferredMetrics implements ServiceEvents, Refusal.Listener, AutoCloseable {
     private volatile ServerMetrics target;
     private List<Consumer<ServerMetrics>> pending = new ArrayList<>();
     private boolean closed;
@@ -66,13 +67,27 @@ public final class DeferredMetrics implements ServiceEvents, AutoCloseable {
         event.accept(m);
     }
 
-    /** Counts every gRPC call by method and status, and times it. */
-    public ServerInterceptor grpcInterceptor() {
-        return new GrpcMetricsInterceptor(this::record);
+    /**
+     * Counts every gRPC call by method and status, and times it.
+     *
+     * @param keyLabel also by the caller's key id (API keys on)
+     */
+    public ServerInterceptor grpcInterceptor(boolean keyLabel) {
+        return new GrpcMetricsInterceptor(this::record, keyLabel);
     }
 
-    void record(String method, Status.Code code, long nanos) {
-        apply(m -> m.record(method, code, nanos));
+    void record(String method, Status.Code code, String key, long nanos) {
+        apply(m -> m.record(method, code, key, nanos));
+    }
+
+    /** See {@link ServerMetrics#countAuthFailures}. */
+    public void countAuthFailures() {
+        apply(ServerMetrics::countAuthFailures);
+    }
+
+    @Override
+    public void refused(Refusal refusal) {
+        apply(m -> m.refused(refusal));
     }
 
     /** See {@link ServerMetrics#bind}. */

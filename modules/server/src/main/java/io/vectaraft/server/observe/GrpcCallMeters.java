@@ -9,7 +9,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Counts every gRPC call by method and status code ({@code vectaraft_grpc_requests_total}) and
+ * Counts every gRPC call by method and status code, and by key id when API keys are on ({@code
+ * vectaraft_grpc_requests_total}: the ids are the operator's, so the label stays bounded), and
  * records its latency by method ({@code vectaraft_grpc_request_duration_seconds}, a histogram from
  * 50 µs to 10 s).
  */
@@ -44,14 +45,20 @@ final class GrpcCallMeters implements CallRecorder {
     }
 
     @Override
-    public void record(String method, Status.Code code, long nanos) {
+    public void record(String method, Status.Code code, String key, long nanos) {
+        List<Tag> tags =
+                key == null
+                        ? List.of(Tag.create("method", method), Tag.create("code", code.name()))
+                        : List.of(
+                                Tag.create("method", method),
+                                Tag.create("code", code.name()),
+                                Tag.create("key", key));
         registry.getOrCreate(
                         Counter.builder(REQUESTS)
-                                .description("gRPC requests by method and status code")
-                                .tags(
-                                        List.of(
-                                                Tag.create("method", method),
-                                                Tag.create("code", code.name()))))
+                                .description(
+                                        "gRPC requests by method and status code (and API key id"
+                                                + " when keys are on)")
+                                .tags(tags))
                 .increment();
         registry.getOrCreate(
                         Timer.builder(DURATION)

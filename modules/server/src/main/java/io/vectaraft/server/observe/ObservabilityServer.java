@@ -1,14 +1,20 @@
 package io.vectaraft.server.observe;
 
+import io.helidon.common.tls.Tls;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
 import io.vectaraft.server.config.HostPort;
+import io.vectaraft.server.tls.ServerTls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
 
 /**
  * The HTTP side, on Helidon SE's WebServer: {@code /metrics} (Prometheus text) and {@code /health},
@@ -23,6 +29,19 @@ public final class ObservabilityServer implements AutoCloseable {
 
     public static ObservabilityServer start(
             HostPort address, ServerMetrics metrics, Readiness readiness) {
+        return start(address, metrics, readiness, Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * @param auth the API-key filter, when keys are on (it covers every route, observers included)
+     * @param tls HTTPS with this context, else plain HTTP
+     */
+    public static ObservabilityServer start(
+            HostPort address,
+            ServerMetrics metrics,
+            Readiness readiness,
+            Optional<Filter> auth,
+            Optional<SSLContext> tls) {
         ObserveFeature observe =
                 ObserveFeature.builder()
                         .endpoint("/")
@@ -46,13 +65,21 @@ public final class ObservabilityServer implements AutoCloseable {
                                                 "process")
                                         .build())
                         .build();
-        WebServer server =
+        WebServerConfig.Builder builder =
                 WebServer.builder()
                         .host(address.host())
                         .port(address.port())
                         .shutdownHook(false)
-                        .addFeature(observe)
-                        .build();
+                        .addFeature(observe);
+        auth.ifPresent(filter -> builder.routing(r -> r.addFilter(filter)));
+        tls.ifPresent(
+                context ->
+                        builder.tls(
+                                Tls.builder()
+                                        .sslContext(context)
+                                        .enabledProtocols(ServerTls.PROTOCOLS)
+                                        .build()));
+        WebServer server = builder.build();
         // Helidon logs a listener that fails to bind and returns a server that is not running.
         server.start();
         if (!server.isRunning()) {

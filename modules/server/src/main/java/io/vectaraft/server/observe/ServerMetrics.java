@@ -7,6 +7,7 @@ import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.MetricsConfig;
 import io.helidon.metrics.api.Tag;
 import io.vectaraft.index.VectorCollection;
+import io.vectaraft.server.auth.Refusal;
 import io.vectaraft.server.grpc.ServiceEvents;
 import io.vectaraft.wal.StorageEngine;
 import io.vectaraft.wal.StorageStats;
@@ -21,9 +22,11 @@ import java.util.function.Supplier;
  * <p>Building one costs most of the HTTP side's start-up (Helidon metrics, Micrometer binders), so
  * the server builds it off the gRPC start path and feeds it through {@link DeferredMetrics}.
  */
-public final class ServerMetrics implements ServiceEvents, CallRecorder, AutoCloseable {
+public final class ServerMetrics
+        implements ServiceEvents, CallRecorder, Refusal.Listener, AutoCloseable {
     private static final String COLLECTION_VECTORS = "vectaraft_collection_vectors";
     private static final String RECALL_AT_K = "vectaraft_recall_at_k";
+    private static final String AUTH_FAILURES = "vectaraft_auth_failures";
 
     private final MeterRegistry registry;
     private final Counter upserted;
@@ -67,8 +70,32 @@ public final class ServerMetrics implements ServiceEvents, CallRecorder, AutoClo
     }
 
     @Override
-    public void record(String method, Status.Code code, long nanos) {
-        calls.record(method, code, nanos);
+    public void record(String method, Status.Code code, String key, long nanos) {
+        calls.record(method, code, key, nanos);
+    }
+
+    /**
+     * Starts {@code vectaraft_auth_failures_total{reason}} with every reason at zero (API keys on),
+     * so that a dashboard sees the series before the first refusal.
+     */
+    public void countAuthFailures() {
+        for (Refusal.Reason r : Refusal.Reason.values()) {
+            authFailures(r);
+        }
+    }
+
+    @Override
+    public void refused(Refusal refusal) {
+        authFailures(refusal.reason()).increment();
+    }
+
+    private Counter authFailures(Refusal.Reason reason) {
+        return registry.getOrCreate(
+                Counter.builder(AUTH_FAILURES)
+                        .description(
+                                "calls and HTTP requests refused: missing_key, invalid_key, role,"
+                                        + " scope")
+                        .tags(List.of(Tag.create("reason", reason.label()))));
     }
 
     /** Starts the collection gauges over the store's (possibly recovered) collections. */

@@ -61,6 +61,8 @@ class ConfigLoaderTest {
                   recovery: truncate
                 metrics:
                   address: 127.0.0.1:9200
+                auth:
+                  insecure: true
                 """);
         Map<String, String> env =
                 Map.of("VECTARAFT_FSYNC", "none", "VECTARAFT_METRICS_ADDR", "127.0.0.1:9300");
@@ -108,9 +110,9 @@ class ConfigLoaderTest {
 
     @Test
     void grpcAddrEnvironmentSetsHostAndPortAndFlagsStillWin() {
-        ServerConfig c = load(Map.of("VECTARAFT_GRPC_ADDR", "0.0.0.0:7000")).config();
+        ServerConfig c = load(Map.of("VECTARAFT_GRPC_ADDR", "0.0.0.0:7000"), "--insecure").config();
         assertEquals(new HostPort("0.0.0.0", 7000), c.grpcAddress());
-        c = load(Map.of("VECTARAFT_GRPC_ADDR", "0.0.0.0:7000"), "--port=0").config();
+        c = load(Map.of("VECTARAFT_GRPC_ADDR", "0.0.0.0:7000"), "--port=0", "--insecure").config();
         assertEquals(new HostPort("0.0.0.0", 0), c.grpcAddress());
         c = load(Map.of("VECTARAFT_GRPC_ADDR", "[::1]:7001")).config();
         assertEquals(new HostPort("::1", 7001), c.grpcAddress());

@@ -44,9 +44,9 @@ class DeferredMetricsTest {
     @Test
     void gRpcCallsBeforeAttachAreCountedAndTimed() {
         try (DeferredMetrics deferred = new DeferredMetrics()) {
-            CallRecorder early = (method, code, nanos) -> deferred.record(method, code, nanos);
-            early.record("Ping", Status.Code.OK, 1_000_000);
-            early.record("Query", Status.Code.NOT_FOUND, 2_000_000);
+            CallRecorder early = deferred::record;
+            early.record("Ping", Status.Code.OK, null, 1_000_000);
+            early.record("Query", Status.Code.NOT_FOUND, null, 2_000_000);
             ServerMetrics metrics = deferred.attach(new ServerMetrics());
             Tag ping = Tag.create("method", "Ping");
             assertEquals(
