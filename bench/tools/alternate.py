@@ -74,17 +74,38 @@ def run(command, args):
     return [json.loads(l) for l in done.stdout.splitlines() if l.startswith("{")]
 
 
-def at_recall(rows, target):
+def at_recall(rows, target, key="qps"):
     """QPS at the target recall, linear between the bracketing beam widths (None if not reached)."""
     rows = sorted(rows, key=lambda r: r["ef"])
     for lo, hi in zip(rows, rows[1:]):
         if lo["recall_at_k"] <= target <= hi["recall_at_k"]:
             span = hi["recall_at_k"] - lo["recall_at_k"]
             f = 0.0 if span == 0 else (target - lo["recall_at_k"]) / span
-            return lo["qps"] + f * (hi["qps"] - lo["qps"])
+            return lo[key] + f * (hi[key] - lo[key])
     if rows and rows[0]["recall_at_k"] >= target:
-        return rows[0]["qps"]  # even the smallest beam reaches it: a lower bound
+        return rows[0][key]  # even the smallest beam reaches it: a lower bound
     return None
+
+
+def summary(passes, target, key, label):
+    print(f"\n{label}\n| pass | vectaraft QPS @ recall {target} | lucene QPS @ recall {target} | ratio | load |")
+    print("|---:|---:|---:|---:|---|")
+    ratios = []
+    for p, curves in enumerate(passes, 1):
+        a = at_recall(curves["vectaraft"], target, key)
+        b = at_recall(curves["lucene"], target, key)
+        ratio = a / b if a and b else None
+        if ratio:
+            ratios.append(ratio)
+        loads = "/".join(f"{curves[e][0]['load']:.1f}" for e in ("vectaraft", "lucene"))
+        fmt = lambda v: "n/a" if v is None else f"{v:,.0f}"
+        print(f"| {p} | {fmt(a)} | {fmt(b)} | {'n/a' if ratio is None else f'{ratio:.2f}x'} | {loads} |")
+    if ratios:
+        print(f"\nratio vectaraft / lucene ({key}) at recall@k {target}: median "
+              f"{statistics.median(ratios):.2f}x, spread {min(ratios):.2f}x-{max(ratios):.2f}x over "
+              f"{len(ratios)} passes ({', '.join(f'{r:.2f}' for r in ratios)})")
+    else:
+        print(f"\nno pass reached recall {target} on both engines: widen --ef")
 
 
 def main():
@@ -113,24 +134,9 @@ def main():
         passes.append(curves)
 
     target = own["target"]
-    print(f"\n| pass | vectaraft QPS @ recall {target} | lucene QPS @ recall {target} | ratio | load |")
-    print("|---:|---:|---:|---:|---|")
-    ratios = []
-    for p, curves in enumerate(passes, 1):
-        a = at_recall(curves["vectaraft"], target)
-        b = at_recall(curves["lucene"], target)
-        ratio = a / b if a and b else None
-        if ratio:
-            ratios.append(ratio)
-        loads = "/".join(f"{curves[e][0]['load']:.1f}" for e in ("vectaraft", "lucene"))
-        fmt = lambda v: "n/a" if v is None else f"{v:,.0f}"
-        print(f"| {p} | {fmt(a)} | {fmt(b)} | {'n/a' if ratio is None else f'{ratio:.2f}x'} | {loads} |")
-    if ratios:
-        print(f"\nratio vectaraft / lucene at recall@k {target}: median {statistics.median(ratios):.2f}x, "
-              f"spread {min(ratios):.2f}x-{max(ratios):.2f}x over {len(ratios)} passes "
-              f"({', '.join(f'{r:.2f}' for r in ratios)})")
-    else:
-        print(f"\nno pass reached recall {target} on both engines: widen --ef")
+    summary(passes, target, "qps", "Wall-clock QPS (what a client sees):")
+    if all("cpu_qps" in c[e][0] for c in passes for e in c):
+        summary(passes, target, "cpu_qps", "QPS per second of the search thread's CPU time:")
     v = passes[0]["vectaraft"][0]
     l = passes[0]["lucene"][0]
     print(f"memory per vector: vectaraft heap {v['heap_bytes_per_vector']} B, mapped "

@@ -169,6 +169,7 @@ record AnnOptions(
                         + "\"metric\":\"%s\",\"quantization\":\"%s\",\"on_disk\":%b,"
                         + "\"oversample\":%.2f,\"rescore\":%b,\"k\":%d,\"m\":%d,"
                         + "\"ef_construction\":%d,\"ef\":%d,\"threads\":1,\"qps\":%.1f,"
+                        + "\"cpu_qps\":%.1f,"
                         + "\"recall_at_k\":%.4f,\"p50_ms\":%.4f,\"p99_ms\":%.4f,\"build_s\":%.1f,"
                         + "\"load_s\":%.1f,\"heap_bytes_per_vector\":%.0f,"
                         + "\"mapped_bytes_per_vector\":%.0f,\"raw_bytes_per_vector\":%d,"
@@ -186,6 +187,7 @@ record AnnOptions(
                 efConstruction,
                 r.ef(),
                 r.qps(),
+                r.cpuQps(),
                 r.recall(),
                 r.p50(),
                 r.p99(),

@@ -5,6 +5,7 @@ import io.vectaraft.index.IndexSpec;
 import io.vectaraft.index.IndexStats;
 import io.vectaraft.index.Match;
 import io.vectaraft.index.Metric;
+import io.vectaraft.index.Quantization;
 import io.vectaraft.index.SearchRequest;
 import io.vectaraft.index.VectorCollection;
 import io.vectaraft.index.VectorRecord;
@@ -27,7 +28,7 @@ import java.util.Map;
  * VectorCollection.search} per query on one thread.
  */
 final class HnswBench {
-    static final List<String> QUANTIZATIONS = List.of("none");
+    static final List<String> QUANTIZATIONS = List.of("none", "int8", "binary");
     private static final String COLLECTION = "bench";
 
     private HnswBench() {}
@@ -107,7 +108,7 @@ final class HnswBench {
                                 o.buildSeconds(),
                                 loadSeconds,
                                 heapPerVector,
-                                0,
+                                stats.vectorMappedBytes() / (double) data.n(),
                                 load));
             }
         }
@@ -132,11 +133,21 @@ final class HnswBench {
                     case "cosine" -> Metric.COSINE;
                     default -> Metric.DOT;
                 };
+        Quantization.Kind kind =
+                switch (o.quantization()) {
+                    case "int8" -> Quantization.Kind.INT8;
+                    case "binary" -> Quantization.Kind.BINARY;
+                    default -> Quantization.Kind.NONE;
+                };
         return new CollectionSpec(
                 COLLECTION,
                 data.dim(),
                 metric,
-                new IndexSpec.Hnsw(o.m(), o.efConstruction(), IndexSpec.Hnsw.DEFAULT_EF_SEARCH));
+                new IndexSpec.Hnsw(o.m(), o.efConstruction(), IndexSpec.Hnsw.DEFAULT_EF_SEARCH),
+                kind == Quantization.Kind.NONE
+                        ? Quantization.none()
+                        : new Quantization(kind, o.oversample()),
+                o.onDisk());
     }
 
     private static int[] ids(List<Match> matches) {

@@ -36,9 +36,14 @@ final class SearchLoop {
         }
     }
 
+    /**
+     * @param cpuQps queries per second of the search thread's own CPU time: on a machine shared
+     *     with other builds the wall-clock QPS also measures how often the thread was descheduled
+     */
     record Result(
             int ef,
             double qps,
+            double cpuQps,
             double recall,
             double p50,
             double p99,
@@ -83,7 +88,10 @@ final class SearchLoop {
         long[][] latencies = {new long[1 << 16]};
         int[][] answers = new int[data.nq()][];
         long measureStart = System.nanoTime();
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long cpuStart = threads.getCurrentThreadCpuTime();
         double qps = timed(ef, options.duration(), latencies, answers);
+        long cpu = threads.getCurrentThreadCpuTime() - cpuStart;
         long queries = Math.round(qps * (System.nanoTime() - measureStart) / 1e9);
         double sum = 0;
         for (int q = 0; q < data.nq(); q++) {
@@ -96,7 +104,14 @@ final class SearchLoop {
         long[] sorted = latencies[0];
         Arrays.sort(sorted);
         return new Result(
-                ef, qps, sum / data.nq(), pct(sorted, 0.5), pct(sorted, 0.99), queries, warmup);
+                ef,
+                qps,
+                queries / (cpu / 1e9),
+                sum / data.nq(),
+                pct(sorted, 0.5),
+                pct(sorted, 0.99),
+                queries,
+                warmup);
     }
 
     /** Queries back to back for {@code seconds}; returns the QPS. */

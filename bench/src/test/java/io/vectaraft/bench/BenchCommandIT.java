@@ -119,7 +119,7 @@ class BenchCommandIT {
                         && run.output().contains("\"engine\": \"lucene\""),
                 "one JSON line per engine and beam width:\n" + run.output());
         assertTrue(
-                run.output().contains("ratio vectaraft / lucene at recall@k 0.5: median"),
+                run.output().contains("ratio vectaraft / lucene (qps) at recall@k 0.5: median"),
                 "the median ratio of the passes:\n" + run.output());
         assertTrue(
                 Files.isRegularFile(

@@ -96,11 +96,11 @@ class QuantizedSearchTest {
     }
 
     /**
-     * At the collection's default beam (64) and oversampling. The data are the hardest case for 1-bit
-     * codes: within a cluster the neighbours differ only by isotropic 768-d noise, which one bit per
-     * dimension resolves poorly; under EUCLIDEAN an HNSW walk on 1-bit estimates then reached
-     * 0.77-0.83 in seeded runs (the flat scan and DOT reach 0.90), so that row asserts 0.75 and the
-     * gap is reported in docs/benchmarks.md.
+     * At the collection's default beam (64) and oversampling. The data are the hardest case for
+     * 1-bit codes: within a cluster the neighbours differ only by isotropic 768-d noise, which one
+     * bit per dimension resolves poorly; under EUCLIDEAN an HNSW walk on 1-bit estimates then
+     * reached 0.77-0.83 in seeded runs (the flat scan and DOT reach 0.90), so that row asserts 0.75
+     * and the gap is reported in docs/benchmarks.md.
      */
     @ParameterizedTest(name = "{0} {1} {2} ef {4}")
     @CsvSource({

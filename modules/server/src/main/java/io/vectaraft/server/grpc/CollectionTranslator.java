@@ -10,6 +10,7 @@ import io.vectaraft.index.IndexSpec;
 import io.vectaraft.index.IndexStats;
 import io.vectaraft.index.InvalidArgumentException;
 import io.vectaraft.index.Metric;
+import io.vectaraft.index.Quantization;
 import io.vectaraft.index.VectorCollection;
 import io.vectaraft.server.recall.RecallEstimate;
 
@@ -25,7 +26,29 @@ final class CollectionTranslator {
                 request.getName(),
                 dimension,
                 toMetric(request.getMetric(), request.getMetricValue()),
-                toIndex(request.hasIndex() ? request.getIndex() : null));
+                toIndex(request.hasIndex() ? request.getIndex() : null),
+                toQuantization(request),
+                request.getOnDisk());
+    }
+
+    /** The quantization asked for; oversample 0 takes the kind's default. */
+    static Quantization toQuantization(CreateCollectionRequest request) {
+        Quantization.Kind kind =
+                switch (request.getQuantization()) {
+                    case QUANTIZATION_NONE -> Quantization.Kind.NONE;
+                    case QUANTIZATION_INT8 -> Quantization.Kind.INT8;
+                    case QUANTIZATION_BINARY -> Quantization.Kind.BINARY;
+                    case UNRECOGNIZED ->
+                            throw new InvalidArgumentException(
+                                    "quantization: expected QUANTIZATION_NONE, QUANTIZATION_INT8 or"
+                                            + " QUANTIZATION_BINARY, got unknown number "
+                                            + request.getQuantizationValue());
+                };
+        double oversample = request.getOversample();
+        if (oversample == 0 || kind == Quantization.Kind.NONE) {
+            return Quantization.of(kind);
+        }
+        return new Quantization(kind, oversample);
     }
 
     static Metric toMetric(io.vectaraft.api.v1.Metric metric, int number) {
@@ -104,6 +127,9 @@ final class CollectionTranslator {
                 .setMetric(toProto(spec.metric()))
                 .setIndex(toProto(spec.index()))
                 .setCount(stats.count())
+                .setQuantization(toProto(spec.quantization().kind()))
+                .setOversample(spec.quantization().oversample())
+                .setOnDisk(spec.onDisk())
                 .setState(
                         IndexState.newBuilder()
                                 .setTombstones(stats.tombstones())
@@ -112,6 +138,8 @@ final class CollectionTranslator {
                                 .setGraphLevels(stats.graphLevels())
                                 .setGraphBytes(stats.graphBytes())
                                 .setVectorBytes(stats.vectorBytes())
+                                .setVectorMappedBytes(stats.vectorMappedBytes())
+                                .setCodeBytes(stats.codeBytes())
                                 .setRecallAtK(recall.samples() > 0 ? recall.recallAtK() : 0)
                                 .setRecallSamples(recall.samples()))
                 .build();
@@ -122,6 +150,14 @@ final class CollectionTranslator {
             case COSINE -> io.vectaraft.api.v1.Metric.COSINE;
             case DOT -> io.vectaraft.api.v1.Metric.DOT;
             case EUCLIDEAN -> io.vectaraft.api.v1.Metric.EUCLIDEAN;
+        };
+    }
+
+    static io.vectaraft.api.v1.Quantization toProto(Quantization.Kind kind) {
+        return switch (kind) {
+            case NONE -> io.vectaraft.api.v1.Quantization.QUANTIZATION_NONE;
+            case INT8 -> io.vectaraft.api.v1.Quantization.QUANTIZATION_INT8;
+            case BINARY -> io.vectaraft.api.v1.Quantization.QUANTIZATION_BINARY;
         };
     }
 

@@ -201,7 +201,9 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                                             request.hasFilter(), request.getFilter()),
                                     Unsigned.toInt("ef", request.getEf()),
                                     request.getExact(),
-                                    request.getIncludeValues());
+                                    request.getIncludeValues(),
+                                    !request.getSkipRescore(),
+                                    request.getOversample());
                     SearchResults results = search(c, search);
                     events.queried(c.spec().name(), 1, results.visited());
                     return matches(
@@ -229,7 +231,9 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                                             request.hasFilter(), request.getFilter()),
                                     Unsigned.toInt("ef", request.getEf()),
                                     request.getExact(),
-                                    request.getIncludeValues());
+                                    request.getIncludeValues(),
+                                    !request.getSkipRescore(),
+                                    request.getOversample());
                     SearchResults results = search(c, search);
                     Include include = include(search, request.getIncludeMetadata());
                     QueryBatchResponse.Builder b = QueryBatchResponse.newBuilder();

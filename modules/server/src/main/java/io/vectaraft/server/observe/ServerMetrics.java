@@ -26,6 +26,9 @@ public final class ServerMetrics
         implements ServiceEvents, CallRecorder, Refusal.Listener, AutoCloseable {
     private static final String COLLECTION_VECTORS = "vectaraft_collection_vectors";
     private static final String RECALL_AT_K = "vectaraft_recall_at_k";
+    private static final String COLLECTION_BYTES = "vectaraft_collection_bytes";
+    private static final List<String> BYTE_KINDS =
+            List.of("codes", "vectors_heap", "vectors_mapped", "graph");
     private static final String AUTH_FAILURES = "vectaraft_auth_failures";
 
     private final MeterRegistry registry;
@@ -120,12 +123,43 @@ public final class ServerMetrics
                                                 .orElse(0L))
                         .description("vectors per collection")
                         .tags(List.of(Tag.create("collection", collection))));
+        for (String kind : BYTE_KINDS) {
+            registry.getOrCreate(
+                    Gauge.builder(
+                                    COLLECTION_BYTES,
+                                    () ->
+                                            s.database()
+                                                    .find(collection)
+                                                    .map(c -> bytes(c.stats(), kind))
+                                                    .orElse(0L))
+                            .description(
+                                    "bytes per collection: quantized codes, full-precision vectors"
+                                            + " on the heap and memory-mapped, graph links")
+                            .tags(
+                                    List.of(
+                                            Tag.create("collection", collection),
+                                            Tag.create("kind", kind))));
+        }
+    }
+
+    private static long bytes(io.vectaraft.index.IndexStats stats, String kind) {
+        return switch (kind) {
+            case "codes" -> stats.codeBytes();
+            case "vectors_heap" -> stats.vectorBytes();
+            case "vectors_mapped" -> stats.vectorMappedBytes();
+            default -> stats.graphBytes();
+        };
     }
 
     @Override
     public void dropped(String collection) {
         registry.remove(COLLECTION_VECTORS, List.of(Tag.create("collection", collection)));
         registry.remove(RECALL_AT_K, List.of(Tag.create("collection", collection)));
+        for (String kind : BYTE_KINDS) {
+            registry.remove(
+                    COLLECTION_BYTES,
+                    List.of(Tag.create("collection", collection), Tag.create("kind", kind)));
+        }
         recallSources.remove(collection);
     }
 

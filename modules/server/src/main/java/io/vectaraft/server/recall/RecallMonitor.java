@@ -96,13 +96,14 @@ public final class RecallMonitor implements AutoCloseable {
     }
 
     /**
-     * Whether to sample this search: only approximate searches of HNSW collections, at the
-     * configured rate. Cheap; call it before building anything for {@link #submit}.
+     * Whether to sample this search: only approximate searches (of HNSW or quantized collections),
+     * at the configured rate. Cheap; call it before building anything for {@link #submit}.
      */
     public boolean sampled(VectorCollection collection, boolean exact) {
         return worker != null
                 && !exact
-                && collection.spec().index() instanceof IndexSpec.Hnsw
+                && (collection.spec().index() instanceof IndexSpec.Hnsw
+                        || collection.spec().quantization().quantized())
                 && (rate >= 1 || ThreadLocalRandom.current().nextDouble() < rate);
     }
 
