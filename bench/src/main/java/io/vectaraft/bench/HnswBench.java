@@ -34,7 +34,7 @@ final class HnswBench {
     private HnswBench() {}
 
     static void build(Args a) throws Exception {
-        AnnOptions o = AnnOptions.parse(a, "vectaraft", QUANTIZATIONS, false);
+        AnnOptions o = AnnOptions.parse(a, "vectaraft", QUANTIZATIONS, true);
         Dataset data = Dataset.load(o.data());
         if (o.built(data)) {
             System.err.println("vectaraft: reusing the index in " + o.indexDir());
@@ -62,7 +62,7 @@ final class HnswBench {
     }
 
     static void search(Args a) throws Exception {
-        AnnOptions o = AnnOptions.parse(a, "vectaraft", QUANTIZATIONS, false);
+        AnnOptions o = AnnOptions.parse(a, "vectaraft", QUANTIZATIONS, true);
         Dataset data = Dataset.load(o.data());
         if (!o.built(data)) {
             throw new IllegalArgumentException(

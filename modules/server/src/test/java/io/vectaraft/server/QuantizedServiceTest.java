@@ -47,14 +47,19 @@ class QuantizedServiceTest {
     }
 
     @Test
-    void int8CollectionAnswersWithExactScoresAndSurvivesARestart(@TempDir Path dir) {
+    void onDiskInt8CollectionAnswersWithExactScoresAndSurvivesARestart(@TempDir Path dir)
+            throws java.io.IOException {
         List<Record> data = HnswServiceTest.data(N, DIM, 17);
         Path wal = dir.resolve("wal.jsonl");
         QueryResponse before;
         try (TestServer server = TestServer.start(dir, "--wal-path", wal.toString())) {
             var stub = server.stub();
             CollectionInfo created =
-                    stub.createCollection(quantized("q8", Quantization.QUANTIZATION_INT8, 0));
+                    stub.createCollection(
+                            quantized("q8", Quantization.QUANTIZATION_INT8, 0).toBuilder()
+                                    .setOnDisk(true)
+                                    .build());
+            assertTrue(created.getOnDisk(), "on_disk");
             assertEquals(Quantization.QUANTIZATION_INT8, created.getQuantization());
             assertEquals(2.0, created.getOversample(), "the default oversampling");
             HnswServiceTest.upsertAll(stub, "q8", data);
@@ -64,7 +69,10 @@ class QuantizedServiceTest {
             assertTrue(
                     info.getState().getCodeBytes() >= (long) N * DIM,
                     "one byte per dimension: " + info.getState());
-            assertEquals(0, info.getState().getVectorMappedBytes(), "vectors on the heap");
+            assertEquals(0, info.getState().getVectorBytes(), "no vectors on the heap");
+            assertTrue(
+                    info.getState().getVectorMappedBytes() >= (long) N * DIM * 4,
+                    "vectors in the mapped file: " + info.getState());
             before = stub.query(query("q8", data.get(7), false));
             assertEquals(10, before.getMatchesCount());
             assertEquals("v7", before.getMatches(0).getId(), "a stored vector finds itself");
@@ -77,6 +85,9 @@ class QuantizedServiceTest {
         try (TestServer server = TestServer.start(dir, "--wal-path", wal.toString())) {
             QueryResponse after = server.stub().query(query("q8", data.get(7), false));
             assertEquals(before, after, "the same answer after a restart from the snapshot");
+            try (var files = java.nio.file.Files.list(dir.resolve("vectors"))) {
+                assertEquals(1, files.count(), "one vector file: the old one was replaced");
+            }
         }
     }
 

@@ -42,7 +42,7 @@ final class Recovery {
     private static final System.Logger LOG = System.getLogger(Recovery.class.getName());
 
     private final StorageOptions options;
-    private WritableDatabase database = new WritableDatabase();
+    private WritableDatabase database;
     private MutationApplier applier;
     private long snapshotSeq;
     private long expected;
@@ -52,6 +52,7 @@ final class Recovery {
 
     private Recovery(StorageOptions options) {
         this.options = options;
+        this.database = new WritableDatabase(options.vectorDir());
     }
 
     static StorageEngine recover(StorageOptions options, LogChannelFactory channels)
@@ -61,6 +62,8 @@ final class Recovery {
         Files.createDirectories(wal.getParent());
         Files.createDirectories(options.snapshotDir());
         SnapshotFiles.deleteTemps(options.snapshotDir());
+        // Vector files of on_disk collections are caches: this start fills new ones.
+        WritableDatabase.deleteVectorFiles(options.vectorDir());
         Recovery r = new Recovery(options);
         r.loadSnapshot();
         r.applier = new MutationApplier(r.database);
@@ -96,7 +99,7 @@ final class Recovery {
 
     private void loadSnapshot() throws IOException {
         for (SnapshotFile info : SnapshotFiles.list(options.snapshotDir())) {
-            WritableDatabase db = new WritableDatabase();
+            WritableDatabase db = new WritableDatabase(options.vectorDir());
             long start = System.nanoTime();
             try {
                 long seq = SnapshotReader.read(info.path(), loaderInto(db));
@@ -117,6 +120,9 @@ final class Recovery {
                                 + " ms)");
                 return;
             } catch (VectaraftException e) {
+                for (VectorCollection c : db.list()) {
+                    db.drop(c.spec().name()); // releases vector files of on_disk collections
+                }
                 LOG.log(
                         Level.WARNING,
                         "wal: skipping damaged snapshot " + info.path() + ": " + e.getMessage());

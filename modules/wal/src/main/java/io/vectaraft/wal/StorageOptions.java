@@ -24,6 +24,14 @@ public record StorageOptions(
         TRUNCATE
     }
 
+    /**
+     * Where {@code on_disk} collections map their vector files: {@code vectors/} beside the log.
+     * The files are caches rebuilt from the snapshot and the log at every start.
+     */
+    public Path vectorDir() {
+        return walPath.toAbsolutePath().resolveSibling("vectors");
+    }
+
     public static StorageOptions defaults(Path walPath) {
         return new StorageOptions(
                 walPath,

@@ -53,12 +53,19 @@ final class EuclideanRescorer {
         int shift = store.chunkShift();
         int mask = store.chunkMask();
         int dim = store.dimension();
+        float[] row = store.mapped() != null ? new float[dim] : null;
         TopK exact = new TopK(k, store.idsBySlot());
         for (int i = 0; i < n; i++) {
             int slot = slots[i];
-            float distance =
-                    VectorOps.squareDistance(
-                            query, 0, chunks[slot >>> shift], (slot & mask) * dim, dim);
+            float distance;
+            if (row != null) {
+                store.copyVector(slot, row, 0);
+                distance = VectorOps.squareDistance(query, 0, row, 0, dim);
+            } else {
+                distance =
+                        VectorOps.squareDistance(
+                                query, 0, chunks[slot >>> shift], (slot & mask) * dim, dim);
+            }
             exact.offer(-distance, slot);
         }
         if (n < candidates(k)) {

@@ -9,7 +9,8 @@ import io.vectaraft.index.vector.VectorOps;
  * squared distance for EUCLIDEAN). A NaN (from overflowing products) scores as negative infinity,
  * the worst, so it never wins a comparison.
  *
- * <p>Reads the store's chunks directly; callers hold the collection's lock.
+ * <p>Reads the store's chunks directly (an {@code on_disk} store's rows are copied out of the
+ * mapping one at a time); callers hold the collection's lock.
  */
 public final class ExactScorer {
     private final SlotStore store;
@@ -24,27 +25,43 @@ public final class ExactScorer {
 
     /** The scorer of one query (normalized under COSINE). */
     public QueryScorer query(float[] query) {
-        return node -> score(query, 0, node);
+        if (store.mapped() != null) {
+            float[] row = new float[dim]; // one row read out of the mapping at a time
+            return node -> {
+                store.copyVector(node, row, 0);
+                return score(query, 0, row, 0);
+            };
+        }
+        return node -> score(query, node);
     }
 
     /** The scorer whose query is the vector stored in slot {@code a}. */
     public QueryScorer node(int a) {
+        if (store.mapped() != null) {
+            return query(store.copyVector(a));
+        }
         float[] chunk = store.chunks()[a >>> store.chunkShift()];
         int offset = (a & store.chunkMask()) * dim;
-        return node -> score(chunk, offset, node);
+        return node -> {
+            float[] other = store.chunks()[node >>> store.chunkShift()];
+            return score(chunk, offset, other, (node & store.chunkMask()) * dim);
+        };
     }
 
+    /** The exact score of a query against one slot (reads a mapped row into a new array). */
     public float score(float[] query, int node) {
-        return score(query, 0, node);
+        if (store.mapped() != null) {
+            return score(query, 0, store.copyVector(node), 0);
+        }
+        float[] chunk = store.chunks()[node >>> store.chunkShift()];
+        return score(query, 0, chunk, (node & store.chunkMask()) * dim);
     }
 
-    private float score(float[] query, int queryOffset, int node) {
-        float[] chunk = store.chunks()[node >>> store.chunkShift()];
-        int offset = (node & store.chunkMask()) * dim;
+    private float score(float[] a, int aOffset, float[] b, int bOffset) {
         float s =
                 euclidean
-                        ? -VectorOps.squareDistance(query, queryOffset, chunk, offset, dim)
-                        : VectorOps.dot(query, queryOffset, chunk, offset, dim);
+                        ? -VectorOps.squareDistance(a, aOffset, b, bOffset, dim)
+                        : VectorOps.dot(a, aOffset, b, bOffset, dim);
         return s != s ? Float.NEGATIVE_INFINITY : s;
     }
 }

@@ -238,6 +238,10 @@ public final class FlatScanner {
         float[] scratch = multi ? new float[nq] : null;
         float[] tileScores = null; // allocated at the first run long enough for a tile
         float[] rowScores = null; // the same, for single queries
+        MappedVectors mapped = store.mapped();
+        // An on_disk store's rows are copied out of the mapping a run at a time into this buffer,
+        // which stays in cache, and scored there by the same kernels.
+        float[] rowBuffer = mapped != null ? new float[tileRows * dim] : null;
         int wordEnd = Math.min(candidates.length, (to + 63) >>> 6);
         for (int w = from >>> 6; w < wordEnd; w++) {
             long bits = candidates[w];
@@ -248,9 +252,23 @@ public final class FlatScanner {
                 int slot = (w << 6) + start;
                 int end = Math.min(slot + run, to);
                 while (slot < end) {
-                    float[] chunk = chunks[slot >>> shift];
-                    int offset = (slot & mask) * dim;
-                    int rows = Math.min(Math.min(end - slot, tileRows), mask + 1 - (slot & mask));
+                    float[] chunk;
+                    int offset;
+                    int rows;
+                    if (mapped != null) {
+                        rows =
+                                Math.min(
+                                        Math.min(end - slot, tileRows),
+                                        mapped.rowsLeftInChunk(slot));
+                        // The branches below score a run of rows only from TILE_MIN_ROWS.
+                        mapped.copy(slot, rows >= TILE_MIN_ROWS ? rows : 1, rowBuffer, 0);
+                        chunk = rowBuffer;
+                        offset = 0;
+                    } else {
+                        chunk = chunks[slot >>> shift];
+                        offset = (slot & mask) * dim;
+                        rows = Math.min(Math.min(end - slot, tileRows), mask + 1 - (slot & mask));
+                    }
                     if (multi && rows >= TILE_MIN_ROWS) {
                         if (tileScores == null) {
                             tileScores = new float[nq * tileRows];

@@ -38,6 +38,7 @@ public final class SlotStore {
 
     private final int dimension;
     private final boolean reuseFreeSlots;
+    private final MappedVectors mapped;
     private final int chunkShift;
     private final int chunkMask;
     private float[][] chunks = new float[0][];
@@ -69,10 +70,24 @@ public final class SlotStore {
         this(dimension, reuseFreeSlots, CHUNK_FLOATS);
     }
 
+    /**
+     * Vectors in a memory-mapped file ({@code on_disk}) instead of heap chunks; everything else
+     * (ids, metadata, norms) stays on the heap. The store owns the file: {@link #close} unmaps it.
+     */
+    public SlotStore(int dimension, boolean reuseFreeSlots, MappedVectors mapped) {
+        this(dimension, reuseFreeSlots, CHUNK_FLOATS, mapped);
+    }
+
     /** With chunks of about {@code chunkFloats} floats: tests use small ones to get many chunks. */
     SlotStore(int dimension, boolean reuseFreeSlots, int chunkFloats) {
+        this(dimension, reuseFreeSlots, chunkFloats, null);
+    }
+
+    private SlotStore(
+            int dimension, boolean reuseFreeSlots, int chunkFloats, MappedVectors mapped) {
         this.dimension = dimension;
         this.reuseFreeSlots = reuseFreeSlots;
+        this.mapped = mapped;
         int rows = Integer.highestOneBit(Math.max(1, chunkFloats / dimension));
         this.chunkShift = Integer.numberOfTrailingZeros(rows);
         this.chunkMask = rows - 1;
@@ -95,6 +110,21 @@ public final class SlotStore {
     /** One bit per slot, set when the slot holds a record. Shared, read-only for callers. */
     public long[] liveBits() {
         return live;
+    }
+
+    /**
+     * The file holding the vectors of an {@code on_disk} store, or null when they are in heap
+     * chunks ({@link #chunks()}, then empty for a mapped store).
+     */
+    public MappedVectors mapped() {
+        return mapped;
+    }
+
+    /** Unmaps and deletes the vector file of an {@code on_disk} store (nothing otherwise). */
+    public void close() {
+        if (mapped != null) {
+            mapped.close();
+        }
     }
 
     /** The chunk arrays; slot s is at {@code chunks[s >>> chunkShift()]}. Read-only for callers. */
@@ -139,12 +169,17 @@ public final class SlotStore {
 
     /** A copy of the vector in a slot. */
     public float[] copyVector(int slot) {
-        int offset = (slot & chunkMask) * dimension;
-        return Arrays.copyOfRange(chunks[slot >>> chunkShift], offset, offset + dimension);
+        float[] out = new float[dimension];
+        copyVector(slot, out, 0);
+        return out;
     }
 
     /** Copies the vector in a slot into {@code out[offset..offset + dimension)}. */
     public void copyVector(int slot, float[] out, int offset) {
+        if (mapped != null) {
+            mapped.copy(slot, 1, out, offset);
+            return;
+        }
         System.arraycopy(
                 chunks[slot >>> chunkShift],
                 (slot & chunkMask) * dimension,
@@ -166,7 +201,12 @@ public final class SlotStore {
         return version;
     }
 
-    /** Bytes held by the vector chunks. */
+    /** Bytes of the vector file of an {@code on_disk} store (0 otherwise). */
+    public long mappedBytes() {
+        return mapped == null ? 0 : mapped.bytes();
+    }
+
+    /** Bytes held by the vector chunks on the heap. */
     public long vectorBytes() {
         long floats = 0;
         for (float[] chunk : chunks) {
@@ -265,8 +305,16 @@ public final class SlotStore {
 
     /** The one place a slot's vector is written, so its squared norm always goes with it. */
     private void writeVector(int slot, float[] vector) {
-        System.arraycopy(
-                vector, 0, chunks[slot >>> chunkShift], (slot & chunkMask) * dimension, dimension);
+        if (mapped != null) {
+            mapped.write(slot, vector);
+        } else {
+            System.arraycopy(
+                    vector,
+                    0,
+                    chunks[slot >>> chunkShift],
+                    (slot & chunkMask) * dimension,
+                    dimension);
+        }
         squaredNorms[slot] = VectorOps.dot(vector, 0, vector, 0, dimension);
     }
 
@@ -347,6 +395,10 @@ public final class SlotStore {
         }
         if ((slot >>> 6) >= live.length) {
             live = Arrays.copyOf(live, Math.max((slot >>> 6) + 1, live.length * 2));
+        }
+        if (mapped != null) {
+            mapped.ensureCapacity(slot + 1);
+            return;
         }
         int c = slot >>> chunkShift;
         if (c >= chunks.length) {

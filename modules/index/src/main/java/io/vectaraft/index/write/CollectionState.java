@@ -11,6 +11,7 @@ import io.vectaraft.index.flat.CandidateBits;
 import io.vectaraft.index.flat.ExactScorer;
 import io.vectaraft.index.flat.FilterCache;
 import io.vectaraft.index.flat.FlatScanner;
+import io.vectaraft.index.flat.MappedVectors;
 import io.vectaraft.index.flat.SlotStore;
 import io.vectaraft.index.flat.TopK;
 import io.vectaraft.index.hnsw.HnswIndex;
@@ -44,9 +45,16 @@ final class CollectionState {
     private CodeStore codes;
     private HnswIndex hnsw;
 
-    CollectionState(CollectionSpec spec, FlatScanner scanner) {
+    private final java.nio.file.Path vectorDir;
+
+    /**
+     * @param vectorDir where an {@code on_disk} collection maps its vector file (null: a temporary
+     *     directory)
+     */
+    CollectionState(CollectionSpec spec, FlatScanner scanner, java.nio.file.Path vectorDir) {
         this.spec = spec;
         this.scanner = scanner;
+        this.vectorDir = vectorDir;
         this.store = newStore();
         this.codes = newCodes();
         this.hnsw = newGraph(store, codes);
@@ -57,7 +65,22 @@ final class CollectionState {
     }
 
     private SlotStore newStore() {
-        return new SlotStore(spec.dimension(), !(spec.index() instanceof IndexSpec.Hnsw));
+        boolean reuse = !(spec.index() instanceof IndexSpec.Hnsw);
+        if (!spec.onDisk()) {
+            return new SlotStore(spec.dimension(), reuse);
+        }
+        return new SlotStore(
+                spec.dimension(),
+                reuse,
+                MappedVectors.create(
+                        vectorDir != null ? vectorDir : TemporaryVectors.dir(),
+                        spec.name(),
+                        spec.dimension()));
+    }
+
+    /** Unmaps the vector file of an {@code on_disk} collection (dropped). */
+    void close() {
+        store.close();
     }
 
     private HnswIndex newGraph(SlotStore forStore, CodeStore forCodes) {
@@ -159,6 +182,7 @@ final class CollectionState {
                 graph.add(to);
             }
         }
+        store.close(); // under the write lock: no reader holds the old store
         store = compacted;
         codes = compactedCodes;
         hnsw = graph;
@@ -260,7 +284,7 @@ final class CollectionState {
                 hnsw == null ? 0 : hnsw.graph().maxLevel() + 1,
                 hnsw == null ? 0 : hnsw.graph().bytesUsed(),
                 hnsw == null ? 0 : hnsw.pendingCount(),
-                0,
+                store.mappedBytes(),
                 codes == null ? 0 : codes.bytesUsed());
     }
 

@@ -63,9 +63,16 @@ final class LockedCollection implements VectorCollection {
     /** Upserts and deletes applied; written under the write lock, read without a lock. */
     private volatile long writes;
 
+    /** Set once an {@code on_disk} collection was dropped and its vector file unmapped. */
+    private volatile boolean closed;
+
     LockedCollection(CollectionSpec spec, FlatScanner scanner) {
+        this(spec, scanner, null);
+    }
+
+    LockedCollection(CollectionSpec spec, FlatScanner scanner, java.nio.file.Path vectorDir) {
         this.spec = spec;
-        this.state = new CollectionState(spec, scanner);
+        this.state = new CollectionState(spec, scanner, vectorDir);
         // Fair, so that a writer linking a large batch step by step lets queued readers in
         // between steps instead of barging back in.
         ReentrantReadWriteLock lock = new ReentrantReadWriteLock(true);
@@ -75,6 +82,27 @@ final class LockedCollection implements VectorCollection {
 
     CollectionWriter writer() {
         return writer;
+    }
+
+    /**
+     * Releases the vector file of an {@code on_disk} collection once in-flight readers are done;
+     * later reads of a dropped collection fail as reads of a missing one.
+     */
+    void close() {
+        writeLock.lock();
+        try {
+            closed = true;
+            state.close();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Under the read lock, before touching vectors. */
+    private void checkOpen() {
+        if (closed) {
+            throw new io.vectaraft.index.CollectionNotFoundException(spec.name());
+        }
     }
 
     CollectionImageIO imageIO() {
@@ -118,6 +146,7 @@ final class LockedCollection implements VectorCollection {
         List<VectorRecord> out = new ArrayList<>(ids.size());
         readLock.lock();
         try {
+            checkOpen();
             for (String id : ids) {
                 int slot = id == null ? -1 : state.store().slotOf(id);
                 if (slot >= 0) {
@@ -140,6 +169,7 @@ final class LockedCollection implements VectorCollection {
         }
         readLock.lock();
         try {
+            checkOpen();
             TopK[] heaps =
                     state.search(
                             queries,
@@ -176,6 +206,7 @@ final class LockedCollection implements VectorCollection {
         List<VectorRecord> page = new ArrayList<>(Math.min(limit, 1024));
         readLock.lock();
         try {
+            checkOpen();
             SlotStore store = state.store();
             Iterator<String> it =
                     (request.afterId() == null
@@ -393,6 +424,7 @@ final class LockedCollection implements VectorCollection {
             throws IOException {
         readLock.lock();
         try {
+            checkOpen();
             SlotStore store = state.store();
             for (String id : store.sortedIds()) {
                 visitor.accept(state.record(store.slotOf(id), true));

@@ -6,6 +6,7 @@ import io.vectaraft.index.CollectionSpec;
 import io.vectaraft.index.Database;
 import io.vectaraft.index.VectorCollection;
 import io.vectaraft.index.flat.FlatScanner;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -24,14 +25,44 @@ public final class WritableDatabase implements Database {
     private final ConcurrentSkipListMap<String, LockedCollection> byName =
             new ConcurrentSkipListMap<>();
     private final FlatScanner scanner;
+    private final Path vectorDir;
 
+    /** Vector files of {@code on_disk} collections go to a temporary directory. */
     public WritableDatabase() {
-        this(FlatScanner.shared());
+        this(FlatScanner.shared(), null);
+    }
+
+    /**
+     * @param vectorDir where {@code on_disk} collections keep their vector files (null: a temporary
+     *     directory); the files are caches that a restart fills again from the log and snapshots,
+     *     so whatever is in the directory at start-up can be deleted ({@link #deleteVectorFiles})
+     */
+    public WritableDatabase(Path vectorDir) {
+        this(FlatScanner.shared(), vectorDir);
     }
 
     /** Collections searched by this scanner (tests use one with other thresholds or pool). */
     WritableDatabase(FlatScanner scanner) {
+        this(scanner, null);
+    }
+
+    private WritableDatabase(FlatScanner scanner, Path vectorDir) {
         this.scanner = scanner;
+        this.vectorDir = vectorDir;
+    }
+
+    /** Deletes the vector files left in a directory by an earlier process (at start-up). */
+    public static void deleteVectorFiles(Path dir) throws java.io.IOException {
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            return;
+        }
+        try (var files = java.nio.file.Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                if (p.getFileName().toString().endsWith(".f32")) {
+                    java.nio.file.Files.deleteIfExists(p);
+                }
+            }
+        }
     }
 
     /**
@@ -47,7 +78,7 @@ public final class WritableDatabase implements Database {
             }
             return existing;
         }
-        LockedCollection created = new LockedCollection(spec, scanner);
+        LockedCollection created = new LockedCollection(spec, scanner, vectorDir);
         byName.put(spec.name(), created);
         return created;
     }
@@ -58,9 +89,11 @@ public final class WritableDatabase implements Database {
      * @throws CollectionNotFoundException when there is none
      */
     public synchronized void drop(String name) {
-        if (byName.remove(name) == null) {
+        LockedCollection removed = byName.remove(name);
+        if (removed == null) {
             throw new CollectionNotFoundException(name);
         }
+        removed.close();
     }
 
     /**
