@@ -39,7 +39,7 @@ JVM_OPTS=(-Xms"$HEAP" -Xmx"$HEAP" -XX:+AlwaysPreTouch -XX:+UseTransparentHugePag
 # them), quiet, tests skipped. The bench module links against this checkout's index and api modules
 # in the same reactor, never a jar another build left in the local repository.
 mvn_quiet() {
-    (cd "$ROOT" && mvn -B -q -ntp "$@" -DskipTests) >&2
+    (cd "$ROOT" && mvn -B -q -ntp -Dstyle.color=never "$@" -DskipTests) >&2
 }
 
 # True when $1 is missing or older than a source of the modules it is built from.
