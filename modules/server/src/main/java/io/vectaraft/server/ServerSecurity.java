@@ -16,6 +16,7 @@ import io.vectaraft.server.auth.LiveKeys;
 import io.vectaraft.server.auth.Refusal;
 import io.vectaraft.server.config.ConfigException;
 import io.vectaraft.server.config.ServerConfig;
+import io.vectaraft.server.grpc.RequestGuard;
 import io.vectaraft.server.reload.FileWatcher;
 import io.vectaraft.server.tls.ServerTls;
 import io.vectaraft.server.tls.TlsFileException;
@@ -97,29 +98,32 @@ final class ServerSecurity implements AutoCloseable {
 
     /**
      * The VectorService behind the role table. Calls go through: the caller's identification,
-     * {@code observe} (e.g. metrics: they see refused calls too), authorization, {@code handle}
-     * (e.g. failure logging: only admitted calls), the service. Both lists outermost first.
+     * {@code observe} (e.g. metrics: they see refused calls too), the {@link RequestGuard} (an
+     * unparseable request is refused here), authorization, {@code handle} (e.g. failure logging:
+     * only admitted calls), the service. Both lists outermost first.
      */
     ServerServiceDefinition protect(
             BindableService service,
             List<ServerInterceptor> observe,
             List<ServerInterceptor> handle) {
         // ServerInterceptors.intercept runs the last one of the list first.
-        List<ServerInterceptor> chain = new ArrayList<>(handle.reversed());
+        List<ServerInterceptor> inner = new ArrayList<>(handle.reversed());
         authenticator.ifPresent(
-                a -> chain.add(AuthorizationInterceptor.forVectorService(refusals)));
-        chain.addAll(observe.reversed());
-        authenticator.ifPresent(a -> chain.add(new CallerInterceptor(a)));
-        return ServerInterceptors.intercept(service, chain);
+                a -> inner.add(AuthorizationInterceptor.forVectorService(refusals)));
+        List<ServerInterceptor> outer = new ArrayList<>(observe.reversed());
+        authenticator.ifPresent(a -> outer.add(new CallerInterceptor(a)));
+        return ServerInterceptors.intercept(
+                RequestGuard.guard(ServerInterceptors.intercept(service, inner)), outer);
     }
 
     /** Reflection: any valid key when keys are on. */
     ServerServiceDefinition protectReflection(BindableService service) {
+        ServerServiceDefinition guarded = RequestGuard.guard(service.bindService());
         if (authenticator.isEmpty()) {
-            return service.bindService();
+            return guarded;
         }
         return ServerInterceptors.intercept(
-                service,
+                guarded,
                 AuthorizationInterceptor.anyKey(refusals),
                 new CallerInterceptor(authenticator.get()));
     }

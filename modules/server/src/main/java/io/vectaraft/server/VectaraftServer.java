@@ -11,6 +11,7 @@ import io.vectaraft.api.v1.VectorServiceGrpc;
 import io.vectaraft.server.config.HostPort;
 import io.vectaraft.server.config.ServerConfig;
 import io.vectaraft.server.grpc.FailedCallLogger;
+import io.vectaraft.server.grpc.RequestGuard;
 import io.vectaraft.server.grpc.ServiceEvents;
 import io.vectaraft.server.grpc.VectorServiceImpl;
 import io.vectaraft.server.observe.DeferredMetrics;
@@ -194,7 +195,7 @@ public final class VectaraftServer implements AutoCloseable {
                             .executor(executor)
                             .maxInboundMessageSize(config.maxMessageBytes())
                             .addService(security.protect(service, observers(), handlers()))
-                            .addService(health.getHealthService())
+                            .addService(RequestGuard.guard(health.getHealthService().bindService()))
                             .addService(
                                     security.protectReflection(
                                             ProtoReflectionServiceV1.newInstance()))

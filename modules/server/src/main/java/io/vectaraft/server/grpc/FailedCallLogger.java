@@ -23,16 +23,21 @@ public final class FailedCallLogger implements ServerInterceptor {
                     @Override
                     public void close(Status status, Metadata trailers) {
                         if (!status.isOk()) {
-                            LOG.log(
-                                    Level.WARNING,
-                                    "request failed: method={0} status={1} message={2}",
-                                    call.getMethodDescriptor().getBareMethodName(),
-                                    status.getCode(),
-                                    status.getDescription());
+                            log(call.getMethodDescriptor().getBareMethodName(), status);
                         }
                         super.close(status, trailers);
                     }
                 },
                 headers);
+    }
+
+    /** The line of one failed call (also for calls refused before this interceptor runs). */
+    static void log(String method, Status status) {
+        LOG.log(
+                Level.WARNING,
+                "request failed: method={0} status={1} message={2}",
+                method,
+                status.getCode(),
+                status.getDescription());
     }
 }

@@ -15,6 +15,9 @@ import java.util.List;
  * missing operand, IN without values, non-numeric range operand) are located the same way.
  */
 final class FilterTranslator {
+    /** The deepest filter accepted: and, or and not nodes nested at most this many levels. */
+    static final int MAX_DEPTH = 32;
+
     private static final String OPS = "EQ, NE, GT, GTE, LT, LTE, IN, NIN or EXISTS";
 
     private FilterTranslator() {}
