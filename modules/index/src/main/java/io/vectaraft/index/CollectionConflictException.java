@@ -4,9 +4,9 @@ package io.vectaraft.index;
 public final class CollectionConflictException extends VectaraftException {
     public CollectionConflictException(CollectionSpec existing, CollectionSpec requested) {
         super(
-                "collection \""
-                        + existing.name()
-                        + "\" already exists with "
+                "collection "
+                        + ClientText.quote(existing.name())
+                        + " already exists with "
                         + existing.describeParameters()
                         + ", requested "
                         + requested.describeParameters());

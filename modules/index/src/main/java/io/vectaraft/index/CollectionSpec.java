@@ -22,11 +22,7 @@ public record CollectionSpec(
     public CollectionSpec {
         Objects.requireNonNull(metric, "metric");
         Objects.requireNonNull(index, "index");
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw new InvalidArgumentException(
-                    "collection name: expected 1-64 characters of [A-Za-z0-9_-], got "
-                            + quoted(name));
-        }
+        checkName(name);
         Checks.inRange("dimension", dimension, 1, MAX_DIMENSION);
         Objects.requireNonNull(quantization, "quantization");
         if (quantization.kind() == Quantization.Kind.BINARY
@@ -36,6 +32,20 @@ public record CollectionSpec(
                             + Quantization.BINARY_MIN_DIMENSION
                             + " (one bit per dimension ranks too coarsely below), got "
                             + dimension);
+        }
+    }
+
+    /**
+     * Checks a collection name: 1-64 characters of [A-Za-z0-9_-]. A name no collection can have is
+     * a client's mistake wherever it appears, not a collection that happens to be missing.
+     *
+     * @throws InvalidArgumentException quoting the name, cut short
+     */
+    public static void checkName(String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new InvalidArgumentException(
+                    "collection name: expected 1-64 characters of [A-Za-z0-9_-], got "
+                            + ClientText.quote(name));
         }
     }
 
@@ -55,9 +65,5 @@ public record CollectionSpec(
                             + quantization.oversample();
         }
         return onDisk ? base + ", on disk" : base;
-    }
-
-    private static String quoted(String s) {
-        return s == null ? "null" : "\"" + s + "\"";
     }
 }

@@ -80,24 +80,12 @@ public final class Ids {
         if (length < 0) {
             throw new InvalidArgumentException(
                     "id "
-                            + quote(id)
+                            + ClientText.quote(id)
                             + ": expected well-formed Unicode, got an unpaired surrogate");
         }
         if (length == 0 || length > MAX_UTF8_BYTES) {
             throw new InvalidArgumentException(
                     "id: expected 1.." + MAX_UTF8_BYTES + " UTF-8 bytes, got " + length);
         }
-    }
-
-    /** An id quoted for an error message, shortened when long so messages stay readable. */
-    public static String quote(String id) {
-        if (id == null) {
-            return "null";
-        }
-        if (id.length() <= 64) {
-            return "\"" + id + "\"";
-        }
-        int end = Character.isHighSurrogate(id.charAt(63)) ? 63 : 64;
-        return "\"" + id.substring(0, end) + "...\"";
     }
 }

@@ -83,10 +83,4 @@ class IdsTest {
                 assertThrows(InvalidArgumentException.class, () -> Ids.check("a\uD800b"));
         assertTrue(lone.getMessage().contains("unpaired surrogate"), lone.getMessage());
     }
-
-    @Test
-    void quoteShortensLongIds() {
-        assertEquals("\"abc\"", Ids.quote("abc"));
-        assertEquals("\"" + "x".repeat(64) + "...\"", Ids.quote("x".repeat(300)));
-    }
 }

@@ -1,5 +1,6 @@
 package io.vectaraft.index.filter;
 
+import io.vectaraft.index.ClientText;
 import io.vectaraft.index.InvalidArgumentException;
 import io.vectaraft.index.MetadataValue;
 import java.util.List;
@@ -48,9 +49,9 @@ public sealed interface Filter {
                     if (!(value instanceof MetadataValue.Int
                             || value instanceof MetadataValue.Real)) {
                         throw new InvalidArgumentException(
-                                "condition \""
-                                        + key
-                                        + "\" "
+                                "condition "
+                                        + ClientText.quote(key)
+                                        + " "
                                         + op
                                         + ": expected a number operand, got "
                                         + kind(value));
@@ -59,9 +60,9 @@ public sealed interface Filter {
                 case IN, NIN -> {
                     if (values.isEmpty()) {
                         throw new InvalidArgumentException(
-                                "condition \""
-                                        + key
-                                        + "\" "
+                                "condition "
+                                        + ClientText.quote(key)
+                                        + " "
                                         + op
                                         + ": expected at least one value, got none");
                     }
@@ -69,9 +70,9 @@ public sealed interface Filter {
                 case EXISTS -> {
                     if (value != null && !(value instanceof MetadataValue.Bool)) {
                         throw new InvalidArgumentException(
-                                "condition \""
-                                        + key
-                                        + "\" EXISTS: expected a bool operand or none, got "
+                                "condition "
+                                        + ClientText.quote(key)
+                                        + " EXISTS: expected a bool operand or none, got "
                                         + kind(value));
                     }
                 }
@@ -81,7 +82,11 @@ public sealed interface Filter {
         private static void requireValue(String key, Op op, MetadataValue value) {
             if (value == null) {
                 throw new InvalidArgumentException(
-                        "condition \"" + key + "\" " + op + ": expected an operand, got none");
+                        "condition "
+                                + ClientText.quote(key)
+                                + " "
+                                + op
+                                + ": expected an operand, got none");
             }
         }
 

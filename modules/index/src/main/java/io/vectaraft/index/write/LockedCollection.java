@@ -1,5 +1,6 @@
 package io.vectaraft.index.write;
 
+import io.vectaraft.index.ClientText;
 import io.vectaraft.index.CollectionSpec;
 import io.vectaraft.index.IndexSpec;
 import io.vectaraft.index.IndexStats;
@@ -245,9 +246,9 @@ final class LockedCollection implements VectorCollection {
             throw new IllegalArgumentException(
                     "batch: prepared for "
                             + batch.spec().describeParameters()
-                            + ", applied to collection \""
-                            + spec.name()
-                            + "\" with "
+                            + ", applied to collection "
+                            + ClientText.quote(spec.name())
+                            + " with "
                             + spec.describeParameters());
         }
         writeLock.lock();

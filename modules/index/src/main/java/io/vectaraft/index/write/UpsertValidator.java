@@ -1,5 +1,6 @@
 package io.vectaraft.index.write;
 
+import io.vectaraft.index.ClientText;
 import io.vectaraft.index.CollectionSpec;
 import io.vectaraft.index.Ids;
 import io.vectaraft.index.InvalidArgumentException;
@@ -90,6 +91,6 @@ final class UpsertValidator {
     }
 
     private static String where(int i, String id) {
-        return "record[" + i + "] id " + Ids.quote(id);
+        return "record[" + i + "] id " + ClientText.quote(id);
     }
 }

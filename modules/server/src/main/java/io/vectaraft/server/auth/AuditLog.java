@@ -1,5 +1,6 @@
 package io.vectaraft.server.auth;
 
+import io.vectaraft.index.ClientText;
 import java.lang.System.Logger.Level;
 
 /**

@@ -8,6 +8,7 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import io.vectaraft.index.ClientText;
 import io.vectaraft.server.auth.Refusal.Reason;
 import io.vectaraft.server.auth.RpcRules.Rule;
 import io.vectaraft.server.auth.RpcRules.Target;

@@ -6,6 +6,7 @@ import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
+import io.vectaraft.index.ClientText;
 import io.vectaraft.server.auth.Refusal.Reason;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;

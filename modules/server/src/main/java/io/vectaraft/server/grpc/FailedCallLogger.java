@@ -6,13 +6,18 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import io.vectaraft.index.ClientText;
 import java.lang.System.Logger.Level;
 
 /**
  * Logs one line per failed call: method, status code and description. Descriptions come from {@link
- * StatusMapper} and never contain vector values.
+ * StatusMapper} and never contain vector values; they are escaped once more here (one line,
+ * bounded) whatever they quote.
  */
 public final class FailedCallLogger implements ServerInterceptor {
+    /** Descriptions quote client text already cut short; this bounds whatever else they hold. */
+    private static final int MAX_DESCRIPTION_CHARS = 1024;
+
     private static final System.Logger LOG = System.getLogger(FailedCallLogger.class.getName());
 
     @Override
@@ -38,6 +43,6 @@ public final class FailedCallLogger implements ServerInterceptor {
                 "request failed: method={0} status={1} message={2}",
                 method,
                 status.getCode(),
-                status.getDescription());
+                ClientText.line(status.getDescription(), MAX_DESCRIPTION_CHARS));
     }
 }

@@ -13,6 +13,10 @@ import java.util.List;
  * Filters from the wire into the index's {@link Filter} tree. Every error names the node by its
  * path in the request, e.g. {@code filter.and[1].condition: ...}; the tree's own checks (empty key,
  * missing operand, IN without values, non-numeric range operand) are located the same way.
+ *
+ * <p>The depth is checked before recursing: {@value #MAX_DEPTH} levels of and, or and not, fixed
+ * (the index evaluates filters recursively, and protobuf's parser stops at 100 message levels
+ * anyway).
  */
 final class FilterTranslator {
     /** The deepest filter accepted: and, or and not nodes nested at most this many levels. */
@@ -20,48 +24,64 @@ final class FilterTranslator {
 
     private static final String OPS = "EQ, NE, GT, GTE, LT, LTE, IN, NIN or EXISTS";
 
-    private FilterTranslator() {}
-
     /** The request's filter, or null when the field is unset. */
-    static Filter optional(boolean present, io.vectaraft.api.v1.Filter filter) {
+    Filter optional(boolean present, io.vectaraft.api.v1.Filter filter) {
         return present ? toFilter("filter", filter) : null;
     }
 
-    static Filter toFilter(String path, io.vectaraft.api.v1.Filter filter) {
-        return switch (filter.getNodeCase()) {
-            case CONDITION -> condition(path + ".condition", filter.getCondition());
-            case AND -> {
-                List<Filter> children = children(path + ".and", filter.getAnd());
-                yield located(path + ".and", () -> new Filter.And(children));
-            }
-            case OR -> {
-                List<Filter> children = children(path + ".or", filter.getOr());
-                yield located(path + ".or", () -> new Filter.Or(children));
-            }
-            case NOT -> new Filter.Not(toFilter(path + ".not", filter.getNot()));
-            case NODE_NOT_SET ->
-                    throw new InvalidArgumentException(
-                            path
-                                    + ": expected one of condition, and, or, not; got an empty filter");
-        };
+    Filter toFilter(String path, io.vectaraft.api.v1.Filter filter) {
+        return new Translation().filter(path, filter, 1);
     }
 
-    private static List<Filter> children(String path, FilterList list) {
-        List<Filter> result = new ArrayList<>(list.getFiltersCount());
-        for (int i = 0; i < list.getFiltersCount(); i++) {
-            result.add(toFilter(path + "[" + i + "]", list.getFilters(i)));
+    /** One filter's translation. */
+    private final class Translation {
+        /** {@code depth}: the levels of and, or and not above and including this node. */
+        Filter filter(String path, io.vectaraft.api.v1.Filter filter, int depth) {
+            if (depth > MAX_DEPTH
+                    && filter.getNodeCase() != io.vectaraft.api.v1.Filter.NodeCase.CONDITION) {
+                throw new InvalidArgumentException(
+                        "filter: expected and, or and not nested at most "
+                                + MAX_DEPTH
+                                + " levels deep, got more (at "
+                                + path
+                                + ")");
+            }
+            return switch (filter.getNodeCase()) {
+                case CONDITION -> condition(path + ".condition", filter.getCondition());
+                case AND -> {
+                    List<Filter> children = children(path + ".and", filter.getAnd(), depth);
+                    yield located(path + ".and", () -> new Filter.And(children));
+                }
+                case OR -> {
+                    List<Filter> children = children(path + ".or", filter.getOr(), depth);
+                    yield located(path + ".or", () -> new Filter.Or(children));
+                }
+                case NOT -> new Filter.Not(filter(path + ".not", filter.getNot(), depth + 1));
+                case NODE_NOT_SET ->
+                        throw new InvalidArgumentException(
+                                path
+                                        + ": expected one of condition, and, or, not; got an"
+                                        + " empty filter");
+            };
         }
-        return result;
-    }
 
-    private static Filter condition(String path, Condition c) {
-        Filter.Op op = op(path, c);
-        MetadataValue value = operand(path + ".value", c.hasValue() ? c.getValue() : null);
-        List<MetadataValue> values = new ArrayList<>(c.getValuesCount());
-        for (int i = 0; i < c.getValuesCount(); i++) {
-            values.add(RecordTranslator.toValue(path + ".values[" + i + "]", c.getValues(i)));
+        private List<Filter> children(String path, FilterList list, int depth) {
+            List<Filter> result = new ArrayList<>(list.getFiltersCount());
+            for (int i = 0; i < list.getFiltersCount(); i++) {
+                result.add(filter(path + "[" + i + "]", list.getFilters(i), depth + 1));
+            }
+            return result;
         }
-        return located(path, () -> new Filter.Condition(c.getKey(), op, value, values));
+
+        private Filter condition(String path, Condition c) {
+            Filter.Op op = op(path, c);
+            MetadataValue value = operand(path + ".value", c.hasValue() ? c.getValue() : null);
+            List<MetadataValue> values = new ArrayList<>(c.getValuesCount());
+            for (int i = 0; i < c.getValuesCount(); i++) {
+                values.add(RecordTranslator.toValue(path + ".values[" + i + "]", c.getValues(i)));
+            }
+            return located(path, () -> new Filter.Condition(c.getKey(), op, value, values));
+        }
     }
 
     private static Filter.Op op(String path, Condition c) {

@@ -1,5 +1,6 @@
 package io.vectaraft.server.grpc;
 
+import io.vectaraft.index.ClientText;
 import io.vectaraft.index.InvalidArgumentException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -47,6 +48,6 @@ final class PageToken {
         }
         throw new InvalidArgumentException(
                 "page_token: expected a next_page_token from a previous Scroll reply, got "
-                        + Texts.quote(token));
+                        + ClientText.quote(token));
     }
 }

@@ -4,6 +4,7 @@ import io.vectaraft.api.v1.Record;
 import io.vectaraft.api.v1.ScoredRecord;
 import io.vectaraft.api.v1.StringList;
 import io.vectaraft.api.v1.Value;
+import io.vectaraft.index.ClientText;
 import io.vectaraft.index.InvalidArgumentException;
 import io.vectaraft.index.Match;
 import io.vectaraft.index.MetadataValue;
@@ -57,7 +58,7 @@ final class RecordTranslator {
         for (Map.Entry<String, Value> e : metadata.entrySet()) {
             result.put(
                     e.getKey(),
-                    toValue(where + " metadata " + Texts.quote(e.getKey()), e.getValue()));
+                    toValue(where + " metadata " + ClientText.quote(e.getKey()), e.getValue()));
         }
         return result;
     }

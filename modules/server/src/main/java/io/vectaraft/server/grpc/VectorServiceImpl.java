@@ -30,6 +30,7 @@ import io.vectaraft.api.v1.SnapshotInfo;
 import io.vectaraft.api.v1.UpsertRequest;
 import io.vectaraft.api.v1.UpsertResponse;
 import io.vectaraft.api.v1.VectorServiceGrpc;
+import io.vectaraft.index.CollectionSpec;
 import io.vectaraft.index.InvalidArgumentException;
 import io.vectaraft.index.Match;
 import io.vectaraft.index.Page;
@@ -55,6 +56,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
     private final long startNanos = System.nanoTime();
     private final ServiceEvents events;
     private final RecallMonitor recall;
+    private final FilterTranslator filters = new FilterTranslator();
 
     public VectorServiceImpl(StorageEngine store, String version, ServiceEvents events) {
         this(store, version, events, RecallMonitor.disabled());
@@ -177,7 +179,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                                             ? store.delete(name, request.getIdsList())
                                             : store.deleteMatching(
                                                     name,
-                                                    FilterTranslator.toFilter(
+                                                    filters.toFilter(
                                                             "filter", request.getFilter())))
                                     .count();
                     events.deleted(name, n);
@@ -197,8 +199,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                                             RecordTranslator.floats(
                                                     request.getVectorCount(), request::getVector)),
                                     Unsigned.toInt("top_k", request.getTopK()),
-                                    FilterTranslator.optional(
-                                            request.hasFilter(), request.getFilter()),
+                                    filters.optional(request.hasFilter(), request.getFilter()),
                                     Unsigned.toInt("ef", request.getEf()),
                                     request.getExact(),
                                     request.getIncludeValues(),
@@ -227,8 +228,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                             new SearchRequest(
                                     queries,
                                     Unsigned.toInt("top_k", request.getTopK()),
-                                    FilterTranslator.optional(
-                                            request.hasFilter(), request.getFilter()),
+                                    filters.optional(request.hasFilter(), request.getFilter()),
                                     Unsigned.toInt("ef", request.getEf()),
                                     request.getExact(),
                                     request.getIncludeValues(),
@@ -249,10 +249,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                 reply,
                 () -> {
                     VectorCollection c = collection(request.getCollection());
-                    long n =
-                            c.count(
-                                    FilterTranslator.optional(
-                                            request.hasFilter(), request.getFilter()));
+                    long n = c.count(filters.optional(request.hasFilter(), request.getFilter()));
                     return CountResponse.newBuilder().setCount(n).build();
                 });
     }
@@ -266,7 +263,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                     Page page =
                             c.scroll(
                                     new io.vectaraft.index.ScrollRequest(
-                                            FilterTranslator.optional(
+                                            filters.optional(
                                                     request.hasFilter(), request.getFilter()),
                                             PageToken.decode(request.getPageToken()),
                                             Unsigned.toInt("limit", request.getLimit()),
@@ -346,6 +343,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
         if (collection.isEmpty()) {
             throw new InvalidArgumentException("collection: expected a collection name, got none");
         }
+        CollectionSpec.checkName(collection);
         return collection;
     }
 

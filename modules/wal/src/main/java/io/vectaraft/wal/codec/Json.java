@@ -1,5 +1,6 @@
 package io.vectaraft.wal.codec;
 
+import io.vectaraft.index.ClientText;
 import io.vectaraft.index.CollectionSpec;
 import io.vectaraft.index.IndexSpec;
 import io.vectaraft.index.MetadataValue;
@@ -173,7 +174,7 @@ public final class Json {
                     new MetadataValue.Real(Double.parseDouble(((JsonObject) v).getString("real")));
             case NULL ->
                     throw new IllegalArgumentException(
-                            "metadata \"" + key + "\": expected a value, got null");
+                            "metadata " + ClientText.quote(key) + ": expected a value, got null");
         };
     }
 

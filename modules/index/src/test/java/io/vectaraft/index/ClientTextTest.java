@@ -1,4 +1,4 @@
-package io.vectaraft.server.auth;
+package io.vectaraft.index;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** Client text in log lines: quoted, escaped, bounded. */
+/** Client text in messages and log lines: quoted, escaped, bounded. */
 class ClientTextTest {
     @Test
     void quotesAndEscapes() {
@@ -30,5 +30,16 @@ class ClientTextTest {
         String s = "a".repeat(ClientText.MAX_CHARS - 1) + "\uD83D\uDE00" + "tail";
         String quoted = ClientText.quote(s);
         assertFalse(quoted.contains("\uD83D\""), "no lone high surrogate before the quote");
+    }
+
+    @Test
+    void loneSurrogatesAreEscapedPairsKept() {
+        assertEquals("\"a\\ud800b\uD83D\uDE00\"", ClientText.quote("a\uD800b\uD83D\uDE00"));
+    }
+
+    @Test
+    void aWholeLineIsEscapedAndBoundedWithoutQuoting() {
+        assertEquals("collection \"x\\ny\"", ClientText.line("collection \"x\ny\"", 100));
+        assertEquals("abc...(6 chars)", ClientText.line("abcdef", 3));
     }
 }
