@@ -10,6 +10,7 @@ import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.vectaraft.api.v1.VectorServiceGrpc;
 import io.vectaraft.server.config.HostPort;
 import io.vectaraft.server.config.ServerConfig;
+import io.vectaraft.server.grpc.Admission;
 import io.vectaraft.server.grpc.FailedCallLogger;
 import io.vectaraft.server.grpc.RequestGuard;
 import io.vectaraft.server.grpc.ServiceEvents;
@@ -186,7 +187,9 @@ public final class VectaraftServer implements AutoCloseable {
             metrics.bind(store);
         }
         recall = recallMonitor(store);
-        BindableService service = new VectorServiceImpl(store, Version.get(), events, recall);
+        BindableService service =
+                new VectorServiceImpl(
+                        store, Version.get(), events, recall, new Admission(config.limits()));
         HostPort address = config.grpcAddress();
         try {
             NettyServerBuilder builder =

@@ -19,6 +19,7 @@ import java.util.Optional;
 public record ServerConfig(
         HostPort grpcAddress,
         int maxMessageBytes,
+        Limits limits,
         boolean walEnabled,
         Path walPath,
         FsyncPolicy fsync,
@@ -44,6 +45,12 @@ public record ServerConfig(
         return new ServerConfig(
                 new HostPort((String) v.get(Setting.GRPC_HOST), (Integer) v.get(Setting.GRPC_PORT)),
                 (Integer) v.get(Setting.MAX_MESSAGE_BYTES),
+                new Limits(
+                        (Integer) v.get(Setting.MAX_RESULTS),
+                        (Long) v.get(Setting.MAX_RESPONSE_BYTES),
+                        (Integer) v.get(Setting.MAX_FILTER_TERMS),
+                        (Integer) v.get(Setting.MAX_CONCURRENT_SEARCHES),
+                        Duration.ofMillis((Integer) v.get(Setting.QUEUE_TIMEOUT_MS))),
                 (Boolean) v.get(Setting.WAL_ENABLED),
                 wal,
                 FsyncPolicy.valueOf(upper(v.get(Setting.FSYNC))),

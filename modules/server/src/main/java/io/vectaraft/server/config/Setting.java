@@ -21,6 +21,44 @@ public enum Setting {
             Integer.toString(64 << 20),
             Kind.POSITIVE_INT,
             "largest accepted request, in bytes"),
+    MAX_RESULTS(
+            "limits.max-results",
+            "VECTARAFT_MAX_RESULTS",
+            "--max-results",
+            "100000",
+            Kind.POSITIVE_INT,
+            "most results one request may ask for: queries x max(top_k, ef) of a query or batch,"
+                    + " the ids of a Get, the limit of a Scroll"),
+    MAX_RESPONSE_BYTES(
+            "limits.max-response-bytes",
+            "VECTARAFT_MAX_RESPONSE_BYTES",
+            "--max-response-bytes",
+            Long.toString(64L << 20),
+            Kind.POSITIVE_LONG,
+            "largest estimated reply, in bytes: results x (128 + 4 x dimension when values are"
+                    + " included)"),
+    MAX_FILTER_TERMS(
+            "limits.max-filter-terms",
+            "VECTARAFT_MAX_FILTER_TERMS",
+            "--max-filter-terms",
+            "4096",
+            Kind.POSITIVE_INT,
+            "most conditions and operand values in one filter"),
+    MAX_CONCURRENT_SEARCHES(
+            "limits.max-concurrent-searches",
+            "VECTARAFT_MAX_CONCURRENT_SEARCHES",
+            "--max-concurrent-searches",
+            "4",
+            Kind.POSITIVE_INT,
+            "searches and scans (Query, QueryBatch, Get, Count, Scroll, Delete) running at once;"
+                    + " more wait in line"),
+    QUEUE_TIMEOUT_MS(
+            "limits.queue-timeout-ms",
+            "VECTARAFT_QUEUE_TIMEOUT_MS",
+            "--queue-timeout-ms",
+            "1000",
+            Kind.POSITIVE_INT,
+            "how long a search waits in line before it gets RESOURCE_EXHAUSTED, in milliseconds"),
     WAL_ENABLED(
             "wal.enabled",
             "VECTARAFT_ENABLE_WAL",

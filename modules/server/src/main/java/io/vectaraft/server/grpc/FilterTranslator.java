@@ -6,6 +6,7 @@ import io.vectaraft.api.v1.Value;
 import io.vectaraft.index.InvalidArgumentException;
 import io.vectaraft.index.MetadataValue;
 import io.vectaraft.index.filter.Filter;
+import io.vectaraft.server.config.Setting;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,15 +15,25 @@ import java.util.List;
  * path in the request, e.g. {@code filter.and[1].condition: ...}; the tree's own checks (empty key,
  * missing operand, IN without values, non-numeric range operand) are located the same way.
  *
- * <p>The depth is checked before recursing: {@value #MAX_DEPTH} levels of and, or and not, fixed
- * (the index evaluates filters recursively, and protobuf's parser stops at 100 message levels
- * anyway).
+ * <p>Two bounds are checked before the work they guard: the depth ({@value #MAX_DEPTH} levels of
+ * and, or and not, fixed: the index evaluates filters recursively, and protobuf's parser stops at
+ * 100 message levels anyway) and the number of terms (conditions and operand values, the {@code
+ * limits.max-filter-terms} setting: each is evaluated against every candidate record).
  */
 final class FilterTranslator {
     /** The deepest filter accepted: and, or and not nodes nested at most this many levels. */
     static final int MAX_DEPTH = 32;
 
     private static final String OPS = "EQ, NE, GT, GTE, LT, LTE, IN, NIN or EXISTS";
+
+    private final int maxTerms;
+
+    /**
+     * @param maxTerms conditions and operand values one filter may have
+     */
+    FilterTranslator(int maxTerms) {
+        this.maxTerms = maxTerms;
+    }
 
     /** The request's filter, or null when the field is unset. */
     Filter optional(boolean present, io.vectaraft.api.v1.Filter filter) {
@@ -33,8 +44,10 @@ final class FilterTranslator {
         return new Translation().filter(path, filter, 1);
     }
 
-    /** One filter's translation. */
+    /** One filter's translation, counting its terms. */
     private final class Translation {
+        private long terms;
+
         /** {@code depth}: the levels of and, or and not above and including this node. */
         Filter filter(String path, io.vectaraft.api.v1.Filter filter, int depth) {
             if (depth > MAX_DEPTH
@@ -74,6 +87,7 @@ final class FilterTranslator {
         }
 
         private Filter condition(String path, Condition c) {
+            count(path, 1L + c.getValuesCount());
             Filter.Op op = op(path, c);
             MetadataValue value = operand(path + ".value", c.hasValue() ? c.getValue() : null);
             List<MetadataValue> values = new ArrayList<>(c.getValuesCount());
@@ -81,6 +95,20 @@ final class FilterTranslator {
                 values.add(RecordTranslator.toValue(path + ".values[" + i + "]", c.getValues(i)));
             }
             return located(path, () -> new Filter.Condition(c.getKey(), op, value, values));
+        }
+
+        private void count(String path, long more) {
+            terms += more;
+            if (terms > maxTerms) {
+                throw new InvalidArgumentException(
+                        "filter: expected at most "
+                                + maxTerms
+                                + " conditions and operand values, got more (at "
+                                + path
+                                + "; setting "
+                                + Setting.MAX_FILTER_TERMS.key()
+                                + ")");
+            }
         }
     }
 

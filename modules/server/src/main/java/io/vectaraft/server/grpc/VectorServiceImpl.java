@@ -38,6 +38,7 @@ import io.vectaraft.index.SearchRequest;
 import io.vectaraft.index.SearchResults;
 import io.vectaraft.index.VectorCollection;
 import io.vectaraft.server.auth.Caller;
+import io.vectaraft.server.config.Limits;
 import io.vectaraft.server.grpc.RecordTranslator.Include;
 import io.vectaraft.server.recall.RecallMonitor;
 import io.vectaraft.wal.StorageEngine;
@@ -56,21 +57,29 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
     private final long startNanos = System.nanoTime();
     private final ServiceEvents events;
     private final RecallMonitor recall;
-    private final FilterTranslator filters = new FilterTranslator();
+    private final Admission admission;
+    private final FilterTranslator filters;
 
     public VectorServiceImpl(StorageEngine store, String version, ServiceEvents events) {
-        this(store, version, events, RecallMonitor.disabled());
+        this(store, version, events, RecallMonitor.disabled(), new Admission(Limits.defaults()));
     }
 
     /**
      * @param recall samples approximate searches (owned by the caller, which closes it)
+     * @param admission what one request may cost, and the slots of searches and scans
      */
     public VectorServiceImpl(
-            StorageEngine store, String version, ServiceEvents events, RecallMonitor recall) {
+            StorageEngine store,
+            String version,
+            ServiceEvents events,
+            RecallMonitor recall,
+            Admission admission) {
         this.store = store;
         this.version = version;
         this.events = events;
         this.recall = recall;
+        this.admission = admission;
+        this.filters = new FilterTranslator(admission.limits().maxFilterTerms());
     }
 
     @Override
@@ -154,11 +163,23 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                 () -> {
                     Include include =
                             new Include(request.getIncludeValues(), request.getIncludeMetadata());
-                    GetResponse.Builder b = GetResponse.newBuilder();
-                    collection(request.getCollection())
-                            .get(request.getIdsList(), include.values())
-                            .forEach(r -> b.addRecords(RecordTranslator.toProto(r, include)));
-                    return b.build();
+                    VectorCollection c = collection(request.getCollection());
+                    admission.results(
+                            "Get: " + request.getIdsCount() + " ids",
+                            request.getIdsCount(),
+                            include.values(),
+                            c.spec().dimension());
+                    return admission.admitted(
+                            () -> {
+                                GetResponse.Builder b = GetResponse.newBuilder();
+                                c.get(request.getIdsList(), include.values())
+                                        .forEach(
+                                                r ->
+                                                        b.addRecords(
+                                                                RecordTranslator.toProto(
+                                                                        r, include)));
+                                return b.build();
+                            });
                 });
     }
 
@@ -175,16 +196,18 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                                         + (byIds ? "both" : "neither"));
                     }
                     int n =
-                            (byIds
-                                            ? store.delete(name, request.getIdsList())
-                                            : store.deleteMatching(
-                                                    name,
-                                                    filters.toFilter(
-                                                            "filter", request.getFilter())))
-                                    .count();
+                            byIds
+                                    ? store.delete(name, request.getIdsList()).count()
+                                    : deleteMatching(
+                                            name, filters.toFilter("filter", request.getFilter()));
                     events.deleted(name, n);
                     return DeleteResponse.newBuilder().setDeletedCount(n).build();
                 });
+    }
+
+    /** A delete by filter scans the collection: it takes a search slot. */
+    private int deleteMatching(String name, io.vectaraft.index.filter.Filter filter) {
+        return admission.admitted(() -> store.deleteMatching(name, filter).count());
     }
 
     @Override
@@ -205,11 +228,15 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                                     request.getIncludeValues(),
                                     !request.getSkipRescore(),
                                     request.getOversample());
-                    SearchResults results = search(c, search);
-                    events.queried(c.spec().name(), 1, results.visited());
-                    return matches(
-                            results.matches().getFirst(),
-                            include(search, request.getIncludeMetadata()));
+                    admit("Query", c, search);
+                    return admission.admitted(
+                            () -> {
+                                SearchResults results = search(c, search);
+                                events.queried(c.spec().name(), 1, results.visited());
+                                return matches(
+                                        results.matches().getFirst(),
+                                        include(search, request.getIncludeMetadata()));
+                            });
                 });
     }
 
@@ -234,12 +261,16 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                                     request.getIncludeValues(),
                                     !request.getSkipRescore(),
                                     request.getOversample());
-                    SearchResults results = search(c, search);
-                    Include include = include(search, request.getIncludeMetadata());
-                    QueryBatchResponse.Builder b = QueryBatchResponse.newBuilder();
-                    results.matches().forEach(r -> b.addResults(matches(r, include)));
-                    events.queried(c.spec().name(), queries.size(), results.visited());
-                    return b.build();
+                    admit("QueryBatch", c, search);
+                    return admission.admitted(
+                            () -> {
+                                SearchResults results = search(c, search);
+                                Include include = include(search, request.getIncludeMetadata());
+                                QueryBatchResponse.Builder b = QueryBatchResponse.newBuilder();
+                                results.matches().forEach(r -> b.addResults(matches(r, include)));
+                                events.queried(c.spec().name(), queries.size(), results.visited());
+                                return b.build();
+                            });
                 });
     }
 
@@ -249,7 +280,9 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                 reply,
                 () -> {
                     VectorCollection c = collection(request.getCollection());
-                    long n = c.count(filters.optional(request.hasFilter(), request.getFilter()));
+                    io.vectaraft.index.filter.Filter filter =
+                            filters.optional(request.hasFilter(), request.getFilter());
+                    long n = admission.admitted(() -> c.count(filter));
                     return CountResponse.newBuilder().setCount(n).build();
                 });
     }
@@ -260,21 +293,33 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                 reply,
                 () -> {
                     VectorCollection c = collection(request.getCollection());
-                    Page page =
-                            c.scroll(
-                                    new io.vectaraft.index.ScrollRequest(
-                                            filters.optional(
-                                                    request.hasFilter(), request.getFilter()),
-                                            PageToken.decode(request.getPageToken()),
-                                            Unsigned.toInt("limit", request.getLimit()),
-                                            request.getIncludeValues()));
+                    io.vectaraft.index.ScrollRequest scroll =
+                            new io.vectaraft.index.ScrollRequest(
+                                    filters.optional(request.hasFilter(), request.getFilter()),
+                                    PageToken.decode(request.getPageToken()),
+                                    Unsigned.toInt("limit", request.getLimit()),
+                                    request.getIncludeValues());
+                    admission.results(
+                            "Scroll: limit " + scroll.limit(),
+                            scroll.limit(),
+                            scroll.includeValues(),
+                            c.spec().dimension());
                     Include include =
                             new Include(request.getIncludeValues(), request.getIncludeMetadata());
-                    ScrollResponse.Builder b =
-                            ScrollResponse.newBuilder()
-                                    .setNextPageToken(PageToken.encode(page.lastId()));
-                    page.records().forEach(r -> b.addRecords(RecordTranslator.toProto(r, include)));
-                    return b.build();
+                    return admission.admitted(
+                            () -> {
+                                Page page = c.scroll(scroll);
+                                ScrollResponse.Builder b =
+                                        ScrollResponse.newBuilder()
+                                                .setNextPageToken(PageToken.encode(page.lastId()));
+                                page.records()
+                                        .forEach(
+                                                r ->
+                                                        b.addRecords(
+                                                                RecordTranslator.toProto(
+                                                                        r, include)));
+                                return b.build();
+                            });
                 });
     }
 
@@ -313,6 +358,23 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
         QueryResponse.Builder b = QueryResponse.newBuilder();
         matches.forEach(m -> b.addMatches(RecordTranslator.toProto(m, include)));
         return b.build();
+    }
+
+    /**
+     * Checks a search's results against the limits: queries x max(top_k, ef), since the HNSW beam
+     * holds ef candidates per query.
+     */
+    private void admit(String method, VectorCollection c, SearchRequest search) {
+        int n = search.queries().size();
+        boolean beam = search.ef() > search.k();
+        admission.results(
+                method
+                        + ": "
+                        + (n > 1 ? n + " queries x " : "")
+                        + (beam ? "ef " + search.ef() : "top_k " + search.k()),
+                (long) n * (beam ? search.ef() : search.k()),
+                search.includeValues(),
+                c.spec().dimension());
     }
 
     /** Runs a search and hands its approximate queries to the recall monitor's sampling. */
