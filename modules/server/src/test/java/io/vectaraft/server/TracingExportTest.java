@@ -40,6 +40,9 @@ class TracingExportTest {
                         .host("127.0.0.1")
                         .port(0)
                         .shutdownHook(false)
+                        // Discovered features would include Helidon's metrics observer, whose
+                        // global registry puts its system meters into every registry of this JVM.
+                        .featuresDiscoverServices(false)
                         .routing(
                                 r ->
                                         r.post(
