@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** The facade: its checks, its helpers, and that the implementation asked for is the one used. */
+/** The facade: its checks and that the implementation asked for is the one used. */
 class VectorOpsTest {
 
     @Test
@@ -48,7 +51,7 @@ class VectorOpsTest {
         VectorOps.dotQueries(queries, 0, 2, new float[] {0, 1, 1}, 1, scores);
         assertEquals(3f, scores[0], "1*1 + 2*1");
         assertEquals(7f, scores[1], "3*1 + 4*1");
-        VectorOps.squareDistanceQueries(queries, 1, 1, new float[0], 0, scores); // empty: no-op
+        VectorOps.dotQueries(queries, 1, 1, new float[0], 0, scores); // empty: no-op
         var e =
                 assertThrows(
                         IllegalArgumentException.class,
@@ -60,15 +63,36 @@ class VectorOpsTest {
                 "the stored vector must fit in data");
     }
 
-    @Test
-    void normalizeScalesToUnitLengthAndReturnsTheNorm() {
-        float[] v = {3, 0, 4};
-        assertEquals(5f, VectorOps.normalize(v));
-        assertEquals(0.6f, v[0], 1e-7f);
-        assertEquals(0.8f, v[2], 1e-7f);
-        assertEquals(1f, VectorOps.dot(v, v), 1e-6f, "unit length");
-        float[] zero = new float[3];
-        assertEquals(0f, VectorOps.normalize(zero), "zero vector: norm 0, left unchanged");
-        assertEquals(0f, zero[0]);
+    /**
+     * The rows kernels (one query against consecutive rows, what a single-query scan runs) give
+     * every row the bits of the single-pair kernel, so a scan scores a vector the same whether it
+     * falls in a run of rows or not, and as a batch's rescoring does.
+     */
+    @ParameterizedTest(name = "dim {0}")
+    @MethodSource("io.vectaraft.index.vector.KernelEquivalenceTest#dims")
+    void rowsEqualSinglePairsBitForBit(int dim) {
+        Random random = new Random(dim);
+        int count = 4 + dim % 7;
+        float[] query = KernelEquivalenceTest.gaussians(random, dim);
+        int offset = 2;
+        float[] data = KernelEquivalenceTest.gaussians(random, offset + count * dim);
+        float[] dots = new float[count + 1];
+        float[] distances = new float[count + 1];
+        dots[count] = Float.NaN;
+        distances[count] = Float.NaN;
+        VectorOps.dotRows(query, data, offset, count, dots);
+        VectorOps.squareDistanceRows(query, data, offset, count, distances);
+        for (int i = 0; i < count; i++) {
+            int o = offset + i * dim;
+            String where = " (" + VectorOps.implementationName() + ", dim " + dim + ", row " + i;
+            assertEquals(VectorOps.dot(query, 0, data, o, dim), dots[i], 0f, "dot" + where + ")");
+            assertEquals(
+                    VectorOps.squareDistance(query, 0, data, o, dim),
+                    distances[i],
+                    0f,
+                    "distance" + where + ")");
+        }
+        assertTrue(Float.isNaN(dots[count]), "dotRows wrote past count");
+        assertTrue(Float.isNaN(distances[count]), "squareDistanceRows wrote past count");
     }
 }
