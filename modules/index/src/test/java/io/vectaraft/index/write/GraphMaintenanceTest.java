@@ -1,6 +1,7 @@
 package io.vectaraft.index.write;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vectaraft.index.CollectionSpec;
@@ -31,12 +32,13 @@ import org.junit.jupiter.api.Test;
  * swaps the store under concurrent writers.
  */
 class GraphMaintenanceTest {
-    // Few dimensions and a beam of 48: the graph is navigated reliably, so a record missing from
-    // its own query's top 10 is missing from the index, not lost to approximation; and with
-    // M = 8 a collection over 2 * 48 * 8 = 768 live records is searched through the graph
-    // (plus an exact scan of the unlinked records), not by a plain scan.
+    // With M = 8 and a beam of 48, a collection over 2 * 48 * 8 = 768 live records is searched
+    // through the graph (plus an exact scan of the unlinked records), not by a plain scan. An HNSW
+    // graph may leave a few nodes unreachable, so graph searches may miss a linked record now and
+    // then (MAX_MISS_RATE); membership is checked by exact searches, with no tolerance.
     private static final int DIM = 4;
     private static final int EF = 48;
+    private static final double MAX_MISS_RATE = 0.01;
     private static final CollectionSpec SPEC =
             new CollectionSpec("g", DIM, Metric.EUCLIDEAN, new IndexSpec.Hnsw(8, 32, 32));
 
@@ -77,15 +79,38 @@ class GraphMaintenanceTest {
         return out;
     }
 
-    /** Whether a record is among the 10 nearest to its own vector. */
+    /** Whether a record is among the 10 nearest to its own vector by the index's own plan. */
     private static boolean found(TestCollection c, VectorRecord r) {
-        return ids(c, r.vector()).contains(r.id());
+        return ids(c, r.vector(), false).contains(r.id());
     }
 
-    private static List<String> ids(TestCollection c, float[] vector) {
-        return c.search(new SearchRequest(List.of(vector), 10, null, EF, false, false)).stream()
+    /** Whether an exact search finds the record: it is stored and visible. */
+    private static boolean stored(TestCollection c, VectorRecord r) {
+        return ids(c, r.vector(), true).contains(r.id());
+    }
+
+    private static List<String> ids(TestCollection c, float[] vector, boolean exact) {
+        return c.search(new SearchRequest(List.of(vector), 10, null, EF, exact, false)).stream()
                 .map(m -> m.record().id())
                 .toList();
+    }
+
+    /**
+     * Searches for a record acknowledged as written: it must be stored (no tolerance), and the
+     * index's plan must find it but for the rare unreachable node (counted in {@code misses}).
+     */
+    private static void assertFound(
+            TestCollection c, VectorRecord r, AtomicInteger misses, String context) {
+        if (!found(c, r)) {
+            misses.incrementAndGet();
+            assertTrue(stored(c, r), r.id() + " acknowledged but not stored, " + context);
+        }
+    }
+
+    private static void assertFewMisses(AtomicInteger misses, int searches, String what) {
+        assertTrue(
+                misses.get() <= Math.max(1, MAX_MISS_RATE * searches),
+                what + ": " + misses + " of " + searches + " searches missed their record");
     }
 
     @Test
@@ -112,9 +137,11 @@ class GraphMaintenanceTest {
         IndexStats linked = c.stats();
         assertEquals(0, linked.graphPending(), "all linked: " + linked);
         assertEquals(2000, linked.graphNodes());
+        AtomicInteger misses = new AtomicInteger();
         for (VectorRecord r : written.subList(0, 200)) {
-            assertTrue(found(c, r), "linked record found: " + r.id());
+            assertFound(c, r, misses, "linked");
         }
+        assertFewMisses(misses, 200, "linked");
     }
 
     @Test
@@ -124,6 +151,7 @@ class GraphMaintenanceTest {
         List<VectorRecord> acknowledged = new CopyOnWriteArrayList<>();
         CountDownLatch writing = new CountDownLatch(1);
         AtomicInteger searches = new AtomicInteger();
+        AtomicInteger misses = new AtomicInteger();
         try (ExecutorService pool = Executors.newFixedThreadPool(3)) {
             Future<?> writer =
                     pool.submit(
@@ -149,12 +177,7 @@ class GraphMaintenanceTest {
                                             continue;
                                         }
                                         VectorRecord r = acknowledged.get(random.nextInt(n));
-                                        assertTrue(
-                                                found(c, r),
-                                                "acknowledged record "
-                                                        + r.id()
-                                                        + " found, "
-                                                        + TestSeeds.describe(seed));
+                                        assertFound(c, r, misses, TestSeeds.describe(seed));
                                         searches.incrementAndGet();
                                     }
                                     return null;
@@ -165,6 +188,7 @@ class GraphMaintenanceTest {
                 reader.get();
             }
         }
+        assertFewMisses(misses, searches.get(), "during linking");
         c.awaitGraph();
         assertEquals(4000, c.stats().graphNodes(), "every record linked in the end");
         assertEquals(0, c.stats().graphPending());
@@ -192,6 +216,7 @@ class GraphMaintenanceTest {
         assertEquals(2400, c.stats().tombstones(), "deleted, not rebuilt yet");
 
         List<VectorRecord> acknowledged = new CopyOnWriteArrayList<>();
+        AtomicInteger misses = new AtomicInteger();
         Set<String> deletedLater = ConcurrentHashMap.newKeySet();
         CountDownLatch writersStarted = new CountDownLatch(2);
         try (ExecutorService pool = Executors.newFixedThreadPool(3)) {
@@ -218,18 +243,20 @@ class GraphMaintenanceTest {
                                 return null;
                             });
             writersStarted.await();
+            int searches = 0;
             Future<?> rebuild = pool.submit(held::release);
             while (!upserts.isDone() || !deletes.isDone()) {
                 int n = acknowledged.size();
                 if (n > 0) {
                     VectorRecord r = acknowledged.get(random.nextInt(n));
-                    assertTrue(
-                            found(c, r), r.id() + " acknowledged during the rebuild, " + context);
+                    assertFound(c, r, misses, "during the rebuild, " + context);
+                    searches++;
                 }
             }
             upserts.get();
             deletes.get();
             rebuild.get();
+            assertFewMisses(misses, searches, "during the rebuild");
         }
         held.release(); // passes asked for by the last writes
         c.awaitGraph();
@@ -240,13 +267,20 @@ class GraphMaintenanceTest {
                 after.tombstones() * 4L <= after.graphNodes(),
                 "rebuilt: tombstones below a quarter: " + after);
         assertEquals(0, after.graphPending(), "all linked: " + after);
+        AtomicInteger missesAfter = new AtomicInteger();
         for (VectorRecord r : acknowledged) {
-            assertTrue(found(c, r), r.id() + " found, " + context);
+            assertFound(c, r, missesAfter, context);
         }
         Set<String> doomedSet = Set.copyOf(doomed);
         for (VectorRecord r : initial) {
             boolean gone = doomedSet.contains(r.id()) || deletedLater.contains(r.id());
-            assertEquals(!gone, found(c, r), r.id() + (gone ? " deleted" : " kept") + context);
+            if (gone) {
+                assertFalse(stored(c, r), r.id() + " deleted, " + context);
+                assertFalse(found(c, r), r.id() + " deleted, " + context);
+            } else {
+                assertFound(c, r, missesAfter, context);
+            }
         }
+        assertFewMisses(missesAfter, 1000 + 600 - deletedLater.size(), "after the rebuild");
     }
 }
