@@ -192,6 +192,11 @@ class FuzzTest {
         return records;
     }
 
+    /** Records per page whose reply stays within the default limits.max-response-bytes. */
+    private static int pageFor(int dimension) {
+        return (int) Math.max(1, Math.min(10_000, (64L << 20) / (128 + 4L * dimension)));
+    }
+
     /** Every collection's parameters and records: what a rejected write must leave alone. */
     private static String fingerprint(VectorServiceBlockingStub stub) {
         StringBuilder b = new StringBuilder();
@@ -205,7 +210,7 @@ class FuzzTest {
                         stub.scroll(
                                 ScrollRequest.newBuilder()
                                         .setCollection(c.getName())
-                                        .setLimit(10_000)
+                                        .setLimit(pageFor(c.getDimension()))
                                         .setIncludeValues(true)
                                         .setIncludeMetadata(true)
                                         .setPageToken(token)
