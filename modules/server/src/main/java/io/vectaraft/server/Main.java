@@ -8,7 +8,7 @@ import io.vectaraft.server.config.ConfigException;
 import io.vectaraft.server.config.ConfigLoader;
 import io.vectaraft.server.config.ServerConfig;
 import io.vectaraft.server.reload.HangupSignal;
-import io.vectaraft.wal.StorageEngine;
+import io.vectaraft.wal.Store;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
@@ -128,7 +128,7 @@ public final class Main {
 
     private static void logSummary(VectaraftServer server, ConfigLoader.Loaded loaded, long ms) {
         ServerConfig c = loaded.config();
-        StorageEngine store = server.store().orElseThrow();
+        Store store = server.store().orElseThrow();
         long vectors = store.database().list().stream().mapToLong(x -> x.size()).sum();
         String wal =
                 c.walEnabled()

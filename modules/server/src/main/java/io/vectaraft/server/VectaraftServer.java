@@ -8,6 +8,8 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.vectaraft.api.v1.VectorServiceGrpc;
+import io.vectaraft.cluster.ReplicatedStore;
+import io.vectaraft.server.config.ClusterSettings;
 import io.vectaraft.server.config.HostPort;
 import io.vectaraft.server.config.ServerConfig;
 import io.vectaraft.server.grpc.FailedCallLogger;
@@ -19,6 +21,7 @@ import io.vectaraft.server.observe.Readiness;
 import io.vectaraft.server.observe.ServerMetrics;
 import io.vectaraft.server.recall.RecallMonitor;
 import io.vectaraft.wal.StorageEngine;
+import io.vectaraft.wal.Store;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -70,7 +73,7 @@ public final class VectaraftServer implements AutoCloseable {
     private final ServerSecurity security;
     private final HealthStatusManager health = new HealthStatusManager();
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    private StorageEngine store;
+    private Store store;
     private RecallMonitor recall = RecallMonitor.disabled();
     private Server grpc;
     private boolean closed;
@@ -127,10 +130,7 @@ public final class VectaraftServer implements AutoCloseable {
     public static VectaraftServer start(ServerConfig config, Consumer<VectaraftServer> serving) {
         VectaraftServer server = new VectaraftServer(config, HTTP_YIELD);
         try {
-            server.serve(
-                    config.walEnabled()
-                            ? StorageEngine.open(config.storageOptions())
-                            : StorageEngine.inMemory());
+            server.serve(openStore(config));
             serving.accept(server);
             server.awaitHttp();
         } catch (RuntimeException e) {
@@ -138,6 +138,23 @@ public final class VectaraftServer implements AutoCloseable {
             throw e;
         }
         return server;
+    }
+
+    /**
+     * A cluster node's replica of the Raft group (its log is the Raft log), or a standalone store:
+     * its own log, or memory only.
+     */
+    private static Store openStore(ServerConfig config) {
+        if (config.cluster().isPresent()) {
+            ClusterSettings cluster = config.cluster().get();
+            return ReplicatedStore.open(
+                    cluster.options(config.storageOptions().vectorDir()),
+                    cluster.snapshotEntries(),
+                    config.maxMessageBytes());
+        }
+        return config.walEnabled()
+                ? StorageEngine.open(config.storageOptions())
+                : StorageEngine.inMemory();
     }
 
     /** Starts the HTTP side only: alive, not ready. */
@@ -175,7 +192,7 @@ public final class VectaraftServer implements AutoCloseable {
     }
 
     /** Starts gRPC over a recovered store and marks the server ready. Takes ownership of it. */
-    public synchronized void serve(StorageEngine store) {
+    public synchronized void serve(Store store) {
         if (this.store != null) {
             throw new IllegalStateException("already serving");
         }
@@ -212,7 +229,7 @@ public final class VectaraftServer implements AutoCloseable {
         LOG.log(Level.INFO, "gRPC listening on " + grpcAddress());
     }
 
-    private RecallMonitor recallMonitor(StorageEngine store) {
+    private RecallMonitor recallMonitor(Store store) {
         // Late-bound holder: the gauge reads the monitor being built.
         RecallMonitor[] self = new RecallMonitor[1];
         self[0] =
@@ -276,7 +293,7 @@ public final class VectaraftServer implements AutoCloseable {
     }
 
     /** The store being served, once {@link #serve} ran. */
-    public synchronized Optional<StorageEngine> store() {
+    public synchronized Optional<Store> store() {
         return Optional.ofNullable(store);
     }
 

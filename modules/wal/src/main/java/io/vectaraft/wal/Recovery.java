@@ -133,7 +133,7 @@ final class Recovery {
         }
     }
 
-    private static SnapshotLoader loaderInto(WritableDatabase db) {
+    static SnapshotLoader loaderInto(WritableDatabase db) {
         return new SnapshotLoader() {
             @Override
             public void collection(CollectionSpec spec) {

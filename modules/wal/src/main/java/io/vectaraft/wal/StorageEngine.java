@@ -54,7 +54,7 @@ import java.util.function.Supplier;
  * deleted. Only creating and dropping collections waits for a snapshot; upserts and deletes go on
  * ({@code Snapshotter} explains why a snapshot taken under writes still replays exactly).
  */
-public final class StorageEngine implements AutoCloseable {
+public final class StorageEngine implements Store {
     private static final System.Logger LOG = System.getLogger(StorageEngine.class.getName());
 
     private final WritableDatabase database;
@@ -103,11 +103,13 @@ public final class StorageEngine implements AutoCloseable {
     }
 
     /** The collections, read-only: every change goes through this engine's log. */
+    @Override
     public Database database() {
         return database;
     }
 
     /** Whether the store accepts writes (false after a failed fsync, or without a log: true). */
+    @Override
     public boolean writable() {
         return log == null || log.healthy();
     }
@@ -118,6 +120,7 @@ public final class StorageEngine implements AutoCloseable {
     }
 
     /** Counters and sizes of the log, for metrics and health checks. */
+    @Override
     public StorageStats stats() {
         if (log == null) {
             return new StorageStats(false, true, 0, 0, 0, 0, 0);
@@ -133,6 +136,7 @@ public final class StorageEngine implements AutoCloseable {
     }
 
     /** Creates a collection (idempotent for identical parameters: then nothing is logged). */
+    @Override
     public CollectionCreated createCollection(CollectionSpec spec) {
         structure.writeLock().lock();
         try {
@@ -154,6 +158,7 @@ public final class StorageEngine implements AutoCloseable {
     }
 
     /** Deletes a collection and its records. */
+    @Override
     public WriteResult dropCollection(String name) {
         structure.writeLock().lock();
         try {
@@ -168,6 +173,7 @@ public final class StorageEngine implements AutoCloseable {
     }
 
     /** Inserts or replaces a batch, all or nothing; the count is the number of records. */
+    @Override
     public WriteResult upsert(String collection, List<VectorRecord> records) {
         Mutation upsert = new Mutation.Upsert(collection, records);
         return write(
@@ -183,6 +189,7 @@ public final class StorageEngine implements AutoCloseable {
     }
 
     /** Deletes records by id; the count is how many existed. */
+    @Override
     public WriteResult delete(String collection, List<String> ids) {
         if (ids.isEmpty()) {
             sequencer(collection);
@@ -200,6 +207,7 @@ public final class StorageEngine implements AutoCloseable {
     }
 
     /** Deletes the records matching a filter; the count is how many there were. */
+    @Override
     public WriteResult deleteMatching(String collection, Filter filter) {
         return write(
                 collection,
@@ -303,6 +311,7 @@ public final class StorageEngine implements AutoCloseable {
     }
 
     /** Writes a snapshot of every collection now and removes the log segments it covers. */
+    @Override
     public SnapshotFile snapshot() {
         if (snapshotter == null) {
             throw new PreconditionException(
@@ -326,6 +335,7 @@ public final class StorageEngine implements AutoCloseable {
     }
 
     /** The snapshots on disk, newest first. */
+    @Override
     public List<SnapshotFile> snapshots() {
         return snapshotter == null ? List.of() : snapshotter.list();
     }
