@@ -29,8 +29,8 @@ import org.apache.ratis.util.TimeDuration;
  * the group through whichever node leads. Owns both.
  *
  * <p>Settings that differ from Ratis's defaults: linearizable reads (ReadIndex, also on followers);
- * snapshots taken automatically every {@code snapshotEntries} entries, and the log purged behind
- * them; a log write buffer big enough for the largest request.
+ * an election timeout of 0.5-1 s; snapshots taken automatically every {@code snapshotEntries}
+ * entries, and the log purged behind them; a log write buffer big enough for the largest request.
  */
 final class RaftNode implements AutoCloseable {
     /** One group for now: its id is fixed, so every node started with the same peers joins it. */
@@ -119,6 +119,10 @@ final class RaftNode implements AutoCloseable {
                 p, SizeInBytes.valueOf(Math.max(32L << 20, 2L * entryRoom.getSize())));
         RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, entryRoom);
         RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        // Ratis's 150-300 ms election timeout churns leaders when the nodes share busy cores
+        // (heartbeats arrive late); 0.5-1 s still elects within about a second.
+        RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(500, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(1, TimeUnit.SECONDS));
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, snapshotEntries);
         RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);

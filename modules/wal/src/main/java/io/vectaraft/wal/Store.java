@@ -54,6 +54,9 @@ public interface Store extends AutoCloseable {
      */
     default void awaitFresh(boolean linearizable, long minLsn, long deadlineNanos) {}
 
+    /** Reports the stages of each write (tracing); a store without stages of its own ignores it. */
+    default void observeWrites(WriteObserver observer) {}
+
     /** Releases the log; writes after close fail. */
     @Override
     void close();

@@ -32,6 +32,7 @@ public record ServerConfig(
         double recallSampleRate,
         AuthSettings auth,
         TlsSettings tls,
+        TracingSettings tracing,
         Optional<ClusterSettings> cluster) {
 
     /** The defaults alone (no file, no environment, no flags). */
@@ -60,7 +61,15 @@ public record ServerConfig(
                 (Double) v.get(Setting.RECALL_SAMPLE_RATE),
                 auth(v, workingDir),
                 tls(v, workingDir),
+                tracing(v),
                 cluster(v, workingDir, wal));
+    }
+
+    private static TracingSettings tracing(Map<Setting, Object> v) {
+        return new TracingSettings(
+                text(v, Setting.TRACING_ENDPOINT).map(java.net.URI::create),
+                TracingSettings.Protocol.parse((String) v.get(Setting.TRACING_PROTOCOL)),
+                (Double) v.get(Setting.TRACING_SAMPLE_RATIO));
     }
 
     /** Both the node id and the peers, or neither (standalone). */
