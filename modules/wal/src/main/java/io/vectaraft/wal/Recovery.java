@@ -75,6 +75,9 @@ final class Recovery {
         Path wal = options.walPath().toAbsolutePath();
         Files.createDirectories(wal.getParent());
         Files.createDirectories(options.snapshotDir());
+        LOG.log(
+                Level.INFO,
+                "wal: recovering from " + options.snapshotDir() + " and the log " + wal);
         SnapshotFiles.deleteTemps(options.snapshotDir());
         // Vector files of on_disk collections are caches: this start fills new ones.
         WritableDatabase.deleteVectorFiles(options.vectorDir());
@@ -251,7 +254,7 @@ final class Recovery {
                 continue;
             }
             fileFirstSeq = -1;
-            LogReader.Result result = LogReader.scan(file, this::replay);
+            LogReader.Result result = LogReader.scan(file, snapshotSeq, this::replay);
             if (i < found.size()) {
                 Segments.Segment s = found.get(i);
                 long last = result.lastSeq() >= 0 ? result.lastSeq() : s.firstSeq() - 1;

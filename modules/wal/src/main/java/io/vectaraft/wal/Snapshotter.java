@@ -139,6 +139,7 @@ final class Snapshotter {
             }
             log.rotate();
             structure.readLock().lock();
+            LOG.log(Level.INFO, "snapshot: writing seq " + seq + " to " + options.snapshotDir());
         } finally {
             structure.writeLock().unlock();
         }
