@@ -8,6 +8,8 @@
 #   ./bench.sh peers   (same options)      FAISS IndexFlat, same JSON line
 #   ./bench.sh compare (same options)      both, then a table with ratios
 #   ./bench.sh grpc    --addr HOST:PORT --data DIR --concurrency C --duration S [--upsert]
+#                      [--api-key KEY] [--tls-ca PEM]
+#   ./bench.sh security --data DIR [--passes 3]   plain vs API keys vs TLS vs both, ratios
 #   ./bench.sh hnsw    --data DIR --m 16 --ef-construction 200 --ef 10,16,24,32,64,128
 #                      [--quantization none] [--index-dir D] [--rebuild]
 #                      builds into a directory once, then searches it in a fresh JVM
@@ -80,6 +82,7 @@ case "$cmd" in
         BENCH_JAVA_OPTS="-XX:ActiveProcessorCount=$threads ${BENCH_JAVA_OPTS:-}" \
             run_java io.vectaraft.bench.BenchMain flat "$@" ;;
     grpc) run_java io.vectaraft.bench.BenchMain grpc "$@" ;;
+    security) build; exec "$PY" "$ROOT/bench/tools/security_suite.py" "$@" ;;
     hnsw)
         # Two JVMs: the build (skipped when the index directory holds the same build), then the
         # search of the index loaded from disk (docs/toolchain-notes.md: a fresh JVM).
@@ -113,5 +116,5 @@ case "$cmd" in
             -cp "$ROOT/modules/index/target/classes:$WAL/classes:$WAL/test-classes:$(cat "$WAL/bench-classpath.txt")" \
             io.vectaraft.wal.WalBench "$@" 2> >(grep -v -e 'Using incubator modules' >&2) ;;
     jmh) run_java org.openjdk.jmh.Main -jvmArgsAppend "-Xms2g -Xmx2g -XX:+AlwaysPreTouch --add-modules jdk.incubator.vector" "$@" ;;
-    *) sed -n '2,24p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,26p' "$0" >&2; exit 2 ;;
 esac
