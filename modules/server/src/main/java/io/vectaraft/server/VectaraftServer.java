@@ -76,6 +76,15 @@ public final class VectaraftServer implements AutoCloseable {
     private StorageEngine store;
     private RecallMonitor recall = RecallMonitor.disabled();
     private Server grpc;
+
+    /**
+     * The bound ports, kept for a stop that may come at any moment: {@code grpc.getPort()} throws
+     * once gRPC terminated, and a stopped HTTP listener reports -1.
+     */
+    private volatile int grpcPort = -1;
+
+    private volatile int metricsPort = -1;
+
     private boolean closed;
 
     private VectaraftServer(ServerConfig config, Duration httpYield, Tracing tracing) {
@@ -92,12 +101,15 @@ public final class VectaraftServer implements AutoCloseable {
                         ? CompletableFuture.supplyAsync(
                                 () -> {
                                     yieldTo(grpcStarted, httpYield);
-                                    return ObservabilityServer.start(
-                                            config.metricsAddress(),
-                                            metrics.attach(new ServerMetrics()),
-                                            readiness,
-                                            security.httpFilter(),
-                                            security.httpTls());
+                                    ObservabilityServer started =
+                                            ObservabilityServer.start(
+                                                    config.metricsAddress(),
+                                                    metrics.attach(new ServerMetrics()),
+                                                    readiness,
+                                                    security.httpFilter(),
+                                                    security.httpTls());
+                                    metricsPort = started.port();
+                                    return started;
                                 },
                                 task -> Thread.ofPlatform().name("http-start").start(task))
                         : null;
@@ -221,6 +233,7 @@ public final class VectaraftServer implements AutoCloseable {
                             .addService(security.protectReflection(legacyReflection()));
             security.configure(builder);
             grpc = builder.build().start();
+            grpcPort = grpc.getPort();
         } catch (IOException e) {
             throw new UncheckedIOException(
                     "cannot listen for gRPC on " + address + ": " + e.getMessage(), e);
@@ -294,13 +307,15 @@ public final class VectaraftServer implements AutoCloseable {
 
     /** The bound gRPC address (the real port when 0 was asked). */
     public HostPort grpcAddress() {
-        return new HostPort(config.grpcAddress().host(), grpc.getPort());
+        return new HostPort(config.grpcAddress().host(), grpcPort);
     }
 
     /** The bound HTTP observability address, when enabled. */
     public Optional<HostPort> metricsAddress() {
-        return Optional.ofNullable(startedHttp())
-                .map(h -> new HostPort(config.metricsAddress().host(), h.port()));
+        int port = metricsPort;
+        return port < 0
+                ? Optional.empty()
+                : Optional.of(new HostPort(config.metricsAddress().host(), port));
     }
 
     public ServerConfig config() {
