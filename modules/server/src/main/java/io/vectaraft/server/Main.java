@@ -2,6 +2,7 @@ package io.vectaraft.server;
 
 import io.helidon.logging.common.LogConfig;
 import io.vectaraft.index.VectaraftException;
+import io.vectaraft.index.vector.VectorOps;
 import io.vectaraft.server.auth.KeysCommand;
 import io.vectaraft.server.config.CommandLine;
 import io.vectaraft.server.config.ConfigException;
@@ -172,6 +173,8 @@ public final class Main {
                         + store.database().list().size()
                         + " vectors="
                         + vectors
+                        + "; kernels: "
+                        + VectorOps.kernelDescription()
                         + "; config: "
                         + ServerConfig.describeOverrides(loaded.origins()));
     }
