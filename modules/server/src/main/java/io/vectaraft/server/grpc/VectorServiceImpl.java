@@ -1,5 +1,7 @@
 package io.vectaraft.server.grpc;
 
+import io.grpc.Context;
+import io.grpc.Deadline;
 import io.grpc.stub.StreamObserver;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
@@ -28,6 +30,7 @@ import io.vectaraft.api.v1.QueryBatchResponse;
 import io.vectaraft.api.v1.QueryRequest;
 import io.vectaraft.api.v1.QueryResponse;
 import io.vectaraft.api.v1.QueryVector;
+import io.vectaraft.api.v1.ReadConsistency;
 import io.vectaraft.api.v1.ScrollRequest;
 import io.vectaraft.api.v1.ScrollResponse;
 import io.vectaraft.api.v1.SnapshotInfo;
@@ -46,18 +49,22 @@ import io.vectaraft.server.auth.Caller;
 import io.vectaraft.server.config.Limits;
 import io.vectaraft.server.grpc.RecordTranslator.Include;
 import io.vectaraft.server.recall.RecallMonitor;
-import io.vectaraft.wal.StorageEngine;
+import io.vectaraft.wal.CollectionCreated;
+import io.vectaraft.wal.Store;
+import io.vectaraft.wal.WriteResult;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The {@code vectaraft.v1.VectorService} over a {@link StorageEngine}: translates each request,
- * calls the store (mutations) or its database (reads), and translates the reply. Every failure goes
- * through {@link StatusMapper} to {@code onError}. Transport-agnostic: any gRPC server can bind it.
+ * The {@code vectaraft.v1.VectorService} over a {@link Store} (standalone or a cluster replica):
+ * translates each request, calls the store (mutations) or its database (reads), and translates the
+ * reply. Every failure goes through {@link StatusMapper} to {@code onError}. Transport-agnostic:
+ * any gRPC server can bind it.
  */
 public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImplBase {
-    private final StorageEngine store;
+    private final Store store;
     private final String version;
     private final long startNanos = System.nanoTime();
     private final ServiceEvents events;
@@ -66,7 +73,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
     private final Admission admission;
     private final FilterTranslator filters;
 
-    public VectorServiceImpl(StorageEngine store, String version, ServiceEvents events) {
+    public VectorServiceImpl(Store store, String version, ServiceEvents events) {
         this(
                 store,
                 version,
@@ -82,7 +89,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
      * @param admission what one request may cost, and the slots of searches and scans
      */
     public VectorServiceImpl(
-            StorageEngine store,
+            Store store,
             String version,
             ServiceEvents events,
             RecallMonitor recall,
@@ -114,11 +121,11 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
         respond(
                 reply,
                 () -> {
-                    VectorCollection c =
-                            store.createCollection(CollectionTranslator.toSpec(request))
-                                    .collection();
+                    CollectionCreated created =
+                            store.createCollection(CollectionTranslator.toSpec(request));
+                    VectorCollection c = created.collection();
                     events.created(c.spec().name());
-                    return info(c);
+                    return info(c).toBuilder().setLsn(created.lsn()).build();
                 });
     }
 
@@ -141,7 +148,12 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
     @Override
     public void describeCollection(
             DescribeCollectionRequest request, StreamObserver<CollectionInfo> reply) {
-        respond(reply, () -> info(collection(request.getName())));
+        respond(
+                reply,
+                () -> {
+                    fresh(request.getConsistency(), request.getMinLsn());
+                    return info(collection(request.getName()));
+                });
     }
 
     @Override
@@ -150,10 +162,10 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
         respond(
                 reply,
                 () -> {
-                    store.dropCollection(name(request.getName()));
+                    WriteResult r = store.dropCollection(name(request.getName()));
                     events.dropped(request.getName());
                     recall.forget(request.getName());
-                    return DeleteCollectionResponse.getDefaultInstance();
+                    return DeleteCollectionResponse.newBuilder().setLsn(r.lsn()).build();
                 });
     }
 
@@ -163,11 +175,14 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                 reply,
                 () -> {
                     String name = name(request.getCollection());
-                    int n =
-                            store.upsert(name, RecordTranslator.toRecords(request.getRecordsList()))
-                                    .count();
-                    events.upserted(name, n);
-                    return UpsertResponse.newBuilder().setUpsertedCount(n).build();
+                    WriteResult r =
+                            store.upsert(
+                                    name, RecordTranslator.toRecords(request.getRecordsList()));
+                    events.upserted(name, r.count());
+                    return UpsertResponse.newBuilder()
+                            .setUpsertedCount(r.count())
+                            .setLsn(r.lsn())
+                            .build();
                 });
     }
 
@@ -176,6 +191,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
         respond(
                 reply,
                 () -> {
+                    fresh(request.getConsistency(), request.getMinLsn());
                     Include include =
                             new Include(request.getIncludeValues(), request.getIncludeMetadata());
                     VectorCollection c = collection(request.getCollection());
@@ -210,19 +226,22 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                                 "delete: expected exactly one of ids and filter, got "
                                         + (byIds ? "both" : "neither"));
                     }
-                    int n =
+                    WriteResult r =
                             byIds
-                                    ? store.delete(name, request.getIdsList()).count()
+                                    ? store.delete(name, request.getIdsList())
                                     : deleteMatching(
                                             name, filters.toFilter("filter", request.getFilter()));
-                    events.deleted(name, n);
-                    return DeleteResponse.newBuilder().setDeletedCount(n).build();
+                    events.deleted(name, r.count());
+                    return DeleteResponse.newBuilder()
+                            .setDeletedCount(r.count())
+                            .setLsn(r.lsn())
+                            .build();
                 });
     }
 
     /** A delete by filter scans the collection: it takes a search slot. */
-    private int deleteMatching(String name, io.vectaraft.index.filter.Filter filter) {
-        return admission.admitted(() -> store.deleteMatching(name, filter).count());
+    private WriteResult deleteMatching(String name, io.vectaraft.index.filter.Filter filter) {
+        return admission.admitted(() -> store.deleteMatching(name, filter));
     }
 
     @Override
@@ -230,6 +249,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
         respond(
                 reply,
                 () -> {
+                    fresh(request.getConsistency(), request.getMinLsn());
                     VectorCollection c = collection(request.getCollection());
                     SearchRequest search =
                             new SearchRequest(
@@ -260,6 +280,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
         respond(
                 reply,
                 () -> {
+                    fresh(request.getConsistency(), request.getMinLsn());
                     VectorCollection c = collection(request.getCollection());
                     List<float[]> queries = new ArrayList<>(request.getQueriesCount());
                     for (QueryVector q : request.getQueriesList()) {
@@ -294,6 +315,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
         respond(
                 reply,
                 () -> {
+                    fresh(request.getConsistency(), request.getMinLsn());
                     VectorCollection c = collection(request.getCollection());
                     io.vectaraft.index.filter.Filter filter =
                             filters.optional(request.hasFilter(), request.getFilter());
@@ -307,6 +329,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
         respond(
                 reply,
                 () -> {
+                    fresh(request.getConsistency(), request.getMinLsn());
                     VectorCollection c = collection(request.getCollection());
                     io.vectaraft.index.ScrollRequest scroll =
                             new io.vectaraft.index.ScrollRequest(
@@ -428,6 +451,35 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
 
     private static Include include(SearchRequest search, boolean metadata) {
         return new Include(search.includeValues(), metadata);
+    }
+
+    /** How long a read waits for freshness when the call has no deadline. */
+    private static final long DEFAULT_READ_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    /**
+     * Waits until this node may answer a read as fresh as asked: {@code LINEARIZABLE} reflects
+     * every write acknowledged before the read began (a ReadIndex in a cluster), {@code min_lsn}
+     * waits until this node has applied that log position; both bounded by the call's deadline.
+     */
+    private void fresh(ReadConsistency consistency, long minLsn) {
+        boolean linearizable =
+                switch (consistency) {
+                    case READ_CONSISTENCY_LOCAL -> false;
+                    case READ_CONSISTENCY_LINEARIZABLE -> true;
+                    case UNRECOGNIZED ->
+                            throw new InvalidArgumentException(
+                                    "consistency: expected LOCAL (0) or LINEARIZABLE (1), got an"
+                                            + " unknown value");
+                };
+        if (!linearizable && minLsn == 0) {
+            return;
+        }
+        Deadline deadline = Context.current().getDeadline();
+        long wait =
+                deadline == null
+                        ? DEFAULT_READ_WAIT_NANOS
+                        : deadline.timeRemaining(TimeUnit.NANOSECONDS);
+        store.awaitFresh(linearizable, minLsn, System.nanoTime() + wait);
     }
 
     private VectorCollection collection(String name) {
