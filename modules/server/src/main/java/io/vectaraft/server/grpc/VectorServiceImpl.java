@@ -194,8 +194,13 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                     SearchRequest search =
                             new SearchRequest(
                                     List.of(
-                                            RecordTranslator.floats(
-                                                    request.getVectorCount(), request::getVector)),
+                                            RecordTranslator.vector(
+                                                    "query",
+                                                    "vector",
+                                                    request.getVectorCount(),
+                                                    request::getVector,
+                                                    "packed_vector",
+                                                    request.getPackedVector())),
                                     Unsigned.toInt("top_k", request.getTopK()),
                                     FilterTranslator.optional(
                                             request.hasFilter(), request.getFilter()),
@@ -219,8 +224,16 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                 () -> {
                     VectorCollection c = collection(request.getCollection());
                     List<float[]> queries = new ArrayList<>(request.getQueriesCount());
-                    for (QueryVector q : request.getQueriesList()) {
-                        queries.add(RecordTranslator.floats(q.getValuesCount(), q::getValues));
+                    for (int i = 0; i < request.getQueriesCount(); i++) {
+                        QueryVector q = request.getQueries(i);
+                        queries.add(
+                                RecordTranslator.vector(
+                                        "queries[" + i + "]",
+                                        "values",
+                                        q.getValuesCount(),
+                                        q::getValues,
+                                        "packed_values",
+                                        q.getPackedValues()));
                     }
                     // ef and exact matter only to HNSW; a flat index is always exact.
                     SearchRequest search =
