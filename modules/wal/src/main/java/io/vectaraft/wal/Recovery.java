@@ -19,6 +19,7 @@ import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,13 +31,15 @@ import java.util.List;
  * Start-up: load the newest valid snapshot, replay the log after its sequence number, then open the
  * log for appending.
  *
- * <p>Rules: a bad last line of the newest log file (incomplete, or failing its checksum) is what a
- * crash in the middle of an append leaves; it was never acknowledged, so it is cut off with a
- * warning. Anything else (a bad line with valid lines after it, a bad line in an older segment, a
- * gap in the sequence numbers, an entry that does not replay) is corruption: STRICT refuses to
- * start, naming the file and byte offset; TRUNCATE keeps the valid prefix, saves the dropped bytes
- * beside the log as {@code *.dropped-<millis>} and says how much it dropped. An unknown format
- * version is fatal in both modes. Empty and missing files are fine.
+ * <p>Rules: an incomplete last line of the newest log file (a prefix of an entry, without its
+ * newline) is what a crash in the middle of an append leaves; it was never acknowledged, so it is
+ * cut off with a warning. Anything else is corruption: a complete line that fails its frame or
+ * checksum (even the last one: it was written in full, and may have been fsynced and acknowledged),
+ * an incomplete line in an older segment, a gap in the sequence numbers, an entry that does not
+ * replay. STRICT refuses to start, naming the file and byte offset; TRUNCATE keeps the valid
+ * prefix, saves the dropped bytes beside the log as {@code *.dropped-<millis>} and says how many
+ * entries and bytes it dropped. An unknown format version is fatal in both modes. Empty and missing
+ * files are fine.
  */
 final class Recovery {
     private static final System.Logger LOG = System.getLogger(Recovery.class.getName());
@@ -270,7 +273,7 @@ final class Recovery {
             throws IOException {
         LogReader.Problem p = result.problem();
         long size = Files.size(file);
-        if (p.atTail() && lastFile) {
+        if (p.torn() && lastFile) {
             LOG.log(
                     Level.WARNING,
                     "wal file "
@@ -296,6 +299,7 @@ final class Recovery {
         }
         long stamp = System.currentTimeMillis();
         long dropped = size - p.offset();
+        long droppedEntries = linesFrom(file, p.offset());
         Path saved = file.resolveSibling(file.getFileName() + ".dropped-" + stamp);
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ);
                 FileChannel out =
@@ -309,6 +313,7 @@ final class Recovery {
         truncate(file, p.offset());
         for (Path f : later) {
             dropped += Files.size(f);
+            droppedEntries += Math.max(0, linesFrom(f, 0) - 1); // less the header
             Files.move(f, f.resolveSibling(f.getFileName() + ".dropped-" + stamp));
         }
         LOG.log(
@@ -318,12 +323,33 @@ final class Recovery {
                         + result.entries()
                         + " entries of this file and"
                         + " dropped "
+                        + droppedEntries
+                        + " entries, "
                         + dropped
                         + " bytes ("
                         + (1 + later.size())
                         + " files, saved as *.dropped-"
                         + stamp
                         + ")");
+    }
+
+    /** Complete lines from {@code offset} on: the entries a truncation drops. */
+    private static long linesFrom(Path file, long offset) throws IOException {
+        long lines = 0;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+            long pos = offset;
+            int n;
+            while ((n = ch.read(buf.clear(), pos)) > 0) {
+                for (int i = 0; i < n; i++) {
+                    if (buf.get(i) == '\n') {
+                        lines++;
+                    }
+                }
+                pos += n;
+            }
+        }
+        return lines;
     }
 
     private static void truncate(Path file, long size) throws IOException {

@@ -202,6 +202,80 @@ class StorageEngineRecoveryTest {
         }
     }
 
+    /**
+     * Four acknowledged (fsynced) upserts, then one bit flipped inside the last entry's payload.
+     */
+    private long flipABitInTheLastAcknowledgedEntry() throws IOException {
+        StorageEngine s = StorageEngine.open(options());
+        s.createCollection(Fixtures.spec("a", 4));
+        for (int i = 0; i < 4; i++) {
+            s.upsert("a", Fixtures.records(new Random(i), "b" + i + "-", 2, 4));
+        }
+        s.abandon(); // every upsert above was fsynced before it returned
+        Path wal = options().walPath();
+        long last = offsets(wal).getLast();
+        try (RandomAccessFile f = new RandomAccessFile(wal.toFile(), "rw")) {
+            byte[] head = new byte[120];
+            f.seek(last);
+            f.readFully(head);
+            int at = new String(head, StandardCharsets.US_ASCII).indexOf("\"id\":\"") + 6;
+            f.seek(last + at);
+            int b = head[at];
+            f.write(b ^ 0x01);
+        }
+        return last;
+    }
+
+    @Test
+    void bitFlipInTheLastCompleteEntryIsCorruptionNotATornWrite() throws IOException {
+        long last = flipABitInTheLastAcknowledgedEntry();
+        Path wal = options().walPath();
+        long size = Files.size(wal);
+        LogCorruptException e =
+                assertThrows(LogCorruptException.class, () -> StorageEngine.open(options()));
+        assertTrue(e.getMessage().contains(wal.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("offset " + last), e.getMessage());
+        assertTrue(e.getMessage().contains("crc of entry seq 5"), e.getMessage());
+        assertEquals(size, Files.size(wal), "strict recovery changed nothing on disk");
+    }
+
+    @Test
+    void truncateModeDropsACorruptLastEntryAndSaysHowMuch() throws IOException {
+        long last = flipABitInTheLastAcknowledgedEntry();
+        Path wal = options().walPath();
+        long size = Files.size(wal);
+        try (LogCapture log = new LogCapture(Recovery.class);
+                StorageEngine s =
+                        StorageEngine.open(options(StorageOptions.RecoveryMode.TRUNCATE))) {
+            assertEquals(6, s.database().get("a").size(), "the three entries before it kept");
+            assertEquals(4, s.lastSequence());
+            String warning = log.find("TRUNCATE recovery");
+            assertTrue(
+                    warning.contains("offset " + last)
+                            && warning.contains("dropped 1 entries, " + (size - last) + " bytes"),
+                    "the warning says what was dropped: " + log.messages());
+        }
+    }
+
+    @Test
+    void tornTailIsCutOffEvenInStrictMode() throws IOException {
+        StorageEngine s = StorageEngine.open(options());
+        s.createCollection(Fixtures.spec("a", 4));
+        s.upsert("a", Fixtures.records(new Random(1), "r", 3, 4));
+        s.abandon();
+        Path wal = options().walPath();
+        long end = Files.size(wal);
+        // What a crash in the middle of the next append leaves: a prefix without its newline.
+        byte[] next = io.vectaraft.wal.log.LogFormat.prefix(3, 0);
+        Files.write(wal, next, java.nio.file.StandardOpenOption.APPEND);
+        try (LogCapture log = new LogCapture(Recovery.class);
+                StorageEngine again = StorageEngine.open(options())) {
+            assertEquals(3, again.database().get("a").size());
+            assertEquals(end, Files.size(wal), "the torn prefix was cut off");
+            assertTrue(!log.find("torn last entry cut off").isEmpty(), "" + log.messages());
+        }
+    }
+
     @Test
     void missingDirectoryAndEmptyFilesAreFine() throws IOException {
         try (StorageEngine s = StorageEngine.open(options())) {

@@ -12,6 +12,10 @@ import java.util.Arrays;
  * Reads one log file front to back and hands each valid entry to a visitor. Stops at the first
  * problem and reports its byte offset; deciding what the problem means (a torn tail to cut off, or
  * corruption to refuse) is the caller's job. An unknown format version is always fatal.
+ *
+ * <p>Only an incomplete last line (no newline) can be a torn write: the writer puts the newline
+ * last, so an append cut short by a crash never ends in one. A complete line that fails its frame
+ * or checksum was written in full and damaged afterwards, wherever it sits in the file.
  */
 public final class LogReader {
     private LogReader() {}
@@ -30,10 +34,11 @@ public final class LogReader {
     }
 
     /**
-     * Where the scan stopped. {@code atTail} means the bad line is the file's last one (a crash in
-     * the middle of writing it looks like this); a rejected entry is never "at tail".
+     * Where the scan stopped. {@code torn} means the file ends in a line without its newline that
+     * is not a whole entry (what a crash in the middle of an append leaves); a complete line that
+     * fails, and a rejected entry, are never torn.
      */
-    public record Problem(long offset, String reason, boolean atTail) {}
+    public record Problem(long offset, String reason, boolean torn) {}
 
     /**
      * {@code validBytes} is the length of the good prefix; {@code lastSeq} is -1 without entries.
@@ -69,17 +74,9 @@ public final class LogReader {
             long lastSeq = -1;
             while (offset < size) {
                 boolean complete = readLine();
-                long next = offset + length + (complete ? 1 : 0);
-                boolean last = next >= size;
+                long next = offset + length + 1;
                 if (!complete) {
-                    return new Result(
-                            offset,
-                            entries,
-                            lastSeq,
-                            new Problem(
-                                    offset,
-                                    "incomplete last line: " + length + " bytes without a newline",
-                                    true));
+                    return new Result(offset, entries, lastSeq, incomplete(offset));
                 }
                 try {
                     if (offset == 0) {
@@ -107,11 +104,36 @@ public final class LogReader {
                     }
                 } catch (IllegalArgumentException e) {
                     return new Result(
-                            offset, entries, lastSeq, new Problem(offset, e.getMessage(), last));
+                            offset, entries, lastSeq, new Problem(offset, e.getMessage(), false));
                 }
                 offset = next;
             }
             return new Result(offset, entries, lastSeq, null);
+        }
+
+        /**
+         * The file ends without a newline. A strict prefix of an entry is a torn append; a whole
+         * entry (frame and checksum verify without the last byte) lost its newline to damage.
+         */
+        private Problem incomplete(long offset) {
+            if (offset > 0 && length >= 2) {
+                try {
+                    LogFormat.Frame f = LogFormat.parseFrame(line, length - 1);
+                    return new Problem(
+                            offset,
+                            "entry seq "
+                                    + f.seq()
+                                    + " is complete but its line end (byte "
+                                    + (offset + length - 1)
+                                    + ") is damaged: expected a newline, got 0x"
+                                    + Integer.toHexString(line[length - 1] & 0xff),
+                            false);
+                } catch (IllegalArgumentException notWhole) {
+                    // A prefix of an entry: torn.
+                }
+            }
+            return new Problem(
+                    offset, "incomplete last line: " + length + " bytes without a newline", true);
         }
 
         private void checkHeader() {

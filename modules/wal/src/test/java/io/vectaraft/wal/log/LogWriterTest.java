@@ -96,7 +96,7 @@ class LogWriterTest {
         LogReader.Result r = LogReader.scan(wal, (seq, e, off) -> {});
         assertEquals(3, r.entries());
         assertEquals(lastOffset, r.problem().offset());
-        assertTrue(r.problem().atTail(), "torn line is at tail: " + r.problem());
+        assertTrue(r.problem().torn(), "torn line is at tail: " + r.problem());
     }
 
     @Test
@@ -112,14 +112,50 @@ class LogWriterTest {
         LogReader.Result r = LogReader.scan(wal, (seq, e, off) -> {});
         assertEquals(1, r.entries());
         assertEquals(second, r.problem().offset());
-        assertFalse(r.problem().atTail(), "entries follow the bad one");
+        assertFalse(r.problem().torn(), "entries follow the bad one");
         assertTrue(r.problem().reason().contains("crc"), r.problem().reason());
+    }
+
+    @Test
+    void badCrcInTheLastCompleteLineIsNotTorn() throws IOException {
+        Path wal = dir.resolve("wal.jsonl");
+        try (LogWriter w = open(wal, LogChannelFactory.files(), FsyncPolicy.ALWAYS)) {
+            for (Mutation e : sample()) {
+                w.awaitDurable(w.append(EntryCodec.encode(e)));
+            }
+        }
+        long last = offsetsOf(wal).getLast();
+        flipPayloadByte(wal, last);
+        LogReader.Result r = LogReader.scan(wal, (seq, e, off) -> {});
+        assertEquals(sample().size() - 1, r.entries());
+        assertEquals(last, r.problem().offset());
+        assertFalse(r.problem().torn(), "a complete line was written whole: " + r.problem());
+        assertTrue(r.problem().reason().contains("crc"), r.problem().reason());
+    }
+
+    @Test
+    void wholeLastEntryWithADamagedNewlineIsNotTorn() throws IOException {
+        Path wal = dir.resolve("wal.jsonl");
+        try (LogWriter w = open(wal, LogChannelFactory.files(), FsyncPolicy.ALWAYS)) {
+            for (Mutation e : sample()) {
+                w.awaitDurable(w.append(EntryCodec.encode(e)));
+            }
+        }
+        long last = offsetsOf(wal).getLast();
+        try (RandomAccessFile f = new RandomAccessFile(wal.toFile(), "rw")) {
+            f.seek(f.length() - 1);
+            f.write('\n' ^ 0x20); // one bit: '\n' becomes '*'
+        }
+        LogReader.Result r = LogReader.scan(wal, (seq, e, off) -> {});
+        assertEquals(last, r.problem().offset());
+        assertFalse(r.problem().torn(), "the entry is whole: " + r.problem());
+        assertTrue(r.problem().reason().contains("line end"), r.problem().reason());
     }
 
     /** Changes one character inside the payload of the line at {@code offset}. */
     static void flipPayloadByte(Path wal, long offset) throws IOException {
         try (RandomAccessFile f = new RandomAccessFile(wal.toFile(), "rw")) {
-            byte[] head = new byte[200];
+            byte[] head = new byte[(int) Math.min(200, f.length() - offset)];
             f.seek(offset);
             f.readFully(head);
             String s = new String(head, StandardCharsets.US_ASCII);
