@@ -34,6 +34,14 @@ final class RawScanEngine implements FlatEngine {
     private final int chunkVectors;
     private final float[][] chunks;
     private final float[][] records;
+
+    /**
+     * Under euclidean, {@code |x|^2} of every vector of each chunk: batches rank by {@code |x|^2 -
+     * 2 q.x} (the squared distance less {@code |q|^2}, the same order) through the dot-product
+     * kernels, as the index's batches do.
+     */
+    private final float[][] squaredNorms;
+
     private final int threads;
     private final String batchKernel;
     private final ExecutorService pool;
@@ -71,6 +79,7 @@ final class RawScanEngine implements FlatEngine {
                 System.arraycopy(base, c * chunkVectors * dim, chunks[c], 0, vectors * dim);
                 normalizeRows(chunks[c], vectors);
             }
+            squaredNorms = euclidean ? squaredNorms(chunks) : null;
             records = null;
         } else if (layout.equals("records")) {
             records = new float[n][];
@@ -80,6 +89,7 @@ final class RawScanEngine implements FlatEngine {
                 normalizeRows(records[i], 1);
             }
             chunks = null;
+            squaredNorms = null;
         } else {
             throw new IllegalArgumentException(
                     "--layout: expected chunks or records, got " + layout);
@@ -96,10 +106,32 @@ final class RawScanEngine implements FlatEngine {
             float[] row = new float[dim];
             for (int i = 0; i < count; i++) {
                 System.arraycopy(rows, i * dim, row, 0, dim);
-                VectorOps.normalize(row);
+                normalize(row);
                 System.arraycopy(row, 0, rows, i * dim, dim);
             }
         }
+    }
+
+    /** Scales {@code v} to unit length in place (a zero vector stays zero). */
+    private static void normalize(float[] v) {
+        double norm = Math.sqrt(VectorOps.dot(v, v));
+        if (norm > 0) {
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) (v[i] / norm);
+            }
+        }
+    }
+
+    private float[][] squaredNorms(float[][] rowsByChunk) {
+        float[][] out = new float[rowsByChunk.length][];
+        for (int c = 0; c < rowsByChunk.length; c++) {
+            float[] rows = rowsByChunk[c];
+            out[c] = new float[rows.length / dim];
+            for (int i = 0; i < out[c].length; i++) {
+                out[c][i] = VectorOps.dot(rows, i * dim, rows, i * dim, dim);
+            }
+        }
+        return out;
     }
 
     @Override
@@ -149,7 +181,7 @@ final class RawScanEngine implements FlatEngine {
     private float[] prepare(float[] query) {
         if (normalizeQueries) {
             query = query.clone();
-            VectorOps.normalize(query);
+            normalize(query);
         }
         return query;
     }
@@ -267,20 +299,20 @@ final class RawScanEngine implements FlatEngine {
                 int q1 = Math.min(qs.length, q0 + block);
                 for (int c = first; c < units; c += stride) {
                     float[] chunk = chunks[c];
+                    float[] norms = euclidean ? squaredNorms[c] : null;
                     int count = chunk.length / dim;
                     for (int v = 0; v < count; v += tile) {
                         int m = Math.min(tile, count - v);
-                        if (euclidean) {
-                            VectorOps.squareDistanceTile(qs, q0, q1, chunk, v * dim, m, scores);
-                        } else {
-                            VectorOps.dotTile(qs, q0, q1, chunk, v * dim, m, scores);
-                        }
+                        VectorOps.dotTile(qs, q0, q1, chunk, v * dim, m, scores);
                         int firstId = c * chunkVectors + v;
                         for (int q = q0; q < q1; q++) {
                             TopK heap = heaps[q];
                             int row = (q - q0) * m;
                             for (int i = 0; i < m; i++) {
-                                float sc = euclidean ? scores[row + i] : -scores[row + i];
+                                float sc =
+                                        euclidean
+                                                ? norms[v + i] - 2f * scores[row + i]
+                                                : -scores[row + i];
                                 if (sc <= heap.bound()) {
                                     heap.offer(firstId + i, sc);
                                 }
@@ -307,21 +339,12 @@ final class RawScanEngine implements FlatEngine {
                     int count = chunk.length / dim;
                     for (int v = 0; v < count; v++) {
                         int id = c * chunkVectors + v;
-                        if (euclidean) {
-                            VectorOps.squareDistanceQueries(qs, q0, q1, chunk, v * dim, scores);
-                            for (int q = q0; q < q1; q++) {
-                                float s = scores[q - q0];
-                                if (s <= heaps[q].bound()) {
-                                    heaps[q].offer(id, s);
-                                }
-                            }
-                        } else {
-                            VectorOps.dotQueries(qs, q0, q1, chunk, v * dim, scores);
-                            for (int q = q0; q < q1; q++) {
-                                float s = -scores[q - q0];
-                                if (s <= heaps[q].bound()) {
-                                    heaps[q].offer(id, s);
-                                }
+                        VectorOps.dotQueries(qs, q0, q1, chunk, v * dim, scores);
+                        float norm = euclidean ? squaredNorms[c][v] : 0f;
+                        for (int q = q0; q < q1; q++) {
+                            float s = euclidean ? norm - 2f * scores[q - q0] : -scores[q - q0];
+                            if (s <= heaps[q].bound()) {
+                                heaps[q].offer(id, s);
                             }
                         }
                     }

@@ -208,10 +208,12 @@ public final class FlatScanner {
      *
      * <p>With a block of at least {@link #MULTI_QUERY_MIN} queries, a run of at least {@link
      * #TILE_MIN_ROWS} slots within one chunk (a dense candidate set: no filter, or a broad one) is
-     * contiguous in memory and scored by the register-tiled kernel ({@code *Tile}: four queries
-     * against four stored vectors per pass, about 3x the multi-query kernel at 784 dimensions);
-     * shorter runs and tails go row by row through the multi-query kernel. The loop is long because
-     * the three kernels and the scorings are dispatched here, outside the per-slot work.
+     * contiguous in memory and scored by the register-tiled kernel ({@link VectorOps#dotTile}: four
+     * queries against four stored vectors per pass, about 3x the multi-query kernel at 784
+     * dimensions); shorter runs and tails go row by row through the multi-query kernel. Blocks rank
+     * by dot products only (EUCLIDEAN by {@link Scoring#L2_BY_DOT}); squared distances are computed
+     * for single queries. The loop is long because the kernels and the scorings are dispatched
+     * here, outside the per-slot work.
      */
     private static void scan(
             SlotStore store,
@@ -231,7 +233,9 @@ public final class FlatScanner {
         boolean l2 = scoring == Scoring.L2;
         boolean byDot = scoring == Scoring.L2_BY_DOT;
         int nq = q1 - q0;
-        boolean multi = nq >= MULTI_QUERY_MIN;
+        // search() scores a block of MULTI_QUERY_MIN or more queries by L2_BY_DOT, never L2: the
+        // multi-query and tile kernels exist for dot products only.
+        boolean multi = nq >= MULTI_QUERY_MIN && !l2;
         // Tile rows: up to one bitset word, fewer for very large blocks (small dimensions) so that
         // the score buffer stays within TILE_SCORE_FLOATS.
         int tileRows = Math.max(TILE_MIN_ROWS, Math.min(64, TILE_SCORE_FLOATS / Math.max(1, nq)));
@@ -288,20 +292,15 @@ public final class FlatScanner {
                         slot += rows;
                     } else if (multi) {
                         // One pass over the row for the whole block (the kernel shares its loads).
-                        if (l2) {
-                            VectorOps.squareDistanceQueries(
-                                    queries, q0, q1, chunk, offset, scratch);
-                        } else {
-                            VectorOps.dotQueries(queries, q0, q1, chunk, offset, scratch);
-                        }
+                        VectorOps.dotQueries(queries, q0, q1, chunk, offset, scratch);
                         float norm = norms[slot];
                         for (int q = q0; q < q1; q++) {
                             heaps[q].offer(score(scoring, scratch[q - q0], norm), slot);
                         }
                         slot++;
                     } else if (rows >= TILE_MIN_ROWS) {
-                        // Single queries: a run of rows per kernel call (query loads shared by
-                        // four rows, lanes reduced four rows at a time; same bits as one by one).
+                        // Single queries: a run of rows per kernel call, each row the bits of
+                        // the single-pair kernel (so a rescore or a rescan agrees with the scan).
                         if (rowScores == null) {
                             rowScores = new float[tileRows];
                         }
@@ -364,17 +363,10 @@ public final class FlatScanner {
             int rows,
             float[] scores,
             float[] norms) {
-        if (scoring == Scoring.L2) {
-            VectorOps.squareDistanceTile(queries, q0, q1, chunk, offset, rows, scores);
-            for (int q = q0; q < q1; q++) {
-                offerRow(heaps[q], scores, (q - q0) * rows, rows, slot, -1f, null);
-            }
-        } else {
-            VectorOps.dotTile(queries, q0, q1, chunk, offset, rows, scores);
-            boolean byDot = scoring == Scoring.L2_BY_DOT;
-            for (int q = q0; q < q1; q++) {
-                offerRow(heaps[q], scores, (q - q0) * rows, rows, slot, 1f, byDot ? norms : null);
-            }
+        VectorOps.dotTile(queries, q0, q1, chunk, offset, rows, scores);
+        boolean byDot = scoring == Scoring.L2_BY_DOT;
+        for (int q = q0; q < q1; q++) {
+            offerRow(heaps[q], scores, (q - q0) * rows, rows, slot, 1f, byDot ? norms : null);
         }
     }
 

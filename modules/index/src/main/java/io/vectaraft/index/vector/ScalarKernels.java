@@ -54,14 +54,6 @@ final class ScalarKernels implements VectorKernels {
     }
 
     @Override
-    public void squareDistanceQueries(
-            float[][] queries, int from, int to, float[] data, int offset, float[] scores) {
-        for (int q = from; q < to; q++) {
-            scores[q - from] = squareDistance(queries[q], 0, data, offset, queries[q].length);
-        }
-    }
-
-    @Override
     public void dotTile(
             float[][] queries,
             int from,
@@ -74,24 +66,6 @@ final class ScalarKernels implements VectorKernels {
             int dim = queries[q].length;
             for (int i = 0; i < count; i++) {
                 scores[(q - from) * count + i] = dot(queries[q], 0, data, offset + i * dim, dim);
-            }
-        }
-    }
-
-    @Override
-    public void squareDistanceTile(
-            float[][] queries,
-            int from,
-            int to,
-            float[] data,
-            int offset,
-            int count,
-            float[] scores) {
-        for (int q = from; q < to; q++) {
-            int dim = queries[q].length;
-            for (int i = 0; i < count; i++) {
-                scores[(q - from) * count + i] =
-                        squareDistance(queries[q], 0, data, offset + i * dim, dim);
             }
         }
     }

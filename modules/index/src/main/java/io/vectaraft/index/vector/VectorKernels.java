@@ -25,25 +25,11 @@ interface VectorKernels {
     /** {@code scores[q - from] = dot(queries[q], data[offset ..])} for {@code from <= q < to}. */
     void dotQueries(float[][] queries, int from, int to, float[] data, int offset, float[] scores);
 
-    /** As {@link #dotQueries}, with squared Euclidean distances. */
-    void squareDistanceQueries(
-            float[][] queries, int from, int to, float[] data, int offset, float[] scores);
-
     /**
      * {@code scores[(q - from) * count + i] = dot(queries[q], data[offset + i*dim ..])} for {@code
      * from <= q < to}, {@code i < count}.
      */
     void dotTile(
-            float[][] queries,
-            int from,
-            int to,
-            float[] data,
-            int offset,
-            int count,
-            float[] scores);
-
-    /** As {@link #dotTile}, with squared Euclidean distances. */
-    void squareDistanceTile(
             float[][] queries,
             int from,
             int to,

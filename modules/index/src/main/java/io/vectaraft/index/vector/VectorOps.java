@@ -47,8 +47,8 @@ public final class VectorOps {
     /**
      * Scores one query against {@code count} stored vectors back to back from {@code data[offset]},
      * as a single-query scan wants: {@code scores[i] = dot(query, data[offset + i * dim ..])}, bit
-     * for bit what {@link #dot} gives per row. Shares the query's loads across four rows and
-     * reduces their lanes together.
+     * for bit what {@link #dot} gives per row (so a vector scores the same whichever path meets
+     * it); one bounds check for the whole run.
      */
     public static void dotRows(float[] query, float[] data, int offset, int count, float[] scores) {
         if (checkRows(query, data, offset, count, scores)) {
@@ -77,14 +77,6 @@ public final class VectorOps {
         }
     }
 
-    /** As {@link #dotQueries}, with squared Euclidean distances. */
-    public static void squareDistanceQueries(
-            float[][] queries, int from, int to, float[] data, int offset, float[] scores) {
-        if (checkQueries(queries, from, to, data, offset, scores)) {
-            IMPL.squareDistanceQueries(queries, from, to, data, offset, scores);
-        }
-    }
-
     /**
      * Scores a block of queries against {@code count} stored vectors back to back from {@code
      * data[offset]}: {@code scores[(q - from) * count + i] = dot(queries[q], data[offset + i * dim
@@ -102,35 +94,6 @@ public final class VectorOps {
         if (checkTile(queries, from, to, data, offset, count, scores)) {
             IMPL.dotTile(queries, from, to, data, offset, count, scores);
         }
-    }
-
-    /** As {@link #dotTile}, with squared Euclidean distances. */
-    public static void squareDistanceTile(
-            float[][] queries,
-            int from,
-            int to,
-            float[] data,
-            int offset,
-            int count,
-            float[] scores) {
-        if (checkTile(queries, from, to, data, offset, count, scores)) {
-            IMPL.squareDistanceTile(queries, from, to, data, offset, count, scores);
-        }
-    }
-
-    /**
-     * Scales {@code v} in place to unit length and returns its former Euclidean norm. A zero vector
-     * is left unchanged and 0 is returned: callers that cannot accept it (cosine) reject it.
-     */
-    public static float normalize(float[] v) {
-        double norm = Math.sqrt(IMPL.dot(v, 0, v, 0, v.length));
-        if (norm == 0) {
-            return 0f;
-        }
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) (v[i] / norm);
-        }
-        return (float) norm;
     }
 
     /**

@@ -7,9 +7,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The Vector API code kernels equal the scalar ones exactly (integer sums) at odd lengths and
- * offsets, and both equal a plain long-arithmetic reference; extreme codes (-128 times -128 in
- * every lane) do not overflow the short products.
+ * The Vector API code kernels equal the scalar ones exactly (integer sums) at lengths on both sides
+ * of every lane boundary (32 bytes, 8 longs on AVX-512) and at odd offsets, and both equal a plain
+ * long-arithmetic reference; extreme codes (-128 times -128 in every lane) do not overflow the
+ * short products.
  */
 class CodeKernelsTest {
     private static final long SEED = Long.getLong("test.seed", System.nanoTime());
@@ -18,15 +19,9 @@ class CodeKernelsTest {
 
     @ParameterizedTest(name = "int8 dim {0}, offsets {1}/{2}")
     @CsvSource({
-        "1, 0, 0",
-        "7, 3, 1",
-        "31, 0, 5",
-        "33, 2, 0",
-        "97, 0, 0",
-        "383, 1, 7",
-        "385, 0, 0",
-        "769, 13, 3",
-        "1021, 0, 0"
+        "1, 0, 0", "7, 3, 1", "15, 0, 0", "16, 1, 0", "17, 0, 2", "31, 0, 5", "32, 0, 0",
+        "33, 2, 0", "63, 0, 0", "64, 3, 3", "65, 0, 0", "97, 0, 0", "255, 0, 0", "256, 1, 0",
+        "257, 0, 0", "383, 1, 7", "385, 0, 0", "769, 13, 3", "1021, 0, 0"
     })
     void int8DotEqualsScalar(int dim, int aOffset, int bOffset) {
         Random random = new Random(SEED + dim);
@@ -69,12 +64,19 @@ class CodeKernelsTest {
     @CsvSource({
         "1, 4, 0",
         "3, 4, 1",
+        "4, 2, 0",
         "6, 4, 0",
         "7, 1, 2",
+        "8, 4, 0",
+        "9, 4, 3",
         "12, 4, 0",
         "13, 4, 5",
+        "15, 8, 0",
+        "16, 4, 1",
         "17, 3, 1",
-        "33, 4, 0"
+        "33, 4, 0",
+        "0, 4, 0",
+        "5, 0, 0"
     })
     void bitPlaneDotEqualsScalar(int words, int planes, int offset) {
         Random random = new Random(SEED + 31L * words + planes);

@@ -4,15 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The Vector API kernels agree with the scalar reference on odd dimensions and unaligned offsets.
- * Both are also checked against a double-precision sum, so a bug shared by the two (or a reference
- * that drifted) still fails. The tolerance is relative to {@code sum |a_i * b_i|}, the scale of a
- * float summation's rounding error, because the result itself may cancel to near 0.
+ * Every float kernel the server runs (single pair, rows, multi-query, tile) equals the scalar
+ * reference, over dimensions on both sides of every lane and loop boundary (1, 15, 16, 17, 255,
+ * 256, 257, ...) and unaligned offsets.
+ *
+ * <p>Two kinds of data. Small integers (-8..8): every product and partial sum is an integer below
+ * 2^24, so a float sum is exact in any order and each kernel must equal the scalar reference and a
+ * long sum <em>exactly</em>; a lane, row or tail that a kernel drops, repeats or mixes up fails
+ * whatever the summation order. Gaussian data: the kernels agree with the scalar reference and a
+ * double sum within {@value #RELATIVE_TOLERANCE} of {@code sum |a_i b_i|} (the scale of a float
+ * sum's rounding error; the result itself may cancel to near 0).
  */
 class KernelEquivalenceTest {
     private static final double RELATIVE_TOLERANCE = 1e-5;
@@ -20,89 +27,76 @@ class KernelEquivalenceTest {
     private static final VectorKernels SCALAR = new ScalarKernels();
     private static final VectorKernels SIMD = new PanamaKernels();
 
+    /** Around 8, 16, 64 and 256 floats (lane widths, the wide-loop and panel thresholds). */
+    static IntStream dims() {
+        return IntStream.of(
+                1, 2, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129, 200, 255, 256,
+                257, 383, 384, 511, 512, 513, 784, 1021);
+    }
+
     @BeforeAll
     static void logSeed() {
         System.out.println("KernelEquivalenceTest seed: -Dtest.seed=" + SEED);
     }
 
-    @ParameterizedTest(name = "dim {0}, offsets {1}/{2}")
-    @CsvSource({
-        "1, 0, 0",
-        "1, 3, 1",
-        "3, 0, 0",
-        "3, 5, 2",
-        "16, 0, 0",
-        "17, 0, 0",
-        "17, 7, 13",
-        "64, 1, 0",
-        "784, 0, 0",
-        "784, 11, 3",
-        "1021, 0, 0",
-        "1021, 5, 17"
-    })
-    void singlePairKernelsAgree(int dim, int aOffset, int bOffset) {
+    @ParameterizedTest(name = "dim {0}")
+    @MethodSource("dims")
+    void singlePairKernelsAreExactOnIntegers(int dim) {
         Random random = new Random(SEED + dim);
+        int[][] offsets = {{0, 0}, {3, 1}, {5, 17}};
+        for (int[] offset : offsets) {
+            int ao = offset[0];
+            int bo = offset[1];
+            float[] a = integers(random, ao + dim + 3);
+            float[] b = integers(random, bo + dim + 1);
+            long dot = 0;
+            long l2 = 0;
+            for (int i = 0; i < dim; i++) {
+                dot += (long) a[ao + i] * (long) b[bo + i];
+                long d = (long) a[ao + i] - (long) b[bo + i];
+                l2 += d * d;
+            }
+            String where = where(dim) + " offsets " + ao + "/" + bo;
+            for (VectorKernels kernels : new VectorKernels[] {SCALAR, SIMD}) {
+                assertEquals(dot, kernels.dot(a, ao, b, bo, dim), kernels.name() + " dot" + where);
+                assertEquals(
+                        l2,
+                        kernels.squareDistance(a, ao, b, bo, dim),
+                        kernels.name() + " squareDistance" + where);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "dim {0}")
+    @MethodSource("dims")
+    void singlePairKernelsAgreeOnGaussians(int dim) {
+        Random random = new Random(SEED - dim);
         for (int round = 0; round < 20; round++) {
-            float[] a = randomArray(random, aOffset + dim + 3);
-            float[] b = randomArray(random, bOffset + dim + 1);
+            int ao = round % 5;
+            int bo = round % 3;
+            float[] a = gaussians(random, ao + dim + 3);
+            float[] b = gaussians(random, bo + dim + 1);
             double exactDot = 0;
             double dotScale = 0;
             double exactL2 = 0;
             for (int i = 0; i < dim; i++) {
-                double p = (double) a[aOffset + i] * b[bOffset + i];
-                double d = (double) a[aOffset + i] - b[bOffset + i];
+                double p = (double) a[ao + i] * b[bo + i];
+                double d = (double) a[ao + i] - b[bo + i];
                 exactDot += p;
                 dotScale += Math.abs(p);
                 exactL2 += d * d;
             }
-            String where = "seed " + SEED + " dim " + dim + " round " + round;
-            float simdDot = SIMD.dot(a, aOffset, b, bOffset, dim);
-            float scalarDot = SCALAR.dot(a, aOffset, b, bOffset, dim);
-            assertClose(exactDot, simdDot, dotScale, "SIMD dot vs exact, " + where);
-            assertClose(exactDot, scalarDot, dotScale, "scalar dot vs exact, " + where);
-            assertClose(scalarDot, simdDot, dotScale, "SIMD dot vs scalar, " + where);
-
-            float simdL2 = SIMD.squareDistance(a, aOffset, b, bOffset, dim);
-            float scalarL2 = SCALAR.squareDistance(a, aOffset, b, bOffset, dim);
-            assertClose(exactL2, simdL2, exactL2, "SIMD L2 vs exact, " + where);
-            assertClose(scalarL2, simdL2, exactL2, "SIMD L2 vs scalar, " + where);
-        }
-    }
-
-    @ParameterizedTest(name = "dim {0}, queries {1}..{2}, offset {3}")
-    @CsvSource({
-        "1, 0, 5, 0",
-        "3, 1, 8, 2",
-        "17, 0, 4, 5",
-        "17, 2, 9, 0",
-        "784, 0, 7, 3",
-        "1021, 1, 6, 1"
-    })
-    void multiQueryKernelsAgreeWithSinglePairKernels(int dim, int from, int to, int offset) {
-        Random random = new Random(SEED ^ (dim * 17L + to));
-        float[][] queries = new float[to + 1][];
-        for (int q = 0; q < queries.length; q++) {
-            queries[q] = randomArray(random, dim);
-        }
-        float[] data = randomArray(random, offset + dim + 2);
-        for (VectorKernels kernels : new VectorKernels[] {SIMD, SCALAR}) {
-            float[] dots = new float[to - from + 1];
-            float[] distances = new float[to - from + 1];
-            dots[to - from] = Float.NaN;
-            kernels.dotQueries(queries, from, to, data, offset, dots);
-            kernels.squareDistanceQueries(queries, from, to, data, offset, distances);
-            for (int q = from; q < to; q++) {
-                double scale = 0;
-                for (int j = 0; j < dim; j++) {
-                    scale += Math.abs((double) queries[q][j] * data[offset + j]);
-                }
-                float refDot = SCALAR.dot(queries[q], 0, data, offset, dim);
-                float refL2 = SCALAR.squareDistance(queries[q], 0, data, offset, dim);
-                String where = kernels.name() + " seed " + SEED + " dim " + dim + " query " + q;
-                assertClose(refDot, dots[q - from], scale, "multi-query dot, " + where);
-                assertClose(refL2, distances[q - from], refL2, "multi-query L2, " + where);
-            }
-            assertTrue(Float.isNaN(dots[to - from]), "multi-query kernel wrote past to - from");
+            String where = where(dim) + " round " + round;
+            float simdDot = SIMD.dot(a, ao, b, bo, dim);
+            float scalarDot = SCALAR.dot(a, ao, b, bo, dim);
+            assertClose(exactDot, simdDot, dotScale, "SIMD dot vs exact" + where);
+            assertClose(exactDot, scalarDot, dotScale, "scalar dot vs exact" + where);
+            assertClose(scalarDot, simdDot, dotScale, "SIMD dot vs scalar" + where);
+            float simdL2 = SIMD.squareDistance(a, ao, b, bo, dim);
+            float scalarL2 = SCALAR.squareDistance(a, ao, b, bo, dim);
+            assertClose(exactL2, simdL2, exactL2, "SIMD L2 vs exact" + where);
+            assertClose(exactL2, scalarL2, exactL2, "scalar L2 vs exact" + where);
+            assertClose(scalarL2, simdL2, exactL2, "SIMD L2 vs scalar" + where);
         }
     }
 
@@ -111,16 +105,14 @@ class KernelEquivalenceTest {
      * every row the bits of the single-pair kernel of the same implementation, so a scan scores a
      * vector the same whether it falls in a run of rows or not, and as a batch's rescoring does.
      */
-    @ParameterizedTest(name = "dim {0}, count {1}")
-    @CsvSource({
-        "1, 9", "3, 4", "15, 5", "16, 8", "17, 7", "63, 4", "64, 6", "65, 5", "128, 13", "200, 4",
-        "255, 4", "256, 5", "257, 4", "784, 9", "1021, 5"
-    })
-    void rowsKernelsEqualSinglePairKernelsBitForBit(int dim, int count) {
-        Random random = new Random(SEED ^ (dim * 31L + count));
-        float[] query = randomArray(random, dim);
+    @ParameterizedTest(name = "dim {0}")
+    @MethodSource("dims")
+    void rowsKernelsEqualSinglePairKernelsBitForBit(int dim) {
+        Random random = new Random(SEED ^ (dim * 31L));
+        int count = 4 + dim % 7;
+        float[] query = gaussians(random, dim);
         int offset = 2;
-        float[] data = randomArray(random, offset + count * dim);
+        float[] data = gaussians(random, offset + count * dim);
         for (VectorKernels kernels : new VectorKernels[] {SIMD, SCALAR}) {
             float[] dots = new float[count + 1];
             float[] distances = new float[count + 1];
@@ -129,66 +121,164 @@ class KernelEquivalenceTest {
             kernels.dotRows(query, data, offset, count, dots);
             kernels.squareDistanceRows(query, data, offset, count, distances);
             for (int i = 0; i < count; i++) {
-                String where = kernels.name() + " seed " + SEED + " row " + i;
+                String where = " " + kernels.name() + where(dim) + " row " + i;
                 int o = offset + i * dim;
-                assertEquals(kernels.dot(query, 0, data, o, dim), dots[i], 0f, "dot, " + where);
+                assertEquals(kernels.dot(query, 0, data, o, dim), dots[i], 0f, "dot" + where);
                 assertEquals(
                         kernels.squareDistance(query, 0, data, o, dim),
                         distances[i],
                         0f,
-                        "distance, " + where);
+                        "distance" + where);
             }
             assertTrue(Float.isNaN(dots[count]), "dotRows wrote past count");
             assertTrue(Float.isNaN(distances[count]), "squareDistanceRows wrote past count");
         }
     }
 
-    @ParameterizedTest(name = "dim {0}, queries {1}..{2}, count {3}, offset {4}")
-    @CsvSource({
-        "1, 0, 5, 6, 0",
-        "17, 1, 10, 9, 3",
-        "784, 0, 8, 8, 0",
-        "1021, 2, 7, 5, 1",
-        "3, 1, 6, 16, 0",
-        "128, 0, 9, 37, 2",
-        "255, 2, 7, 48, 1"
-    })
-    void tileKernelAgreesWithSinglePairKernels(int dim, int from, int to, int count, int offset) {
-        Random random = new Random(SEED ^ (dim * 13L + count));
-        float[][] queries = new float[to][];
-        for (int q = 0; q < to; q++) {
-            queries[q] = randomArray(random, dim);
+    /** Query ranges: one query, a quad, a quad and a tail, two quads and a tail, not from 0. */
+    @ParameterizedTest(name = "dim {0}")
+    @MethodSource("dims")
+    void multiQueryKernelIsExactOnIntegers(int dim) {
+        Random random = new Random(SEED ^ (dim * 17L));
+        float[][] queries = new float[12][];
+        for (int q = 0; q < queries.length; q++) {
+            queries[q] = integers(random, dim);
         }
-        float[] data = randomArray(random, offset + count * dim);
-        for (VectorKernels kernels : new VectorKernels[] {SIMD, SCALAR}) {
-            float[] scores = new float[(to - from) * count + 1];
-            scores[scores.length - 1] = Float.NaN;
-            kernels.dotTile(queries, from, to, data, offset, count, scores);
-            float[] distances = new float[(to - from) * count];
-            kernels.squareDistanceTile(queries, from, to, data, offset, count, distances);
-            for (int q = from; q < to; q++) {
-                for (int i = 0; i < count; i++) {
-                    int o = offset + i * dim;
-                    double scale = 0;
-                    for (int j = 0; j < dim; j++) {
-                        scale += Math.abs((double) queries[q][j] * data[o + j]);
+        int offset = 3;
+        float[] data = integers(random, offset + dim + 2);
+        int[][] ranges = {{0, 1}, {0, 4}, {1, 6}, {2, 11}, {0, 12}};
+        for (int[] range : ranges) {
+            int from = range[0];
+            int to = range[1];
+            for (VectorKernels kernels : new VectorKernels[] {SCALAR, SIMD}) {
+                float[] scores = new float[to - from + 1];
+                scores[to - from] = Float.NaN;
+                kernels.dotQueries(queries, from, to, data, offset, scores);
+                for (int q = from; q < to; q++) {
+                    assertEquals(
+                            exactDot(queries[q], data, offset),
+                            scores[q - from],
+                            kernels.name() + " dotQueries" + where(dim) + " query " + q);
+                }
+                assertTrue(Float.isNaN(scores[to - from]), "dotQueries wrote past to - from");
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "dim {0}")
+    @MethodSource("dims")
+    void multiQueryKernelAgreesOnGaussians(int dim) {
+        Random random = new Random(SEED ^ (dim * 19L));
+        float[][] queries = new float[11][];
+        for (int q = 0; q < queries.length; q++) {
+            queries[q] = gaussians(random, dim);
+        }
+        int offset = 5;
+        float[] data = gaussians(random, offset + dim);
+        float[] scores = new float[10];
+        SIMD.dotQueries(queries, 1, 11, data, offset, scores);
+        for (int q = 1; q < 11; q++) {
+            assertClose(
+                    SCALAR.dot(queries[q], 0, data, offset, dim),
+                    scores[q - 1],
+                    dotScale(queries[q], data, offset),
+                    "SIMD dotQueries vs scalar" + where(dim) + " query " + q);
+        }
+    }
+
+    /**
+     * Row counts below, at and past the 16-row panel (taken below 256 dimensions) and the 4 x 4
+     * tile; query ranges with and without a quad's tail.
+     */
+    @ParameterizedTest(name = "dim {0}")
+    @MethodSource("dims")
+    void tileKernelIsExactOnIntegers(int dim) {
+        Random random = new Random(SEED ^ (dim * 13L));
+        float[][] queries = new float[11][];
+        for (int q = 0; q < queries.length; q++) {
+            queries[q] = integers(random, dim);
+        }
+        int offset = 1;
+        float[] data = integers(random, offset + 37 * dim);
+        int[] counts = {1, 3, 4, 5, 15, 16, 17, 21, 32, 37};
+        int[][] ranges = {{0, 1}, {0, 4}, {1, 8}, {2, 11}};
+        for (int count : counts) {
+            for (int[] range : ranges) {
+                int from = range[0];
+                int to = range[1];
+                for (VectorKernels kernels : new VectorKernels[] {SCALAR, SIMD}) {
+                    float[] scores = new float[(to - from) * count + 1];
+                    scores[scores.length - 1] = Float.NaN;
+                    kernels.dotTile(queries, from, to, data, offset, count, scores);
+                    for (int q = from; q < to; q++) {
+                        for (int i = 0; i < count; i++) {
+                            assertEquals(
+                                    exactDot(queries[q], data, offset + i * dim),
+                                    scores[(q - from) * count + i],
+                                    kernels.name()
+                                            + " dotTile"
+                                            + where(dim)
+                                            + " rows "
+                                            + count
+                                            + " queries "
+                                            + from
+                                            + ".."
+                                            + to
+                                            + ": query "
+                                            + q
+                                            + " row "
+                                            + i);
+                        }
                     }
-                    assertClose(
-                            SCALAR.dot(queries[q], 0, data, o, dim),
-                            scores[(q - from) * count + i],
-                            scale,
-                            "tile dot, "
-                                    + kernels.name()
-                                    + " seed "
-                                    + SEED
-                                    + " q "
-                                    + q
-                                    + " i "
-                                    + i);
+                    assertTrue(Float.isNaN(scores[scores.length - 1]), "dotTile wrote past end");
                 }
             }
-            assertTrue(Float.isNaN(scores[scores.length - 1]), "tile kernel wrote past the end");
         }
+    }
+
+    @ParameterizedTest(name = "dim {0}")
+    @MethodSource("dims")
+    void tileKernelAgreesOnGaussians(int dim) {
+        Random random = new Random(SEED ^ (dim * 23L));
+        float[][] queries = new float[9][];
+        for (int q = 0; q < queries.length; q++) {
+            queries[q] = gaussians(random, dim);
+        }
+        int count = 21;
+        int offset = 2;
+        float[] data = gaussians(random, offset + count * dim);
+        float[] scores = new float[8 * count];
+        SIMD.dotTile(queries, 1, 9, data, offset, count, scores);
+        for (int q = 1; q < 9; q++) {
+            for (int i = 0; i < count; i++) {
+                int o = offset + i * dim;
+                assertClose(
+                        SCALAR.dot(queries[q], 0, data, o, dim),
+                        scores[(q - 1) * count + i],
+                        dotScale(queries[q], data, o),
+                        "SIMD dotTile vs scalar" + where(dim) + " query " + q + " row " + i);
+            }
+        }
+    }
+
+    private static float exactDot(float[] query, float[] data, int offset) {
+        long sum = 0;
+        for (int j = 0; j < query.length; j++) {
+            sum += (long) query[j] * (long) data[offset + j];
+        }
+        return sum;
+    }
+
+    private static double dotScale(float[] query, float[] data, int offset) {
+        double scale = 0;
+        for (int j = 0; j < query.length; j++) {
+            scale += Math.abs((double) query[j] * data[offset + j]);
+        }
+        return scale;
+    }
+
+    private static String where(int dim) {
+        return " (dim " + dim + ", -Dtest.seed=" + SEED + ")";
     }
 
     private static void assertClose(double expected, double actual, double scale, String what) {
@@ -198,7 +288,16 @@ class KernelEquivalenceTest {
                 what + ": expected " + expected + " +- " + tolerance + ", got " + actual);
     }
 
-    static float[] randomArray(Random random, int length) {
+    /** Integers in [-8, 8]: at these dimensions every partial sum is an integer below 2^24. */
+    static float[] integers(Random random, int length) {
+        float[] v = new float[length];
+        for (int i = 0; i < length; i++) {
+            v[i] = random.nextInt(17) - 8;
+        }
+        return v;
+    }
+
+    static float[] gaussians(Random random, int length) {
         float[] v = new float[length];
         for (int i = 0; i < length; i++) {
             v[i] = (float) random.nextGaussian();

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** The facade: its checks, its helpers, and that the implementation asked for is the one used. */
+/** The facade: its checks and that the implementation asked for is the one used. */
 class VectorOpsTest {
 
     @Test
@@ -48,7 +48,7 @@ class VectorOpsTest {
         VectorOps.dotQueries(queries, 0, 2, new float[] {0, 1, 1}, 1, scores);
         assertEquals(3f, scores[0], "1*1 + 2*1");
         assertEquals(7f, scores[1], "3*1 + 4*1");
-        VectorOps.squareDistanceQueries(queries, 1, 1, new float[0], 0, scores); // empty: no-op
+        VectorOps.dotQueries(queries, 1, 1, new float[0], 0, scores); // empty: no-op
         var e =
                 assertThrows(
                         IllegalArgumentException.class,
@@ -58,17 +58,5 @@ class VectorOpsTest {
                 IndexOutOfBoundsException.class,
                 () -> VectorOps.dotQueries(queries, 0, 2, new float[3], 2, scores),
                 "the stored vector must fit in data");
-    }
-
-    @Test
-    void normalizeScalesToUnitLengthAndReturnsTheNorm() {
-        float[] v = {3, 0, 4};
-        assertEquals(5f, VectorOps.normalize(v));
-        assertEquals(0.6f, v[0], 1e-7f);
-        assertEquals(0.8f, v[2], 1e-7f);
-        assertEquals(1f, VectorOps.dot(v, v), 1e-6f, "unit length");
-        float[] zero = new float[3];
-        assertEquals(0f, VectorOps.normalize(zero), "zero vector: norm 0, left unchanged");
-        assertEquals(0f, zero[0]);
     }
 }
