@@ -8,6 +8,8 @@
 #   ./bench.sh peers   (same options)      FAISS IndexFlat, same JSON line
 #   ./bench.sh compare (same options)      both, then a table with ratios
 #   ./bench.sh grpc    --addr HOST:PORT --data DIR --concurrency C --duration S [--upsert]
+#                      [--api-key KEY] [--tls-ca PEM]
+#   ./bench.sh security --data DIR [--passes 3]   plain vs API keys vs TLS vs both, ratios
 #   ./bench.sh hnsw    --data DIR --m 16 --ef-construction 200 --ef 10,16,24,32,64,128
 #                      [--quantization none] [--index-dir D] [--rebuild]
 #                      builds into a directory once, then searches it in a fresh JVM
@@ -85,6 +87,7 @@ case "$cmd" in
     grpc) run_java io.vectaraft.bench.BenchMain grpc "$@" ;;
     ingest) run_java io.vectaraft.bench.BenchMain ingest "$@" ;;
     python-ingest) build; exec "$PY" "$ROOT/bench/tools/python_ingest.py" "$@" ;;
+    security) build; exec "$PY" "$ROOT/bench/tools/security_suite.py" "$@" ;;
     hnsw)
         # Two JVMs: the build (skipped when the index directory holds the same build), then the
         # search of the index loaded from disk (docs/toolchain-notes.md: a fresh JVM).
@@ -118,5 +121,5 @@ case "$cmd" in
             -cp "$ROOT/modules/index/target/classes:$WAL/classes:$WAL/test-classes:$(cat "$WAL/bench-classpath.txt")" \
             io.vectaraft.wal.WalBench "$@" 2> >(grep -v -e 'Using incubator modules' >&2) ;;
     jmh) run_java org.openjdk.jmh.Main -jvmArgsAppend "-Xms2g -Xmx2g -XX:+AlwaysPreTouch --add-modules jdk.incubator.vector" "$@" ;;
-    *) sed -n '2,27p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,28p' "$0" >&2; exit 2 ;;
 esac

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Pings a vectaraft server with the Java client:
-#   clients/java/ping.sh [--api-key K] [--tls-ca CA.pem [--tls-cert C.pem --tls-key K.pem]] [HOST:PORT]
+#   clients/java/ping.sh [--api-key K] [--tls-ca CA.pem [--tls-cert C.pem --tls-key K.pem]] [--timeout S] [HOST:PORT]
 # (default 127.0.0.1:50051). Builds the client first if it is missing or stale.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)

@@ -20,6 +20,11 @@ module io.vectaraft.server {
     requires jdk.unsupported;
     requires org.yaml.snakeyaml;
     requires io.grpc.util;
+    requires io.opentelemetry.api;
+    requires io.opentelemetry.context;
+    requires io.opentelemetry.sdk.common;
+    requires io.opentelemetry.sdk.trace;
+    requires io.opentelemetry.exporter.otlp;
 
     exports io.vectaraft.server;
     exports io.vectaraft.server.config;
@@ -27,4 +32,5 @@ module io.vectaraft.server {
     exports io.vectaraft.server.recall;
     exports io.vectaraft.server.auth;
     exports io.vectaraft.server.tls;
+    exports io.vectaraft.server.trace;
 }

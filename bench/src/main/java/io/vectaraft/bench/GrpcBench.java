@@ -1,7 +1,10 @@
 package io.vectaraft.bench;
 
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
 import io.vectaraft.api.v1.CreateCollectionRequest;
 import io.vectaraft.api.v1.FlatIndex;
 import io.vectaraft.api.v1.IndexSpec;
@@ -43,16 +46,22 @@ final class GrpcBench {
         boolean noLoad = a.flag("no-load");
         String base = a.string("collection", "bench_" + data.name().replace('.', '_'));
         String addr = a.required("addr");
+        String apiKey = a.string("api-key", "");
+        String tlsCa = a.string("tls-ca", "");
         a.rejectUnknown();
         // Upserts go to their own collection, so they never pollute the one queries measure.
         String collection = upsert ? base + "_upserts" : base;
-        ManagedChannel channel =
-                NettyChannelBuilder.forTarget(addr)
-                        .usePlaintext()
-                        .maxInboundMessageSize(64 << 20)
-                        .build();
+        NettyChannelBuilder builder =
+                NettyChannelBuilder.forTarget(addr).maxInboundMessageSize(64 << 20);
+        if (tlsCa.isEmpty()) {
+            builder.usePlaintext();
+        } else {
+            builder.sslContext(
+                    GrpcSslContexts.forClient().trustManager(Path.of(tlsCa).toFile()).build());
+        }
+        ManagedChannel channel = builder.build();
         try {
-            var stub = VectorServiceGrpc.newBlockingStub(channel);
+            var stub = withKey(VectorServiceGrpc.newBlockingStub(channel), apiKey);
             int perBatch = Math.max(1, MAX_BATCH_BYTES / (data.dim() * 4 + 32));
             if (upsert || !noLoad) {
                 long t = System.nanoTime();
@@ -94,6 +103,19 @@ final class GrpcBench {
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
+    }
+
+    /** The stub sending {@code authorization: Bearer <key>}, or as is without a key. */
+    private static VectorServiceGrpc.VectorServiceBlockingStub withKey(
+            VectorServiceGrpc.VectorServiceBlockingStub stub, String apiKey) {
+        if (apiKey.isEmpty()) {
+            return stub;
+        }
+        Metadata headers = new Metadata();
+        headers.put(
+                Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
+                "Bearer " + apiKey);
+        return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
     }
 
     private static Metric protoMetric(String metric) {

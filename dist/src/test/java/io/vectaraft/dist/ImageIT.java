@@ -202,7 +202,9 @@ class ImageIT {
             // The ping command itself, as clients/java/ping.sh runs it.
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
-            int status = PingClient.run(new String[] {"127.0.0.1:" + port}, print, print);
+            int status =
+                    PingClient.run(
+                            new String[] {"127.0.0.1:" + port, "--timeout", "30"}, print, print);
             assertEquals(
                     0, status, "ping status; output: " + out + "\nserver:\n" + server.output());
             assertTrue(
@@ -260,7 +262,8 @@ class ImageIT {
             String target = "127.0.0.1:" + port;
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
-            String[] tls = {"--tls-ca", certs.ca().toString()};
+            // A TLS handshake in a fresh client JVM takes seconds on a loaded 2-core machine.
+            String[] tls = {"--tls-ca", certs.ca().toString(), "--timeout", "30"};
             assertEquals(
                     1,
                     PingClient.run(concat(tls, target), Map.of(), print, print),

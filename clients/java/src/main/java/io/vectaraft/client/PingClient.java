@@ -34,7 +34,7 @@ public final class PingClient {
     /** Where the server listens by default. */
     public static final String DEFAULT_TARGET = "127.0.0.1:50051";
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
     private PingClient() {}
 
@@ -73,7 +73,7 @@ public final class PingClient {
             return 2;
         }
         try {
-            PingResponse pong = ping(withKey(channel, options.apiKey()), TIMEOUT);
+            PingResponse pong = ping(withKey(channel, options.apiKey()), options.timeout());
             out.printf(
                     "vectaraft %s at %s, up %d ms%n",
                     pong.getVersion(), options.target(), pong.getUptimeMs());
@@ -132,9 +132,11 @@ public final class PingClient {
 
     private static String usage() {
         return "usage: ping.sh [--api-key KEY] [--tls-ca CA.pem [--tls-cert CERT.pem --tls-key"
-                + " KEY.pem]] [HOST:PORT]   (default "
+                + " KEY.pem]] [--timeout SECONDS] [HOST:PORT]   (default "
                 + DEFAULT_TARGET
-                + "; the key also from VECTARAFT_API_KEY)";
+                + ", "
+                + DEFAULT_TIMEOUT.toSeconds()
+                + " s; the key also from VECTARAFT_API_KEY)";
     }
 
     private static void shutdown(ManagedChannel channel) {
@@ -153,6 +155,7 @@ public final class PingClient {
             String tlsCa,
             String tlsCert,
             String tlsKey,
+            Duration timeout,
             boolean help) {
         static Options parse(List<String> args, Map<String, String> env) {
             String target = null;
@@ -160,16 +163,19 @@ public final class PingClient {
             String ca = null;
             String cert = null;
             String key = null;
+            Duration timeout = DEFAULT_TIMEOUT;
             for (int i = 0; i < args.size(); i++) {
                 String arg = args.get(i);
                 switch (arg) {
                     case "--help", "-h" -> {
-                        return new Options(DEFAULT_TARGET, null, null, null, null, true);
+                        return new Options(
+                                DEFAULT_TARGET, null, null, null, null, DEFAULT_TIMEOUT, true);
                     }
                     case "--api-key" -> apiKey = value(args, ++i, arg);
                     case "--tls-ca" -> ca = value(args, ++i, arg);
                     case "--tls-cert" -> cert = value(args, ++i, arg);
                     case "--tls-key" -> key = value(args, ++i, arg);
+                    case "--timeout" -> timeout = seconds(value(args, ++i, arg));
                     default -> {
                         if (arg.startsWith("-") || target != null) {
                             throw new IllegalArgumentException("");
@@ -185,7 +191,26 @@ public final class PingClient {
                 throw new IllegalArgumentException("--tls-cert needs --tls-ca (TLS)");
             }
             return new Options(
-                    target == null ? DEFAULT_TARGET : target, apiKey, ca, cert, key, false);
+                    target == null ? DEFAULT_TARGET : target,
+                    apiKey,
+                    ca,
+                    cert,
+                    key,
+                    timeout,
+                    false);
+        }
+
+        private static Duration seconds(String value) {
+            try {
+                double s = Double.parseDouble(value);
+                if (s > 0 && s <= 3600) {
+                    return Duration.ofMillis(Math.round(s * 1000));
+                }
+            } catch (NumberFormatException e) {
+                // rejected below
+            }
+            throw new IllegalArgumentException(
+                    "--timeout: expected seconds, more than 0 and at most 3600, got " + value);
         }
 
         private static String value(List<String> args, int i, String flag) {

@@ -38,6 +38,8 @@ class PingClientTest {
                 2, run("--tls-cert", "c.pem", "--tls-key", "k.pem"), "a certificate without TLS");
         assertTrue(text(err).contains("--tls-cert needs --tls-ca"), "stderr: " + text(err));
         assertEquals(2, run("--api-key"), "a flag without its value");
+        assertEquals(2, run("--timeout", "0"), "a timeout that is not positive");
+        assertTrue(text(err).contains("--timeout: expected seconds"), "stderr: " + text(err));
         assertEquals(0, run("--help"));
         assertTrue(text(out).contains("usage: ping.sh"), "stdout: " + text(out));
     }

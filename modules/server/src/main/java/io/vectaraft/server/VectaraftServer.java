@@ -3,6 +3,7 @@ package io.vectaraft.server;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -18,6 +19,7 @@ import io.vectaraft.server.observe.ObservabilityServer;
 import io.vectaraft.server.observe.Readiness;
 import io.vectaraft.server.observe.ServerMetrics;
 import io.vectaraft.server.recall.RecallMonitor;
+import io.vectaraft.server.trace.Tracing;
 import io.vectaraft.wal.StorageEngine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -68,6 +70,7 @@ public final class VectaraftServer implements AutoCloseable {
     private final CountDownLatch grpcStarted = new CountDownLatch(1);
 
     private final ServerSecurity security;
+    private final Tracing tracing;
     private final HealthStatusManager health = new HealthStatusManager();
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private StorageEngine store;
@@ -75,8 +78,9 @@ public final class VectaraftServer implements AutoCloseable {
     private Server grpc;
     private boolean closed;
 
-    private VectaraftServer(ServerConfig config, Duration httpYield) {
+    private VectaraftServer(ServerConfig config, Duration httpYield, Tracing tracing) {
         this.config = config;
+        this.tracing = tracing;
         this.readiness = new Readiness(config.walEnabled() ? config.walPath().getParent() : null);
         this.metrics = config.metricsEnabled() ? new DeferredMetrics() : null;
         this.security = ServerSecurity.load(config, () -> metrics);
@@ -125,7 +129,17 @@ public final class VectaraftServer implements AutoCloseable {
      * HTTP side may be up (so that a shutdown hook can stop it from then on).
      */
     public static VectaraftServer start(ServerConfig config, Consumer<VectaraftServer> serving) {
-        VectaraftServer server = new VectaraftServer(config, HTTP_YIELD);
+        return start(config, Tracing.from(config.tracing()), serving);
+    }
+
+    /** As {@link #start(ServerConfig)}, with spans going to {@code tracing} (which it closes). */
+    public static VectaraftServer start(ServerConfig config, Tracing tracing) {
+        return start(config, tracing, s -> {});
+    }
+
+    private static VectaraftServer start(
+            ServerConfig config, Tracing tracing, Consumer<VectaraftServer> serving) {
+        VectaraftServer server = new VectaraftServer(config, HTTP_YIELD, tracing);
         try {
             server.serve(
                     config.walEnabled()
@@ -142,7 +156,8 @@ public final class VectaraftServer implements AutoCloseable {
 
     /** Starts the HTTP side only: alive, not ready. */
     public static VectaraftServer create(ServerConfig config) {
-        VectaraftServer server = new VectaraftServer(config, Duration.ZERO);
+        VectaraftServer server =
+                new VectaraftServer(config, Duration.ZERO, Tracing.from(config.tracing()));
         try {
             server.awaitHttp();
         } catch (RuntimeException e) {
@@ -185,7 +200,9 @@ public final class VectaraftServer implements AutoCloseable {
             metrics.bind(store);
         }
         recall = recallMonitor(store);
-        BindableService service = new VectorServiceImpl(store, Version.get(), events, recall);
+        store.observeWrites(tracing.writeObserver());
+        BindableService service =
+                new VectorServiceImpl(store, Version.get(), events, recall, tracing.tracer());
         HostPort address = config.grpcAddress();
         try {
             NettyServerBuilder builder =
@@ -193,7 +210,10 @@ public final class VectaraftServer implements AutoCloseable {
                                     new InetSocketAddress(address.host(), address.port()))
                             .executor(executor)
                             .maxInboundMessageSize(config.maxMessageBytes())
-                            .addService(security.protect(service, observers(), handlers()))
+                            .addService(
+                                    ServerInterceptors.intercept(
+                                            security.protect(service, observers(), handlers()),
+                                            tracing.interceptor()))
                             .addService(health.getHealthService())
                             .addService(
                                     security.protectReflection(
@@ -210,6 +230,18 @@ public final class VectaraftServer implements AutoCloseable {
         readiness.ready(store);
         grpcStarted.countDown();
         LOG.log(Level.INFO, "gRPC listening on " + grpcAddress());
+        config.tracing()
+                .endpoint()
+                .ifPresent(
+                        e ->
+                                LOG.log(
+                                        Level.INFO,
+                                        "tracing: spans to "
+                                                + e
+                                                + " over OTLP "
+                                                + config.tracing().protocol()
+                                                + ", sample ratio "
+                                                + config.tracing().sampleRatio()));
     }
 
     private RecallMonitor recallMonitor(StorageEngine store) {
@@ -336,6 +368,7 @@ public final class VectaraftServer implements AutoCloseable {
             metrics.close();
         }
         security.close();
+        tracing.close();
         LOG.log(Level.INFO, "vectaraft stopped");
     }
 }

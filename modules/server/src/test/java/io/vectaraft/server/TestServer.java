@@ -6,6 +6,8 @@ import io.vectaraft.api.v1.VectorServiceGrpc;
 import io.vectaraft.server.config.CommandLine;
 import io.vectaraft.server.config.ConfigLoader;
 import io.vectaraft.server.config.HostPort;
+import io.vectaraft.server.config.ServerConfig;
+import io.vectaraft.server.trace.Tracing;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +30,15 @@ final class TestServer implements AutoCloseable {
 
     /** Starts with {@code --port 0 --no-wal --no-metrics} followed by {@code flags}. */
     static TestServer start(Path workingDir, String... flags) {
+        return new TestServer(VectaraftServer.start(config(workingDir, flags)));
+    }
+
+    /** As {@link #start}, with spans going to {@code tracing}. */
+    static TestServer traced(Tracing tracing, Path workingDir, String... flags) {
+        return new TestServer(VectaraftServer.start(config(workingDir, flags), tracing));
+    }
+
+    private static ServerConfig config(Path workingDir, String... flags) {
         List<String> args = new ArrayList<>(List.of("--port", "0"));
         List<String> extra = List.of(flags);
         if (!extra.contains("--wal-path")) {
@@ -37,9 +48,7 @@ final class TestServer implements AutoCloseable {
             args.add("--no-metrics");
         }
         args.addAll(extra);
-        ConfigLoader.Loaded loaded =
-                ConfigLoader.load(CommandLine.parse(args), Map.of(), workingDir);
-        return new TestServer(VectaraftServer.start(loaded.config()));
+        return ConfigLoader.load(CommandLine.parse(args), Map.of(), workingDir).config();
     }
 
     VectorServiceGrpc.VectorServiceBlockingStub stub() {

@@ -9,6 +9,7 @@ import io.vectaraft.index.VectorCollection;
 import io.vectaraft.index.VectorRecord;
 import io.vectaraft.index.filter.Filter;
 import io.vectaraft.index.write.WritableDatabase;
+import io.vectaraft.wal.WriteObserver.WriteStage;
 import io.vectaraft.wal.log.EntryCodec;
 import io.vectaraft.wal.log.LogChannelFactory;
 import io.vectaraft.wal.log.LogWriter;
@@ -65,6 +66,7 @@ public final class StorageEngine implements AutoCloseable {
     private final ReentrantReadWriteLock structure = new ReentrantReadWriteLock();
     private final Snapshotter snapshotter;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile WriteObserver observer = WriteObserver.NONE;
 
     StorageEngine(WritableDatabase database, StorageOptions options, LogWriter log) {
         this.database = database;
@@ -100,6 +102,14 @@ public final class StorageEngine implements AutoCloseable {
             throw new LogWriteException(
                     "opening wal " + options.walPath() + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Reports the stages of every later write to {@code observer} (the server's tracing); set once,
+     * before the engine serves writes.
+     */
+    public void observeWrites(WriteObserver observer) {
+        this.observer = observer;
     }
 
     /** The collections, read-only: every change goes through this engine's log. */
@@ -254,7 +264,7 @@ public final class StorageEngine implements AutoCloseable {
             return null;
         }
         boolean durable = false;
-        try {
+        try (WriteObserver.Stage stage = observer.begin(WriteStage.FSYNC_WAIT)) {
             log.awaitDurable(ticket.value().lsn());
             durable = true;
         } finally {
@@ -266,21 +276,31 @@ public final class StorageEngine implements AutoCloseable {
     }
 
     private WriteResult applied(Logged logged) {
-        return logged == null
-                ? null
-                : new WriteResult(applier.apply(logged.prepared()), logged.lsn());
+        if (logged == null) {
+            return null;
+        }
+        try (WriteObserver.Stage stage = observer.begin(WriteStage.APPLY)) {
+            return new WriteResult(applier.apply(logged.prepared()), logged.lsn());
+        }
     }
 
     private long append(byte[] payload) {
-        return log == null ? 0 : log.append(payload);
+        if (log == null) {
+            return 0;
+        }
+        try (WriteObserver.Stage stage = observer.begin(WriteStage.LOG_APPEND)) {
+            return log.append(payload);
+        }
     }
 
     private long logDurably(Mutation mutation) {
         if (log == null) {
             return 0;
         }
-        long lsn = log.append(EntryCodec.encode(mutation));
-        log.awaitDurable(lsn);
+        long lsn = append(EntryCodec.encode(mutation));
+        try (WriteObserver.Stage stage = observer.begin(WriteStage.FSYNC_WAIT)) {
+            log.awaitDurable(lsn);
+        }
         return lsn;
     }
 

@@ -30,16 +30,9 @@ final class PanamaCodeKernels implements CodeKernels {
     @Override
     public int dotInt8(byte[] a, int aOffset, byte[] b, int bOffset, int length) {
         int end = length - length % STEP;
-        IntVector acc0 = IntVector.zero(INTS);
-        IntVector acc1 = IntVector.zero(INTS);
+        IntVector acc0 = IntVector.zero(INTS), acc1 = acc0;
         for (int i = 0; i < end; i += STEP) {
-            Vector<Short> va =
-                    ByteVector.fromArray(BYTES, a, aOffset + i)
-                            .convertShape(VectorOperators.B2S, SHORTS, 0);
-            Vector<Short> vb =
-                    ByteVector.fromArray(BYTES, b, bOffset + i)
-                            .convertShape(VectorOperators.B2S, SHORTS, 0);
-            Vector<Short> product = va.mul(vb);
+            Vector<Short> product = widen(a, aOffset + i).mul(widen(b, bOffset + i));
             acc0 = acc0.add(product.convertShape(VectorOperators.S2I, INTS, 0));
             acc1 = acc1.add(product.convertShape(VectorOperators.S2I, INTS, 1));
         }
@@ -57,16 +50,9 @@ final class PanamaCodeKernels implements CodeKernels {
     @Override
     public int squareDistanceInt8(byte[] a, int aOffset, byte[] b, int bOffset, int length) {
         int end = length - length % STEP;
-        IntVector acc0 = IntVector.zero(INTS);
-        IntVector acc1 = IntVector.zero(INTS);
+        IntVector acc0 = IntVector.zero(INTS), acc1 = acc0;
         for (int i = 0; i < end; i += STEP) {
-            Vector<Short> va =
-                    ByteVector.fromArray(BYTES, a, aOffset + i)
-                            .convertShape(VectorOperators.B2S, SHORTS, 0);
-            Vector<Short> vb =
-                    ByteVector.fromArray(BYTES, b, bOffset + i)
-                            .convertShape(VectorOperators.B2S, SHORTS, 0);
-            Vector<Short> diff = va.sub(vb);
+            Vector<Short> diff = widen(a, aOffset + i).sub(widen(b, bOffset + i));
             Vector<Integer> d0 = diff.convertShape(VectorOperators.S2I, INTS, 0);
             Vector<Integer> d1 = diff.convertShape(VectorOperators.S2I, INTS, 1);
             acc0 = acc0.add(d0.mul(d0));
@@ -78,6 +64,12 @@ final class PanamaCodeKernels implements CodeKernels {
             sum += d * d;
         }
         return sum;
+    }
+
+    /** {@link #STEP} bytes from {@code codes[offset]}, widened to a full vector of shorts. */
+    private static Vector<Short> widen(byte[] codes, int offset) {
+        return ByteVector.fromArray(BYTES, codes, offset)
+                .convertShape(VectorOperators.B2S, SHORTS, 0);
     }
 
     @Override

@@ -2,7 +2,8 @@ package io.vectaraft.index.vector;
 
 /**
  * Plain Java kernels: the fallback when the Vector API is unavailable, and the reference the SIMD
- * kernels are tested against. One accumulator, in index order, so results are reproducible.
+ * kernels are tested against. One accumulator, in index order, so results are reproducible; the
+ * batch kernels are {@link VectorKernels}' loops over {@link #dot}.
  */
 final class ScalarKernels implements VectorKernels {
 
@@ -28,45 +29,5 @@ final class ScalarKernels implements VectorKernels {
             sum += d * d;
         }
         return sum;
-    }
-
-    @Override
-    public void dotRows(float[] query, float[] data, int offset, int count, float[] scores) {
-        for (int i = 0; i < count; i++) {
-            scores[i] = dot(query, 0, data, offset + i * query.length, query.length);
-        }
-    }
-
-    @Override
-    public void squareDistanceRows(
-            float[] query, float[] data, int offset, int count, float[] scores) {
-        for (int i = 0; i < count; i++) {
-            scores[i] = squareDistance(query, 0, data, offset + i * query.length, query.length);
-        }
-    }
-
-    @Override
-    public void dotQueries(
-            float[][] queries, int from, int to, float[] data, int offset, float[] scores) {
-        for (int q = from; q < to; q++) {
-            scores[q - from] = dot(queries[q], 0, data, offset, queries[q].length);
-        }
-    }
-
-    @Override
-    public void dotTile(
-            float[][] queries,
-            int from,
-            int to,
-            float[] data,
-            int offset,
-            int count,
-            float[] scores) {
-        for (int q = from; q < to; q++) {
-            int dim = queries[q].length;
-            for (int i = 0; i < count; i++) {
-                scores[(q - from) * count + i] = dot(queries[q], 0, data, offset + i * dim, dim);
-            }
-        }
     }
 }

@@ -1,8 +1,12 @@
 package io.vectaraft.index.vector;
 
 /**
- * The distance kernels behind {@link VectorOps}. Implementations are stateless and thread-safe;
- * arguments are already checked by the facade, so kernels do no validation of their own.
+ * The float distance kernels behind {@link VectorOps}. Implementations are stateless and
+ * thread-safe; arguments are already checked by the facade, so kernels do no validation of their
+ * own.
+ *
+ * <p>The batch kernels are defined here by their plain loops over {@link #dot}, which {@link
+ * ScalarKernels} runs as they stand and the Vector API kernels replace with blocked ones.
  */
 interface VectorKernels {
 
@@ -13,28 +17,31 @@ interface VectorKernels {
 
     float squareDistance(float[] a, int aOffset, float[] b, int bOffset, int length);
 
-    /**
-     * {@code scores[i] = dot(query, data[offset + i * query.length ..])} for {@code i < count}: the
-     * same bits as {@link #dot} gives for each row.
-     */
-    void dotRows(float[] query, float[] data, int offset, int count, float[] scores);
-
-    /** As {@link #dotRows}, with squared Euclidean distances. */
-    void squareDistanceRows(float[] query, float[] data, int offset, int count, float[] scores);
-
     /** {@code scores[q - from] = dot(queries[q], data[offset ..])} for {@code from <= q < to}. */
-    void dotQueries(float[][] queries, int from, int to, float[] data, int offset, float[] scores);
+    default void dotQueries(
+            float[][] queries, int from, int to, float[] data, int offset, float[] scores) {
+        for (int q = from; q < to; q++) {
+            scores[q - from] = dot(queries[q], 0, data, offset, queries[q].length);
+        }
+    }
 
     /**
      * {@code scores[(q - from) * count + i] = dot(queries[q], data[offset + i*dim ..])} for {@code
      * from <= q < to}, {@code i < count}.
      */
-    void dotTile(
+    default void dotTile(
             float[][] queries,
             int from,
             int to,
             float[] data,
             int offset,
             int count,
-            float[] scores);
+            float[] scores) {
+        for (int q = from; q < to; q++) {
+            int dim = queries[q].length;
+            for (int i = 0; i < count; i++) {
+                scores[(q - from) * count + i] = dot(queries[q], 0, data, offset + i * dim, dim);
+            }
+        }
+    }
 }

@@ -52,7 +52,10 @@ public final class VectorOps {
      */
     public static void dotRows(float[] query, float[] data, int offset, int count, float[] scores) {
         if (checkRows(query, data, offset, count, scores)) {
-            IMPL.dotRows(query, data, offset, count, scores);
+            int dim = query.length;
+            for (int i = 0; i < count; i++) {
+                scores[i] = IMPL.dot(query, 0, data, offset + i * dim, dim);
+            }
         }
     }
 
@@ -60,7 +63,10 @@ public final class VectorOps {
     public static void squareDistanceRows(
             float[] query, float[] data, int offset, int count, float[] scores) {
         if (checkRows(query, data, offset, count, scores)) {
-            IMPL.squareDistanceRows(query, data, offset, count, scores);
+            int dim = query.length;
+            for (int i = 0; i < count; i++) {
+                scores[i] = IMPL.squareDistance(query, 0, data, offset + i * dim, dim);
+            }
         }
     }
 

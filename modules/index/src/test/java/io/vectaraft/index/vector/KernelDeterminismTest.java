@@ -49,14 +49,6 @@ class KernelDeterminismTest {
             simd.dotQueries(queries, 0, queries.length, b, 0, batch);
             assertEquals(firstBatch[0], batch[0], "multi-query dot, call " + call);
             if (call % 10 == 0) {
-                // Compiled or not, the rows kernels give each row the single-pair kernel's bits.
-                simd.dotRows(a, rows, 0, 5, tile);
-                assertEquals(simd.dot(a, 0, rows, 3 * dim, dim), tile[3], "dot rows, call " + call);
-                simd.squareDistanceRows(b, rows, 0, 5, tile);
-                assertEquals(
-                        simd.squareDistance(b, 0, rows, 2 * dim, dim),
-                        tile[2],
-                        "distance rows, call " + call);
                 simd.dotTile(queries, 0, 5, rows, 0, 17, tile);
                 assertArrayEquals(firstTile, tile, "dot tile, call " + call);
             }

@@ -10,9 +10,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every float kernel the server runs (single pair, rows, multi-query, tile) equals the scalar
- * reference, over dimensions on both sides of every lane and loop boundary (1, 15, 16, 17, 255,
- * 256, 257, ...) and unaligned offsets.
+ * Every float kernel the server runs (single pair, multi-query, tile; the rows kernels are the
+ * single-pair one in a loop, see {@link VectorOpsTest}) equals the scalar reference, over
+ * dimensions on both sides of every lane and loop boundary (1, 15, 16, 17, 255, 256, 257, ...) and
+ * unaligned offsets.
  *
  * <p>Two kinds of data. Small integers (-8..8): every product and partial sum is an integer below
  * 2^24, so a float sum is exact in any order and each kernel must equal the scalar reference and a
@@ -97,41 +98,6 @@ class KernelEquivalenceTest {
             assertClose(exactL2, simdL2, exactL2, "SIMD L2 vs exact" + where);
             assertClose(exactL2, scalarL2, exactL2, "scalar L2 vs exact" + where);
             assertClose(scalarL2, simdL2, exactL2, "SIMD L2 vs scalar" + where);
-        }
-    }
-
-    /**
-     * The rows kernels (one query against consecutive rows, what a single-query scan runs) give
-     * every row the bits of the single-pair kernel of the same implementation, so a scan scores a
-     * vector the same whether it falls in a run of rows or not, and as a batch's rescoring does.
-     */
-    @ParameterizedTest(name = "dim {0}")
-    @MethodSource("dims")
-    void rowsKernelsEqualSinglePairKernelsBitForBit(int dim) {
-        Random random = new Random(SEED ^ (dim * 31L));
-        int count = 4 + dim % 7;
-        float[] query = gaussians(random, dim);
-        int offset = 2;
-        float[] data = gaussians(random, offset + count * dim);
-        for (VectorKernels kernels : new VectorKernels[] {SIMD, SCALAR}) {
-            float[] dots = new float[count + 1];
-            float[] distances = new float[count + 1];
-            dots[count] = Float.NaN;
-            distances[count] = Float.NaN;
-            kernels.dotRows(query, data, offset, count, dots);
-            kernels.squareDistanceRows(query, data, offset, count, distances);
-            for (int i = 0; i < count; i++) {
-                String where = " " + kernels.name() + where(dim) + " row " + i;
-                int o = offset + i * dim;
-                assertEquals(kernels.dot(query, 0, data, o, dim), dots[i], 0f, "dot" + where);
-                assertEquals(
-                        kernels.squareDistance(query, 0, data, o, dim),
-                        distances[i],
-                        0f,
-                        "distance" + where);
-            }
-            assertTrue(Float.isNaN(dots[count]), "dotRows wrote past count");
-            assertTrue(Float.isNaN(distances[count]), "squareDistanceRows wrote past count");
         }
     }
 

@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The facade: its checks and that the implementation asked for is the one used. */
 class VectorOpsTest {
@@ -58,5 +61,38 @@ class VectorOpsTest {
                 IndexOutOfBoundsException.class,
                 () -> VectorOps.dotQueries(queries, 0, 2, new float[3], 2, scores),
                 "the stored vector must fit in data");
+    }
+
+    /**
+     * The rows kernels (one query against consecutive rows, what a single-query scan runs) give
+     * every row the bits of the single-pair kernel, so a scan scores a vector the same whether it
+     * falls in a run of rows or not, and as a batch's rescoring does.
+     */
+    @ParameterizedTest(name = "dim {0}")
+    @MethodSource("io.vectaraft.index.vector.KernelEquivalenceTest#dims")
+    void rowsEqualSinglePairsBitForBit(int dim) {
+        Random random = new Random(dim);
+        int count = 4 + dim % 7;
+        float[] query = KernelEquivalenceTest.gaussians(random, dim);
+        int offset = 2;
+        float[] data = KernelEquivalenceTest.gaussians(random, offset + count * dim);
+        float[] dots = new float[count + 1];
+        float[] distances = new float[count + 1];
+        dots[count] = Float.NaN;
+        distances[count] = Float.NaN;
+        VectorOps.dotRows(query, data, offset, count, dots);
+        VectorOps.squareDistanceRows(query, data, offset, count, distances);
+        for (int i = 0; i < count; i++) {
+            int o = offset + i * dim;
+            String where = " (" + VectorOps.implementationName() + ", dim " + dim + ", row " + i;
+            assertEquals(VectorOps.dot(query, 0, data, o, dim), dots[i], 0f, "dot" + where + ")");
+            assertEquals(
+                    VectorOps.squareDistance(query, 0, data, o, dim),
+                    distances[i],
+                    0f,
+                    "distance" + where + ")");
+        }
+        assertTrue(Float.isNaN(dots[count]), "dotRows wrote past count");
+        assertTrue(Float.isNaN(distances[count]), "squareDistanceRows wrote past count");
     }
 }

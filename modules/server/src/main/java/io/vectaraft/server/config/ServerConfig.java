@@ -30,7 +30,8 @@ public record ServerConfig(
         HostPort metricsAddress,
         double recallSampleRate,
         AuthSettings auth,
-        TlsSettings tls) {
+        TlsSettings tls,
+        TracingSettings tracing) {
 
     /** The defaults alone (no file, no environment, no flags). */
     public static ServerConfig defaults(Path workingDir) {
@@ -57,7 +58,15 @@ public record ServerConfig(
                 (HostPort) v.get(Setting.METRICS_ADDR),
                 (Double) v.get(Setting.RECALL_SAMPLE_RATE),
                 auth(v, workingDir),
-                tls(v, workingDir));
+                tls(v, workingDir),
+                tracing(v));
+    }
+
+    private static TracingSettings tracing(Map<Setting, Object> v) {
+        return new TracingSettings(
+                text(v, Setting.TRACING_ENDPOINT).map(java.net.URI::create),
+                TracingSettings.Protocol.parse((String) v.get(Setting.TRACING_PROTOCOL)),
+                (Double) v.get(Setting.TRACING_SAMPLE_RATIO));
     }
 
     private static AuthSettings auth(Map<Setting, Object> v, Path workingDir) {

@@ -172,7 +172,29 @@ public enum Setting {
             "--metrics-tls-key",
             "",
             Kind.OPTIONAL_FILE,
-            "PEM private key of metrics.tls.cert (empty: tls.key)");
+            "PEM private key of metrics.tls.cert (empty: tls.key)"),
+    TRACING_ENDPOINT(
+            "tracing.otlp-endpoint",
+            "VECTARAFT_OTLP_ENDPOINT",
+            "--otlp-endpoint",
+            "",
+            Kind.ENDPOINT,
+            "OpenTelemetry collector that receives traces, e.g. http://127.0.0.1:4318 (empty:"
+                    + " tracing off)"),
+    TRACING_PROTOCOL(
+            "tracing.otlp-protocol",
+            "VECTARAFT_OTLP_PROTOCOL",
+            "--otlp-protocol",
+            "http/protobuf",
+            Kind.OTLP_PROTOCOL,
+            "OTLP transport to the collector: http/protobuf (port 4318) or grpc (port 4317)"),
+    TRACING_SAMPLE_RATIO(
+            "tracing.sample-ratio",
+            "VECTARAFT_TRACE_SAMPLE_RATIO",
+            "--trace-sample-ratio",
+            "1.0",
+            Kind.FRACTION,
+            "fraction of new traces recorded (a caller's sampled traceparent is always followed)");
 
     /** The shortest {@link #API_KEY} accepted: a guessable key on a network is no key. */
     public static final int MIN_SECRET_LENGTH = 16;

@@ -1,6 +1,10 @@
 package io.vectaraft.server.grpc;
 
 import io.grpc.stub.StreamObserver;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import io.vectaraft.api.v1.CollectionInfo;
 import io.vectaraft.api.v1.CountRequest;
 import io.vectaraft.api.v1.CountResponse;
@@ -30,6 +34,7 @@ import io.vectaraft.api.v1.SnapshotInfo;
 import io.vectaraft.api.v1.UpsertRequest;
 import io.vectaraft.api.v1.UpsertResponse;
 import io.vectaraft.api.v1.VectorServiceGrpc;
+import io.vectaraft.index.IndexSpec;
 import io.vectaraft.index.InvalidArgumentException;
 import io.vectaraft.index.Match;
 import io.vectaraft.index.Page;
@@ -55,20 +60,27 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
     private final long startNanos = System.nanoTime();
     private final ServiceEvents events;
     private final RecallMonitor recall;
+    private final Tracer tracer;
 
     public VectorServiceImpl(StorageEngine store, String version, ServiceEvents events) {
-        this(store, version, events, RecallMonitor.disabled());
+        this(store, version, events, RecallMonitor.disabled(), OpenTelemetry.noop().getTracer(""));
     }
 
     /**
      * @param recall samples approximate searches (owned by the caller, which closes it)
+     * @param tracer for a span around each search, a child of the call's span
      */
     public VectorServiceImpl(
-            StorageEngine store, String version, ServiceEvents events, RecallMonitor recall) {
+            StorageEngine store,
+            String version,
+            ServiceEvents events,
+            RecallMonitor recall,
+            Tracer tracer) {
         this.store = store;
         this.version = version;
         this.events = events;
         this.recall = recall;
+        this.tracer = tracer;
     }
 
     @Override
@@ -331,10 +343,28 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
         return b.build();
     }
 
-    /** Runs a search and hands its approximate queries to the recall monitor's sampling. */
+    /**
+     * Runs a search in its own span and hands its approximate queries to the recall monitor's
+     * sampling.
+     */
     private SearchResults search(VectorCollection c, SearchRequest request) {
         long writes = c.writeCount();
-        SearchResults results = c.search(request);
+        String path =
+                c.spec().index() instanceof IndexSpec.Hnsw && !request.exact() ? "hnsw" : "flat";
+        Span.current()
+                .setAttribute("vectaraft.top_k", request.k())
+                .setAttribute("vectaraft.queries", request.queries().size())
+                .setAttribute("vectaraft.filter", request.filter() != null)
+                .setAttribute("vectaraft.index", path);
+        Span span = tracer.spanBuilder("search").startSpan();
+        SearchResults results;
+        try (Scope scope = span.makeCurrent()) {
+            results = c.search(request);
+            span.setAttribute("vectaraft.candidates_scanned", results.visited());
+        } finally {
+            span.end();
+        }
+        Span.current().setAttribute("vectaraft.candidates_scanned", results.visited());
         for (int i = 0; i < results.matches().size(); i++) {
             if (recall.sampled(c, request.exact())) {
                 recall.submit(
@@ -355,7 +385,9 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
         return store.database().get(name(name));
     }
 
+    /** The collection named by a request, also recorded on the call's span. */
     private static String name(String collection) {
+        Span.current().setAttribute("vectaraft.collection", collection);
         if (collection.isEmpty()) {
             throw new InvalidArgumentException("collection: expected a collection name, got none");
         }
