@@ -51,12 +51,14 @@ class HnswPersistenceTest {
                                     .setCollection("g")
                                     .addAllIds(List.of("v1", "v2600"))
                                     .build());
+            s.awaitGraphs();
             for (float[] v : queries) {
                 before.add(s.stub().query(query("g", v, 10).build()));
             }
             stateBefore = describe(s).getState();
         }
         try (TestServer s = TestServer.start(dir, "--wal-path", wal)) {
+            s.awaitGraphs();
             CollectionInfo after = describe(s);
             assertEquals(2998, after.getCount(), "count after restart");
             assertEquals(0, after.getState().getPending(), "every record linked");

@@ -153,7 +153,9 @@ class HnswServiceTest {
         stub.createCollection(hnsw("approx", DIM, Metric.EUCLIDEAN, 8, 64, 32));
         stub.createCollection(Protos.create("approxflat", DIM, Metric.EUCLIDEAN));
         upsertAll(stub, "approx", records);
+        server.awaitGraphs();
         upsertAll(stub, "approxflat", records);
+        server.awaitGraphs();
 
         Random random = new Random(SEED + 1);
         int hits = 0;
@@ -199,6 +201,7 @@ class HnswServiceTest {
         List<Record> records = data(2000, 32, SEED + 2);
         stub.createCollection(hnsw("sparse", 32, Metric.EUCLIDEAN, 2, 8, 10));
         upsertAll(stub, "sparse", records);
+        server.awaitGraphs();
         Random random = new Random(SEED + 3);
         int[] efs = {10, 1000};
         int[] hits = new int[efs.length];
@@ -231,6 +234,7 @@ class HnswServiceTest {
         List<Record> records = data(N, DIM, SEED + 4);
         stub.createCollection(hnsw("filtered", DIM, Metric.COSINE, 8, 64, 16));
         upsertAll(stub, "filtered", records);
+        server.awaitGraphs();
         Random random = new Random(SEED + 5);
         Filter onePercent = cond("bucket", Condition.Op.EQ, num(7)); // 30 records
         Filter half = cond("half", Condition.Op.EQ, num(0)); // 1500 records
@@ -258,10 +262,11 @@ class HnswServiceTest {
         List<Record> records = data(N, DIM, SEED + 6);
         stub.createCollection(hnsw("mutable", DIM, Metric.EUCLIDEAN, 8, 64, 32));
         upsertAll(stub, "mutable", records);
+        server.awaitGraphs();
         CollectionInfo before = describe("mutable");
         assertEquals(N, before.getCount(), "count");
         assertEquals(0, before.getState().getTombstones(), "no tombstones yet");
-        assertEquals(0, before.getState().getPending(), "all linked once Upsert returned");
+        assertEquals(0, before.getState().getPending(), "all linked once the graph caught up");
         assertEquals(N, before.getState().getGraphNodes(), "graph nodes");
         assertTrue(before.getState().getGraphLevels() >= 2, "levels: " + before.getState());
         assertTrue(before.getState().getGraphBytes() > 0, "graph bytes: " + before.getState());

@@ -55,6 +55,16 @@ final class TestServer implements AutoCloseable {
         return VectorServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 
+    /** Waits until HNSW collections have linked every record written so far into their graphs. */
+    void awaitGraphs() {
+        try {
+            server.store().orElseThrow().awaitGraphs();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted waiting for the graphs", e);
+        }
+    }
+
     @Override
     public void close() {
         try {

@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 
 /**
  * Start-up: load the newest valid snapshot, replay the log after its sequence number, then open the
@@ -53,12 +54,26 @@ final class Recovery {
     private long replayed;
     private long fileFirstSeq;
 
-    private Recovery(StorageOptions options) {
+    private final Executor maintenance;
+
+    private Recovery(StorageOptions options, Executor maintenance) {
         this.options = options;
-        this.database = new WritableDatabase(options.vectorDir());
+        this.maintenance = maintenance;
+        this.database = newDatabase();
     }
 
-    static StorageEngine recover(StorageOptions options, LogChannelFactory channels)
+    private WritableDatabase newDatabase() {
+        return maintenance == null
+                ? new WritableDatabase(options.vectorDir())
+                : new WritableDatabase(options.vectorDir(), maintenance);
+    }
+
+    /**
+     * @param maintenance runs the graph maintenance of HNSW collections (null: the default
+     *     background threads; tests pass one they hold back)
+     */
+    static StorageEngine recover(
+            StorageOptions options, LogChannelFactory channels, Executor maintenance)
             throws IOException {
         long start = System.nanoTime();
         Path wal = options.walPath().toAbsolutePath();
@@ -67,7 +82,7 @@ final class Recovery {
         SnapshotFiles.deleteTemps(options.snapshotDir());
         // Vector files of on_disk collections are caches: this start fills new ones.
         WritableDatabase.deleteVectorFiles(options.vectorDir());
-        Recovery r = new Recovery(options);
+        Recovery r = new Recovery(options, maintenance);
         r.loadSnapshot();
         r.applier = new MutationApplier(r.database);
         r.expected = r.snapshotSeq + 1;
@@ -102,7 +117,7 @@ final class Recovery {
 
     private void loadSnapshot() throws IOException {
         for (SnapshotFile info : SnapshotFiles.list(options.snapshotDir())) {
-            WritableDatabase db = new WritableDatabase(options.vectorDir());
+            WritableDatabase db = newDatabase();
             long start = System.nanoTime();
             try {
                 long seq = SnapshotReader.read(info.path(), loaderInto(db));

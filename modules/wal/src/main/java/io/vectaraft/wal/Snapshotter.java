@@ -33,6 +33,7 @@ final class Snapshotter {
     private final StorageOptions options;
     private final LogWriter log;
     private final ReentrantReadWriteLock structure;
+    private final ReentrantLock catalog;
     private final ReentrantLock oneAtATime = new ReentrantLock();
     private final ExecutorService background =
             Executors.newSingleThreadExecutor(
@@ -43,11 +44,13 @@ final class Snapshotter {
             WritableDatabase database,
             StorageOptions options,
             LogWriter log,
-            ReentrantReadWriteLock structure) {
+            ReentrantReadWriteLock structure,
+            ReentrantLock catalog) {
         this.database = database;
         this.options = options;
         this.log = log;
         this.structure = structure;
+        this.catalog = catalog;
     }
 
     /** Starts a background snapshot if the active log passed the threshold and none is running. */
@@ -86,55 +89,71 @@ final class Snapshotter {
     }
 
     /**
-     * The cut: with the structure lock exclusive, every appended entry has been applied; note the
-     * last sequence number and seal the log there. Then downgrade to the shared lock: creates and
-     * drops wait, but upserts and deletes go on while the collections are written (each collection
-     * is visited under its own read lock, so its writers pause only for that visit). The snapshot
-     * is therefore "fuzzy": a collection may already hold some writes after the cut. Replay from
-     * the cut is still exact, because those writes are upserts and deletes by id, whose final
-     * effect on an id depends only on the last one: replaying them again on top of the snapshot
-     * gives the same state.
+     * Holds the catalog lock throughout, so no collection is created or dropped while the snapshot
+     * is cut and written. The cut ({@link #cut}) takes the structure lock exclusively, so every
+     * appended entry has been applied, notes the last sequence number and seals the log there.
+     * Upserts and deletes then go on while the collections are written (each collection is visited
+     * under its own read lock, so its writers pause only for that visit). The snapshot is therefore
+     * "fuzzy": a collection may already hold some writes after the cut. Replay from the cut is
+     * still exact, because those writes are upserts and deletes by id, whose final effect on an id
+     * depends only on the last one: replaying them again on top of the snapshot gives the same
+     * state.
      */
     private SnapshotFile write() throws IOException {
-        long seq;
+        catalog.lock();
+        try {
+            Cut cut = cut();
+            return cut.covering() != null ? cut.covering() : writeAt(cut.seq());
+        } finally {
+            catalog.unlock();
+        }
+    }
+
+    /** Where a snapshot cuts the log, and the snapshot already on disk there (or null). */
+    private record Cut(long seq, SnapshotFile covering) {}
+
+    /**
+     * With no write in flight: the last sequence number, and the log sealed there (unless nothing
+     * was logged since the newest snapshot, which then already covers it).
+     */
+    private Cut cut() throws IOException {
         structure.writeLock().lock();
         try {
-            seq = log.lastSeq();
+            long seq = log.lastSeq();
             List<SnapshotFile> existing = SnapshotFiles.list(options.snapshotDir());
             if (!existing.isEmpty() && existing.getFirst().sequence() == seq) {
-                return existing.getFirst();
+                return new Cut(seq, existing.getFirst());
             }
             log.rotate();
-            structure.readLock().lock();
+            return new Cut(seq, null);
         } finally {
             structure.writeLock().unlock();
         }
-        try {
-            GraphSection graphs = new GraphSection();
-            List<CollectionImage> images =
-                    database.list().stream()
-                            .map(VectorCollection::spec)
-                            .map(spec -> graphs.image(database.imageIO(spec.name())))
-                            .toList();
-            long start = System.nanoTime();
-            SnapshotFile info =
-                    new SnapshotWriter(List.of(graphs.codes(), graphs))
-                            .write(options.snapshotDir(), seq, images);
-            LOG.log(
-                    Level.INFO,
-                    "snapshot "
-                            + info.path()
-                            + ": seq "
-                            + seq
-                            + ", "
-                            + info.sizeBytes()
-                            + " bytes, "
-                            + (System.nanoTime() - start) / 1_000_000
-                            + " ms");
-            return info;
-        } finally {
-            structure.readLock().unlock();
-        }
+    }
+
+    private SnapshotFile writeAt(long seq) throws IOException {
+        GraphSection graphs = new GraphSection();
+        List<CollectionImage> images =
+                database.list().stream()
+                        .map(VectorCollection::spec)
+                        .map(spec -> graphs.image(database.imageIO(spec.name())))
+                        .toList();
+        long start = System.nanoTime();
+        SnapshotFile info =
+                new SnapshotWriter(List.of(graphs.codes(), graphs))
+                        .write(options.snapshotDir(), seq, images);
+        LOG.log(
+                Level.INFO,
+                "snapshot "
+                        + info.path()
+                        + ": seq "
+                        + seq
+                        + ", "
+                        + info.sizeBytes()
+                        + " bytes, "
+                        + (System.nanoTime() - start) / 1_000_000
+                        + " ms");
+        return info;
     }
 
     /** Keeps the newest snapshots (older ones are a fallback should the newest be damaged). */

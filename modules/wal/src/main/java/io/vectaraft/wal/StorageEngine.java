@@ -19,7 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
@@ -38,8 +40,11 @@ import java.util.function.Supplier;
  * holding only the shared structure lock, so concurrent writers, to one collection or many, share
  * one fsync (group commit), then applies strictly in ticket (= log) order per collection. When
  * nothing is waited for (no log, or the {@code none} and {@code interval} policies), the entry is
- * applied under the order lock right after its append. Creating and dropping collections, and the
- * cut of a snapshot, take the structure lock exclusively and so wait for in-flight mutations.
+ * applied under the order lock right after its append. Applying stores the records (an HNSW
+ * collection links them into its graph in the background), so neither path waits for graph linking.
+ * Creating and dropping collections, and the cut of a snapshot, take the structure lock exclusively
+ * and so wait for in-flight mutations; they also hold the catalog lock, which keeps creates and
+ * drops out of a snapshot while it is written.
  *
  * <p><b>Visibility and durability.</b> A mutation becomes visible to readers only after it is
  * durable under the policy (with {@link FsyncPolicy#ALWAYS}: after the fsync), and before it is
@@ -64,6 +69,9 @@ public final class StorageEngine implements AutoCloseable {
     private final LogWriter log;
     private final Map<String, WriteSequencer> sequencers = new ConcurrentHashMap<>();
     private final ReentrantReadWriteLock structure = new ReentrantReadWriteLock();
+    // Creates and drops hold it, and so does a snapshot while it writes (lock order: the catalog
+    // lock, then the structure lock).
+    private final ReentrantLock catalog = new ReentrantLock();
     private final Snapshotter snapshotter;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile WriteObserver observer = WriteObserver.NONE;
@@ -76,7 +84,8 @@ public final class StorageEngine implements AutoCloseable {
         for (VectorCollection c : database.list()) {
             sequencers.put(c.spec().name(), new WriteSequencer());
         }
-        this.snapshotter = log == null ? null : new Snapshotter(database, options, log, structure);
+        this.snapshotter =
+                log == null ? null : new Snapshotter(database, options, log, structure, catalog);
     }
 
     /** A store without a log: nothing survives a restart. */
@@ -96,8 +105,21 @@ public final class StorageEngine implements AutoCloseable {
 
     /** {@link #open(StorageOptions)} with injected log channels (fault-injection tests). */
     static StorageEngine open(StorageOptions options, LogChannelFactory channels) {
+        return open(options, channels, null);
+    }
+
+    /**
+     * {@link #open(StorageOptions)} with graph maintenance on an injected executor (tests that hold
+     * it back; null: the default background threads).
+     */
+    static StorageEngine open(StorageOptions options, Executor maintenance) {
+        return open(options, LogChannelFactory.files(), maintenance);
+    }
+
+    private static StorageEngine open(
+            StorageOptions options, LogChannelFactory channels, Executor maintenance) {
         try {
-            return Recovery.recover(options, channels);
+            return Recovery.recover(options, channels, maintenance);
         } catch (IOException e) {
             throw new LogWriteException(
                     "opening wal " + options.walPath() + " failed: " + e.getMessage(), e);
@@ -144,6 +166,16 @@ public final class StorageEngine implements AutoCloseable {
 
     /** Creates a collection (idempotent for identical parameters: then nothing is logged). */
     public CollectionCreated createCollection(CollectionSpec spec) {
+        catalog.lock();
+        try {
+            return create(spec);
+        } finally {
+            catalog.unlock();
+        }
+        // No snapshot check: creating a collection adds a few bytes to the log.
+    }
+
+    private CollectionCreated create(CollectionSpec spec) {
         structure.writeLock().lock();
         try {
             Optional<VectorCollection> existing = database.find(spec.name());
@@ -160,11 +192,19 @@ public final class StorageEngine implements AutoCloseable {
         } finally {
             structure.writeLock().unlock();
         }
-        // No snapshot check: creating a collection adds a few bytes to the log.
     }
 
     /** Deletes a collection and its records. */
     public WriteResult dropCollection(String name) {
+        catalog.lock();
+        try {
+            return drop(name);
+        } finally {
+            catalog.unlock();
+        }
+    }
+
+    private WriteResult drop(String name) {
         structure.writeLock().lock();
         try {
             database.get(name);
@@ -338,6 +378,14 @@ public final class StorageEngine implements AutoCloseable {
             snapshotter.stop(true);
             log.abandon();
         }
+    }
+
+    /**
+     * Waits until every HNSW collection has linked the records written so far into its graph (graph
+     * maintenance runs in the background; searches find unlinked records meanwhile).
+     */
+    public void awaitGraphs() throws InterruptedException {
+        database.awaitGraphs();
     }
 
     /** Waits until a background snapshot started so far has finished (tests). */

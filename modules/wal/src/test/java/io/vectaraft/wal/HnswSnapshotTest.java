@@ -68,7 +68,7 @@ class HnswSnapshotTest {
     }
 
     @Test
-    void graphRoundTripsThroughASnapshotAndTheLogAfterItAppliesOnTop() {
+    void graphRoundTripsThroughASnapshotAndTheLogAfterItAppliesOnTop() throws Exception {
         Random rnd = new Random(7);
         CollectionSpec spec =
                 new CollectionSpec("h", DIM, Metric.COSINE, IndexSpec.Hnsw.defaults());
@@ -88,6 +88,7 @@ class HnswSnapshotTest {
         }
         s.upsert("h", Fixtures.records(rnd, "r0-0-", 50, DIM));
         s.delete("h", List.of("r1-1-3", "r2-2-4"));
+        s.awaitGraphs(); // the snapshot then holds the whole graph
         before = searchAll(s.database().get("h"), queries);
         s.snapshot();
         // After the snapshot: only in the log.
@@ -110,6 +111,7 @@ class HnswSnapshotTest {
         // Snapshot plus the log after it.
         try (StorageEngine again = StorageEngine.open(options(dir))) {
             state.assertSameAs(States.of(again.database()));
+            again.awaitGraphs();
             VectorCollection c = again.database().get("h");
             assertEquals(0, c.stats().graphPending(), "every record linked after recovery");
             for (VectorRecord r : later) {

@@ -278,16 +278,20 @@ public final class WalBench {
                 n, dim, index, logEntries, dir, (System.nanoTime() - start) / 1e9);
     }
 
-    private static void recovery(Path dir) {
+    /** Seconds until the store serves, and until its graph has linked every record. */
+    private static void recovery(Path dir) throws InterruptedException {
         long start = System.nanoTime();
         StorageEngine s = StorageEngine.open(options(dir, FsyncPolicy.NONE));
         double seconds = (System.nanoTime() - start) / 1e9;
+        s.awaitGraphs();
+        double graphSeconds = (System.nanoTime() - start) / 1e9;
         long records = s.database().get("r").size();
         long graphNodes = s.database().get("r").stats().graphNodes();
         s.abandon();
         System.out.printf(
-                "{\"bench\":\"wal-recovery\",\"records\":%d,\"graph_nodes\":%d,\"seconds\":%.2f}%n",
-                records, graphNodes, seconds);
+                "{\"bench\":\"wal-recovery\",\"records\":%d,\"graph_nodes\":%d,\"seconds\":%.2f,"
+                        + "\"graph_seconds\":%.2f}%n",
+                records, graphNodes, seconds, graphSeconds);
     }
 
     private static String loadAverage() {

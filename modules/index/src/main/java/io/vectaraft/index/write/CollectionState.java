@@ -31,8 +31,8 @@ import java.util.List;
  *
  * <p>In an HNSW collection a replaced or deleted record leaves a tombstone: its slot keeps the old
  * vector for the graph to traverse and is never returned. When tombstones pass a quarter of the
- * slots, {@link #compactIfNeeded} copies the live records into a fresh store and queues them all
- * for a fresh graph, so memory and recall recover after heavy deletes.
+ * slots, {@link #rebuild} copies the live records into a fresh store and queues them all for a
+ * fresh graph, so memory and recall recover after heavy deletes.
  */
 final class CollectionState {
     /** The vector of a record whose values were not asked for (length 0: nothing to modify). */
@@ -159,19 +159,21 @@ final class CollectionState {
         }
     }
 
+    /** Whether tombstones in an HNSW collection passed a quarter of the slots. */
+    boolean rebuildDue() {
+        return hnsw != null && store.tombstones() * 4L > store.slotLimit();
+    }
+
     /**
-     * Rebuilds an HNSW collection's store from its live records (in slot order, so the result is
-     * deterministic) once tombstones pass a quarter of the slots, queueing every record for a fresh
-     * graph.
+     * Replaces an HNSW collection's store by a copy of its live records (in slot order, so the
+     * result is deterministic), all queued for a fresh graph; returns how many were copied.
      */
-    void compactIfNeeded() {
-        if (hnsw == null || store.tombstones() * 4L <= store.slotLimit()) {
-            return;
-        }
+    int rebuild() {
         SlotStore compacted = newStore();
         CodeStore compactedCodes = newCodes();
         HnswIndex graph = newGraph(compacted, compactedCodes);
         long[] live = store.liveBits();
+        int copied = 0;
         for (int slot = 0; slot < store.slotLimit(); slot++) {
             if ((live[slot >>> 6] & (1L << slot)) != 0) {
                 float[] vector = store.copyVector(slot);
@@ -180,12 +182,14 @@ final class CollectionState {
                     compactedCodes.put(to, vector, compacted);
                 }
                 graph.add(to);
+                copied++;
             }
         }
         store.close(); // under the write lock: no reader holds the old store
         store = compacted;
         codes = compactedCodes;
         hnsw = graph;
+        return copied;
     }
 
     /**

@@ -32,12 +32,13 @@ public final class CollectionWriter {
     }
 
     /**
-     * Inserts or replaces every record of a prepared batch, atomically for readers, and links it
-     * into an HNSW graph.
+     * Inserts or replaces every record of a prepared batch, atomically for readers. An HNSW
+     * collection links the records into its graph in the background (searches find them by an exact
+     * scan until then): this returns without waiting for the graph.
      */
     public void apply(UpsertBatch batch) {
         collection.applyUnlinked(batch);
-        collection.linkPending();
+        collection.maintainLater();
     }
 
     /** {@code apply(prepareUpsert(records))}. */
@@ -48,8 +49,16 @@ public final class CollectionWriter {
     /** Removes the records with these ids; returns how many existed. */
     public int delete(Collection<String> ids) {
         int removed = collection.delete(ids);
-        collection.linkPending();
+        collection.maintainLater(); // a rebuild may be due
         return removed;
+    }
+
+    /**
+     * Waits until the background graph maintenance asked for by the writes so far is done: every
+     * record they stored is linked (tests and benchmarks that need the whole graph).
+     */
+    public void awaitGraph() throws InterruptedException {
+        collection.awaitMaintained();
     }
 
     /**

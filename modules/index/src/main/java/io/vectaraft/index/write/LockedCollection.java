@@ -19,12 +19,13 @@ import io.vectaraft.index.hnsw.HnswIndex;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 
@@ -39,16 +40,23 @@ import java.util.function.Consumer;
  * complete plan). Under COSINE, vectors are normalized once at insert, so cosine similarity is a
  * dot product.
  *
- * <p>An HNSW collection links an upsert's records into its graph after the batch became visible, a
- * few milliseconds per write-lock hold: searches interleave with a long build and find
- * not-yet-linked records by an exact scan of them. Deletes leave tombstones until a rebuild once
- * they pass a quarter of the slots.
+ * <p><b>Graph maintenance runs in the background.</b> Applying an upsert to an HNSW collection only
+ * stores its records and queues them (visible at once: searches scan queued records exactly and
+ * merge them with the graph's results); its {@link GraphMaintainer} then links them into the graph
+ * on a background thread, a few milliseconds per write-lock hold, so neither the writer nor the
+ * log's append path ever waits for the graph. Deletes leave tombstones; once they pass a quarter of
+ * the slots the maintainer rebuilds: it copies the live records into a fresh store in one
+ * write-lock hold (a memory copy) and links them anew in the same short steps, logging how long
+ * both took.
  *
  * <p>Thread safety: one fair read/write lock guards the state: searches, gets and scrolls share it,
  * a batch holds it exclusively while it is applied, so readers see each record whole (never a
- * half-written vector) and a batch becomes visible as a whole.
+ * half-written vector) and a batch becomes visible as a whole. Every lock is taken and released in
+ * one try/finally.
  */
 final class LockedCollection implements VectorCollection {
+    private static final System.Logger LOG = System.getLogger(LockedCollection.class.getName());
+
     /** How long one write-lock hold may spend linking pending records into an HNSW graph. */
     static final long LINK_STEP_NANOS = 5_000_000;
 
@@ -56,7 +64,7 @@ final class LockedCollection implements VectorCollection {
     private final CollectionState state;
     private final Lock readLock;
     private final Lock writeLock;
-    private final Lock linkLock = new ReentrantLock();
+    private final GraphMaintainer maintainer;
     private final CollectionWriter writer = new CollectionWriter(this);
     private final CollectionImageIO imageIO = new CollectionImageIO(this);
 
@@ -66,13 +74,18 @@ final class LockedCollection implements VectorCollection {
     /** Set once an {@code on_disk} collection was dropped and its vector file unmapped. */
     private volatile boolean closed;
 
-    LockedCollection(CollectionSpec spec, FlatScanner scanner) {
-        this(spec, scanner, null);
-    }
-
-    LockedCollection(CollectionSpec spec, FlatScanner scanner, java.nio.file.Path vectorDir) {
+    /**
+     * @param maintenance runs the graph maintenance (linking and rebuilds) of an HNSW collection
+     * @param vectorDir where an {@code on_disk} collection maps its vectors (null: a temporary dir)
+     */
+    LockedCollection(
+            CollectionSpec spec,
+            FlatScanner scanner,
+            Executor maintenance,
+            java.nio.file.Path vectorDir) {
         this.spec = spec;
         this.state = new CollectionState(spec, scanner, vectorDir);
+        this.maintainer = new GraphMaintainer(maintenance, this::maintain);
         // Fair, so that a writer linking a large batch step by step lets queued readers in
         // between steps instead of barging back in.
         ReentrantReadWriteLock lock = new ReentrantReadWriteLock(true);
@@ -255,7 +268,6 @@ final class LockedCollection implements VectorCollection {
             for (VectorRecord r : batch.records()) {
                 state.put(r);
             }
-            state.compactIfNeeded();
             writes++;
         } finally {
             writeLock.unlock();
@@ -272,7 +284,6 @@ final class LockedCollection implements VectorCollection {
                     removed++;
                 }
             }
-            state.compactIfNeeded();
             writes++;
         } finally {
             writeLock.unlock();
@@ -298,31 +309,74 @@ final class LockedCollection implements VectorCollection {
     }
 
     /**
-     * Links the records an upsert (or a rebuild) left pending into the HNSW graph: one by one in
-     * short write-lock holds while the graph is small, then in rounds whose neighbour searches run
-     * in parallel under the read lock, so searches interleave with a long build. The batch was
-     * visible before: pending records are found by an exact scan of them meanwhile.
+     * Asks the background maintainer to link what the last write queued and to rebuild the graph if
+     * deletes made that due; returns at once. A flat collection has nothing to maintain.
      */
-    void linkPending() {
-        if (!hasIndexImage()) {
-            return;
-        }
-        linkLock.lock(); // one linker at a time; it links every writer's pending records
-        try {
-            while (linkStep()) {
-                // each step takes and releases the locks it needs
-            }
-        } finally {
-            linkLock.unlock();
+    void maintainLater() {
+        if (hasIndexImage()) {
+            maintainer.request();
         }
     }
 
-    /** One step of {@link #linkPending}; false when nothing is left. Under the link lock. */
+    /** Waits until the maintenance asked for so far is done (tests, benchmarks, restore). */
+    void awaitMaintained() throws InterruptedException {
+        maintainer.awaitIdle();
+    }
+
+    /**
+     * One pass of graph maintenance, on the maintainer's thread: a rebuild if due, then linking in
+     * steps until nothing is queued. Each step takes and releases the locks it needs, so writers
+     * and searches interleave with a long build.
+     */
+    private void maintain() {
+        long rebuildStart = System.nanoTime();
+        int rebuilt = rebuildIfDue();
+        while (linkStep()) {
+            // each step takes and releases the locks it needs
+        }
+        if (rebuilt >= 0 && !closed) {
+            LOG.log(
+                    Level.INFO,
+                    "collection {0}: graph rebuilt over {1} records in {2} ms (searches and writes"
+                            + " went on meanwhile)",
+                    spec.name(),
+                    rebuilt,
+                    (System.nanoTime() - rebuildStart) / 1_000_000);
+        }
+    }
+
+    /**
+     * Copies the live records into a fresh store queued for a fresh graph when tombstones pass the
+     * threshold; returns the records copied, or -1 when no rebuild was due.
+     */
+    private int rebuildIfDue() {
+        long start = System.nanoTime();
+        int copied;
+        writeLock.lock();
+        try {
+            if (closed || !state.rebuildDue()) {
+                return -1;
+            }
+            copied = state.rebuild();
+        } finally {
+            writeLock.unlock();
+        }
+        LOG.log(
+                Level.INFO,
+                "collection {0}: tombstones passed a quarter of the slots; copied {1} live records"
+                        + " into a fresh store in {2} ms, linking them in the background",
+                spec.name(),
+                copied,
+                (System.nanoTime() - start) / 1_000_000);
+        return copied;
+    }
+
+    /** One step of linking; false when nothing is left. On the maintainer's thread only. */
     private boolean linkStep() {
         HnswIndex.LinkRound round;
         writeLock.lock();
         try {
-            if (!state.hasPending()) {
+            if (closed || !state.hasPending()) {
                 return false;
             }
             round = state.claimRound();
@@ -335,12 +389,18 @@ final class LockedCollection implements VectorCollection {
         }
         readLock.lock();
         try {
+            if (closed) {
+                return false;
+            }
             state.findRound(round); // the expensive half, beside queries
         } finally {
             readLock.unlock();
         }
         writeLock.lock();
         try {
+            if (closed) {
+                return false;
+            }
             state.linkRound(round);
         } finally {
             writeLock.unlock();
@@ -417,7 +477,7 @@ final class LockedCollection implements VectorCollection {
         } finally {
             writeLock.unlock();
         }
-        linkPending();
+        maintainLater();
     }
 
     void forEachThenImage(Consumer<VectorRecord> visitor, DataOutput imageOut, DataOutput codesOut)

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 
 /**
  * The set of collections by name, with the ways to change them: create and drop, and each
@@ -26,10 +28,19 @@ public final class WritableDatabase implements Database {
             new ConcurrentSkipListMap<>();
     private final FlatScanner scanner;
     private final Path vectorDir;
+    private final Executor maintenance;
+
+    /**
+     * Graph maintenance of every database without an injected executor: one platform thread per
+     * collection with work, ended when the work is (see {@link GraphMaintainer}).
+     */
+    private static final Executor BACKGROUND =
+            Executors.newThreadPerTaskExecutor(
+                    Thread.ofPlatform().daemon().name("vectaraft-graph-", 0).factory());
 
     /** Vector files of {@code on_disk} collections go to a temporary directory. */
     public WritableDatabase() {
-        this(FlatScanner.shared(), null);
+        this(FlatScanner.shared(), null, BACKGROUND);
     }
 
     /**
@@ -38,17 +49,38 @@ public final class WritableDatabase implements Database {
      *     so whatever is in the directory at start-up can be deleted ({@link #deleteVectorFiles})
      */
     public WritableDatabase(Path vectorDir) {
-        this(FlatScanner.shared(), vectorDir);
+        this(FlatScanner.shared(), vectorDir, BACKGROUND);
+    }
+
+    /**
+     * @param maintenance runs the background graph maintenance (linking, rebuilds) of HNSW
+     *     collections; tests pass one they control to hold it back
+     */
+    public WritableDatabase(Path vectorDir, Executor maintenance) {
+        this(FlatScanner.shared(), vectorDir, maintenance);
     }
 
     /** Collections searched by this scanner (tests use one with other thresholds or pool). */
     WritableDatabase(FlatScanner scanner) {
-        this(scanner, null);
+        this(scanner, null, BACKGROUND);
     }
 
-    private WritableDatabase(FlatScanner scanner, Path vectorDir) {
+    private WritableDatabase(FlatScanner scanner, Path vectorDir, Executor maintenance) {
         this.scanner = scanner;
         this.vectorDir = vectorDir;
+        this.maintenance = maintenance;
+    }
+
+    /** The executor of this database's graph maintenance. */
+    Executor maintenance() {
+        return maintenance;
+    }
+
+    /** Waits until the graph maintenance of every collection asked for so far is done. */
+    public void awaitGraphs() throws InterruptedException {
+        for (LockedCollection c : byName.values()) {
+            c.awaitMaintained();
+        }
     }
 
     /** Deletes the vector files left in a directory by an earlier process (at start-up). */
@@ -78,7 +110,7 @@ public final class WritableDatabase implements Database {
             }
             return existing;
         }
-        LockedCollection created = new LockedCollection(spec, scanner, vectorDir);
+        LockedCollection created = new LockedCollection(spec, scanner, maintenance, vectorDir);
         byName.put(spec.name(), created);
         return created;
     }

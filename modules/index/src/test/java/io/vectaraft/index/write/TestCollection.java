@@ -18,6 +18,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /**
@@ -37,7 +38,14 @@ public final class TestCollection {
     }
 
     public static TestCollection of(CollectionSpec spec, FlatScanner scanner) {
-        return new TestCollection(new LockedCollection(spec, scanner));
+        return new TestCollection(
+                new LockedCollection(spec, scanner, new WritableDatabase().maintenance(), null));
+    }
+
+    /** A collection whose graph maintenance runs on {@code maintenance} (tests that hold it). */
+    public static TestCollection of(CollectionSpec spec, Executor maintenance) {
+        return new TestCollection(
+                new LockedCollection(spec, FlatScanner.shared(), maintenance, null));
     }
 
     public VectorCollection view() {
@@ -56,20 +64,37 @@ public final class TestCollection {
         return collection.spec();
     }
 
+    /** Upserts, then waits for the graph to link the records (the graph as a writer saw it). */
     public void upsert(List<VectorRecord> records) {
         writer().upsert(records);
+        awaitGraph();
     }
 
     public UpsertBatch prepareUpsert(List<VectorRecord> records) {
         return writer().prepareUpsert(records);
     }
 
+    /** Applies, then waits for the graph to link the records. */
     public void apply(UpsertBatch batch) {
         writer().apply(batch);
+        awaitGraph();
     }
 
+    /** Deletes, then waits for a rebuild the delete made due. */
     public int delete(Collection<String> ids) {
-        return writer().delete(ids);
+        int deleted = writer().delete(ids);
+        awaitGraph();
+        return deleted;
+    }
+
+    /** Waits until the background graph maintenance asked for so far is done. */
+    public void awaitGraph() {
+        try {
+            writer().awaitGraph();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted waiting for the graph", e);
+        }
     }
 
     public List<String> idsMatching(Filter filter) {
@@ -159,6 +184,7 @@ public final class TestCollection {
 
     public void finishRestore() {
         imageIO().finishRestore();
+        awaitGraph();
     }
 
     /** The collection's cosine normalization (reference computations of tests). */

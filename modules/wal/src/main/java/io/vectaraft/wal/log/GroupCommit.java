@@ -84,6 +84,26 @@ final class GroupCommit {
 
     /** Returns once entry {@code seq} has been forced; throws if the log has failed. */
     void syncTo(long seq) {
+        while (true) {
+            Tail lead = leadOrAwait(seq);
+            if (lead == null) {
+                return;
+            }
+            // Until the force returns: a force ended by an unexpected exception counts as failed.
+            IOException error = new IOException("the force ended with an unexpected exception");
+            try {
+                error = force(lead);
+            } finally {
+                finishLead(lead, error);
+            }
+        }
+    }
+
+    /**
+     * Returns null once {@code seq} is durable; else waits for the force in flight, or, when none
+     * is, claims the next force and returns the tail it must cover.
+     */
+    private Tail leadOrAwait(long seq) {
         lock.lock();
         try {
             while (true) {
@@ -91,25 +111,21 @@ final class GroupCommit {
                     throw refused();
                 }
                 if (durableSeq >= seq) {
-                    return;
+                    return null;
                 }
                 if (!forcing) {
-                    lead();
-                } else {
-                    done.awaitUninterruptibly();
+                    forcing = true;
+                    return tail;
                 }
+                done.awaitUninterruptibly();
             }
         } finally {
             lock.unlock();
         }
     }
 
-    /** Called with the lock held; releases it during the force. */
-    private void lead() {
-        forcing = true;
-        Tail t = tail;
-        IOException error = null;
-        lock.unlock();
+    /** Forces the tail's channel with no lock held; returns the failure, if any. */
+    private IOException force(Tail t) {
         // A FileChannel closes itself if its thread is interrupted during I/O; see LogWriter.
         boolean interrupted = Thread.interrupted();
         long start = System.nanoTime();
@@ -117,21 +133,30 @@ final class GroupCommit {
             Fsync.force(t.channel());
             forces.increment();
             forceNanos.add(System.nanoTime() - start);
+            return null;
         } catch (IOException e) {
-            error = e;
+            return e;
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
-            lock.lock();
+        }
+    }
+
+    /** Publishes the outcome of a force and wakes every waiter (also when the force threw). */
+    private void finishLead(Tail t, IOException error) {
+        lock.lock();
+        try {
             forcing = false;
+            if (error != null) {
+                fail(new IOException("fsync of " + file + " failed: " + describe(error), error));
+            } else {
+                durableSeq = Math.max(durableSeq, t.lastSeq());
+            }
+            done.signalAll();
+        } finally {
+            lock.unlock();
         }
-        if (error != null) {
-            fail(new IOException("fsync of " + file + " failed: " + describe(error), error));
-        } else {
-            durableSeq = Math.max(durableSeq, t.lastSeq());
-        }
-        done.signalAll();
     }
 
     /** The message, or the exception's type when it has none (e.g. ClosedChannelException). */
