@@ -26,6 +26,10 @@
 #                      --policies memory,none,interval,always --warmup S --duration S]
 #   ./bench.sh wal recovery-prepare --dir D [--n 1000000 --dim 128 --log-entries 20]
 #   ./bench.sh wal recovery --dir D        time StorageEngine.open in a fresh JVM (WAL: modules/wal tests)
+#   ./bench.sh soak    [--minutes 4] [--clients 8] [--ids-per-client 5000] [--sample-seconds 30]
+#                      [--heap-probe gc|none]   mixed load on the built image (./run.sh, default
+#                      launcher options; server flags in SOAK_SERVER_FLAGS): latency per operation,
+#                      RSS and heap after a forced GC over time
 #
 # Environment: BENCH_HEAP (default 4g), BENCH_JAVA_OPTS (extra JVM options), BENCH_REBUILD=1.
 set -euo pipefail
@@ -120,6 +124,32 @@ case "$cmd" in
         "$JAVA" "${JVM_OPTS[@]}" ${BENCH_JAVA_OPTS:-} \
             -cp "$ROOT/modules/index/target/classes:$WAL/classes:$WAL/test-classes:$(cat "$WAL/bench-classpath.txt")" \
             io.vectaraft.wal.WalBench "$@" 2> >(grep -v -e 'Using incubator modules' >&2) ;;
+    soak)
+        # The load driver lives in modules/server's test sources (io.vectaraft.server.SoakBench);
+        # the server is the runtime image as ./run.sh builds and starts it, with its own launcher
+        # defaults, in a scratch directory.
+        SRV="$ROOT/modules/server/target"
+        if stale "$SRV/soak-classpath.txt"; then
+            echo "bench: building the server module and its tests" >&2
+            mvn_quiet -pl modules/server -am test-compile dependency:build-classpath \
+                -Dmdep.outputFile=target/soak-classpath.txt -Dmdep.includeScope=test
+            touch "$SRV/soak-classpath.txt"
+        fi
+        work=$(mktemp -d)
+        port=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+        echo "bench: starting the server (./run.sh, log in $work/server.log)" >&2
+        # shellcheck disable=SC2086
+        "$ROOT/run.sh" --port "$port" --no-metrics --wal-path "$work/wal.jsonl" ${SOAK_SERVER_FLAGS:-} \
+            >"$work/server.log" 2>&1 &
+        server=$!
+        trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -rf "$work"' EXIT
+        cp="$ROOT/modules/api/target/classes:$ROOT/modules/index/target/classes:$ROOT/modules/wal/target/classes"
+        cp="$cp:$SRV/classes:$SRV/test-classes:$(cat "$SRV/soak-classpath.txt")"
+        # The driver is the client: a small heap of its own, apart from the server's.
+        "$JAVA" -Xmx1g -cp "$cp" io.vectaraft.server.SoakBench --addr "127.0.0.1:$port" \
+            --pid "$server" "$@"
+        echo "bench: server log tail:" >&2
+        grep -v -e 'request failed' "$work/server.log" | tail -5 >&2 ;;
     jmh) run_java org.openjdk.jmh.Main -jvmArgsAppend "-Xms2g -Xmx2g -XX:+AlwaysPreTouch --add-modules jdk.incubator.vector" "$@" ;;
-    *) sed -n '2,28p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,34p' "$0" >&2; exit 2 ;;
 esac
