@@ -35,7 +35,8 @@ if [[ ! -f $runtime/.stamp || $(cat "$runtime/.stamp") != "$stamp" ]]; then
 fi
 
 # The runtime is for this platform only, so Netty's native libraries for other platforms
-# (macOS, Windows, the other CPU) are dead weight: about 8 MB of the 10 MB grpc-netty-shaded jar.
+# (macOS, Windows, the other CPU) are dead weight: about 8 MB of the 10 MB grpc-netty-shaded jar,
+# and as much of the Ratis bundle (its shaded Netty).
 trim_foreign_natives() {
     local cpu jar entries foreign
     case $(uname -m) in
@@ -47,7 +48,7 @@ trim_foreign_natives() {
         echo "jlink: zip not found, keeping Netty's native libraries for every platform" >&2
         return 0
     fi
-    for jar in "$1"/grpc-netty-shaded-*.jar; do
+    for jar in "$1"/grpc-netty-shaded-*.jar "$1"/vectaraft-ratis-bundle*.jar; do
         [[ -e $jar ]] || continue
         # Keep this platform's libraries (…_x86_64.so) and the directory entry.
         entries=$(unzip -Z1 "$jar" 'META-INF/native/*')

@@ -56,14 +56,15 @@ done
 # OOM: exit rather than serve from a broken state; the log restores the data on restart.
 # Modules: the Vector API for the distance kernels; jdk.unsupported because Netty and protobuf use
 # sun.misc.Unsafe, and on the module path nothing resolves it unless asked. The Netty flags let it
-# use its native transport and direct buffers without warnings.
+# use its native transport and direct buffers without warnings (gRPC's Netty, and the Netty shaded
+# into Ratis, the Raft engine of cluster mode).
 jvm_opts="$gc_opts
     -XX:MaxRAMPercentage=50
     -XX:+UseTransparentHugePages
     -XX:+ExitOnOutOfMemoryError
     --add-modules ${vector_module}jdk.unsupported
     --sun-misc-unsafe-memory-access=allow
-    --enable-native-access=io.grpc.netty.shaded
+    --enable-native-access=io.grpc.netty.shaded,org.apache.ratis
     --add-opens java.base/java.nio=io.grpc.netty.shaded
     -Dio.grpc.netty.shaded.io.netty.tryReflectionSetAccessible=true"
 

@@ -11,8 +11,8 @@ module io.vectaraft.index {
     exports io.vectaraft.index;
     exports io.vectaraft.index.filter;
     exports io.vectaraft.index.vector;
-    // The one writer: the log's apply path. (A cluster module's Raft state machine, applying
-    // committed entries through the same path, would join this list.)
+    // The one writer: the log's apply path (a cluster's Raft state machine applies committed
+    // entries through it too, via wal.ReplicaState).
     exports io.vectaraft.index.write to
             io.vectaraft.wal;
 }

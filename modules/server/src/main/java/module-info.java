@@ -2,6 +2,7 @@
 module io.vectaraft.server {
     requires transitive io.vectaraft.api;
     requires transitive io.vectaraft.wal;
+    requires io.vectaraft.cluster;
     requires io.grpc.netty.shaded;
     requires io.grpc.services;
     requires io.helidon.webserver;

@@ -98,6 +98,15 @@ class ImageIT {
                             + server.handle().info().command());
             // The startup log names the version (fails after a timeout if it never does).
             server.awaitLine(Pattern.compile("vectaraft " + Pattern.quote(Fixtures.version())));
+            // It says once which distance kernels run: serving loads the Vector API.
+            String ready = server.awaitLine(Pattern.compile("ready in \\d+ ms"));
+            assertTrue(
+                    ready.contains("; kernels: Panama Vector API, "),
+                    "the ready line names the kernels: " + ready);
+            assertEquals(
+                    1,
+                    server.output().lines().filter(l -> l.contains("Vector API")).count(),
+                    "the kernels are named once; output:\n" + server.output());
             withStub(
                     server,
                     (channel, calls) -> {

@@ -2,18 +2,20 @@ package io.vectaraft.server;
 
 import io.helidon.logging.common.LogConfig;
 import io.vectaraft.index.VectaraftException;
+import io.vectaraft.index.vector.VectorOps;
 import io.vectaraft.server.auth.KeysCommand;
 import io.vectaraft.server.config.CommandLine;
 import io.vectaraft.server.config.ConfigException;
 import io.vectaraft.server.config.ConfigLoader;
 import io.vectaraft.server.config.ServerConfig;
 import io.vectaraft.server.reload.HangupSignal;
-import io.vectaraft.wal.StorageEngine;
+import io.vectaraft.wal.Store;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -32,6 +34,9 @@ public final class Main {
     }
 
     private static final System.Logger LOG = System.getLogger(Main.class.getName());
+
+    /** Set once the shutdown hook runs: a start that fails after that failed because of it. */
+    private static final AtomicBoolean STOPPING = new AtomicBoolean();
 
     /**
      * System property: once up, exercise the server ({@link TrainingRun}) and exit (set by {@code
@@ -76,17 +81,11 @@ public final class Main {
         AtomicReference<VectaraftServer> serving = new AtomicReference<>();
         Runtime.getRuntime()
                 .addShutdownHook(
-                        Thread.ofPlatform()
-                                .name("shutdown")
-                                .unstarted(
-                                        () -> {
-                                            VectaraftServer s = serving.get();
-                                            if (s != null) {
-                                                s.close();
-                                            }
-                                            ServerLogManager.resetAfterStop();
-                                        }));
+                        Thread.ofPlatform().name("shutdown").unstarted(() -> stop(serving.get())));
         VectaraftServer server = start(loaded.config(), serving::set);
+        if (server == null) {
+            return; // stopped during start-up: the shutdown hook ends the process
+        }
         HangupSignal.onHangup(server::reload);
         logSummary(server, loaded, (System.nanoTime() - t0) / 1_000_000);
         if (Boolean.getBoolean(CDS_TRAINING)) {
@@ -95,24 +94,48 @@ public final class Main {
         server.awaitTermination();
     }
 
+    /**
+     * The shutdown hook. Before gRPC serves (during recovery) there is nothing to stop: no client
+     * has written, and recovery only ever cuts what was never acknowledged, so the process may end
+     * anywhere in it.
+     */
+    private static void stop(VectaraftServer server) {
+        STOPPING.set(true);
+        if (server != null) {
+            server.close();
+        } else {
+            LOG.log(Level.INFO, "vectaraft stopped during start-up, before serving");
+        }
+        ServerLogManager.resetAfterStop();
+    }
+
+    /** The started server, or null when a shutdown stopped the start. */
     private static VectaraftServer start(ServerConfig config, Consumer<VectaraftServer> serving) {
         try {
             return VectaraftServer.start(config, serving);
-        } catch (ConfigException e) {
+        } catch (RuntimeException e) {
+            if (STOPPING.get()) {
+                return null; // System.exit now would block: the hook is running
+            }
+            return failedStart(e);
+        }
+    }
+
+    /** Reports why the start failed and exits: 2 for configuration, 1 for anything else. */
+    private static VectaraftServer failedStart(RuntimeException e) {
+        if (e instanceof ConfigException) {
             // An unusable key file or certificate: a configuration error, as for flags.
             System.err.println("vectaraft: " + e.getMessage());
             System.exit(2);
-            throw e;
-        } catch (VectaraftException | UncheckedIOException e) {
+        } else if (e instanceof VectaraftException || e instanceof UncheckedIOException) {
             // Expected failures (corrupt log, port in use) carry a complete message.
             LOG.log(Level.ERROR, "vectaraft failed to start: " + e.getMessage());
             System.exit(1);
-            throw e;
-        } catch (RuntimeException e) {
+        } else {
             LOG.log(Level.ERROR, "vectaraft failed to start: " + e.getMessage(), e);
             System.exit(1);
-            throw e;
         }
+        throw e;
     }
 
     /** Exits 0 after a training run, as on SIGTERM (the shutdown hook stops the server). */
@@ -128,7 +151,7 @@ public final class Main {
 
     private static void logSummary(VectaraftServer server, ConfigLoader.Loaded loaded, long ms) {
         ServerConfig c = loaded.config();
-        StorageEngine store = server.store().orElseThrow();
+        Store store = server.store().orElseThrow();
         long vectors = store.database().list().stream().mapToLong(x -> x.size()).sum();
         String wal =
                 c.walEnabled()
@@ -150,6 +173,8 @@ public final class Main {
                         + store.database().list().size()
                         + " vectors="
                         + vectors
+                        + "; kernels: "
+                        + VectorOps.kernelDescription()
                         + "; config: "
                         + ServerConfig.describeOverrides(loaded.origins()));
     }

@@ -9,6 +9,8 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.vectaraft.api.v1.VectorServiceGrpc;
+import io.vectaraft.cluster.ReplicatedStore;
+import io.vectaraft.server.config.ClusterSettings;
 import io.vectaraft.server.config.HostPort;
 import io.vectaraft.server.config.ServerConfig;
 import io.vectaraft.server.grpc.FailedCallLogger;
@@ -21,6 +23,7 @@ import io.vectaraft.server.observe.ServerMetrics;
 import io.vectaraft.server.recall.RecallMonitor;
 import io.vectaraft.server.trace.Tracing;
 import io.vectaraft.wal.StorageEngine;
+import io.vectaraft.wal.Store;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -73,9 +76,18 @@ public final class VectaraftServer implements AutoCloseable {
     private final Tracing tracing;
     private final HealthStatusManager health = new HealthStatusManager();
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    private StorageEngine store;
+    private Store store;
     private RecallMonitor recall = RecallMonitor.disabled();
     private Server grpc;
+
+    /**
+     * The bound ports, kept for a stop that may come at any moment: {@code grpc.getPort()} throws
+     * once gRPC terminated, and a stopped HTTP listener reports -1.
+     */
+    private volatile int grpcPort = -1;
+
+    private volatile int metricsPort = -1;
+
     private boolean closed;
 
     private VectaraftServer(ServerConfig config, Duration httpYield, Tracing tracing) {
@@ -92,12 +104,15 @@ public final class VectaraftServer implements AutoCloseable {
                         ? CompletableFuture.supplyAsync(
                                 () -> {
                                     yieldTo(grpcStarted, httpYield);
-                                    return ObservabilityServer.start(
-                                            config.metricsAddress(),
-                                            metrics.attach(new ServerMetrics()),
-                                            readiness,
-                                            security.httpFilter(),
-                                            security.httpTls());
+                                    ObservabilityServer started =
+                                            ObservabilityServer.start(
+                                                    config.metricsAddress(),
+                                                    metrics.attach(new ServerMetrics()),
+                                                    readiness,
+                                                    security.httpFilter(),
+                                                    security.httpTls());
+                                    metricsPort = started.port();
+                                    return started;
                                 },
                                 task -> Thread.ofPlatform().name("http-start").start(task))
                         : null;
@@ -141,10 +156,7 @@ public final class VectaraftServer implements AutoCloseable {
             ServerConfig config, Tracing tracing, Consumer<VectaraftServer> serving) {
         VectaraftServer server = new VectaraftServer(config, HTTP_YIELD, tracing);
         try {
-            server.serve(
-                    config.walEnabled()
-                            ? StorageEngine.open(config.storageOptions())
-                            : StorageEngine.inMemory());
+            server.serve(openStore(config));
             serving.accept(server);
             server.awaitHttp();
         } catch (RuntimeException e) {
@@ -152,6 +164,23 @@ public final class VectaraftServer implements AutoCloseable {
             throw e;
         }
         return server;
+    }
+
+    /**
+     * A cluster node's replica of the Raft group (its log is the Raft log), or a standalone store:
+     * its own log, or memory only.
+     */
+    private static Store openStore(ServerConfig config) {
+        if (config.cluster().isPresent()) {
+            ClusterSettings cluster = config.cluster().get();
+            return ReplicatedStore.open(
+                    cluster.options(config.storageOptions().vectorDir()),
+                    cluster.snapshotEntries(),
+                    config.maxMessageBytes());
+        }
+        return config.walEnabled()
+                ? StorageEngine.open(config.storageOptions())
+                : StorageEngine.inMemory();
     }
 
     /** Starts the HTTP side only: alive, not ready. */
@@ -190,7 +219,7 @@ public final class VectaraftServer implements AutoCloseable {
     }
 
     /** Starts gRPC over a recovered store and marks the server ready. Takes ownership of it. */
-    public synchronized void serve(StorageEngine store) {
+    public synchronized void serve(Store store) {
         if (this.store != null) {
             throw new IllegalStateException("already serving");
         }
@@ -221,6 +250,7 @@ public final class VectaraftServer implements AutoCloseable {
                             .addService(security.protectReflection(legacyReflection()));
             security.configure(builder);
             grpc = builder.build().start();
+            grpcPort = grpc.getPort();
         } catch (IOException e) {
             throw new UncheckedIOException(
                     "cannot listen for gRPC on " + address + ": " + e.getMessage(), e);
@@ -244,7 +274,7 @@ public final class VectaraftServer implements AutoCloseable {
                                                 + config.tracing().sampleRatio()));
     }
 
-    private RecallMonitor recallMonitor(StorageEngine store) {
+    private RecallMonitor recallMonitor(Store store) {
         // Late-bound holder: the gauge reads the monitor being built.
         RecallMonitor[] self = new RecallMonitor[1];
         self[0] =
@@ -294,13 +324,15 @@ public final class VectaraftServer implements AutoCloseable {
 
     /** The bound gRPC address (the real port when 0 was asked). */
     public HostPort grpcAddress() {
-        return new HostPort(config.grpcAddress().host(), grpc.getPort());
+        return new HostPort(config.grpcAddress().host(), grpcPort);
     }
 
     /** The bound HTTP observability address, when enabled. */
     public Optional<HostPort> metricsAddress() {
-        return Optional.ofNullable(startedHttp())
-                .map(h -> new HostPort(config.metricsAddress().host(), h.port()));
+        int port = metricsPort;
+        return port < 0
+                ? Optional.empty()
+                : Optional.of(new HostPort(config.metricsAddress().host(), port));
     }
 
     public ServerConfig config() {
@@ -308,7 +340,7 @@ public final class VectaraftServer implements AutoCloseable {
     }
 
     /** The store being served, once {@link #serve} ran. */
-    public synchronized Optional<StorageEngine> store() {
+    public synchronized Optional<Store> store() {
         return Optional.ofNullable(store);
     }
 

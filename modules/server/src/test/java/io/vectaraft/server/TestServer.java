@@ -8,6 +8,7 @@ import io.vectaraft.server.config.ConfigLoader;
 import io.vectaraft.server.config.HostPort;
 import io.vectaraft.server.config.ServerConfig;
 import io.vectaraft.server.trace.Tracing;
+import io.vectaraft.wal.StorageEngine;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +59,8 @@ final class TestServer implements AutoCloseable {
     /** Waits until HNSW collections have linked every record written so far into their graphs. */
     void awaitGraphs() {
         try {
-            server.store().orElseThrow().awaitGraphs();
+            // Standalone test servers: the store is the engine.
+            ((StorageEngine) server.store().orElseThrow()).awaitGraphs();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted waiting for the graphs", e);

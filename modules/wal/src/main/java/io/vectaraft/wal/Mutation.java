@@ -2,13 +2,15 @@ package io.vectaraft.wal;
 
 import io.vectaraft.index.CollectionSpec;
 import io.vectaraft.index.VectorRecord;
+import io.vectaraft.index.filter.Filter;
 import java.util.List;
 
 /**
  * One change to the database, as the log records it and as {@link MutationApplier} applies it.
  * Upserts carry the records as the client sent them (applying re-validates them, which is
  * deterministic); deletes carry resolved ids, so a delete by filter replays as exactly the records
- * it removed.
+ * it removed. The one exception is {@link DeleteMatching}, which only a replicated log carries:
+ * there the entry's place in the log decides what it sees, so it is resolved when applied.
  */
 public sealed interface Mutation {
 
@@ -39,4 +41,11 @@ public sealed interface Mutation {
             ids = List.copyOf(ids);
         }
     }
+
+    /**
+     * The records matching the filter when this entry is applied were removed. A replicated log
+     * (where the submitting node cannot know which writes precede it) carries this; the local log
+     * carries the resolved {@link Delete}.
+     */
+    record DeleteMatching(String collection, Filter filter) implements Mutation {}
 }

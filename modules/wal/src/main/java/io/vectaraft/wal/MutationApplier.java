@@ -53,6 +53,10 @@ public final class MutationApplier {
                 database.writer(d.collection());
                 yield new Prepared(d, null);
             }
+            case Mutation.DeleteMatching d -> {
+                database.writer(d.collection());
+                yield new Prepared(d, null);
+            }
             case Mutation.Create c -> new Prepared(c, null);
             case Mutation.Drop d -> new Prepared(d, null);
         };
@@ -78,6 +82,10 @@ public final class MutationApplier {
                 yield prepared.batch.size();
             }
             case Mutation.Delete d -> database.writer(d.collection()).delete(d.ids());
+            case Mutation.DeleteMatching d -> {
+                var writer = database.writer(d.collection());
+                yield writer.delete(writer.idsMatching(d.filter()));
+            }
         };
     }
 

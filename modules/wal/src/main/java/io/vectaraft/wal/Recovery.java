@@ -41,6 +41,12 @@ import java.util.concurrent.Executor;
  * prefix, saves the dropped bytes beside the log as {@code *.dropped-<millis>} and says how many
  * entries and bytes it dropped. An unknown format version is fatal in both modes. Empty and missing
  * files are fine.
+ *
+ * <p>Snapshots: the newest one that reads back is loaded. A damaged one is named in a warning and
+ * skipped; the log behind the previous snapshot is kept ({@link SnapshotRetention}), so falling
+ * back loses nothing. Once the start succeeds, damaged snapshots are set aside as {@code
+ * *.damaged-<millis>}; if the log does not reach back far enough, the error names the damaged
+ * snapshot that held the missing entries.
  */
 final class Recovery {
     private static final System.Logger LOG = System.getLogger(Recovery.class.getName());
@@ -53,6 +59,11 @@ final class Recovery {
     private long lastSeq;
     private long replayed;
     private long fileFirstSeq;
+    private final List<Damaged> damaged = new ArrayList<>();
+    private boolean missingBehindDamagedSnapshot;
+
+    /** A snapshot that did not read back, and why. */
+    private record Damaged(Path path, long sequence, String reason) {}
 
     private final Executor maintenance;
 
@@ -79,6 +90,9 @@ final class Recovery {
         Path wal = options.walPath().toAbsolutePath();
         Files.createDirectories(wal.getParent());
         Files.createDirectories(options.snapshotDir());
+        LOG.log(
+                Level.INFO,
+                "wal: recovering from " + options.snapshotDir() + " and the log " + wal);
         SnapshotFiles.deleteTemps(options.snapshotDir());
         // Vector files of on_disk collections are caches: this start fills new ones.
         WritableDatabase.deleteVectorFiles(options.vectorDir());
@@ -98,7 +112,8 @@ final class Recovery {
                         r.lastSeq,
                         activeFirstSeq,
                         sealed);
-        log.deleteCovered(r.snapshotSeq);
+        r.setAsideDamaged();
+        SnapshotRetention.apply(options.snapshotDir(), log);
         LOG.log(
                 Level.INFO,
                 "wal recovered: snapshot seq "
@@ -141,14 +156,34 @@ final class Recovery {
                 for (VectorCollection c : db.list()) {
                     db.drop(c.spec().name()); // releases vector files of on_disk collections
                 }
+                damaged.add(new Damaged(info.path(), info.sequence(), e.getMessage()));
                 LOG.log(
                         Level.WARNING,
-                        "wal: skipping damaged snapshot " + info.path() + ": " + e.getMessage());
+                        "wal: snapshot "
+                                + info.path()
+                                + " is damaged ("
+                                + e.getMessage()
+                                + "); falling back to the snapshot before it and the log");
             }
         }
     }
 
-    private static SnapshotLoader loaderInto(WritableDatabase db) {
+    /** After a successful start: damaged snapshots no longer count, but stay for inspection. */
+    private void setAsideDamaged() throws IOException {
+        for (Damaged d : damaged) {
+            Path aside = SnapshotFiles.setAside(d.path());
+            LOG.log(
+                    Level.WARNING,
+                    "wal: recovered without damaged snapshot "
+                            + d.path()
+                            + " (from snapshot seq "
+                            + snapshotSeq
+                            + " and the log); set it aside as "
+                            + aside);
+        }
+    }
+
+    static SnapshotLoader loaderInto(WritableDatabase db) {
         return new SnapshotLoader() {
             @Override
             public void collection(CollectionSpec spec) {
@@ -225,8 +260,16 @@ final class Recovery {
         }
         for (int i = 0; i < files.size(); i++) {
             Path file = files.get(i);
+            if (i + 1 < found.size() && found.get(i + 1).firstSeq() - 1 <= snapshotSeq) {
+                // Kept only as the fallback of an older snapshot: nothing in it to replay.
+                Segments.Segment s = found.get(i);
+                sealed.add(
+                        new Segments.Segment(
+                                s.path(), s.firstSeq(), found.get(i + 1).firstSeq() - 1));
+                continue;
+            }
             fileFirstSeq = -1;
-            LogReader.Result result = LogReader.scan(file, this::replay);
+            LogReader.Result result = LogReader.scan(file, snapshotSeq, this::replay);
             if (i < found.size()) {
                 Segments.Segment s = found.get(i);
                 long last = result.lastSeq() >= 0 ? result.lastSeq() : s.firstSeq() - 1;
@@ -253,6 +296,7 @@ final class Recovery {
             return;
         }
         if (seq != expected) {
+            missingBehindDamagedSnapshot = expected == snapshotSeq + 1 && !damaged.isEmpty();
             throw new LogReader.Reject(
                     "sequence: expected "
                             + expected
@@ -288,6 +332,10 @@ final class Recovery {
             throws IOException {
         LogReader.Problem p = result.problem();
         long size = Files.size(file);
+        if (missingBehindDamagedSnapshot
+                && options.recovery() == StorageOptions.RecoveryMode.STRICT) {
+            throw new LogCorruptException(missingEntries(file, p));
+        }
         if (p.torn() && lastFile) {
             LOG.log(
                     Level.WARNING,
@@ -365,6 +413,32 @@ final class Recovery {
             }
         }
         return lines;
+    }
+
+    /**
+     * The log resumes after a gap that only damaged snapshots covered: the fault is theirs, and
+     * truncating the log would not bring those entries back.
+     */
+    private String missingEntries(Path file, LogReader.Problem p) {
+        Damaged newest = damaged.getFirst();
+        return "snapshot "
+                + newest.path()
+                + " is damaged ("
+                + newest.reason()
+                + ") and the log no longer holds the entries it covered: after falling back to "
+                + (snapshotSeq > 0 ? "snapshot seq " + snapshotSeq : "an empty store")
+                + ", wal file "
+                + file
+                + " offset "
+                + p.offset()
+                + " says "
+                + p.reason()
+                + "; refusing to start. Restore "
+                + newest.path().getFileName()
+                + " or the log segments behind it from a backup (--wal-recovery=truncate would"
+                + " start from seq "
+                + snapshotSeq
+                + " and drop every entry from this offset on)";
     }
 
     private static void truncate(Path file, long size) throws IOException {

@@ -6,11 +6,12 @@ import io.vectaraft.wal.log.LogWriter;
 import io.vectaraft.wal.snapshot.CollectionImage;
 import io.vectaraft.wal.snapshot.GraphSection;
 import io.vectaraft.wal.snapshot.SnapshotFiles;
+import io.vectaraft.wal.snapshot.SnapshotReader;
 import io.vectaraft.wal.snapshot.SnapshotWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -22,12 +23,12 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Takes snapshots for a {@link StorageEngine}: on demand, and in the background once the active log
- * passes the threshold. Each snapshot seals the log at its cut, is written atomically, then lets
- * the sealed segments it covers be deleted; the newest two snapshots are kept.
+ * passes the threshold. Each snapshot seals the log at its cut, is written atomically and read back
+ * whole; only then does {@link SnapshotRetention} delete what the previous snapshot covers. A
+ * snapshot that does not read back is set aside and deletes nothing.
  */
 final class Snapshotter {
     private static final System.Logger LOG = System.getLogger(Snapshotter.class.getName());
-    private static final int KEEP = 2;
 
     private final WritableDatabase database;
     private final StorageOptions options;
@@ -74,18 +75,50 @@ final class Snapshotter {
     SnapshotFile take() {
         oneAtATime.lock();
         try {
-            SnapshotFile info = write();
-            for (var p : log.deleteCovered(info.sequence())) {
-                LOG.log(Level.INFO, "wal: removed segment " + p + " (covered by snapshot)");
+            Written written = write();
+            if (written.fresh()) {
+                verify(written.info());
             }
-            prune(info);
-            return info;
+            SnapshotRetention.apply(options.snapshotDir(), log);
+            return written.info();
         } catch (IOException e) {
             throw new SnapshotException(
                     "snapshot in " + options.snapshotDir() + " failed: " + e.getMessage(), e);
         } finally {
             oneAtATime.unlock();
         }
+    }
+
+    /** A snapshot, and whether this call wrote it (else nothing changed since the newest). */
+    private record Written(SnapshotFile info, boolean fresh) {}
+
+    /**
+     * Reads the new snapshot back whole. One that does not read back is set aside (so neither
+     * recovery nor retention counts it) and the snapshot fails; the log still has everything.
+     */
+    private void verify(SnapshotFile info) throws IOException {
+        long start = System.nanoTime();
+        try {
+            SnapshotReader.check(info.path());
+        } catch (LogCorruptException e) {
+            Path aside = SnapshotFiles.setAside(info.path());
+            throw new SnapshotException(
+                    "snapshot "
+                            + info.path()
+                            + " did not read back ("
+                            + e.getMessage()
+                            + "); set aside as "
+                            + aside
+                            + ", and the log keeps everything",
+                    e);
+        }
+        LOG.log(
+                Level.INFO,
+                "snapshot "
+                        + info.path()
+                        + " read back in "
+                        + (System.nanoTime() - start) / 1_000_000
+                        + " ms");
     }
 
     /**
@@ -99,11 +132,13 @@ final class Snapshotter {
      * depends only on the last one: replaying them again on top of the snapshot gives the same
      * state.
      */
-    private SnapshotFile write() throws IOException {
+    private Written write() throws IOException {
         catalog.lock();
         try {
             Cut cut = cut();
-            return cut.covering() != null ? cut.covering() : writeAt(cut.seq());
+            return cut.covering() != null
+                    ? new Written(cut.covering(), false)
+                    : new Written(writeAt(cut.seq()), true);
         } finally {
             catalog.unlock();
         }
@@ -132,6 +167,7 @@ final class Snapshotter {
     }
 
     private SnapshotFile writeAt(long seq) throws IOException {
+        LOG.log(Level.INFO, "snapshot: writing seq " + seq + " to " + options.snapshotDir());
         GraphSection graphs = new GraphSection();
         List<CollectionImage> images =
                 database.list().stream()
@@ -154,16 +190,6 @@ final class Snapshotter {
                         + (System.nanoTime() - start) / 1_000_000
                         + " ms");
         return info;
-    }
-
-    /** Keeps the newest snapshots (older ones are a fallback should the newest be damaged). */
-    private void prune(SnapshotFile newest) throws IOException {
-        List<SnapshotFile> all = SnapshotFiles.list(options.snapshotDir());
-        for (SnapshotFile s : all.subList(Math.min(KEEP, all.size()), all.size())) {
-            if (s.sequence() < newest.sequence()) {
-                Files.deleteIfExists(s.path());
-            }
-        }
     }
 
     /** The snapshots on disk, newest first. */

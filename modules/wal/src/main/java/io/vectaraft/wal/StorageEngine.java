@@ -60,7 +60,7 @@ import java.util.function.Supplier;
  * deleted. Only creating and dropping collections waits for a snapshot; upserts and deletes go on
  * ({@code Snapshotter} explains why a snapshot taken under writes still replays exactly).
  */
-public final class StorageEngine implements AutoCloseable {
+public final class StorageEngine implements Store {
     private static final System.Logger LOG = System.getLogger(StorageEngine.class.getName());
 
     private final WritableDatabase database;
@@ -130,16 +130,19 @@ public final class StorageEngine implements AutoCloseable {
      * Reports the stages of every later write to {@code observer} (the server's tracing); set once,
      * before the engine serves writes.
      */
+    @Override
     public void observeWrites(WriteObserver observer) {
         this.observer = observer;
     }
 
     /** The collections, read-only: every change goes through this engine's log. */
+    @Override
     public Database database() {
         return database;
     }
 
     /** Whether the store accepts writes (false after a failed fsync, or without a log: true). */
+    @Override
     public boolean writable() {
         return log == null || log.healthy();
     }
@@ -150,6 +153,7 @@ public final class StorageEngine implements AutoCloseable {
     }
 
     /** Counters and sizes of the log, for metrics and health checks. */
+    @Override
     public StorageStats stats() {
         if (log == null) {
             return new StorageStats(false, true, 0, 0, 0, 0, 0);
@@ -165,6 +169,7 @@ public final class StorageEngine implements AutoCloseable {
     }
 
     /** Creates a collection (idempotent for identical parameters: then nothing is logged). */
+    @Override
     public CollectionCreated createCollection(CollectionSpec spec) {
         catalog.lock();
         try {
@@ -195,6 +200,7 @@ public final class StorageEngine implements AutoCloseable {
     }
 
     /** Deletes a collection and its records. */
+    @Override
     public WriteResult dropCollection(String name) {
         catalog.lock();
         try {
@@ -218,6 +224,7 @@ public final class StorageEngine implements AutoCloseable {
     }
 
     /** Inserts or replaces a batch, all or nothing; the count is the number of records. */
+    @Override
     public WriteResult upsert(String collection, List<VectorRecord> records) {
         Mutation upsert = new Mutation.Upsert(collection, records);
         return write(
@@ -233,6 +240,7 @@ public final class StorageEngine implements AutoCloseable {
     }
 
     /** Deletes records by id; the count is how many existed. */
+    @Override
     public WriteResult delete(String collection, List<String> ids) {
         if (ids.isEmpty()) {
             sequencer(collection);
@@ -250,6 +258,7 @@ public final class StorageEngine implements AutoCloseable {
     }
 
     /** Deletes the records matching a filter; the count is how many there were. */
+    @Override
     public WriteResult deleteMatching(String collection, Filter filter) {
         return write(
                 collection,
@@ -363,6 +372,7 @@ public final class StorageEngine implements AutoCloseable {
     }
 
     /** Writes a snapshot of every collection now and removes the log segments it covers. */
+    @Override
     public SnapshotFile snapshot() {
         if (snapshotter == null) {
             throw new PreconditionException(
@@ -394,6 +404,7 @@ public final class StorageEngine implements AutoCloseable {
     }
 
     /** The snapshots on disk, newest first. */
+    @Override
     public List<SnapshotFile> snapshots() {
         return snapshotter == null ? List.of() : snapshotter.list();
     }

@@ -15,6 +15,7 @@ import io.vectaraft.index.ScrollRequest;
 import io.vectaraft.index.filter.Filter;
 import io.vectaraft.wal.log.Fixtures;
 import io.vectaraft.wal.log.LogReader;
+import io.vectaraft.wal.log.Segments;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -276,6 +277,107 @@ class StorageEngineRecoveryTest {
         }
     }
 
+    /** What {@link #writeAcrossTwoSnapshots} wrote, every write acknowledged. */
+    private record TwoSnapshots(SnapshotFile first, SnapshotFile second, States before) {}
+
+    /** 200 records, a snapshot, 200 more, a snapshot, 10 more; then a crash. */
+    private TwoSnapshots writeAcrossTwoSnapshots() {
+        StorageEngine s = StorageEngine.open(options());
+        s.createCollection(Fixtures.spec("a", 4));
+        Random rnd = new Random(21);
+        for (int i = 0; i < 4; i++) {
+            s.upsert("a", Fixtures.records(rnd, "r" + i + "-", 50, 4));
+        }
+        SnapshotFile first = s.snapshot();
+        for (int i = 4; i < 8; i++) {
+            s.upsert("a", Fixtures.records(rnd, "r" + i + "-", 50, 4));
+        }
+        SnapshotFile second = s.snapshot();
+        s.upsert("a", Fixtures.records(rnd, "tail", 10, 4));
+        States before = States.of(s.database());
+        s.abandon();
+        return new TwoSnapshots(first, second, before);
+    }
+
+    /** Flips one bit in the middle of a file. */
+    private static void damage(Path file) throws IOException {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            long at = f.length() / 2;
+            f.seek(at);
+            int b = f.read();
+            f.seek(at);
+            f.write(b ^ 0x10);
+        }
+    }
+
+    private List<Long> sealedFirstSeqs() throws IOException {
+        return Segments.listSealed(options().walPath()).stream()
+                .map(Segments.Segment::firstSeq)
+                .toList();
+    }
+
+    @Test
+    void retentionKeepsTheLogBehindThePreviousSnapshot() throws IOException {
+        TwoSnapshots t = writeAcrossTwoSnapshots();
+        assertEquals(
+                List.of(t.first().sequence() + 1),
+                sealedFirstSeqs(),
+                "the segments the first snapshot covers are gone, the ones after it kept");
+        try (Stream<Path> snaps = Files.list(options().snapshotDir())) {
+            assertEquals(
+                    List.of(t.first().path(), t.second().path()),
+                    snaps.sorted().toList(),
+                    "both snapshots kept");
+        }
+    }
+
+    @Test
+    void damagedNewestSnapshotFallsBackToThePreviousOneAndTheLogWithNothingLost()
+            throws IOException {
+        TwoSnapshots t = writeAcrossTwoSnapshots();
+        damage(t.second().path());
+        try (LogCapture log = new LogCapture(Recovery.class);
+                StorageEngine s = StorageEngine.open(options())) {
+            assertEquals(410, s.database().get("a").size(), "every acknowledged record");
+            t.before().assertSameAs(States.of(s.database()));
+            assertTrue(
+                    log.find("is damaged").contains(t.second().path().toString()),
+                    "the warning names the damaged snapshot: " + log.messages());
+            assertFalse(Files.exists(t.second().path()), "the damaged snapshot no longer counts");
+            assertEquals(
+                    List.of(t.first().sequence()),
+                    s.snapshots().stream().map(SnapshotFile::sequence).toList());
+            try (Stream<Path> snaps = Files.list(options().snapshotDir())) {
+                assertTrue(
+                        snaps.anyMatch(p -> p.getFileName().toString().contains(".damaged-")),
+                        "kept aside for inspection");
+            }
+        }
+        try (StorageEngine s = StorageEngine.open(options())) {
+            t.before().assertSameAs(States.of(s.database()));
+        }
+    }
+
+    @Test
+    void damagedSnapshotWithoutTheLogBehindItIsNamedAndStrictRefuses() throws IOException {
+        TwoSnapshots t = writeAcrossTwoSnapshots();
+        damage(t.second().path());
+        // As a store written before segments were kept behind the previous snapshot.
+        for (Segments.Segment seg : Segments.listSealed(options().walPath())) {
+            Files.delete(seg.path());
+        }
+        LogCorruptException e =
+                assertThrows(LogCorruptException.class, () -> StorageEngine.open(options()));
+        assertTrue(
+                e.getMessage().startsWith("snapshot " + t.second().path() + " is damaged ("),
+                e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .contains("after falling back to snapshot seq " + t.first().sequence()),
+                e.getMessage());
+        assertTrue(Files.exists(t.second().path()), "left in place to restore or inspect");
+    }
+
     @Test
     void missingDirectoryAndEmptyFilesAreFine() throws IOException {
         try (StorageEngine s = StorageEngine.open(options())) {
@@ -328,14 +430,19 @@ class StorageEngineRecoveryTest {
                 s.upsert("a", Fixtures.records(rnd, "r" + i + "-", 10, 16)); // ~1.4 KB each
             }
             s.awaitBackgroundSnapshot();
-            assertFalse(s.snapshots().isEmpty(), "threshold passed: a snapshot was taken");
-            long covered = s.snapshots().getFirst().sequence();
-            try (Stream<Path> files = Files.list(small.walPath().getParent())) {
-                List<String> segments =
-                        files.map(p -> p.getFileName().toString())
-                                .filter(n -> n.startsWith("wal.jsonl."))
-                                .toList();
-                assertEquals(List.of(), segments, "segments up to seq " + covered + " removed");
+            s.snapshot();
+            List<SnapshotFile> snaps = s.snapshots();
+            assertTrue(snaps.size() >= 2, "threshold passed: snapshots were taken: " + snaps);
+            long previous = snaps.get(1).sequence();
+            List<Segments.Segment> segments = Segments.listSealed(small.walPath());
+            assertFalse(segments.isEmpty(), "the log behind the newest snapshot is kept");
+            for (Segments.Segment seg : segments) {
+                assertTrue(
+                        seg.firstSeq() > previous,
+                        "segments up to the previous snapshot's seq "
+                                + previous
+                                + " removed: "
+                                + seg);
             }
             before = States.of(s.database());
         }

@@ -27,6 +27,15 @@ final class PanamaKernels implements VectorKernels {
     }
 
     @Override
+    public String description() {
+        return "Panama Vector API, "
+                + PanamaLanes.SPECIES.vectorBitSize()
+                + "-bit ("
+                + PanamaLanes.LANES
+                + " float lanes)";
+    }
+
+    @Override
     public float dot(float[] a, int aOffset, float[] b, int bOffset, int length) {
         return PanamaPairKernels.dot(a, aOffset, b, bOffset, length);
     }

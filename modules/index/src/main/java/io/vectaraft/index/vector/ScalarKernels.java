@@ -13,6 +13,11 @@ final class ScalarKernels implements VectorKernels {
     }
 
     @Override
+    public String description() {
+        return "scalar";
+    }
+
+    @Override
     public float dot(float[] a, int aOffset, float[] b, int bOffset, int length) {
         float sum = 0f;
         for (int i = 0; i < length; i++) {

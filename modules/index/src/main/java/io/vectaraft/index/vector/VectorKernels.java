@@ -13,6 +13,9 @@ interface VectorKernels {
     /** A short name for logs and benchmark reports, e.g. {@code "panama-512"}. */
     String name();
 
+    /** What runs, in words, e.g. {@code "Panama Vector API, 512-bit (16 float lanes)"}. */
+    String description();
+
     float dot(float[] a, int aOffset, float[] b, int bOffset, int length);
 
     float squareDistance(float[] a, int aOffset, float[] b, int bOffset, int length);

@@ -6,7 +6,8 @@ import java.util.Objects;
  * Distance kernels over {@code float[]} slices. A static facade (as Lucene's and JVector's {@code
  * VectorUtil}): the implementation is chosen once, at class initialisation, by {@link
  * KernelSelector} — Java Vector API kernels when {@code jdk.incubator.vector} is loaded, scalar
- * ones otherwise ({@code -Dvectaraft.vector.impl=scalar} forces them) — and logged once.
+ * ones otherwise ({@code -Dvectaraft.vector.impl=scalar} forces them) — and described by {@link
+ * #kernelDescription}, which the server logs once at start-up.
  *
  * <p>Slices are given as (array, offset) pairs of {@code length} floats, so vectors may live side
  * by side in one large array. The multi-query kernels score one stored vector against a block of
@@ -16,7 +17,8 @@ import java.util.Objects;
  * every method is a pure function of its arguments (outputs aside).
  */
 public final class VectorOps {
-    private static final VectorKernels IMPL = KernelSelector.select();
+    private static final KernelSelector.Choice CHOICE = KernelSelector.select();
+    private static final VectorKernels IMPL = CHOICE.kernels();
     private static final CodeKernels CODES = codeKernels(IMPL);
 
     private VectorOps() {}
@@ -24,6 +26,15 @@ public final class VectorOps {
     /** The name of the implementation in use, e.g. {@code "panama-512"} or {@code "scalar"}. */
     public static String implementationName() {
         return IMPL.name();
+    }
+
+    /**
+     * The kernels in use and why, for the start-up log: e.g. {@code "Panama Vector API, 512-bit (16
+     * float lanes)"}, or {@code "scalar (jdk.incubator.vector not loaded; add --add-modules
+     * jdk.incubator.vector)"}.
+     */
+    public static String kernelDescription() {
+        return CHOICE.description();
     }
 
     /** Inner product of {@code a[aOffset..+length)} and {@code b[bOffset..+length)}. */

@@ -22,12 +22,22 @@ class KernelSelectorTest {
         String previous = System.getProperty(KernelSelector.PROPERTY);
         try {
             System.setProperty(KernelSelector.PROPERTY, "scalar");
-            assertEquals("scalar", KernelSelector.select().name());
+            KernelSelector.Choice forced = KernelSelector.select();
+            assertEquals("scalar", forced.kernels().name());
+            assertEquals(
+                    "scalar (forced by -Dvectaraft.vector.impl=scalar)",
+                    forced.description(),
+                    "the reason is in the description");
             System.setProperty(KernelSelector.PROPERTY, "auto");
-            assertTrue(KernelSelector.select().name().startsWith("panama-"), "module present");
+            KernelSelector.Choice auto = KernelSelector.select();
+            assertTrue(auto.kernels().name().startsWith("panama-"), "module present");
+            assertTrue(
+                    auto.description()
+                            .matches("Panama Vector API, \\d+-bit \\(\\d+ float lanes\\)"),
+                    "species in the description: " + auto.description());
             System.setProperty(KernelSelector.PROPERTY, "bogus");
             assertTrue(
-                    KernelSelector.select().name().startsWith("panama-"),
+                    KernelSelector.select().kernels().name().startsWith("panama-"),
                     "unknown value: automatic choice");
         } finally {
             if (previous == null) {
@@ -52,6 +62,12 @@ class KernelSelectorTest {
         assertEquals(0, process.exitValue(), "child JVM exit status; output:\n" + output);
         assertTrue(output.contains("implementation=scalar"), "scalar chosen; output:\n" + output);
         assertTrue(
+                output.contains(
+                        "description=scalar (jdk.incubator.vector not loaded; add "
+                                + KernelSelector.ADD_MODULES_FLAG
+                                + ")"),
+                "the description gives the reason and the flag; output:\n" + output);
+        assertTrue(
                 output.contains(KernelSelector.ADD_MODULES_FLAG),
                 "log names the flag to add; output:\n" + output);
     }
@@ -60,6 +76,7 @@ class KernelSelectorTest {
     public static final class PrintImplementation {
         public static void main(String[] args) {
             System.out.println("implementation=" + VectorOps.implementationName());
+            System.out.println("description=" + VectorOps.kernelDescription());
         }
     }
 }

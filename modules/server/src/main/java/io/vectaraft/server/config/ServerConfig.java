@@ -1,5 +1,6 @@
 package io.vectaraft.server.config;
 
+import io.vectaraft.cluster.Peers;
 import io.vectaraft.server.config.TlsSettings.PemIdentity;
 import io.vectaraft.wal.FsyncPolicy;
 import io.vectaraft.wal.StorageOptions;
@@ -31,7 +32,8 @@ public record ServerConfig(
         double recallSampleRate,
         AuthSettings auth,
         TlsSettings tls,
-        TracingSettings tracing) {
+        TracingSettings tracing,
+        Optional<ClusterSettings> cluster) {
 
     /** The defaults alone (no file, no environment, no flags). */
     public static ServerConfig defaults(Path workingDir) {
@@ -59,7 +61,8 @@ public record ServerConfig(
                 (Double) v.get(Setting.RECALL_SAMPLE_RATE),
                 auth(v, workingDir),
                 tls(v, workingDir),
-                tracing(v));
+                tracing(v),
+                cluster(v, workingDir, wal));
     }
 
     private static TracingSettings tracing(Map<Setting, Object> v) {
@@ -67,6 +70,46 @@ public record ServerConfig(
                 text(v, Setting.TRACING_ENDPOINT).map(java.net.URI::create),
                 TracingSettings.Protocol.parse((String) v.get(Setting.TRACING_PROTOCOL)),
                 (Double) v.get(Setting.TRACING_SAMPLE_RATIO));
+    }
+
+    /** Both the node id and the peers, or neither (standalone). */
+    private static Optional<ClusterSettings> cluster(
+            Map<Setting, Object> v, Path workingDir, Path wal) {
+        Optional<String> node = text(v, Setting.NODE_ID);
+        Optional<String> peers = text(v, Setting.PEERS);
+        if (node.isPresent() != peers.isPresent()) {
+            Setting given = node.isPresent() ? Setting.NODE_ID : Setting.PEERS;
+            Setting missing = node.isPresent() ? Setting.PEERS : Setting.NODE_ID;
+            throw new ConfigException(
+                    given.key()
+                            + " is set but "
+                            + missing.key()
+                            + " is not: expected both for a cluster node, or neither");
+        }
+        if (node.isEmpty()) {
+            return Optional.empty();
+        }
+        Peers group = Peers.parse(peers.get());
+        if (group.find(node.get()).isEmpty()) {
+            throw new ConfigException(
+                    Setting.NODE_ID.key()
+                            + ": expected one of the ids in "
+                            + Setting.PEERS.key()
+                            + " ("
+                            + group
+                            + "), got \""
+                            + node.get()
+                            + "\"");
+        }
+        String dir = (String) v.get(Setting.CLUSTER_DIR);
+        return Optional.of(
+                new ClusterSettings(
+                        node.get(),
+                        group,
+                        dir.isEmpty()
+                                ? wal.resolveSibling("raft")
+                                : workingDir.resolve(dir).normalize(),
+                        (Long) v.get(Setting.CLUSTER_SNAPSHOT_ENTRIES)));
     }
 
     private static AuthSettings auth(Map<Setting, Object> v, Path workingDir) {

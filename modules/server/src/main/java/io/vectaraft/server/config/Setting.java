@@ -70,6 +70,36 @@ public enum Setting {
             "strict",
             Kind.RECOVERY,
             "on a corrupt log entry: refuse to start, or keep the valid prefix"),
+    NODE_ID(
+            "cluster.node-id",
+            "VECTARAFT_NODE_ID",
+            "--node-id",
+            "",
+            Kind.NODE_ID,
+            "this node's id among cluster.peers: the server then runs as a member of a Raft group"
+                    + " (empty: standalone)"),
+    PEERS(
+            "cluster.peers",
+            "VECTARAFT_PEERS",
+            "--peers",
+            "",
+            Kind.PEERS,
+            "every node of the group as id=host:port (its Raft address), comma-separated, the same"
+                    + " on every node"),
+    CLUSTER_DIR(
+            "cluster.dir",
+            "VECTARAFT_CLUSTER_DIR",
+            "--cluster-dir",
+            "",
+            Kind.OPTIONAL_PATH,
+            "Raft log, metadata and snapshots of a cluster node (empty: 'raft' beside the log)"),
+    CLUSTER_SNAPSHOT_ENTRIES(
+            "cluster.snapshot-entries",
+            "VECTARAFT_CLUSTER_SNAPSHOT_ENTRIES",
+            "--cluster-snapshot-entries",
+            "10000",
+            Kind.POSITIVE_LONG,
+            "Raft log entries between a cluster node's snapshots (the log is purged behind them)"),
     METRICS_ENABLED(
             "metrics.enabled",
             "VECTARAFT_ENABLE_METRICS",
@@ -297,7 +327,11 @@ public enum Setting {
                 Kind::secret),
         CLIENT_AUTH("none, optional or require", s -> oneOf(s, "none", "optional", "require")),
         ENDPOINT("an http:// or https:// URL with a host, or empty", Kind::endpoint),
-        OTLP_PROTOCOL("grpc or http/protobuf", s -> oneOf(s, "grpc", "http/protobuf"));
+        OTLP_PROTOCOL("grpc or http/protobuf", s -> oneOf(s, "grpc", "http/protobuf")),
+        NODE_ID(
+                "1-64 letters, digits, '-' or '_', or empty",
+                s -> s.isEmpty() || s.matches("[A-Za-z0-9_-]{1,64}") ? s : fail()),
+        PEERS("id=host:port,... (ports 1..65535, ids and addresses unique), or empty", Kind::peers);
 
         final String accepted;
         final Function<String, Object> parser;
@@ -325,6 +359,8 @@ public enum Setting {
                 case CLIENT_AUTH -> "<none|optional|require>";
                 case ENDPOINT -> "<url>";
                 case OTLP_PROTOCOL -> "<grpc|http/protobuf>";
+                case NODE_ID -> "<id>";
+                case PEERS -> "<id=host:port,...>";
             };
         }
 
@@ -373,6 +409,14 @@ public enum Setting {
                 // rejected below
             }
             throw new IllegalArgumentException();
+        }
+
+        private static Object fail() {
+            throw new IllegalArgumentException();
+        }
+
+        private static Object peers(String s) {
+            return s.isEmpty() ? s : io.vectaraft.cluster.Peers.parse(s).toString();
         }
 
         private static Object bool(String s) {

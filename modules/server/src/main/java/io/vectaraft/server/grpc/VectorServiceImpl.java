@@ -1,5 +1,7 @@
 package io.vectaraft.server.grpc;
 
+import io.grpc.Context;
+import io.grpc.Deadline;
 import io.grpc.stub.StreamObserver;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
@@ -28,6 +30,7 @@ import io.vectaraft.api.v1.QueryBatchResponse;
 import io.vectaraft.api.v1.QueryRequest;
 import io.vectaraft.api.v1.QueryResponse;
 import io.vectaraft.api.v1.QueryVector;
+import io.vectaraft.api.v1.ReadConsistency;
 import io.vectaraft.api.v1.ScrollRequest;
 import io.vectaraft.api.v1.ScrollResponse;
 import io.vectaraft.api.v1.SnapshotInfo;
@@ -44,25 +47,29 @@ import io.vectaraft.index.VectorCollection;
 import io.vectaraft.server.auth.Caller;
 import io.vectaraft.server.grpc.RecordTranslator.Include;
 import io.vectaraft.server.recall.RecallMonitor;
-import io.vectaraft.wal.StorageEngine;
+import io.vectaraft.wal.CollectionCreated;
+import io.vectaraft.wal.Store;
+import io.vectaraft.wal.WriteResult;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The {@code vectaraft.v1.VectorService} over a {@link StorageEngine}: translates each request,
- * calls the store (mutations) or its database (reads), and translates the reply. Every failure goes
- * through {@link StatusMapper} to {@code onError}. Transport-agnostic: any gRPC server can bind it.
+ * The {@code vectaraft.v1.VectorService} over a {@link Store} (standalone or a cluster replica):
+ * translates each request, calls the store (mutations) or its database (reads), and translates the
+ * reply. Every failure goes through {@link StatusMapper} to {@code onError}. Transport-agnostic:
+ * any gRPC server can bind it.
  */
 public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImplBase {
-    private final StorageEngine store;
+    private final Store store;
     private final String version;
     private final long startNanos = System.nanoTime();
     private final ServiceEvents events;
     private final RecallMonitor recall;
     private final Tracer tracer;
 
-    public VectorServiceImpl(StorageEngine store, String version, ServiceEvents events) {
+    public VectorServiceImpl(Store store, String version, ServiceEvents events) {
         this(store, version, events, RecallMonitor.disabled(), OpenTelemetry.noop().getTracer(""));
     }
 
@@ -71,7 +78,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
      * @param tracer for a span around each search, a child of the call's span
      */
     public VectorServiceImpl(
-            StorageEngine store,
+            Store store,
             String version,
             ServiceEvents events,
             RecallMonitor recall,
@@ -100,11 +107,11 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
         respond(
                 reply,
                 () -> {
-                    VectorCollection c =
-                            store.createCollection(CollectionTranslator.toSpec(request))
-                                    .collection();
+                    CollectionCreated created =
+                            store.createCollection(CollectionTranslator.toSpec(request));
+                    VectorCollection c = created.collection();
                     events.created(c.spec().name());
-                    return info(c);
+                    return info(c).toBuilder().setLsn(created.lsn()).build();
                 });
     }
 
@@ -127,7 +134,12 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
     @Override
     public void describeCollection(
             DescribeCollectionRequest request, StreamObserver<CollectionInfo> reply) {
-        respond(reply, () -> info(collection(request.getName())));
+        respond(
+                reply,
+                () -> {
+                    fresh(request.getConsistency(), request.getMinLsn());
+                    return info(collection(request.getName()));
+                });
     }
 
     @Override
@@ -136,10 +148,10 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
         respond(
                 reply,
                 () -> {
-                    store.dropCollection(name(request.getName()));
+                    WriteResult r = store.dropCollection(name(request.getName()));
                     events.dropped(request.getName());
                     recall.forget(request.getName());
-                    return DeleteCollectionResponse.getDefaultInstance();
+                    return DeleteCollectionResponse.newBuilder().setLsn(r.lsn()).build();
                 });
     }
 
@@ -149,11 +161,14 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                 reply,
                 () -> {
                     String name = name(request.getCollection());
-                    int n =
-                            store.upsert(name, RecordTranslator.toRecords(request.getRecordsList()))
-                                    .count();
-                    events.upserted(name, n);
-                    return UpsertResponse.newBuilder().setUpsertedCount(n).build();
+                    WriteResult r =
+                            store.upsert(
+                                    name, RecordTranslator.toRecords(request.getRecordsList()));
+                    events.upserted(name, r.count());
+                    return UpsertResponse.newBuilder()
+                            .setUpsertedCount(r.count())
+                            .setLsn(r.lsn())
+                            .build();
                 });
     }
 
@@ -162,6 +177,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
         respond(
                 reply,
                 () -> {
+                    fresh(request.getConsistency(), request.getMinLsn());
                     Include include =
                             new Include(request.getIncludeValues(), request.getIncludeMetadata());
                     GetResponse.Builder b = GetResponse.newBuilder();
@@ -184,16 +200,18 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                                 "delete: expected exactly one of ids and filter, got "
                                         + (byIds ? "both" : "neither"));
                     }
-                    int n =
-                            (byIds
-                                            ? store.delete(name, request.getIdsList())
-                                            : store.deleteMatching(
-                                                    name,
-                                                    FilterTranslator.toFilter(
-                                                            "filter", request.getFilter())))
-                                    .count();
-                    events.deleted(name, n);
-                    return DeleteResponse.newBuilder().setDeletedCount(n).build();
+                    WriteResult r =
+                            byIds
+                                    ? store.delete(name, request.getIdsList())
+                                    : store.deleteMatching(
+                                            name,
+                                            FilterTranslator.toFilter(
+                                                    "filter", request.getFilter()));
+                    events.deleted(name, r.count());
+                    return DeleteResponse.newBuilder()
+                            .setDeletedCount(r.count())
+                            .setLsn(r.lsn())
+                            .build();
                 });
     }
 
@@ -202,6 +220,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
         respond(
                 reply,
                 () -> {
+                    fresh(request.getConsistency(), request.getMinLsn());
                     VectorCollection c = collection(request.getCollection());
                     SearchRequest search =
                             new SearchRequest(
@@ -234,6 +253,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
         respond(
                 reply,
                 () -> {
+                    fresh(request.getConsistency(), request.getMinLsn());
                     VectorCollection c = collection(request.getCollection());
                     List<float[]> queries = new ArrayList<>(request.getQueriesCount());
                     for (int i = 0; i < request.getQueriesCount(); i++) {
@@ -273,6 +293,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
         respond(
                 reply,
                 () -> {
+                    fresh(request.getConsistency(), request.getMinLsn());
                     VectorCollection c = collection(request.getCollection());
                     long n =
                             c.count(
@@ -287,6 +308,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
         respond(
                 reply,
                 () -> {
+                    fresh(request.getConsistency(), request.getMinLsn());
                     VectorCollection c = collection(request.getCollection());
                     Page page =
                             c.scroll(
@@ -379,6 +401,35 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
 
     private static Include include(SearchRequest search, boolean metadata) {
         return new Include(search.includeValues(), metadata);
+    }
+
+    /** How long a read waits for freshness when the call has no deadline. */
+    private static final long DEFAULT_READ_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    /**
+     * Waits until this node may answer a read as fresh as asked: {@code LINEARIZABLE} reflects
+     * every write acknowledged before the read began (a ReadIndex in a cluster), {@code min_lsn}
+     * waits until this node has applied that log position; both bounded by the call's deadline.
+     */
+    private void fresh(ReadConsistency consistency, long minLsn) {
+        boolean linearizable =
+                switch (consistency) {
+                    case READ_CONSISTENCY_LOCAL -> false;
+                    case READ_CONSISTENCY_LINEARIZABLE -> true;
+                    case UNRECOGNIZED ->
+                            throw new InvalidArgumentException(
+                                    "consistency: expected LOCAL (0) or LINEARIZABLE (1), got an"
+                                            + " unknown value");
+                };
+        if (!linearizable && minLsn == 0) {
+            return;
+        }
+        Deadline deadline = Context.current().getDeadline();
+        long wait =
+                deadline == null
+                        ? DEFAULT_READ_WAIT_NANOS
+                        : deadline.timeRemaining(TimeUnit.NANOSECONDS);
+        store.awaitFresh(linearizable, minLsn, System.nanoTime() + wait);
     }
 
     private VectorCollection collection(String name) {

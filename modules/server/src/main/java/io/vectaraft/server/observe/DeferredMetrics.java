@@ -4,7 +4,7 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.vectaraft.server.auth.Refusal;
 import io.vectaraft.server.grpc.ServiceEvents;
-import io.vectaraft.wal.StorageEngine;
+import io.vectaraft.wal.Store;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -91,7 +91,7 @@ public final class DeferredMetrics implements ServiceEvents, Refusal.Listener, A
     }
 
     /** See {@link ServerMetrics#bind}. */
-    public void bind(StorageEngine store) {
+    public void bind(Store store) {
         apply(m -> m.bind(store));
     }
 

@@ -3,7 +3,7 @@ package io.vectaraft.server.observe;
 import io.helidon.health.HealthCheck;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
-import io.vectaraft.wal.StorageEngine;
+import io.vectaraft.wal.Store;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +14,7 @@ import java.nio.file.Path;
  */
 public final class Readiness implements HealthCheck {
     private final Path walDir;
-    private volatile StorageEngine store;
+    private volatile Store store;
 
     /**
      * @param walDir the directory of the log, or null when running memory-only
@@ -24,7 +24,7 @@ public final class Readiness implements HealthCheck {
     }
 
     /** Marks the server ready to serve this store. */
-    public void ready(StorageEngine store) {
+    public void ready(Store store) {
         this.store = store;
     }
 
@@ -44,7 +44,7 @@ public final class Readiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        StorageEngine s = store;
+        Store s = store;
         HealthCheckResponse.Builder b = HealthCheckResponse.builder().status(s != null);
         if (s == null) {
             return b.detail("state", "recovering").build();

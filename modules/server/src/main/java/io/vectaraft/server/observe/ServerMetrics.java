@@ -9,8 +9,8 @@ import io.helidon.metrics.api.Tag;
 import io.vectaraft.index.VectorCollection;
 import io.vectaraft.server.auth.Refusal;
 import io.vectaraft.server.grpc.ServiceEvents;
-import io.vectaraft.wal.StorageEngine;
 import io.vectaraft.wal.StorageStats;
+import io.vectaraft.wal.Store;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -37,7 +37,7 @@ public final class ServerMetrics
     private final Counter queries;
     private final Counter scanned;
     private final GrpcCallMeters calls;
-    private volatile StorageEngine store;
+    private volatile Store store;
     private final List<io.micrometer.core.instrument.Meter> walMeters;
 
     /** The recall gauges' sources, held here for the same reason as {@link #walStats}. */
@@ -47,7 +47,7 @@ public final class ServerMetrics
     /** Held here: Micrometer keeps only a weak reference to a meter's state object. */
     private final Supplier<StorageStats> walStats =
             () -> {
-                StorageEngine s = store;
+                Store s = store;
                 return s == null ? WalMeters.NONE : s.stats();
             };
 
@@ -102,7 +102,7 @@ public final class ServerMetrics
     }
 
     /** Starts the collection gauges over the store's (possibly recovered) collections. */
-    public void bind(StorageEngine store) {
+    public void bind(Store store) {
         this.store = store;
         registry.getOrCreate(
                 Gauge.builder("vectaraft_collections", () -> store.database().list().size())
@@ -112,7 +112,7 @@ public final class ServerMetrics
 
     @Override
     public void created(String collection) {
-        StorageEngine s = store;
+        Store s = store;
         registry.getOrCreate(
                 Gauge.builder(
                                 COLLECTION_VECTORS,

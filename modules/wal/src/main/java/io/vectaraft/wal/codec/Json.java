@@ -118,9 +118,14 @@ public final class Json {
                 o.getBoolean("onDisk", false));
     }
 
+    /** Writes metadata as a named member, or as an array element when {@code name} is null. */
     public static void writeMetadata(
             JsonGenerator g, String name, Map<String, MetadataValue> metadata) {
-        g.writeStartObject(name);
+        if (name == null) {
+            g.writeStartObject();
+        } else {
+            g.writeStartObject(name);
+        }
         for (Map.Entry<String, MetadataValue> e : metadata.entrySet()) {
             String key = e.getKey();
             switch (e.getValue()) {

@@ -15,7 +15,8 @@ import java.util.List;
 /**
  * The JSON payload of a log entry, e.g. {@code {"type":"upsert","collection":"c","records":[{"id":
  * "a","vector":"<base64 LE float32>","metadata":{...}}]}}. Types: {@code create}, {@code drop},
- * {@code upsert}, {@code delete}.
+ * {@code upsert}, {@code delete}, and in a replicated log {@code delete_matching} (a filter, see
+ * {@link FilterCodec}).
  */
 public final class EntryCodec {
     private EntryCodec() {}
@@ -39,6 +40,10 @@ public final class EntryCodec {
                     g.writeStartArray("ids");
                     d.ids().forEach(g::write);
                     g.writeEnd();
+                }
+                case Mutation.DeleteMatching d -> {
+                    g.write("type", "delete_matching").write("collection", d.collection());
+                    FilterCodec.write(g, "filter", d.filter());
                 }
             }
             g.writeEnd();
@@ -82,9 +87,14 @@ public final class EntryCodec {
                 }
                 yield new Mutation.Delete(o.getString("collection"), out);
             }
+            case "delete_matching" ->
+                    new Mutation.DeleteMatching(
+                            o.getString("collection"), FilterCodec.read(o.getJsonObject("filter")));
             default ->
                     throw new IllegalArgumentException(
-                            "entry type: expected create, drop, upsert or delete, got " + type);
+                            "entry type: expected create, drop, upsert, delete or delete_matching,"
+                                    + " got "
+                                    + type);
         };
     }
 

@@ -20,7 +20,10 @@ import java.util.Arrays;
 public final class LogReader {
     private LogReader() {}
 
-    /** Receives the valid entries in file order. May throw {@link Reject}. */
+    /**
+     * Receives the valid entries in file order; {@code entry} is null for entries at or below the
+     * scan's {@code skipThrough} (checksummed, not decoded). May throw {@link Reject}.
+     */
     @FunctionalInterface
     public interface Visitor {
         void entry(long seq, Mutation entry, long offset);
@@ -46,9 +49,17 @@ public final class LogReader {
     public record Result(long validBytes, long entries, long lastSeq, Problem problem) {}
 
     public static Result scan(Path file, Visitor visitor) throws IOException {
+        return scan(file, -1, visitor);
+    }
+
+    /**
+     * As {@link #scan(Path, Visitor)}, but entries with a sequence number up to {@code skipThrough}
+     * are only checksummed: recovery does not need what a snapshot already covers.
+     */
+    public static Result scan(Path file, long skipThrough, Visitor visitor) throws IOException {
         long size = Files.size(file);
         try (InputStream in = Files.newInputStream(file)) {
-            return new Scanner(file, size, in).run(visitor);
+            return new Scanner(file, size, in).run(skipThrough, visitor);
         }
     }
 
@@ -68,7 +79,7 @@ public final class LogReader {
             this.in = in;
         }
 
-        Result run(Visitor visitor) throws IOException {
+        Result run(long skipThrough, Visitor visitor) throws IOException {
             long offset = 0;
             long entries = 0;
             long lastSeq = -1;
@@ -83,9 +94,13 @@ public final class LogReader {
                         checkHeader();
                     } else {
                         LogFormat.Frame f = LogFormat.parseFrame(line, length);
-                        Mutation entry;
+                        Mutation entry = null;
                         try {
-                            entry = EntryCodec.decode(line, f.payloadOffset(), f.payloadLength());
+                            if (f.seq() > skipThrough) {
+                                entry =
+                                        EntryCodec.decode(
+                                                line, f.payloadOffset(), f.payloadLength());
+                            }
                         } catch (RuntimeException e) {
                             throw new IllegalArgumentException(
                                     "entry seq " + f.seq() + ": malformed payload: " + e, e);

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -70,6 +71,18 @@ public final class SnapshotFiles {
         }
         out.sort(Comparator.comparingLong(SnapshotFile::sequence).reversed());
         return out;
+    }
+
+    /**
+     * Renames a damaged snapshot to {@code <name>.damaged-<millis>}: kept for inspection, no longer
+     * listed, loaded or counted by retention. Returns the new path.
+     */
+    public static Path setAside(Path snapshot) throws IOException {
+        Path aside =
+                snapshot.resolveSibling(
+                        snapshot.getFileName() + ".damaged-" + System.currentTimeMillis());
+        Files.move(snapshot, aside, StandardCopyOption.ATOMIC_MOVE);
+        return aside;
     }
 
     /** Removes temp files left by a crash during a snapshot. */

@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vectaraft.index.CollectionSpec;
 import io.vectaraft.index.IndexSpec;
+import io.vectaraft.index.MetadataValue;
 import io.vectaraft.index.Metric;
 import io.vectaraft.index.VectorRecord;
+import io.vectaraft.index.filter.Filter;
 import io.vectaraft.wal.Mutation;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -32,6 +34,37 @@ class EntryCodecTest {
                                 "g-1", 768, Metric.DOT, new IndexSpec.Hnsw(32, 100, 50)));
         assertEquals(flat, roundTrip(flat));
         assertEquals(hnsw, roundTrip(hnsw));
+    }
+
+    @Test
+    void deleteMatchingRoundTripsEveryFilterShape() {
+        Filter filter =
+                new Filter.And(
+                        List.of(
+                                new Filter.Condition(
+                                        "n", Filter.Op.GTE, MetadataValue.of(3L), null),
+                                new Filter.Or(
+                                        List.of(
+                                                new Filter.Condition(
+                                                        "x",
+                                                        Filter.Op.LT,
+                                                        MetadataValue.of(-0.0),
+                                                        null),
+                                                new Filter.Condition(
+                                                        "tag",
+                                                        Filter.Op.IN,
+                                                        null,
+                                                        List.of(
+                                                                MetadataValue.of("a"),
+                                                                MetadataValue.of(2L))))),
+                                new Filter.Not(
+                                        new Filter.Condition(
+                                                "gone",
+                                                Filter.Op.EXISTS,
+                                                MetadataValue.of(true),
+                                                null))));
+        Mutation delete = new Mutation.DeleteMatching("docs", filter);
+        assertEquals(delete, roundTrip(delete));
     }
 
     @Test

@@ -117,6 +117,24 @@ class LogWriterTest {
     }
 
     @Test
+    void entriesASnapshotCoversAreChecksummedButNotDecoded() throws IOException {
+        Path wal = dir.resolve("wal.jsonl");
+        try (LogWriter w = open(wal, LogChannelFactory.files(), FsyncPolicy.NONE)) {
+            for (Mutation e : sample()) {
+                w.append(EntryCodec.encode(e));
+            }
+        }
+        List<String> seen = new ArrayList<>();
+        LogReader.Result r =
+                LogReader.scan(wal, 2, (seq, e, off) -> seen.add(seq + ":" + (e != null)));
+        assertNull(r.problem());
+        assertEquals(List.of("1:false", "2:false", "3:true", "4:true"), seen);
+        flipPayloadByte(wal, offsetsOf(wal).get(1));
+        r = LogReader.scan(wal, 2, (seq, e, off) -> {});
+        assertTrue(r.problem().reason().contains("crc"), "a skipped entry is still checked");
+    }
+
+    @Test
     void badCrcInTheLastCompleteLineIsNotTorn() throws IOException {
         Path wal = dir.resolve("wal.jsonl");
         try (LogWriter w = open(wal, LogChannelFactory.files(), FsyncPolicy.ALWAYS)) {

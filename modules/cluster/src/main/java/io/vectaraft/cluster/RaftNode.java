@@ -1,0 +1,168 @@
+package io.vectaraft.cluster;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * This node's Ratis server (its member of the one Raft group) and a Ratis client that submits to
+ * the group through whichever node leads. Owns both.
+ *
+ * <p>Settings that differ from Ratis's defaults: linearizable reads (ReadIndex, also on followers);
+ * an election timeout of 0.5-1 s; snapshots taken automatically every {@code snapshotEntries}
+ * entries, and the log purged behind them; a log write buffer big enough for the largest request.
+ */
+final class RaftNode implements AutoCloseable {
+    /** One group for now: its id is fixed, so every node started with the same peers joins it. */
+    static final RaftGroupId GROUP_ID =
+            RaftGroupId.valueOf(
+                    UUID.nameUUIDFromBytes("vectaraft".getBytes(StandardCharsets.UTF_8)));
+
+    private final RaftPeerId self;
+    private final RaftServer server;
+    private final RaftClient client;
+
+    private RaftNode(RaftPeerId self, RaftServer server, RaftClient client) {
+        this.self = self;
+        this.server = server;
+        this.client = client;
+    }
+
+    static RaftNode start(
+            ClusterOptions options,
+            ReplicaStateMachine stateMachine,
+            long snapshotEntries,
+            int maxEntryBytes) {
+        RaftGroup group = group(options.peers());
+        RaftPeerId self = RaftPeerId.valueOf(options.nodeId());
+        RaftProperties properties = serverProperties(options, snapshotEntries, maxEntryBytes);
+        RaftServer server;
+        try {
+            server =
+                    RaftServer.newBuilder()
+                            .setServerId(self)
+                            .setGroup(group)
+                            .setStateMachine(stateMachine)
+                            .setProperties(properties)
+                            .setOption(RaftStorage.StartupOption.RECOVER)
+                            .build();
+            server.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "cluster: cannot start the Raft server of "
+                            + options.self()
+                            + ": "
+                            + e.getMessage(),
+                    e);
+        }
+        RaftProperties clientProperties = new RaftProperties();
+        RaftClientConfigKeys.Rpc.setRequestTimeout(
+                clientProperties, TimeDuration.valueOf(3, TimeUnit.SECONDS));
+        GrpcConfigKeys.setMessageSizeMax(
+                clientProperties, SizeInBytes.valueOf(maxEntryBytes + (1 << 20)));
+        RaftClient client =
+                RaftClient.newBuilder()
+                        .setRaftGroup(group)
+                        .setProperties(clientProperties)
+                        .setRetryPolicy(
+                                RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                                        100, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
+                        .build();
+        return new RaftNode(self, server, client);
+    }
+
+    static RaftGroup group(Peers peers) {
+        List<RaftPeer> members =
+                peers.all().stream()
+                        .map(
+                                p ->
+                                        RaftPeer.newBuilder()
+                                                .setId(p.id())
+                                                .setAddress(p.address())
+                                                .build())
+                        .toList();
+        return RaftGroup.valueOf(GROUP_ID, members);
+    }
+
+    private static RaftProperties serverProperties(
+            ClusterOptions options, long snapshotEntries, int maxEntryBytes) {
+        RaftProperties p = new RaftProperties();
+        RaftServerConfigKeys.setStorageDir(p, List.of(options.dir().toFile()));
+        GrpcConfigKeys.Server.setHost(p, options.self().host());
+        GrpcConfigKeys.Server.setPort(p, options.self().port());
+        SizeInBytes entryRoom = SizeInBytes.valueOf(maxEntryBytes + (1 << 20));
+        GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf(2L * entryRoom.getSize()));
+        // Ratis wants room for an appender batch plus its 8-byte frame.
+        RaftServerConfigKeys.Log.setWriteBufferSize(
+                p, SizeInBytes.valueOf(entryRoom.getSize() + 64));
+        RaftServerConfigKeys.Log.setSegmentSizeMax(
+                p, SizeInBytes.valueOf(Math.max(32L << 20, 2L * entryRoom.getSize())));
+        RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, entryRoom);
+        RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        // Ratis's 150-300 ms election timeout churns leaders when the nodes share busy cores
+        // (heartbeats arrive late); 0.5-1 s still elects within about a second.
+        RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(500, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(1, TimeUnit.SECONDS));
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, snapshotEntries);
+        RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+        return p;
+    }
+
+    RaftPeerId self() {
+        return self;
+    }
+
+    RaftServer server() {
+        return server;
+    }
+
+    /** Submits an entry; returns once it is committed and applied on the leader. */
+    RaftClientReply submit(byte[] entry) throws IOException {
+        return client.io().send(Message.valueOf(ByteString.copyFrom(entry)));
+    }
+
+    /**
+     * A linearizable read barrier through this node (ReadIndex): returns once this node caught up.
+     */
+    RaftClientReply readIndex() throws IOException {
+        return client.io().sendReadOnly(Message.EMPTY, self);
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.close();
+        } catch (IOException e) {
+            System.getLogger(RaftNode.class.getName())
+                    .log(System.Logger.Level.WARNING, "cluster: closing the Raft client", e);
+        }
+        try {
+            server.close();
+        } catch (IOException e) {
+            System.getLogger(RaftNode.class.getName())
+                    .log(System.Logger.Level.WARNING, "cluster: closing the Raft server", e);
+        }
+    }
+}

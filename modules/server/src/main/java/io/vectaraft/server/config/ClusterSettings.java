@@ -1,0 +1,17 @@
+package io.vectaraft.server.config;
+
+import io.vectaraft.cluster.ClusterOptions;
+import io.vectaraft.cluster.Peers;
+import java.nio.file.Path;
+
+/**
+ * Cluster mode: this node's id, the group's members, where Ratis keeps this node's log and
+ * snapshots, and how many entries separate snapshots.
+ */
+public record ClusterSettings(String nodeId, Peers peers, Path dir, long snapshotEntries) {
+
+    /** The options of the cluster module; {@code vectorDir} for on-disk collections' files. */
+    public ClusterOptions options(Path vectorDir) {
+        return new ClusterOptions(nodeId, peers, dir, vectorDir);
+    }
+}
