@@ -18,6 +18,9 @@
 #                      ours and Lucene alternated; median ratio at recall 0.95 with its spread
 #   ./bench.sh hnsw-peers --data DIR --m 16 --ef-construction 200 --ef ... --threads N
 #                      hnswlib and FAISS IndexHNSWFlat, one JSON line per ef
+#   ./bench.sh python-ingest --data DIR [--n N --batch 1000 --concurrency 2 --passes 5]
+#                      upload through the Python SDK, beside the raw stubs and the in-process rate
+#   ./bench.sh ingest  --data DIR [--n N --batch 1000]   the server's upsert path in process
 #   ./bench.sh jmh     [JMH options, e.g. KernelBenchmark -p dim=784]
 #   ./bench.sh wal throughput --dir D [--dims 128,768 --batches 1,100 --writers 1,16
 #                      --policies memory,none,interval,always --warmup S --duration S]
@@ -86,6 +89,8 @@ case "$cmd" in
         BENCH_JAVA_OPTS="-XX:ActiveProcessorCount=$threads ${BENCH_JAVA_OPTS:-}" \
             run_java io.vectaraft.bench.BenchMain flat "$@" ;;
     grpc) run_java io.vectaraft.bench.BenchMain grpc "$@" ;;
+    ingest) run_java io.vectaraft.bench.BenchMain ingest "$@" ;;
+    python-ingest) build; exec "$PY" "$ROOT/bench/tools/python_ingest.py" "$@" ;;
     security) build; exec "$PY" "$ROOT/bench/tools/security_suite.py" "$@" ;;
     hnsw)
         # Two JVMs: the build (skipped when the index directory holds the same build), then the
@@ -146,5 +151,5 @@ case "$cmd" in
         echo "bench: server log tail:" >&2
         grep -v -e 'request failed' "$work/server.log" | tail -5 >&2 ;;
     jmh) run_java org.openjdk.jmh.Main -jvmArgsAppend "-Xms2g -Xmx2g -XX:+AlwaysPreTouch --add-modules jdk.incubator.vector" "$@" ;;
-    *) sed -n '2,31p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,34p' "$0" >&2; exit 2 ;;
 esac

@@ -32,9 +32,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "clients", "python"))
 
 import grpc  # noqa: E402
 
-import vectaraft_stubs  # noqa: E402
-
-pb2, pb2_grpc = vectaraft_stubs.load()
+from vectaraft.v1 import vectaraft_pb2 as pb2, vectaraft_pb2_grpc as pb2_grpc  # noqa: E402
 
 
 def free_port():

@@ -4,11 +4,8 @@
     /usr/bin/python3 clients/python/sample_client.py [--addr HOST:PORT] [--api-key KEY]
         [--tls-ca CA.pem [--tls-cert CERT.pem --tls-key KEY.pem]]
 
-The key may also come from VECTARAFT_API_KEY; --tls-ca turns TLS on.
-
-Generates the gRPC stubs into clients/python/_gen/ on first run. Works with
-Debian's python3-grpcio/python3-grpc-tools/python3-protobuf (use /usr/bin/python3)
-and with pip's grpcio + grpcio-tools.
+The key may also come from VECTARAFT_API_KEY; --tls-ca turns TLS on. Uses the vectaraft
+package of this directory (installed or not).
 """
 
 import argparse
@@ -18,15 +15,9 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import grpc  # noqa: E402
-
-import vectaraft_filters  # noqa: E402
-import vectaraft_stubs  # noqa: E402
-
-pb2, pb2_grpc = vectaraft_stubs.load()
+import vectaraft  # noqa: E402
 
 COLLECTION = "sample_movies"
-DIMENSION = 4
 
 # id, vector, metadata. The vectors are chosen so that the filter visibly
 # changes the answer: the unfiltered top 3 are sf films, the filtered top 3
@@ -49,103 +40,61 @@ def main():
     parser.add_argument("--addr", default="127.0.0.1:50051",
                         help="server address HOST:PORT (default %(default)s)")
     parser.add_argument("--timeout", type=float, default=10.0,
-                        help="seconds to wait for the server and for each call (default %(default)s)")
-    parser.add_argument("--api-key", default=os.environ.get("VECTARAFT_API_KEY"),
-                        help="API key, sent as 'authorization: Bearer KEY' (default $VECTARAFT_API_KEY)")
+                        help="seconds to wait for each call (default %(default)s)")
+    parser.add_argument("--api-key", help="API key, sent as 'authorization: Bearer KEY' "
+                                          "(default $VECTARAFT_API_KEY)")
     parser.add_argument("--tls-ca", help="PEM CA certificates that sign the server's (turns TLS on)")
     parser.add_argument("--tls-cert", help="PEM client certificate (mutual TLS)")
     parser.add_argument("--tls-key", help="PEM private key of --tls-cert")
     args = parser.parse_args()
     if (args.tls_cert is None) != (args.tls_key is None) or (args.tls_cert and not args.tls_ca):
         parser.error("--tls-cert and --tls-key go together, with --tls-ca")
+    tls = vectaraft.Tls(args.tls_ca, args.tls_cert, args.tls_key) if args.tls_ca else None
 
-    with open_channel(args) as plain:
-        channel = grpc.intercept_channel(plain, BearerKey(args.api_key)) if args.api_key else plain
-        try:
-            grpc.channel_ready_future(plain).result(timeout=args.timeout)
-        except grpc.FutureTimeoutError:
-            print("error: cannot reach a vectaraft server at %s within %.0f s"
-                  % (args.addr, args.timeout), file=sys.stderr)
-            return 2
-        stub = pb2_grpc.VectorServiceStub(channel)
-        try:
-            run(stub, args.addr, args.timeout)
-        except grpc.RpcError as e:
-            print("error: %s: %s" % (e.code().name, e.details()), file=sys.stderr)
-            return 1
+    try:
+        with vectaraft.Client(args.addr, api_key=args.api_key, tls=tls,
+                              timeout=args.timeout) as client:
+            run(client, args.addr)
+    except vectaraft.Unavailable as e:
+        print("error: cannot reach a vectaraft server at %s: %s" % (args.addr, e.message),
+              file=sys.stderr)
+        return 2
+    except vectaraft.VectaraftError as e:
+        print("error: %s" % e, file=sys.stderr)
+        return 1
     return 0
 
 
-def open_channel(args):
-    if not args.tls_ca:
-        return grpc.insecure_channel(args.addr)
-    def read(path):
-        with open(path, "rb") as f:
-            return f.read()
-    credentials = grpc.ssl_channel_credentials(
-        read(args.tls_ca),
-        read(args.tls_key) if args.tls_key else None,
-        read(args.tls_cert) if args.tls_cert else None)
-    return grpc.secure_channel(args.addr, credentials)
+def run(client, addr):
+    server = client.ping()
+    print("connected to vectaraft %s at %s (up %d ms)" % (server.version, addr, server.uptime_ms))
 
-
-class BearerKey(grpc.UnaryUnaryClientInterceptor):
-    """Adds 'authorization: Bearer <key>' to every call."""
-
-    def __init__(self, key):
-        self._metadata = (("authorization", "Bearer " + key),)
-
-    def intercept_unary_unary(self, continuation, details, request):
-        metadata = tuple(details.metadata or ()) + self._metadata
-        return continuation(details._replace(metadata=metadata), request)
-
-
-def run(stub, addr, timeout):
-    pong = stub.Ping(pb2.PingRequest(), timeout=timeout)
-    print("connected to vectaraft %s at %s (up %d ms)" % (pong.version, addr, pong.uptime_ms))
-
-    info = stub.CreateCollection(
-        pb2.CreateCollectionRequest(name=COLLECTION, dimension=DIMENSION, metric=pb2.COSINE),
-        timeout=timeout)
+    col = client.create_collection(COLLECTION, dimension=len(QUERY), metric="cosine")
     print("collection %s: dimension %d, metric %s"
-          % (info.name, info.dimension, pb2.Metric.Name(info.metric)))
+          % (col.name, col.dimension, col.info.metric.upper()))
 
-    records = [pb2.Record(id=rid, values=vector,
-                          metadata={k: vectaraft_filters.to_value(v) for k, v in meta.items()})
-               for rid, vector, meta in MOVIES]
-    reply = stub.Upsert(pb2.UpsertRequest(collection=COLLECTION, records=records), timeout=timeout)
-    print("upserted %d records" % reply.upserted_count)
+    ids, vectors, metadata = zip(*MOVIES)
+    print("upserted %d records" % col.upsert(list(ids), list(vectors), metadata=list(metadata)))
 
     print()
     print("query top %d, no filter:" % TOP_K)
-    show(stub.Query(query_request(None), timeout=timeout))
+    show(col.query(QUERY, k=TOP_K))
 
     print()
     print("query top %d, filter %s:" % (TOP_K, json.dumps(FILTER)))
-    show(stub.Query(query_request(vectaraft_filters.to_filter(FILTER)), timeout=timeout))
+    show(col.query(QUERY, k=TOP_K, where=FILTER))
 
 
-def query_request(filter_message):
-    request = pb2.QueryRequest(collection=COLLECTION, vector=QUERY, top_k=TOP_K,
-                               include_metadata=True)
-    if filter_message is not None:
-        request.filter.CopyFrom(filter_message)
-    return request
-
-
-def show(reply):
-    if not reply.matches:
+def show(hits):
+    if not hits:
         print("  (no matches)")
-    for rank, match in enumerate(reply.matches, 1):
-        meta = " ".join("%s=%s" % (k, plain(match.metadata[k])) for k in sorted(match.metadata))
-        print("  %d. %-14s score %.4f  %s" % (rank, match.id, match.score, meta))
+    for rank, hit in enumerate(hits, 1):
+        meta = " ".join("%s=%s" % (k, plain(hit.metadata[k])) for k in sorted(hit.metadata))
+        print("  %d. %-14s score %.4f  %s" % (rank, hit.id, hit.score, meta))
 
 
 def plain(value):
-    kind = value.WhichOneof("kind")
-    if kind == "string_list_value":
-        return ",".join(value.string_list_value.values)
-    return getattr(value, kind) if kind else ""
+    return ",".join(value) if isinstance(value, list) else value
 
 
 if __name__ == "__main__":

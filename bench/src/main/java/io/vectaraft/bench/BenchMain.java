@@ -21,13 +21,14 @@ public final class BenchMain {
             switch (argv[0]) {
                 case "flat" -> flat(new Args(argv, 1));
                 case "grpc" -> GrpcBench.run(new Args(argv, 1));
+                case "ingest" -> IngestBench.run(new Args(argv, 1));
                 case "hnsw-build" -> HnswBench.build(new Args(argv, 1));
                 case "hnsw-search" -> HnswBench.search(new Args(argv, 1));
                 case "lucene-build" -> LuceneBench.build(new Args(argv, 1));
                 case "lucene-search" -> LuceneBench.search(new Args(argv, 1));
                 default ->
                         throw new IllegalArgumentException(
-                                "command: expected flat, grpc, hnsw-build, hnsw-search,"
+                                "command: expected flat, grpc, ingest, hnsw-build, hnsw-search,"
                                         + " lucene-build or lucene-search, got "
                                         + argv[0]);
             }

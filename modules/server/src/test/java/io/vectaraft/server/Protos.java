@@ -1,5 +1,6 @@
 package io.vectaraft.server;
 
+import com.google.protobuf.ByteString;
 import io.vectaraft.api.v1.Condition;
 import io.vectaraft.api.v1.CreateCollectionRequest;
 import io.vectaraft.api.v1.Filter;
@@ -9,6 +10,8 @@ import io.vectaraft.api.v1.Record;
 import io.vectaraft.api.v1.StringList;
 import io.vectaraft.api.v1.UpsertRequest;
 import io.vectaraft.api.v1.Value;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Map;
 
@@ -34,6 +37,19 @@ final class Protos {
 
     static Record record(String id, float... values) {
         return record(id, values, Map.of());
+    }
+
+    /** The floats as little-endian float32 bytes (the packed vector form). */
+    static ByteString packed(float... values) {
+        ByteBuffer b =
+                ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(values);
+        return ByteString.copyFrom(b);
+    }
+
+    /** A record whose vector is sent in the packed form. */
+    static Record packedRecord(String id, float... values) {
+        return Record.newBuilder().setId(id).setPackedValues(packed(values)).build();
     }
 
     static UpsertRequest upsert(String collection, Record... records) {

@@ -3,6 +3,8 @@ package io.vectaraft.server;
 import static io.vectaraft.server.Protos.and;
 import static io.vectaraft.server.Protos.cond;
 import static io.vectaraft.server.Protos.num;
+import static io.vectaraft.server.Protos.packed;
+import static io.vectaraft.server.Protos.packedRecord;
 import static io.vectaraft.server.Protos.record;
 import static io.vectaraft.server.Protos.str;
 import static io.vectaraft.server.Protos.upsert;
@@ -10,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.ByteString;
 import io.grpc.Status.Code;
 import io.grpc.StatusRuntimeException;
 import io.vectaraft.api.v1.Condition;
@@ -300,6 +303,81 @@ class VectorServiceErrorsTest {
                 Code.INVALID_ARGUMENT,
                 "collection: expected a collection name, got none",
                 () -> stub.count(CountRequest.newBuilder().build()));
+    }
+
+    /**
+     * A packed vector must be whole float32s and must not come beside the float form; its dimension
+     * and values are checked as the float form's, naming the record. Nothing of the batch is
+     * applied.
+     */
+    @Test
+    void packedVectorsAreCheckedNamingTheRecord() {
+        Record both = record("both", 1, 2, 3).toBuilder().setPackedValues(packed(1, 2, 3)).build();
+        badUpsert(
+                "record[1] id \"both\": expected one of values and packed_values, got both",
+                "e3",
+                packedRecord("ok", 1, 2, 3),
+                both);
+        Record ragged =
+                Record.newBuilder()
+                        .setId("ragged")
+                        .setPackedValues(ByteString.copyFrom(new byte[10]))
+                        .build();
+        badUpsert(
+                "record[1] id \"ragged\" packed_values: expected a multiple of 4 bytes"
+                        + " (little-endian float32), got 10",
+                "e3",
+                packedRecord("ok", 1, 2, 3),
+                ragged);
+        badUpsert(
+                "record[2] id \"short\": expected dimension 3, got 2",
+                "e3",
+                packedRecord("ok", 1, 2, 3),
+                record("ok2", 1, 2, 3),
+                packedRecord("short", 1, 2));
+        badUpsert(
+                "record[0] id \"nan\": values[2]: expected a finite number, got NaN",
+                "e3",
+                packedRecord("nan", 1, 2, Float.NaN));
+        assertEquals(
+                0,
+                stub.get(GetRequest.newBuilder().setCollection("e3").addIds("ok").build())
+                        .getRecordsCount(),
+                "nothing of a refused batch is applied");
+
+        assertStatus(
+                Code.INVALID_ARGUMENT,
+                "query: expected one of vector and packed_vector, got both",
+                () -> stub.query(query("e3", 1, 2, 3).setPackedVector(packed(1, 2, 3)).build()));
+        assertStatus(
+                Code.INVALID_ARGUMENT,
+                "query packed_vector: expected a multiple of 4 bytes (little-endian float32), got 5",
+                () ->
+                        stub.query(
+                                query("e3")
+                                        .setPackedVector(ByteString.copyFrom(new byte[5]))
+                                        .build()));
+        assertStatus(
+                Code.INVALID_ARGUMENT,
+                "expected dimension 3, got 4",
+                () -> stub.query(query("e3").setPackedVector(packed(1, 2, 3, 4)).build()));
+        assertStatus(
+                Code.INVALID_ARGUMENT,
+                "queries[1] packed_values: expected a multiple of 4 bytes (little-endian float32),"
+                        + " got 3",
+                () ->
+                        stub.queryBatch(
+                                QueryBatchRequest.newBuilder()
+                                        .setCollection("e3")
+                                        .setTopK(1)
+                                        .addQueries(
+                                                QueryVector.newBuilder()
+                                                        .setPackedValues(packed(1, 2, 3)))
+                                        .addQueries(
+                                                QueryVector.newBuilder()
+                                                        .setPackedValues(
+                                                                ByteString.copyFrom(new byte[3])))
+                                        .build()));
     }
 
     @Test

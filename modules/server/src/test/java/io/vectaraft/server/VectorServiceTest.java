@@ -4,6 +4,8 @@ import static io.vectaraft.server.Protos.and;
 import static io.vectaraft.server.Protos.cond;
 import static io.vectaraft.server.Protos.in;
 import static io.vectaraft.server.Protos.num;
+import static io.vectaraft.server.Protos.packed;
+import static io.vectaraft.server.Protos.packedRecord;
 import static io.vectaraft.server.Protos.real;
 import static io.vectaraft.server.Protos.record;
 import static io.vectaraft.server.Protos.str;
@@ -288,6 +290,66 @@ class VectorServiceTest {
         assertEquals(2, r.getResultsCount());
         assertEquals(List.of("d"), ids(r.getResults(0)));
         assertEquals(List.of("c"), ids(r.getResults(1)));
+    }
+
+    /**
+     * The packed form (little-endian float32 bytes) stores and searches the same vectors as the
+     * repeated float form, in upserts, queries and batch queries alike.
+     */
+    @Test
+    void packedVectorsAreTheSameVectorsAsFloats() {
+        stub.createCollection(Protos.create("packed", 3, Metric.DOT));
+        float[] odd = {0.1f, -3.4028235e38f, 1.17549435e-38f};
+        stub.upsert(
+                upsert(
+                        "packed",
+                        record("floats", odd),
+                        packedRecord("bytes", odd),
+                        packedRecord("far", 0f, 0f, 9f)));
+        GetResponse got =
+                stub.get(
+                        GetRequest.newBuilder()
+                                .setCollection("packed")
+                                .addAllIds(List.of("floats", "bytes"))
+                                .setIncludeValues(true)
+                                .build());
+        assertEquals(
+                got.getRecords(0).getValuesList(),
+                got.getRecords(1).getValuesList(),
+                "the same vector in both forms");
+        assertEquals(
+                List.of(0.1f, -3.4028235e38f, 1.17549435e-38f), got.getRecords(1).getValuesList());
+
+        QueryResponse byFloats =
+                stub.query(
+                        QueryRequest.newBuilder()
+                                .setCollection("packed")
+                                .addAllVector(List.of(0f, 0f, 1f))
+                                .setTopK(3)
+                                .build());
+        QueryResponse byBytes =
+                stub.query(
+                        QueryRequest.newBuilder()
+                                .setCollection("packed")
+                                .setPackedVector(packed(0f, 0f, 1f))
+                                .setTopK(3)
+                                .build());
+        assertEquals(byFloats, byBytes, "a packed query answers as the float query");
+        assertEquals("far", byBytes.getMatches(0).getId());
+
+        QueryBatchResponse batch =
+                stub.queryBatch(
+                        QueryBatchRequest.newBuilder()
+                                .setCollection("packed")
+                                .addQueries(
+                                        QueryVector.newBuilder()
+                                                .setPackedValues(packed(0f, 0f, 1f)))
+                                .addQueries(
+                                        QueryVector.newBuilder().addAllValues(List.of(0f, 0f, 1f)))
+                                .setTopK(3)
+                                .build());
+        assertEquals(byFloats, batch.getResults(0), "packed batch query");
+        assertEquals(byFloats, batch.getResults(1), "float batch query beside it");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.vectaraft.server.grpc;
 
+import com.google.protobuf.ByteString;
 import io.vectaraft.api.v1.Record;
 import io.vectaraft.api.v1.ScoredRecord;
 import io.vectaraft.api.v1.StringList;
@@ -9,6 +10,7 @@ import io.vectaraft.index.InvalidArgumentException;
 import io.vectaraft.index.Match;
 import io.vectaraft.index.MetadataValue;
 import io.vectaraft.index.VectorRecord;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,8 +36,53 @@ final class RecordTranslator {
         String where = Texts.recordAt("record", index, record.getId());
         return new VectorRecord(
                 record.getId(),
-                floats(record.getValuesCount(), record::getValues),
+                vector(
+                        where,
+                        "values",
+                        record.getValuesCount(),
+                        record::getValues,
+                        "packed_values",
+                        record.getPackedValues()),
                 toMetadata(where, record.getMetadataMap()));
+    }
+
+    /**
+     * A vector sent in one of its two forms: a repeated float field, or the same floats packed
+     * little-endian into bytes (one buffer to copy instead of one field per float). Only the form
+     * is checked here; dimension and values are the index's to check, as for the float form.
+     *
+     * @param where how messages name the vector's message, e.g. {@code record[3] id "a7"}
+     */
+    static float[] vector(
+            String where,
+            String floatsField,
+            int count,
+            IntToFloat values,
+            String packedField,
+            ByteString packed) {
+        if (packed.isEmpty()) {
+            return floats(count, values);
+        }
+        if (count > 0) {
+            throw new InvalidArgumentException(
+                    where
+                            + ": expected one of "
+                            + floatsField
+                            + " and "
+                            + packedField
+                            + ", got both");
+        }
+        if (packed.size() % Float.BYTES != 0) {
+            throw new InvalidArgumentException(
+                    where
+                            + " "
+                            + packedField
+                            + ": expected a multiple of 4 bytes (little-endian float32), got "
+                            + packed.size());
+        }
+        float[] result = new float[packed.size() / Float.BYTES];
+        packed.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(result);
+        return result;
     }
 
     /** Copies a repeated float field without boxing. */

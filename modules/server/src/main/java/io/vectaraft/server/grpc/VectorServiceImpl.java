@@ -254,8 +254,13 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                     SearchRequest search =
                             new SearchRequest(
                                     List.of(
-                                            RecordTranslator.floats(
-                                                    request.getVectorCount(), request::getVector)),
+                                            RecordTranslator.vector(
+                                                    "query",
+                                                    "vector",
+                                                    request.getVectorCount(),
+                                                    request::getVector,
+                                                    "packed_vector",
+                                                    request.getPackedVector())),
                                     Unsigned.toInt("top_k", request.getTopK()),
                                     filters.optional(request.hasFilter(), request.getFilter()),
                                     Unsigned.toInt("ef", request.getEf()),
@@ -283,8 +288,16 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                     fresh(request.getConsistency(), request.getMinLsn());
                     VectorCollection c = collection(request.getCollection());
                     List<float[]> queries = new ArrayList<>(request.getQueriesCount());
-                    for (QueryVector q : request.getQueriesList()) {
-                        queries.add(RecordTranslator.floats(q.getValuesCount(), q::getValues));
+                    for (int i = 0; i < request.getQueriesCount(); i++) {
+                        QueryVector q = request.getQueries(i);
+                        queries.add(
+                                RecordTranslator.vector(
+                                        "queries[" + i + "]",
+                                        "values",
+                                        q.getValuesCount(),
+                                        q::getValues,
+                                        "packed_values",
+                                        q.getPackedValues()));
                     }
                     // ef and exact matter only to HNSW; a flat index is always exact.
                     SearchRequest search =

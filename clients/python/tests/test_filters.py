@@ -1,15 +1,14 @@
-"""Unit tests of vectaraft_filters (run: /usr/bin/python3 -m unittest discover clients/python)."""
+"""The dict filter grammar (vectaraft.filters)."""
 
 import os
 import sys
 import unittest
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import vectaraft_filters as vf  # noqa: E402
-import vectaraft_stubs  # noqa: E402
+from vectaraft import filters as vf  # noqa: E402
+from vectaraft.v1 import vectaraft_pb2 as pb2  # noqa: E402
 
-pb2, _ = vectaraft_stubs.load()
 C = pb2.Condition
 
 

@@ -1,4 +1,4 @@
-"""Builds vectaraft Filter messages from MongoDB-style dicts.
+"""Filters as MongoDB-style dicts, turned into vectaraft.v1.Filter messages.
 
     to_filter({"genre": {"$in": ["sf", "noir"]}, "year": {"$gte": 1990}})
 
@@ -14,9 +14,7 @@ Mistakes raise ValueError or TypeError naming where they are, e.g.
 
 import numbers
 
-import vectaraft_stubs
-
-_pb2, _ = vectaraft_stubs.load()
+from .v1 import vectaraft_pb2 as _pb2
 
 _INT64_MIN = -(2 ** 63)
 _INT64_MAX = 2 ** 63 - 1

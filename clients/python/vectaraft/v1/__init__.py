@@ -1,0 +1,1 @@
+"""Generated gRPC stubs of vectaraft.v1 (see regenerate_stubs.py)."""
