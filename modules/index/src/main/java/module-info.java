@@ -4,6 +4,9 @@
  * only the storage layer, whose log orders every change, reaches the mutators of {@code
  * io.vectaraft.index.write}.
  */
+// "module": the qualified export names io.vectaraft.wal, which javac does not see while it
+// compiles this module first.
+@SuppressWarnings("module")
 module io.vectaraft.index {
     // Static: the scalar kernels run when the module is absent (see vector.KernelSelector).
     requires static jdk.incubator.vector;

@@ -216,9 +216,8 @@ class AuthServiceTest {
     @SuppressWarnings("unchecked")
     private static <Q, R> Status.Code callWithEmptyRequest(MethodDescriptor<Q, R> m, Entry key) {
         Q request =
-                (Q)
-                        ((MethodDescriptor.PrototypeMarshaller<Q>) m.getRequestMarshaller())
-                                .getMessagePrototype();
+                ((MethodDescriptor.PrototypeMarshaller<Q>) m.getRequestMarshaller())
+                        .getMessagePrototype();
         Channel channel =
                 ClientInterceptors.intercept(server.channel, TestKeys.bearer(key.secret()));
         try {

@@ -341,12 +341,17 @@ class ShutdownProcessTest {
         }
 
         @Override
-        public void close() throws InterruptedException {
-            if (channel != null) {
-                channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
-            }
-            if (process.isAlive()) {
-                process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        public void close() {
+            try {
+                if (channel != null) {
+                    channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+                }
+                if (process.isAlive()) {
+                    process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
             }
         }
     }

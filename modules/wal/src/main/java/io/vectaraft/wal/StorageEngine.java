@@ -112,7 +112,7 @@ public final class StorageEngine implements Store {
      * {@link #open(StorageOptions)} with graph maintenance on an injected executor (tests that hold
      * it back; null: the default background threads).
      */
-    static StorageEngine open(StorageOptions options, Executor maintenance) {
+    static StorageEngine openWithMaintenance(StorageOptions options, Executor maintenance) {
         return open(options, LogChannelFactory.files(), maintenance);
     }
 
@@ -313,8 +313,8 @@ public final class StorageEngine implements Store {
             return null;
         }
         boolean durable = false;
-        try (WriteObserver.Stage stage = observer.begin(WriteStage.FSYNC_WAIT)) {
-            log.awaitDurable(ticket.value().lsn());
+        try {
+            awaitDurable(ticket.value().lsn());
             durable = true;
         } finally {
             if (!durable) {
@@ -328,17 +328,34 @@ public final class StorageEngine implements Store {
         if (logged == null) {
             return null;
         }
-        try (WriteObserver.Stage stage = observer.begin(WriteStage.APPLY)) {
-            return new WriteResult(applier.apply(logged.prepared()), logged.lsn());
-        }
+        return observed(
+                WriteStage.APPLY,
+                () -> new WriteResult(applier.apply(logged.prepared()), logged.lsn()));
     }
 
     private long append(byte[] payload) {
         if (log == null) {
             return 0;
         }
-        try (WriteObserver.Stage stage = observer.begin(WriteStage.LOG_APPEND)) {
-            return log.append(payload);
+        return observed(WriteStage.LOG_APPEND, () -> log.append(payload));
+    }
+
+    private void awaitDurable(long lsn) {
+        observed(
+                WriteStage.FSYNC_WAIT,
+                () -> {
+                    log.awaitDurable(lsn);
+                    return lsn;
+                });
+    }
+
+    /** Runs one stage of a write, reported to the {@link WriteObserver}. */
+    private <T> T observed(WriteStage stage, Supplier<T> step) {
+        WriteObserver.Stage observing = observer.begin(stage);
+        try {
+            return step.get();
+        } finally {
+            observing.close();
         }
     }
 
@@ -347,9 +364,7 @@ public final class StorageEngine implements Store {
             return 0;
         }
         long lsn = append(EntryCodec.encode(mutation));
-        try (WriteObserver.Stage stage = observer.begin(WriteStage.FSYNC_WAIT)) {
-            log.awaitDurable(lsn);
-        }
+        awaitDurable(lsn);
         return lsn;
     }
 

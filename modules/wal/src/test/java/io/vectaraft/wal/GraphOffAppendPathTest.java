@@ -55,7 +55,7 @@ class GraphOffAppendPathTest {
                 new CollectionSpec("h", DIM, Metric.COSINE, new IndexSpec.Hnsw(8, 32, 16));
         Random rnd = new Random(11);
         List<VectorRecord> written = new ArrayList<>();
-        try (StorageEngine s = StorageEngine.open(options(policy), holding)) {
+        try (StorageEngine s = StorageEngine.openWithMaintenance(options(policy), holding)) {
             s.createCollection(spec);
             for (int b = 0; b < 30; b++) {
                 List<VectorRecord> batch = Fixtures.records(rnd, "b" + b + "-", 50, DIM);

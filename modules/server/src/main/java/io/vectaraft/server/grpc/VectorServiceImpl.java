@@ -443,10 +443,12 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                 .setAttribute("vectaraft.index", path);
         Span span = tracer.spanBuilder("search").startSpan();
         SearchResults results;
-        try (Scope scope = span.makeCurrent()) {
+        Scope scope = span.makeCurrent();
+        try {
             results = c.search(request);
             span.setAttribute("vectaraft.candidates_scanned", results.visited());
         } finally {
+            scope.close();
             span.end();
         }
         Span.current().setAttribute("vectaraft.candidates_scanned", results.visited());

@@ -12,7 +12,6 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import java.util.Set;
@@ -84,29 +83,23 @@ final class TracingInterceptor implements ServerInterceptor {
                         super.close(status, trailers);
                     }
                 };
-        ServerCall.Listener<Q> delegate;
-        try (Scope scope = context.makeCurrent()) {
-            delegate = next.startCall(traced, headers);
-        }
+        ServerCall.Listener<Q> delegate =
+                context.wrapSupplier(() -> next.startCall(traced, headers)).get();
         return new SimpleForwardingServerCallListener<>(delegate) {
             @Override
             public void onMessage(Q message) {
-                try (Scope scope = context.makeCurrent()) {
-                    super.onMessage(message);
-                }
+                context.wrap(() -> super.onMessage(message)).run();
             }
 
             @Override
             public void onHalfClose() {
-                try (Scope scope = context.makeCurrent()) {
-                    super.onHalfClose();
-                }
+                context.wrap(() -> super.onHalfClose()).run();
             }
 
             @Override
             public void onCancel() {
-                try (Scope scope = context.makeCurrent()) {
-                    super.onCancel();
+                try {
+                    context.wrap(super::onCancel).run();
                 } finally {
                     end.with(Status.CANCELLED);
                 }
@@ -114,16 +107,12 @@ final class TracingInterceptor implements ServerInterceptor {
 
             @Override
             public void onComplete() {
-                try (Scope scope = context.makeCurrent()) {
-                    super.onComplete();
-                }
+                context.wrap(() -> super.onComplete()).run();
             }
 
             @Override
             public void onReady() {
-                try (Scope scope = context.makeCurrent()) {
-                    super.onReady();
-                }
+                context.wrap(() -> super.onReady()).run();
             }
         };
     }
