@@ -67,9 +67,13 @@ build() {
 
 run_java() {
     build
+    local status=0
     # shellcheck disable=SC2086
     "$JAVA" "${JVM_OPTS[@]}" ${BENCH_JAVA_OPTS:-} -cp "$JAR:$ROOT/bench/target/libs/*" "$@" \
-        2> >(grep -v -e 'Using incubator modules' >&2)
+        2> >(grep -v -e 'Using incubator modules' >&2) || status=$?
+    # The filter may still be writing the last lines when java exits: let it finish first.
+    wait $! 2>/dev/null || true
+    return "$status"
 }
 
 cmd="${1:-}"

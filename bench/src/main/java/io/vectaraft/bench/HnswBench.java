@@ -55,6 +55,9 @@ final class HnswBench {
                 }
                 engine.upsert(COLLECTION, batch);
             }
+            // Linking runs in the background: the build ends, and the snapshot written at close
+            // holds the whole graph, once it has caught up.
+            engine.awaitGraphs();
             double build = (System.nanoTime() - t0) / 1e9;
             System.err.printf(Locale.ROOT, "vectaraft: built %s in %.1f s%n", data.name(), build);
             o.writeMarker(data, build);
