@@ -67,13 +67,12 @@ build() {
 
 run_java() {
     build
-    local status=0
+    # stderr through the filter in a pipeline, not a process substitution: the function returns
+    # once the filter has written everything (a caller reading the output after exit sees it all),
+    # with java's status (pipefail).
     # shellcheck disable=SC2086
-    "$JAVA" "${JVM_OPTS[@]}" ${BENCH_JAVA_OPTS:-} -cp "$JAR:$ROOT/bench/target/libs/*" "$@" \
-        2> >(grep -v -e 'Using incubator modules' >&2) || status=$?
-    # The filter may still be writing the last lines when java exits: let it finish first.
-    wait $! 2>/dev/null || true
-    return "$status"
+    { "$JAVA" "${JVM_OPTS[@]}" ${BENCH_JAVA_OPTS:-} -cp "$JAR:$ROOT/bench/target/libs/*" "$@" \
+        2>&1 1>&3 3>&- | { grep -v -e 'Using incubator modules' || true; } >&2 3>&-; } 3>&1
 }
 
 cmd="${1:-}"
