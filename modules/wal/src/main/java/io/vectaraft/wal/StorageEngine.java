@@ -4,6 +4,7 @@ import io.vectaraft.index.CollectionConflictException;
 import io.vectaraft.index.CollectionNotFoundException;
 import io.vectaraft.index.CollectionSpec;
 import io.vectaraft.index.Database;
+import io.vectaraft.index.MetadataPatch;
 import io.vectaraft.index.PreconditionException;
 import io.vectaraft.index.VectorCollection;
 import io.vectaraft.index.VectorRecord;
@@ -223,6 +224,59 @@ public final class StorageEngine implements Store {
         }
     }
 
+    @Override
+    public WriteResult createAlias(String alias, String collection) {
+        return catalogChange(
+                new Mutation.CreateAlias(alias, collection),
+                () -> {
+                    database.checkCreateAlias(alias, collection);
+                    return collection.equals(database.aliases().get(alias));
+                });
+    }
+
+    @Override
+    public WriteResult switchAlias(String alias, String collection) {
+        return catalogChange(
+                new Mutation.SwitchAlias(alias, collection),
+                () -> {
+                    database.checkSwitchAlias(alias, collection);
+                    return collection.equals(database.aliases().get(alias));
+                });
+    }
+
+    @Override
+    public WriteResult deleteAlias(String alias) {
+        return catalogChange(
+                new Mutation.DeleteAlias(alias),
+                () -> {
+                    database.requireAlias(alias);
+                    return false;
+                });
+    }
+
+    /**
+     * An alias change, serialized with creates, drops and snapshots like them (so a snapshot holds
+     * the aliases exactly as of its cut): {@code check} throws for a refused change and says
+     * whether it would change nothing (then nothing is logged).
+     */
+    private WriteResult catalogChange(Mutation mutation, Supplier<Boolean> check) {
+        catalog.lock();
+        try {
+            structure.writeLock().lock();
+            try {
+                if (check.get()) {
+                    return new WriteResult(0, lastSequence());
+                }
+                long lsn = logDurably(mutation);
+                return new WriteResult(applier.apply(mutation), lsn);
+            } finally {
+                structure.writeLock().unlock();
+            }
+        } finally {
+            catalog.unlock();
+        }
+    }
+
     /** Inserts or replaces a batch, all or nothing; the count is the number of records. */
     @Override
     public WriteResult upsert(String collection, List<VectorRecord> records) {
@@ -272,6 +326,45 @@ public final class StorageEngine implements Store {
                             }
                             Mutation delete = new Mutation.Delete(collection, ids);
                             return new Logged(applier.prepare(delete), append(encode(delete)));
+                        });
+    }
+
+    /**
+     * Changes metadata in place. By ids: validated before the order lock like a delete. By filter:
+     * resolved under the order lock, after every earlier write of the collection was applied, and
+     * logged as the resolved ids, so a replay changes exactly those records.
+     */
+    @Override
+    public WriteResult updateMetadata(
+            String collection, List<String> ids, Filter filter, MetadataPatch patch) {
+        if (filter == null) {
+            Mutation update = new Mutation.UpdateMetadata(collection, ids, null, patch);
+            if (ids.isEmpty()) {
+                applier.prepare(update);
+                return new WriteResult(0, lastSequence());
+            }
+            return write(
+                    collection,
+                    false,
+                    () -> {
+                        MutationApplier.Prepared prepared = applier.prepare(update);
+                        byte[] payload = encode(update);
+                        return () -> new Logged(prepared, append(payload));
+                    });
+        }
+        applier.prepare(new Mutation.UpdateMetadata(collection, List.of(), filter, patch));
+        return write(
+                collection,
+                true,
+                () ->
+                        () -> {
+                            List<String> matching = database.writer(collection).idsMatching(filter);
+                            if (matching.isEmpty()) {
+                                return null;
+                            }
+                            Mutation update =
+                                    new Mutation.UpdateMetadata(collection, matching, null, patch);
+                            return new Logged(applier.prepare(update), append(encode(update)));
                         });
     }
 

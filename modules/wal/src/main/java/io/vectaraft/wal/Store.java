@@ -2,6 +2,7 @@ package io.vectaraft.wal;
 
 import io.vectaraft.index.CollectionSpec;
 import io.vectaraft.index.Database;
+import io.vectaraft.index.MetadataPatch;
 import io.vectaraft.index.VectorRecord;
 import io.vectaraft.index.filter.Filter;
 import java.util.List;
@@ -37,6 +38,33 @@ public interface Store extends AutoCloseable {
 
     /** Deletes the records matching a filter; the count is how many there were. */
     WriteResult deleteMatching(String collection, Filter filter);
+
+    /**
+     * Changes the metadata of the records with these ids, or of those matching {@code filter} when
+     * it is not null (then {@code ids} is ignored), all or nothing; vectors are untouched. The
+     * count is how many records were updated.
+     */
+    WriteResult updateMetadata(
+            String collection, List<String> ids, Filter filter, MetadataPatch patch);
+
+    /**
+     * Creates an alias of a collection (idempotent when it exists with the same target).
+     *
+     * @throws io.vectaraft.index.CollectionNotFoundException when the collection does not exist
+     * @throws io.vectaraft.index.CollectionConflictException when the name is a collection or an
+     *     alias of another collection
+     */
+    WriteResult createAlias(String alias, String collection);
+
+    /** Points an existing alias at another collection in one step. */
+    WriteResult switchAlias(String alias, String collection);
+
+    /**
+     * Removes an alias (its collection stays).
+     *
+     * @throws io.vectaraft.index.CollectionNotFoundException when there is no such alias
+     */
+    WriteResult deleteAlias(String alias);
 
     /** Writes a snapshot now. */
     SnapshotFile snapshot();
