@@ -158,6 +158,18 @@ public final class ReplicatedStore implements Store {
         return submit(new Mutation.DeleteAlias(alias));
     }
 
+    /**
+     * Refused: every node would have to load the same file at the same place in the log, and the
+     * file lives on one node's disk. Restore a standalone server, or seed a new group from one.
+     */
+    @Override
+    public SnapshotFile restore(java.nio.file.Path file) {
+        throw new PreconditionException(
+                "RestoreSnapshot: not available in cluster mode (the file is on one node's disk,"
+                        + " and every replica would have to load it at the same log position);"
+                        + " restore a standalone server and seed the group from it");
+    }
+
     /** Check here, submit to the group, wait until applied here, report what applying did. */
     private WriteResult submit(Mutation mutation) {
         state.check(mutation);

@@ -4,14 +4,18 @@ import static io.vectaraft.server.Protos.create;
 import static io.vectaraft.server.Protos.record;
 import static io.vectaraft.server.Protos.upsert;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.vectaraft.api.v1.CountRequest;
 import io.vectaraft.api.v1.CreateAliasRequest;
 import io.vectaraft.api.v1.CreateSnapshotRequest;
 import io.vectaraft.api.v1.ListAliasesRequest;
 import io.vectaraft.api.v1.ListCollectionsRequest;
 import io.vectaraft.api.v1.Metric;
+import io.vectaraft.api.v1.RestoreSnapshotRequest;
 import io.vectaraft.api.v1.SnapshotInfo;
 import io.vectaraft.api.v1.VectorServiceGrpc.VectorServiceBlockingStub;
 import java.io.ByteArrayOutputStream;
@@ -121,5 +125,94 @@ class RestoreCommandTest {
 
         Run usage = restore(dir, "--wal-path");
         assertEquals(2, usage.code());
+    }
+
+    /**
+     * RestoreSnapshot in a running server: bad sources are refused with the reason and nothing
+     * changes; a good one replaces the state at once, and durably (a restart recovers it, and the
+     * writes after it).
+     */
+    @Test
+    void aRunningServerRestoresBySnapshotNameOrPath(@TempDir Path dir) throws Exception {
+        try (TestServer server = TestServer.start(dir, flags(dir))) {
+            VectorServiceBlockingStub stub = server.stub();
+            stub.createCollection(create("docs", 2, Metric.DOT));
+            stub.upsert(upsert("docs", record("a", 1, 0), record("b", 0, 1)));
+            stub.createAlias(
+                    CreateAliasRequest.newBuilder().setAlias("live").setCollection("docs").build());
+            SnapshotInfo snap = stub.createSnapshot(CreateSnapshotRequest.getDefaultInstance());
+            stub.upsert(upsert("docs", record("c", 1, 1)));
+            stub.createCollection(create("later", 2, Metric.DOT));
+
+            Path damaged = dir.resolve("damaged.snap");
+            byte[] bytes = Files.readAllBytes(Path.of(snap.getPath()));
+            bytes[bytes.length / 2] ^= 0x40;
+            Files.write(damaged, bytes);
+            Path foreign = dir.resolve("foreign.snap");
+            Files.writeString(foreign, "not a vectaraft snapshot, but long enough to be read");
+            for (RestoreSnapshotRequest bad :
+                    List.of(
+                            RestoreSnapshotRequest.newBuilder().setPath(damaged.toString()).build(),
+                            RestoreSnapshotRequest.newBuilder().setPath(foreign.toString()).build(),
+                            RestoreSnapshotRequest.newBuilder()
+                                    .setPath(dir.resolve("missing").toString())
+                                    .build(),
+                            RestoreSnapshotRequest.getDefaultInstance())) {
+                StatusRuntimeException e =
+                        assertThrows(StatusRuntimeException.class, () -> stub.restoreSnapshot(bad));
+                assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), bad.toString());
+            }
+            assertEquals(
+                    Status.Code.NOT_FOUND,
+                    assertThrows(
+                                    StatusRuntimeException.class,
+                                    () ->
+                                            stub.restoreSnapshot(
+                                                    RestoreSnapshotRequest.newBuilder()
+                                                            .setSnapshotName("snapshot-9.snap")
+                                                            .build()))
+                            .getStatus()
+                            .getCode());
+            assertEquals(3, count(stub, "docs"), "nothing changed");
+            assertEquals(
+                    2,
+                    stub.listCollections(ListCollectionsRequest.getDefaultInstance())
+                            .getCollectionsCount());
+
+            String name = Path.of(snap.getPath()).getFileName().toString();
+            SnapshotInfo restored =
+                    stub.restoreSnapshot(
+                            RestoreSnapshotRequest.newBuilder().setSnapshotName(name).build());
+            assertTrue(restored.getSequence() > snap.getSequence(), "a new log position");
+            assertEquals(2, count(stub, "docs"), "the snapshot's records");
+            assertEquals(
+                    1,
+                    stub.listCollections(ListCollectionsRequest.getDefaultInstance())
+                            .getCollectionsCount());
+            stub.upsert(upsert("live", record("d", 1, 1)));
+        }
+        try (TestServer server = TestServer.start(dir, flags(dir))) {
+            VectorServiceBlockingStub stub = server.stub();
+            assertEquals(3, count(stub, "docs"), "the restored state and the write after it");
+            assertEquals(
+                    1,
+                    stub.listCollections(ListCollectionsRequest.getDefaultInstance())
+                            .getCollectionsCount());
+        }
+        try (TestServer server = TestServer.start(dir)) {
+            assertEquals(
+                    Status.Code.FAILED_PRECONDITION,
+                    assertThrows(
+                                    StatusRuntimeException.class,
+                                    () ->
+                                            server.stub()
+                                                    .restoreSnapshot(
+                                                            RestoreSnapshotRequest.newBuilder()
+                                                                    .setPath(dir.toString())
+                                                                    .build()))
+                            .getStatus()
+                            .getCode(),
+                    "a server without a log");
+        }
     }
 }

@@ -78,4 +78,17 @@ public sealed interface Mutation {
             return alias;
         }
     }
+
+    /**
+     * The whole state was replaced by a snapshot, written with this entry's sequence number just
+     * before the entry ({@link StorageEngine#restore}). Recovery starts from that snapshot, so it
+     * never replays this entry; replaying it means the snapshot is gone, which it refuses. A
+     * replicated log never carries it.
+     */
+    record Restored(String source) implements Mutation {
+        @Override
+        public String collection() {
+            return "";
+        }
+    }
 }

@@ -72,6 +72,12 @@ public final class MutationApplier {
             }
             // Removing an alias that is gone already changes nothing (a replay may repeat it).
             case Mutation.DeleteAlias a -> new Prepared(a, null);
+            case Mutation.Restored r ->
+                    throw new io.vectaraft.index.PreconditionException(
+                            "restore of "
+                                    + r.source()
+                                    + ": the snapshot written with this entry is missing, so the"
+                                    + " state it installed cannot be rebuilt from the log");
             case Mutation.Create c -> new Prepared(c, null);
             case Mutation.Drop d -> new Prepared(d, null);
         };
@@ -101,6 +107,7 @@ public final class MutationApplier {
                 var writer = database.writer(d.collection());
                 yield writer.delete(writer.idsMatching(d.filter()));
             }
+            case Mutation.Restored r -> throw new AssertionError("prepare refuses it");
             case Mutation.CreateAlias a -> {
                 database.createAlias(a.alias(), a.collection());
                 yield 0;

@@ -199,6 +199,18 @@ final class Snapshotter {
         return info;
     }
 
+    /** Writes {@code db} as the snapshot of {@code seq} in {@code dir} (a restore's new state). */
+    static SnapshotFile writeImage(WritableDatabase db, Path dir, long seq) throws IOException {
+        GraphSection graphs = new GraphSection();
+        List<CollectionImage> images =
+                db.list().stream()
+                        .map(VectorCollection::spec)
+                        .map(spec -> graphs.image(db.imageIO(spec.name())))
+                        .toList();
+        return new SnapshotWriter(List.of(graphs.codes(), graphs, new AliasSection(db.aliases())))
+                .write(dir, seq, images);
+    }
+
     /** The snapshots on disk, newest first. */
     List<SnapshotFile> list() {
         try {

@@ -4,8 +4,10 @@ import io.vectaraft.index.CollectionConflictException;
 import io.vectaraft.index.CollectionNotFoundException;
 import io.vectaraft.index.CollectionSpec;
 import io.vectaraft.index.Database;
+import io.vectaraft.index.InvalidArgumentException;
 import io.vectaraft.index.MetadataPatch;
 import io.vectaraft.index.PreconditionException;
+import io.vectaraft.index.StorageException;
 import io.vectaraft.index.VectorCollection;
 import io.vectaraft.index.VectorRecord;
 import io.vectaraft.index.filter.Filter;
@@ -14,8 +16,10 @@ import io.vectaraft.wal.WriteObserver.WriteStage;
 import io.vectaraft.wal.log.EntryCodec;
 import io.vectaraft.wal.log.LogChannelFactory;
 import io.vectaraft.wal.log.LogWriter;
+import io.vectaraft.wal.snapshot.SnapshotReader;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -274,6 +278,78 @@ public final class StorageEngine implements Store {
             }
         } finally {
             catalog.unlock();
+        }
+    }
+
+    /**
+     * Replaces the whole state with a snapshot file's, in a running server. The file is read back
+     * whole and loaded into a new database before anything changes; a damaged or foreign file is
+     * refused with the reason. Then, with no write in flight and no snapshot running (catalog and
+     * structure locks): the loaded state is written as the snapshot of sequence {@code last + 1}, a
+     * {@code restored} entry takes that sequence in the log (so later entries follow it), and the
+     * database takes over the loaded collections. A crash before the snapshot is whole leaves the
+     * old state; after it, recovery starts from the restored snapshot.
+     */
+    @Override
+    public SnapshotFile restore(Path file) {
+        if (snapshotter == null) {
+            throw new PreconditionException(
+                    "RestoreSnapshot: expected a server with a write-ahead log, got one started"
+                            + " with --no-wal");
+        }
+        WritableDatabase restored = new WritableDatabase(options.vectorDir());
+        try {
+            SnapshotReader.read(file, Recovery.loaderInto(restored));
+            for (VectorCollection c : restored.list()) {
+                restored.imageIO(c.spec().name()).finishRestore();
+            }
+        } catch (IOException | StorageException | IllegalStateException e) {
+            release(restored);
+            throw new InvalidArgumentException(
+                    "snapshot file "
+                            + io.vectaraft.index.ClientText.quote(file.toString())
+                            + ": refused, nothing changed: "
+                            + (e instanceof java.nio.file.NoSuchFileException
+                                    ? "no such file"
+                                    : e.getMessage()));
+        }
+        catalog.lock();
+        try {
+            structure.writeLock().lock();
+            try {
+                long seq = log.lastSeq() + 1;
+                SnapshotFile written;
+                try {
+                    written = Snapshotter.writeImage(restored, options.snapshotDir(), seq);
+                } catch (IOException e) {
+                    release(restored);
+                    throw new SnapshotException(
+                            "RestoreSnapshot: writing the restored state failed, nothing changed: "
+                                    + e.getMessage(),
+                            e);
+                }
+                long lsn = logDurably(new Mutation.Restored(file.getFileName().toString()));
+                if (lsn != seq) {
+                    throw new IllegalStateException(
+                            "restore: expected log position " + seq + ", got " + lsn);
+                }
+                database.replaceWith(restored);
+                sequencers.clear();
+                for (VectorCollection c : database.list()) {
+                    sequencers.put(c.spec().name(), new WriteSequencer());
+                }
+                return written;
+            } finally {
+                structure.writeLock().unlock();
+            }
+        } finally {
+            catalog.unlock();
+        }
+    }
+
+    private static void release(WritableDatabase db) {
+        for (VectorCollection c : db.list()) {
+            db.drop(c.spec().name());
         }
     }
 

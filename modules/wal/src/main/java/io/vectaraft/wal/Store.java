@@ -5,6 +5,7 @@ import io.vectaraft.index.Database;
 import io.vectaraft.index.MetadataPatch;
 import io.vectaraft.index.VectorRecord;
 import io.vectaraft.index.filter.Filter;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -65,6 +66,16 @@ public interface Store extends AutoCloseable {
      * @throws io.vectaraft.index.CollectionNotFoundException when there is no such alias
      */
     WriteResult deleteAlias(String alias);
+
+    /**
+     * Replaces every collection and alias with a snapshot file's, durably, or refuses and changes
+     * nothing.
+     *
+     * @throws io.vectaraft.index.InvalidArgumentException when the file is missing, damaged or not
+     *     a snapshot, naming the reason
+     * @throws io.vectaraft.index.PreconditionException where a restore cannot go through safely
+     */
+    SnapshotFile restore(Path file);
 
     /** Writes a snapshot now. */
     SnapshotFile snapshot();

@@ -149,6 +149,21 @@ public final class WritableDatabase implements Database {
     }
 
     /**
+     * Takes over every collection and alias of {@code restored} (a database built on the same
+     * vector directory, which is not used afterwards) and releases its own. Each lookup sees a
+     * collection's old or new state; the caller holds back writes meanwhile.
+     */
+    public synchronized void replaceWith(WritableDatabase restored) {
+        List<LockedCollection> old = new ArrayList<>(byName.values());
+        byName.putAll(restored.byName);
+        byName.keySet().retainAll(restored.byName.keySet());
+        aliases = restored.aliases;
+        for (LockedCollection c : old) {
+            c.close(); // releases vector files of on_disk collections
+        }
+    }
+
+    /**
      * Checks that {@code alias} may be created pointing at {@code collection} (or is already
      * exactly that); changes nothing.
      *

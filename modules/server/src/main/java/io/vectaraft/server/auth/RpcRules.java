@@ -104,6 +104,7 @@ public final class RpcRules {
         // Alias changes are admin and scoped by the alias name here; the service also requires
         // the key to cover the collection the alias points at (before and after a change).
         put(t, VectorServiceGrpc.getListAliasesMethod(), Access.READ, Target.LISTING);
+        put(t, VectorServiceGrpc.getRestoreSnapshotMethod(), Access.ADMIN, Target.SERVER);
         collection(
                 t,
                 VectorServiceGrpc.getCreateAliasMethod(),

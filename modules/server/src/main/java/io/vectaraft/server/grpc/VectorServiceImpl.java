@@ -37,6 +37,7 @@ import io.vectaraft.api.v1.QueryRequest;
 import io.vectaraft.api.v1.QueryResponse;
 import io.vectaraft.api.v1.QueryVector;
 import io.vectaraft.api.v1.ReadConsistency;
+import io.vectaraft.api.v1.RestoreSnapshotRequest;
 import io.vectaraft.api.v1.ScrollRequest;
 import io.vectaraft.api.v1.ScrollResponse;
 import io.vectaraft.api.v1.SnapshotInfo;
@@ -575,6 +576,50 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
     @Override
     public void createSnapshot(CreateSnapshotRequest request, StreamObserver<SnapshotInfo> reply) {
         respond(reply, () -> snapshotInfo(store.snapshot()));
+    }
+
+    @Override
+    public void restoreSnapshot(
+            RestoreSnapshotRequest request, StreamObserver<SnapshotInfo> reply) {
+        respond(
+                reply,
+                () -> {
+                    java.nio.file.Path file =
+                            switch (request.getSourceCase()) {
+                                case PATH -> {
+                                    if (request.getPath().isEmpty()) {
+                                        throw new InvalidArgumentException(
+                                                "path: expected a snapshot file path, got \"\"");
+                                    }
+                                    yield java.nio.file.Path.of(request.getPath());
+                                }
+                                case SNAPSHOT_NAME -> snapshotNamed(request.getSnapshotName());
+                                case SOURCE_NOT_SET ->
+                                        throw new InvalidArgumentException(
+                                                "RestoreSnapshot: expected a path or a snapshot_name, got"
+                                                        + " neither");
+                            };
+                    List<String> before =
+                            store.database().list().stream().map(c -> c.spec().name()).toList();
+                    SnapshotInfo info = snapshotInfo(store.restore(file));
+                    before.forEach(recall::forget); // estimates of the replaced collections
+                    return info;
+                });
+    }
+
+    /** The snapshot of that file name in the server's snapshot directory. */
+    private java.nio.file.Path snapshotNamed(String name) {
+        return store.snapshots().stream()
+                .map(io.vectaraft.wal.SnapshotFile::path)
+                .filter(p -> p.getFileName().toString().equals(name))
+                .findFirst()
+                .orElseThrow(
+                        () ->
+                                io.vectaraft.index.CollectionNotFoundException.described(
+                                        "snapshot "
+                                                + io.vectaraft.index.ClientText.quote(name)
+                                                + " is not in the snapshot directory (ListSnapshots"
+                                                + " shows those that are)"));
     }
 
     @Override

@@ -39,7 +39,8 @@ class RpcRulesTest {
                     Map.entry("ListAliases", Access.READ),
                     Map.entry("CreateAlias", Access.ADMIN),
                     Map.entry("SwitchAlias", Access.ADMIN),
-                    Map.entry("DeleteAlias", Access.ADMIN));
+                    Map.entry("DeleteAlias", Access.ADMIN),
+                    Map.entry("RestoreSnapshot", Access.ADMIN));
 
     private static List<MethodDescriptor<?, ?>> rpcs() {
         List<MethodDescriptor<?, ?>> methods = new ArrayList<>();

@@ -58,6 +58,7 @@ public final class EntryCodec {
                                 .write("collection", a.collection());
                 case Mutation.DeleteAlias a ->
                         g.write("type", "delete_alias").write("alias", a.alias());
+                case Mutation.Restored r -> g.write("type", "restored").write("source", r.source());
                 case Mutation.UpdateMetadata u -> {
                     g.write("type", "update_metadata").write("collection", u.collection());
                     if (u.filter() != null) {
@@ -125,11 +126,12 @@ public final class EntryCodec {
             case "switch_alias" ->
                     new Mutation.SwitchAlias(o.getString("alias"), o.getString("collection"));
             case "delete_alias" -> new Mutation.DeleteAlias(o.getString("alias"));
+            case "restored" -> new Mutation.Restored(o.getString("source"));
             default ->
                     throw new IllegalArgumentException(
                             "entry type: expected create, drop, upsert, delete, delete_matching,"
-                                    + " update_metadata, create_alias, switch_alias or"
-                                    + " delete_alias, got "
+                                    + " update_metadata, create_alias, switch_alias, delete_alias"
+                                    + " or restored, got "
                                     + type);
         };
     }
