@@ -69,3 +69,14 @@ def test_aliases(client, name):
     assert name + "live" not in client.list_aliases()
     with pytest.raises(vectaraft.NotFound):
         client.delete_alias(name + "live")
+
+
+def test_restore_snapshot(client, name):
+    col = line(client, name)
+    snap = client.create_snapshot()
+    col.delete(ids=["x0"])
+    with pytest.raises(vectaraft.InvalidArgument):
+        client.restore_snapshot(path=snap.path + ".missing")
+    assert col.count() == 9, "nothing changed"
+    client.restore_snapshot(name=snap.path.rsplit("/", 1)[-1])
+    assert col.count() == 10

@@ -111,6 +111,14 @@ class Client:
         reply = await self.call("ListSnapshots", pb2.ListSnapshotsRequest())
         return [Snapshot.of(s) for s in reply.snapshots]
 
+    async def restore_snapshot(self, path=None, name=None):
+        if (path is None) == (name is None):
+            raise errors.InvalidArgument("restore: expected exactly one of path and name, got %s"
+                                         % ("both" if path is not None else "neither"))
+        request = (pb2.RestoreSnapshotRequest(path=path) if path is not None
+                   else pb2.RestoreSnapshotRequest(snapshot_name=name))
+        return Snapshot.of(await self.call("RestoreSnapshot", request))
+
     async def create_alias(self, alias, collection):
         return (await self.call("CreateAlias", pb2.CreateAliasRequest(
             alias=alias, collection=collection))).lsn

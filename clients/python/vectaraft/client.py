@@ -41,6 +41,7 @@ METHODS = {
     "SwitchAlias": (pb2.AliasResponse, True),
     "DeleteAlias": (pb2.AliasResponse, False),
     "ListAliases": (pb2.ListAliasesResponse, True),
+    "RestoreSnapshot": (pb2.SnapshotInfo, False),
 }
 
 
@@ -165,6 +166,17 @@ class Client:
     def list_snapshots(self):
         reply = self.call("ListSnapshots", pb2.ListSnapshotsRequest())
         return [Snapshot.of(s) for s in reply.snapshots]
+
+    def restore_snapshot(self, path=None, name=None):
+        """Replaces every collection and alias with a snapshot's: a file on the server's disk
+        (path) or a snapshot of its directory by file name (name, as list_snapshots shows it).
+        InvalidArgument with the reason for a damaged or foreign file, nothing changed."""
+        if (path is None) == (name is None):
+            raise errors.InvalidArgument("restore: expected exactly one of path and name, got %s"
+                                         % ("both" if path is not None else "neither"))
+        request = (pb2.RestoreSnapshotRequest(path=path) if path is not None
+                   else pb2.RestoreSnapshotRequest(snapshot_name=name))
+        return Snapshot.of(self.call("RestoreSnapshot", request))
 
     # -- aliases --------------------------------------------------------------------------
 
