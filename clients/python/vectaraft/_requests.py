@@ -46,11 +46,11 @@ def _window(request, score_threshold, offset):
     return request
 
 
-def query(info, vector, k, where, include_values, include_metadata, ef, exact,
+def query(info, vector, k, where, include_values, include_metadata, ef, exact, consistency,
           score_threshold=None, offset=0):
     return _window(_with_filter(pb2.QueryRequest(
         collection=info.name, top_k=k, include_values=include_values,
-        include_metadata=include_metadata, ef=_ef(ef), exact=exact,
+        include_metadata=include_metadata, ef=_ef(ef), exact=exact, consistency=consistency,
         packed_vector=_codec.query_vector(vector, info.dimension, info.metric == "cosine")),
         where), score_threshold, offset)
 
@@ -60,7 +60,7 @@ def hits(reply, include_metadata, include_values):
 
 
 def query_batch(info, matrix, k, where, include_values, include_metadata, ef, exact,
-                score_threshold=None, offset=0, wheres=None):
+                consistency, score_threshold=None, offset=0, wheres=None):
     if len(matrix) == 0:
         raise errors.InvalidArgument("queries: expected at least one query, got none")
     if wheres is not None and len(wheres) != len(matrix):
@@ -74,8 +74,8 @@ def query_batch(info, matrix, k, where, include_values, include_metadata, ef, ex
         _with_filter(queries[i], own)
     return _window(_with_filter(pb2.QueryBatchRequest(
         collection=info.name, queries=queries, top_k=k, include_values=include_values,
-        include_metadata=include_metadata, ef=_ef(ef), exact=exact), where),
-        score_threshold, offset)
+        include_metadata=include_metadata, ef=_ef(ef), exact=exact, consistency=consistency),
+        where), score_threshold, offset)
 
 
 def update_metadata(info, ids, where, set, unset):
@@ -91,9 +91,10 @@ def update_metadata(info, ids, where, set, unset):
     return _with_filter(request, where)
 
 
-def get(info, ids, include_values, include_metadata):
+def get(info, ids, include_values, include_metadata, consistency):
     return pb2.GetRequest(collection=info.name, ids=[_codec.as_id(x, i) for i, x in enumerate(ids)],
-                          include_values=include_values, include_metadata=include_metadata)
+                          include_values=include_values, include_metadata=include_metadata,
+                          consistency=consistency)
 
 
 def records(reply, include_values, include_metadata):
@@ -110,17 +111,18 @@ def delete(info, ids, where):
     return _with_filter(pb2.DeleteRequest(collection=info.name), where)
 
 
-def count(info, where):
-    return _with_filter(pb2.CountRequest(collection=info.name), where)
+def count(info, where, consistency):
+    return _with_filter(pb2.CountRequest(collection=info.name, consistency=consistency), where)
 
 
-def scroll(info, where, batch_size, include_values, include_metadata, token):
+def scroll(info, where, batch_size, include_values, include_metadata, token, consistency):
     if not 1 <= batch_size <= MAX_SCROLL_PAGE:
         raise errors.InvalidArgument("batch_size: expected 1..%d, got %d"
                                      % (MAX_SCROLL_PAGE, batch_size))
     return _with_filter(pb2.ScrollRequest(
         collection=info.name, limit=batch_size, page_token=token,
-        include_values=include_values, include_metadata=include_metadata), where)
+        include_values=include_values, include_metadata=include_metadata,
+        consistency=consistency), where)
 
 
 class Upload:

@@ -287,7 +287,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                             new SearchRequest(
                                     List.of(
                                             RecordTranslator.vector(
-                                                    "query",
+                                                    () -> "query",
                                                     "vector",
                                                     request.getVectorCount(),
                                                     request::getVector,
@@ -332,9 +332,10 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                     Map<Filter, List<Integer>> byFilter = new LinkedHashMap<>();
                     for (int i = 0; i < request.getQueriesCount(); i++) {
                         QueryVector q = request.getQueries(i);
+                        int index = i;
                         queries.add(
                                 RecordTranslator.vector(
-                                        "queries[" + i + "]",
+                                        () -> "queries[" + index + "]",
                                         "values",
                                         q.getValuesCount(),
                                         q::getValues,
