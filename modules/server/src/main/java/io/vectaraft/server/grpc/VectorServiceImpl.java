@@ -471,7 +471,8 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                     }
                     MetadataPatch patch =
                             new MetadataPatch(
-                                            RecordTranslator.toMetadata("set", request.getSetMap()),
+                                            RecordTranslator.toMetadata(
+                                                    () -> "set", request.getSetMap()),
                                             request.getUnsetList())
                                     .validated();
                     WriteResult r =
