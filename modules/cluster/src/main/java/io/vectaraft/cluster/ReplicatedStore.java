@@ -3,6 +3,7 @@ package io.vectaraft.cluster;
 import io.vectaraft.index.CollectionNotFoundException;
 import io.vectaraft.index.CollectionSpec;
 import io.vectaraft.index.Database;
+import io.vectaraft.index.FieldIndexSpec;
 import io.vectaraft.index.InvalidArgumentException;
 import io.vectaraft.index.PreconditionException;
 import io.vectaraft.index.StorageException;
@@ -122,6 +123,16 @@ public final class ReplicatedStore implements Store {
     @Override
     public WriteResult deleteMatching(String collection, Filter filter) {
         return submit(new Mutation.DeleteMatching(collection, filter));
+    }
+
+    @Override
+    public WriteResult createFieldIndex(String collection, FieldIndexSpec index) {
+        return submit(new Mutation.CreateFieldIndex(collection, index));
+    }
+
+    @Override
+    public WriteResult deleteFieldIndex(String collection, String key) {
+        return submit(new Mutation.DeleteFieldIndex(collection, key));
     }
 
     /** Check here, submit to the group, wait until applied here, report what applying did. */

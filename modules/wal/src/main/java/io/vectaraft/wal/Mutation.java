@@ -1,6 +1,7 @@
 package io.vectaraft.wal;
 
 import io.vectaraft.index.CollectionSpec;
+import io.vectaraft.index.FieldIndexSpec;
 import io.vectaraft.index.VectorRecord;
 import io.vectaraft.index.filter.Filter;
 import java.util.List;
@@ -48,4 +49,10 @@ public sealed interface Mutation {
      * carries the resolved {@link Delete}.
      */
     record DeleteMatching(String collection, Filter filter) implements Mutation {}
+
+    /** A field index was created (built over the present records in the background). */
+    record CreateFieldIndex(String collection, FieldIndexSpec index) implements Mutation {}
+
+    /** The field index on this key was removed. */
+    record DeleteFieldIndex(String collection, String key) implements Mutation {}
 }

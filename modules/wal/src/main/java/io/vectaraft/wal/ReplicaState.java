@@ -129,7 +129,7 @@ public final class ReplicaState {
                         .map(name -> graphs.image(db.imageIO(name)))
                         .toList();
         try {
-            return new SnapshotWriter(List.of(graphs.codes(), graphs)).write(dir, index, images);
+            return new SnapshotWriter(graphs.sections()).write(dir, index, images);
         } catch (IOException e) {
             throw new SnapshotException("snapshot in " + dir + " failed: " + e.getMessage(), e);
         }

@@ -176,8 +176,7 @@ final class Snapshotter {
                         .toList();
         long start = System.nanoTime();
         SnapshotFile info =
-                new SnapshotWriter(List.of(graphs.codes(), graphs))
-                        .write(options.snapshotDir(), seq, images);
+                new SnapshotWriter(graphs.sections()).write(options.snapshotDir(), seq, images);
         LOG.log(
                 Level.INFO,
                 "snapshot "

@@ -2,6 +2,7 @@ package io.vectaraft.wal;
 
 import io.vectaraft.index.CollectionSpec;
 import io.vectaraft.index.Database;
+import io.vectaraft.index.FieldIndexSpec;
 import io.vectaraft.index.VectorRecord;
 import io.vectaraft.index.filter.Filter;
 import java.util.List;
@@ -37,6 +38,21 @@ public interface Store extends AutoCloseable {
 
     /** Deletes the records matching a filter; the count is how many there were. */
     WriteResult deleteMatching(String collection, Filter filter);
+
+    /**
+     * Creates a field index, logged like any write and built over the present records in the
+     * background.
+     *
+     * @throws io.vectaraft.index.FieldIndexConflictException when the key has an index already
+     */
+    WriteResult createFieldIndex(String collection, FieldIndexSpec index);
+
+    /**
+     * Removes a field index.
+     *
+     * @throws io.vectaraft.index.FieldIndexNotFoundException when the key has none
+     */
+    WriteResult deleteFieldIndex(String collection, String key);
 
     /** Writes a snapshot now. */
     SnapshotFile snapshot();

@@ -92,6 +92,16 @@ public final class RpcRules {
                 VectorServiceGrpc.getDeleteCollectionMethod(),
                 Access.ADMIN,
                 DeleteCollectionRequest::getName);
+        collection(
+                t,
+                VectorServiceGrpc.getCreateFieldIndexMethod(),
+                Access.ADMIN,
+                io.vectaraft.api.v1.CreateFieldIndexRequest::getCollection);
+        collection(
+                t,
+                VectorServiceGrpc.getDeleteFieldIndexMethod(),
+                Access.ADMIN,
+                io.vectaraft.api.v1.DeleteFieldIndexRequest::getCollection);
         return Map.copyOf(t);
     }
 

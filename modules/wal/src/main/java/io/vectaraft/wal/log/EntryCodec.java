@@ -1,5 +1,6 @@
 package io.vectaraft.wal.log;
 
+import io.vectaraft.index.FieldIndexSpec;
 import io.vectaraft.index.VectorRecord;
 import io.vectaraft.wal.Mutation;
 import io.vectaraft.wal.codec.Floats;
@@ -45,6 +46,15 @@ public final class EntryCodec {
                     g.write("type", "delete_matching").write("collection", d.collection());
                     FilterCodec.write(g, "filter", d.filter());
                 }
+                case Mutation.CreateFieldIndex c ->
+                        g.write("type", "create_field_index")
+                                .write("collection", c.collection())
+                                .write("key", c.index().key())
+                                .write("index_type", c.index().type().wireName());
+                case Mutation.DeleteFieldIndex d ->
+                        g.write("type", "delete_field_index")
+                                .write("collection", d.collection())
+                                .write("key", d.key());
             }
             g.writeEnd();
         }
@@ -90,10 +100,18 @@ public final class EntryCodec {
             case "delete_matching" ->
                     new Mutation.DeleteMatching(
                             o.getString("collection"), FilterCodec.read(o.getJsonObject("filter")));
+            case "create_field_index" ->
+                    new Mutation.CreateFieldIndex(
+                            o.getString("collection"),
+                            new FieldIndexSpec(
+                                    o.getString("key"),
+                                    FieldIndexSpec.Type.parse(o.getString("index_type"))));
+            case "delete_field_index" ->
+                    new Mutation.DeleteFieldIndex(o.getString("collection"), o.getString("key"));
             default ->
                     throw new IllegalArgumentException(
-                            "entry type: expected create, drop, upsert, delete or delete_matching,"
-                                    + " got "
+                            "entry type: expected create, drop, upsert, delete, delete_matching,"
+                                    + " create_field_index or delete_field_index, got "
                                     + type);
         };
     }
