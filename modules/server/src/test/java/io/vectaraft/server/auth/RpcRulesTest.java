@@ -33,7 +33,9 @@ class RpcRulesTest {
                     Map.entry("Delete", Access.WRITE),
                     Map.entry("CreateCollection", Access.ADMIN),
                     Map.entry("DeleteCollection", Access.ADMIN),
-                    Map.entry("CreateSnapshot", Access.ADMIN));
+                    Map.entry("CreateSnapshot", Access.ADMIN),
+                    Map.entry("CreateFieldIndex", Access.ADMIN),
+                    Map.entry("DeleteFieldIndex", Access.ADMIN));
 
     private static List<MethodDescriptor<?, ?>> rpcs() {
         List<MethodDescriptor<?, ?>> methods = new ArrayList<>();
