@@ -109,3 +109,15 @@ class Upload:
 
 def collection_info(reply):
     return CollectionInfo.of(reply)
+
+
+FIELD_INDEX_TYPES = ("keyword", "integer", "float", "bool")
+
+
+def create_field_index(collection, key, type):
+    """A CreateFieldIndexRequest; ValueError for a type the server does not know."""
+    if type not in FIELD_INDEX_TYPES:
+        raise ValueError("type: expected one of %s, got %r" % (", ".join(FIELD_INDEX_TYPES), type))
+    return pb2.CreateFieldIndexRequest(
+        collection=collection, key=key,
+        type=pb2.FieldIndexType.Value("FIELD_INDEX_" + type.upper()))

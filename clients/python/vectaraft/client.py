@@ -150,6 +150,17 @@ class Client:
         """Deletes a collection and its records; NotFound when there is none."""
         self.call("DeleteCollection", pb2.DeleteCollectionRequest(name=name))
 
+    def create_field_index(self, collection, key, type):
+        """See Collection.create_field_index."""
+        reply = self.call("CreateFieldIndex", _requests.create_field_index(collection, key, type))
+        return reply.lsn
+
+    def delete_field_index(self, collection, key):
+        """See Collection.delete_field_index."""
+        reply = self.call("DeleteFieldIndex",
+                          pb2.DeleteFieldIndexRequest(collection=collection, key=key))
+        return reply.lsn
+
     def create_snapshot(self):
         """Snapshots every collection now (FailedPrecondition on a server without a log)."""
         return Snapshot.of(self.call("CreateSnapshot", pb2.CreateSnapshotRequest()))
@@ -259,6 +270,20 @@ class Collection:
     def count(self, where=None):
         """Records matching where (all without it)."""
         return self._client.call("Count", _requests.count(self.info, where)).count
+
+    def create_field_index(self, key, type):
+        """Indexes a metadata key: type "keyword" (strings and string lists), "integer",
+        "float" or "bool" (admin). Built in the background; filters on the key are exact
+        meanwhile. AlreadyExists when the key has an index. Returns the log position."""
+        return self._client.create_field_index(self.name, key, type)
+
+    def delete_field_index(self, key):
+        """Removes the index on a key (admin); NotFound when there is none."""
+        return self._client.delete_field_index(self.name, key)
+
+    def field_indexes(self):
+        """The collection's field indexes as FieldIndexInfo, fresh from the server."""
+        return self.describe().field_indexes
 
     def scroll(self, where=None, batch_size=1000, include_values=False, include_metadata=True):
         """Every matching record in id order (UTF-8 bytes), fetched batch_size at a time."""

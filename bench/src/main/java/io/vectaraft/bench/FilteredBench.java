@@ -149,6 +149,7 @@ final class FilteredBench {
                                             null);
                     long matching = c.count(filter);
                     List<Set<Integer>> truth = new ArrayList<>();
+                    long exactStart = System.nanoTime();
                     for (int q = 0; q < nq; q++) {
                         truth.add(
                                 set(
@@ -164,6 +165,30 @@ final class FilteredBench {
                                                         .matches()
                                                         .getFirst())));
                     }
+                    double exactQps = nq / ((System.nanoTime() - exactStart) / 1e9);
+                    // The filter OR a condition no record passes, different per query: every
+                    // search evaluates its filter afresh (the collection caches the bitset of a
+                    // repeated filter until the next write), as under a steady stream of writes.
+                    int[] fresh = {0};
+                    Searcher cold =
+                            q -> {
+                                int n = fresh[0]++;
+                                Filter never =
+                                        kind.equals("keyword")
+                                                ? Filter.eq("tags", MetadataValue.of("miss-" + n))
+                                                : Filter.eq("rank", MetadataValue.of(-1L - n));
+                                return ids(
+                                        c.search(
+                                                        new SearchRequest(
+                                                                List.of(q),
+                                                                k,
+                                                                Filter.or(filter, never),
+                                                                ef,
+                                                                false,
+                                                                false))
+                                                .matches()
+                                                .getFirst());
+                            };
                     Searcher ours =
                             q ->
                                     ids(
@@ -187,6 +212,7 @@ final class FilteredBench {
                     Measured o = measure(ours, data, nq, truth, k);
                     Measured l = theirs == null ? null : measure(theirs, data, nq, truth, k);
                     Measured o2 = measure(ours, data, nq, truth, k);
+                    Measured oc = measure(cold, data, nq, truth, k);
                     Measured l2 = theirs == null ? null : measure(theirs, data, nq, truth, k);
                     System.out.printf(
                             Locale.ROOT,
@@ -195,6 +221,8 @@ final class FilteredBench {
                                     + "\"matching\":%d,\"k\":%d,\"ef\":%d,\"m\":%d,"
                                     + "\"ef_construction\":%d,\"queries\":%d,"
                                     + "\"qps\":%.1f,\"recall\":%.4f,\"min_results\":%d,"
+                                    + "\"qps_uncached_filter\":%.1f,\"recall_uncached\":%.4f,"
+                                    + "\"exact_scan_qps\":%.1f,"
                                     + "\"lucene_qps\":%s,\"lucene_recall\":%s,"
                                     + "\"lucene_min_results\":%s,\"load\":%.2f}%n",
                             data.name(),
@@ -211,6 +239,9 @@ final class FilteredBench {
                             Math.max(o.qps, o2.qps),
                             o2.recall,
                             Math.min(o.minResults, o2.minResults),
+                            oc.qps,
+                            oc.recall,
+                            exactQps,
                             l == null
                                     ? "null"
                                     : String.format(Locale.ROOT, "%.1f", Math.max(l.qps, l2.qps)),
