@@ -35,6 +35,9 @@ METHODS = {
     "Scroll": (pb2.ScrollResponse, True),
     "CreateSnapshot": (pb2.SnapshotInfo, False),
     "ListSnapshots": (pb2.ListSnapshotsResponse, True),
+    # A retried create or delete would report the first attempt's effect as an error.
+    "CreateFieldIndex": (pb2.FieldIndexResponse, False),
+    "DeleteFieldIndex": (pb2.FieldIndexResponse, False),
 }
 
 
