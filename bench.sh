@@ -15,6 +15,10 @@
 #                      [--quantization none] [--index-dir D] [--rebuild]
 #                      builds into a directory once, then searches it in a fresh JVM
 #   ./bench.sh lucene  (same options; --quantization none|int7|binary)   Lucene 10.6, same protocol
+#   ./bench.sh filtered --data DIR --selectivity 0.001,0.01,0.1,0.5 [--index hnsw|flat]
+#                      [--field-index on|off] [--ef 64] [--lucene on|off]
+#                      filtered k-NN per selectivity (keyword tag, integer range), QPS and recall,
+#                      beside Lucene 10.6 KnnFloatVectorQuery with a filter query
 #   ./bench.sh hnsw-vs-lucene --data DIR [--quantization none|int8|binary] [--passes 3] [--out F]
 #                      ours and Lucene alternated; median ratio at recall 0.95 with its spread
 #   ./bench.sh hnsw-peers --data DIR --m 16 --ef-construction 200 --ef ... --threads N
@@ -105,6 +109,7 @@ case "$cmd" in
     lucene)
         run_java io.vectaraft.bench.BenchMain lucene-build "$@"
         run_java io.vectaraft.bench.BenchMain lucene-search "$@" ;;
+    filtered) run_java io.vectaraft.bench.BenchMain filtered "$@" ;;
     hnsw-vs-lucene) build; exec "$PY" "$ROOT/bench/tools/alternate.py" "$@" ;;
     hnsw-peers) exec "$PY" "$ROOT/bench/tools/hnsw_peers.py" "$@" ;;
     peers) exec "$PY" "$ROOT/bench/tools/faiss_flat.py" "$@" ;;

@@ -152,3 +152,15 @@ def collection_info(reply, name=None):
     """CollectionInfo of a reply; addressed by `name` (an alias) when given."""
     info = CollectionInfo.of(reply)
     return info if name is None or name == info.name else dataclasses.replace(info, name=name)
+
+
+FIELD_INDEX_TYPES = ("keyword", "integer", "float", "bool")
+
+
+def create_field_index(collection, key, type):
+    """A CreateFieldIndexRequest; ValueError for a type the server does not know."""
+    if type not in FIELD_INDEX_TYPES:
+        raise ValueError("type: expected one of %s, got %r" % (", ".join(FIELD_INDEX_TYPES), type))
+    return pb2.CreateFieldIndexRequest(
+        collection=collection, key=key,
+        type=pb2.FieldIndexType.Value("FIELD_INDEX_" + type.upper()))

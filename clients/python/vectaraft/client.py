@@ -44,6 +44,9 @@ METHODS = {
     "DeleteAlias": (pb2.AliasResponse, False, _WRITE),
     "ListAliases": (pb2.ListAliasesResponse, True, None),
     "RestoreSnapshot": (pb2.SnapshotInfo, False, None),
+    # A retried create or delete would report the first attempt's effect as an error.
+    "CreateFieldIndex": (pb2.FieldIndexResponse, False, _WRITE),
+    "DeleteFieldIndex": (pb2.FieldIndexResponse, False, _WRITE),
 }
 
 
@@ -188,6 +191,17 @@ class Client:
     def delete_collection(self, name):
         """Deletes a collection and its records; NotFound when there is none."""
         self.call("DeleteCollection", pb2.DeleteCollectionRequest(name=name))
+
+    def create_field_index(self, collection, key, type):
+        """See Collection.create_field_index."""
+        reply = self.call("CreateFieldIndex", _requests.create_field_index(collection, key, type))
+        return reply.lsn
+
+    def delete_field_index(self, collection, key):
+        """See Collection.delete_field_index."""
+        reply = self.call("DeleteFieldIndex",
+                          pb2.DeleteFieldIndexRequest(collection=collection, key=key))
+        return reply.lsn
 
     def create_snapshot(self):
         """Snapshots every collection now (FailedPrecondition on a server without a log)."""
@@ -346,6 +360,20 @@ class Collection:
         """Records matching where (all without it)."""
         return self._client.call("Count", _requests.count(
             self.info, where, self._client._consistency(consistency))).count
+
+    def create_field_index(self, key, type):
+        """Indexes a metadata key: type "keyword" (strings and string lists), "integer",
+        "float" or "bool" (admin). Built in the background; filters on the key are exact
+        meanwhile. AlreadyExists when the key has an index. Returns the log position."""
+        return self._client.create_field_index(self.name, key, type)
+
+    def delete_field_index(self, key):
+        """Removes the index on a key (admin); NotFound when there is none."""
+        return self._client.delete_field_index(self.name, key)
+
+    def field_indexes(self):
+        """The collection's field indexes as FieldIndexInfo, fresh from the server."""
+        return self.describe().field_indexes
 
     def scroll(self, where=None, batch_size=1000, include_values=False, include_metadata=True,
                consistency=None):

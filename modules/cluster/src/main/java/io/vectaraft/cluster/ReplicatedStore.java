@@ -3,6 +3,7 @@ package io.vectaraft.cluster;
 import io.vectaraft.index.CollectionNotFoundException;
 import io.vectaraft.index.CollectionSpec;
 import io.vectaraft.index.Database;
+import io.vectaraft.index.FieldIndexSpec;
 import io.vectaraft.index.InvalidArgumentException;
 import io.vectaraft.index.MetadataPatch;
 import io.vectaraft.index.PreconditionException;
@@ -168,6 +169,16 @@ public final class ReplicatedStore implements Store {
                 "RestoreSnapshot: not available in cluster mode (the file is on one node's disk,"
                         + " and every replica would have to load it at the same log position);"
                         + " restore a standalone server and seed the group from it");
+    }
+
+    @Override
+    public WriteResult createFieldIndex(String collection, FieldIndexSpec index) {
+        return submit(new Mutation.CreateFieldIndex(collection, index));
+    }
+
+    @Override
+    public WriteResult deleteFieldIndex(String collection, String key) {
+        return submit(new Mutation.DeleteFieldIndex(collection, key));
     }
 
     /** Check here, submit to the group, wait until applied here, report what applying did. */

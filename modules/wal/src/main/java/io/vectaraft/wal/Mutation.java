@@ -1,6 +1,7 @@
 package io.vectaraft.wal;
 
 import io.vectaraft.index.CollectionSpec;
+import io.vectaraft.index.FieldIndexSpec;
 import io.vectaraft.index.MetadataPatch;
 import io.vectaraft.index.VectorRecord;
 import io.vectaraft.index.filter.Filter;
@@ -91,4 +92,10 @@ public sealed interface Mutation {
             return "";
         }
     }
+
+    /** A field index was created (built over the present records in the background). */
+    record CreateFieldIndex(String collection, FieldIndexSpec index) implements Mutation {}
+
+    /** The field index on this key was removed. */
+    record DeleteFieldIndex(String collection, String key) implements Mutation {}
 }

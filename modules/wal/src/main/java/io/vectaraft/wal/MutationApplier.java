@@ -44,6 +44,8 @@ public final class MutationApplier {
      *
      * @throws io.vectaraft.index.InvalidArgumentException naming the bad record
      * @throws io.vectaraft.index.CollectionNotFoundException for a write to a missing collection
+     * @throws io.vectaraft.index.FieldIndexConflictException creating an index on an indexed key
+     * @throws io.vectaraft.index.FieldIndexNotFoundException deleting an index that does not exist
      */
     public Prepared prepare(Mutation mutation) {
         return switch (mutation) {
@@ -80,13 +82,23 @@ public final class MutationApplier {
                                     + " state it installed cannot be rebuilt from the log");
             case Mutation.Create c -> new Prepared(c, null);
             case Mutation.Drop d -> new Prepared(d, null);
+            case Mutation.CreateFieldIndex c -> {
+                database.writer(c.collection()).prepareCreateFieldIndex(c.index());
+                yield new Prepared(c, null);
+            }
+            case Mutation.DeleteFieldIndex d -> {
+                database.writer(d.collection()).prepareDeleteFieldIndex(d.key());
+                yield new Prepared(d, null);
+            }
         };
     }
 
     /**
      * Applies a prepared mutation.
      *
-     * @return the records it upserted, deleted or updated (0 for creating or dropping a collection)
+     * @return the records it upserted, deleted or updated (0 for creating or dropping a collection,
+     *     an alias or a field index; field index entries are idempotent when replayed: an index on
+     *     a key that has one already is kept, deleting a missing one changes nothing)
      */
     public int apply(Prepared prepared) {
         return switch (prepared.mutation) {
@@ -121,6 +133,14 @@ public final class MutationApplier {
                 var writer = database.writer(u.collection());
                 yield writer.updateMetadata(
                         u.filter() == null ? u.ids() : writer.idsMatching(u.filter()), u.patch());
+            }
+            case Mutation.CreateFieldIndex c -> {
+                database.writer(c.collection()).createFieldIndex(c.index());
+                yield 0;
+            }
+            case Mutation.DeleteFieldIndex d -> {
+                database.writer(d.collection()).deleteFieldIndex(d.key());
+                yield 0;
             }
         };
     }

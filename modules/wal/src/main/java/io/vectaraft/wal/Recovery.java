@@ -220,6 +220,10 @@ final class Recovery {
                     aliases(db, spec, bytes);
                     return;
                 }
+                if (tag.equals(GraphSection.FIELD_INDEXES_TAG)) {
+                    fieldIndexes(db, spec, bytes);
+                    return;
+                }
                 if (!tag.equals(GraphSection.TAG)) {
                     return;
                 }
@@ -244,6 +248,27 @@ final class Recovery {
                 }
             }
         };
+    }
+
+    /** Creates the field indexes a snapshot lists; they build in the background. */
+    private static void fieldIndexes(WritableDatabase db, CollectionSpec spec, byte[] bytes) {
+        try {
+            for (io.vectaraft.index.FieldIndexSpec index :
+                    GraphSection.readFieldIndexes(
+                            new DataInputStream(new ByteArrayInputStream(bytes)))) {
+                db.writer(spec.name()).createFieldIndex(index);
+            }
+        } catch (IOException | RuntimeException e) {
+            // The snapshot's checksum held, so this is a writer bug; the records are intact and
+            // filters stay exact without indexes.
+            LOG.log(
+                    Level.WARNING,
+                    "wal: field indexes of collection \""
+                            + spec.name()
+                            + "\" are malformed ("
+                            + e.getMessage()
+                            + "); loading without them");
+        }
     }
 
     /** Loads a quantized collection's codes; on a misfit they are quantized anew. */

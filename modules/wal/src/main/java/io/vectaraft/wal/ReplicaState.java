@@ -6,7 +6,6 @@ import io.vectaraft.index.VectaraftException;
 import io.vectaraft.index.VectorCollection;
 import io.vectaraft.index.write.WritableDatabase;
 import io.vectaraft.wal.log.EntryCodec;
-import io.vectaraft.wal.snapshot.AliasSection;
 import io.vectaraft.wal.snapshot.CollectionImage;
 import io.vectaraft.wal.snapshot.GraphSection;
 import io.vectaraft.wal.snapshot.SnapshotFiles;
@@ -138,8 +137,7 @@ public final class ReplicaState {
                         .map(name -> graphs.image(db.imageIO(name)))
                         .toList();
         try {
-            return new SnapshotWriter(
-                            List.of(graphs.codes(), graphs, new AliasSection(db.aliases())))
+            return new SnapshotWriter(Snapshotter.sections(graphs, db.aliases()))
                     .write(dir, index, images);
         } catch (IOException e) {
             throw new SnapshotException("snapshot in " + dir + " failed: " + e.getMessage(), e);

@@ -8,12 +8,15 @@ import io.vectaraft.wal.snapshot.CollectionImage;
 import io.vectaraft.wal.snapshot.GraphSection;
 import io.vectaraft.wal.snapshot.SnapshotFiles;
 import io.vectaraft.wal.snapshot.SnapshotReader;
+import io.vectaraft.wal.snapshot.SnapshotSection;
 import io.vectaraft.wal.snapshot.SnapshotWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -179,11 +182,7 @@ final class Snapshotter {
                         .toList();
         long start = System.nanoTime();
         SnapshotFile info =
-                new SnapshotWriter(
-                                List.of(
-                                        graphs.codes(),
-                                        graphs,
-                                        new AliasSection(database.aliases())))
+                new SnapshotWriter(sections(graphs, database.aliases()))
                         .write(options.snapshotDir(), seq, images);
         LOG.log(
                 Level.INFO,
@@ -207,8 +206,14 @@ final class Snapshotter {
                         .map(VectorCollection::spec)
                         .map(spec -> graphs.image(db.imageIO(spec.name())))
                         .toList();
-        return new SnapshotWriter(List.of(graphs.codes(), graphs, new AliasSection(db.aliases())))
-                .write(dir, seq, images);
+        return new SnapshotWriter(sections(graphs, db.aliases())).write(dir, seq, images);
+    }
+
+    /** What a snapshot carries besides the records: codes, graphs, field indexes and aliases. */
+    static List<SnapshotSection> sections(GraphSection graphs, Map<String, String> aliases) {
+        List<SnapshotSection> sections = new ArrayList<>(graphs.sections());
+        sections.add(new AliasSection(aliases));
+        return List.copyOf(sections);
     }
 
     /** The snapshots on disk, newest first. */

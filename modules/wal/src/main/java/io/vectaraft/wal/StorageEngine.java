@@ -4,6 +4,7 @@ import io.vectaraft.index.CollectionConflictException;
 import io.vectaraft.index.CollectionNotFoundException;
 import io.vectaraft.index.CollectionSpec;
 import io.vectaraft.index.Database;
+import io.vectaraft.index.FieldIndexSpec;
 import io.vectaraft.index.InvalidArgumentException;
 import io.vectaraft.index.MetadataPatch;
 import io.vectaraft.index.PreconditionException;
@@ -442,6 +443,27 @@ public final class StorageEngine implements Store {
                                     new Mutation.UpdateMetadata(collection, matching, null, patch);
                             return new Logged(applier.prepare(update), append(encode(update)));
                         });
+    }
+
+    @Override
+    public WriteResult createFieldIndex(String collection, FieldIndexSpec index) {
+        return orderedWrite(collection, new Mutation.CreateFieldIndex(collection, index));
+    }
+
+    @Override
+    public WriteResult deleteFieldIndex(String collection, String key) {
+        return orderedWrite(collection, new Mutation.DeleteFieldIndex(collection, key));
+    }
+
+    /**
+     * A write checked under the collection's order lock once every earlier write is applied, so
+     * that two racing creations of one index cannot both pass the check.
+     */
+    private WriteResult orderedWrite(String collection, Mutation mutation) {
+        return write(
+                collection,
+                true,
+                () -> () -> new Logged(applier.prepare(mutation), append(encode(mutation))));
     }
 
     /** A mutation appended to the log (lsn 0 without one), not applied yet. */

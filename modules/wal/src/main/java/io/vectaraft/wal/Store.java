@@ -2,6 +2,7 @@ package io.vectaraft.wal;
 
 import io.vectaraft.index.CollectionSpec;
 import io.vectaraft.index.Database;
+import io.vectaraft.index.FieldIndexSpec;
 import io.vectaraft.index.MetadataPatch;
 import io.vectaraft.index.VectorRecord;
 import io.vectaraft.index.filter.Filter;
@@ -76,6 +77,21 @@ public interface Store extends AutoCloseable {
      * @throws io.vectaraft.index.PreconditionException where a restore cannot go through safely
      */
     SnapshotFile restore(Path file);
+
+    /**
+     * Creates a field index, logged like any write and built over the present records in the
+     * background.
+     *
+     * @throws io.vectaraft.index.FieldIndexConflictException when the key has an index already
+     */
+    WriteResult createFieldIndex(String collection, FieldIndexSpec index);
+
+    /**
+     * Removes a field index.
+     *
+     * @throws io.vectaraft.index.FieldIndexNotFoundException when the key has none
+     */
+    WriteResult deleteFieldIndex(String collection, String key);
 
     /** Writes a snapshot now. */
     SnapshotFile snapshot();

@@ -2,6 +2,8 @@ package io.vectaraft.index.write;
 
 import io.vectaraft.index.ClientText;
 import io.vectaraft.index.CollectionSpec;
+import io.vectaraft.index.FieldIndexInfo;
+import io.vectaraft.index.FieldIndexSpec;
 import io.vectaraft.index.IndexSpec;
 import io.vectaraft.index.IndexStats;
 import io.vectaraft.index.MetadataPatch;
@@ -313,6 +315,104 @@ final class LockedCollection implements VectorCollection {
         return updated;
     }
 
+    // ---- field indexes
+
+    /**
+     * Checks that an index on this key may be created; changes nothing.
+     *
+     * @throws io.vectaraft.index.FieldIndexConflictException when the key has an index already
+     */
+    void checkCreateFieldIndex(FieldIndexSpec index) {
+        readLock.lock();
+        try {
+            FieldIndexSpec existing = state.fieldIndexes().spec(index.key());
+            if (existing != null) {
+                throw new io.vectaraft.index.FieldIndexConflictException(spec.name(), existing);
+            }
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    /**
+     * Checks that an index on this key exists; changes nothing.
+     *
+     * @throws io.vectaraft.index.FieldIndexNotFoundException otherwise
+     */
+    void checkDeleteFieldIndex(String key) {
+        readLock.lock();
+        try {
+            if (state.fieldIndexes().spec(key) == null) {
+                throw new io.vectaraft.index.FieldIndexNotFoundException(spec.name(), key);
+            }
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    /**
+     * Adds an index, built in the background (filters check records meanwhile). An index on the key
+     * already there is kept as it is (a replayed or repeated entry). Returns whether one was added.
+     */
+    boolean createFieldIndex(FieldIndexSpec index) {
+        writeLock.lock();
+        try {
+            if (state.fieldIndexes().spec(index.key()) != null) {
+                return false;
+            }
+            state.fieldIndexes().add(index);
+            writes++;
+        } finally {
+            writeLock.unlock();
+        }
+        maintainer.request();
+        return true;
+    }
+
+    /** Removes the index on this key; returns whether there was one. */
+    boolean deleteFieldIndex(String key) {
+        writeLock.lock();
+        try {
+            boolean removed = state.fieldIndexes().remove(key);
+            if (removed) {
+                writes++;
+            }
+            return removed;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    @Override
+    public List<FieldIndexInfo> fieldIndexes() {
+        readLock.lock();
+        try {
+            return state.fieldIndexes().info();
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    /** The specs of the field indexes, in creation order (snapshots). */
+    List<FieldIndexSpec> fieldIndexSpecs() {
+        readLock.lock();
+        try {
+            return state.fieldIndexes().specs();
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    /** One step of building field indexes; false when none is left to build. */
+    private boolean fieldIndexStep() {
+        writeLock.lock();
+        try {
+            return !closed && state.fieldIndexes().buildStep();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
     /** The ids of the records matching a filter (null: all), in id order. */
     List<String> idsMatching(Filter filter) {
         List<String> out = new ArrayList<>();
@@ -351,6 +451,9 @@ final class LockedCollection implements VectorCollection {
      * and searches interleave with a long build.
      */
     private void maintain() {
+        while (fieldIndexStep()) {
+            // each step takes and releases the write lock
+        }
         long rebuildStart = System.nanoTime();
         int rebuilt = rebuildIfDue();
         while (linkStep()) {

@@ -120,6 +120,16 @@ public final class RpcRules {
                 VectorServiceGrpc.getDeleteAliasMethod(),
                 Access.ADMIN,
                 DeleteAliasRequest::getAlias);
+        collection(
+                t,
+                VectorServiceGrpc.getCreateFieldIndexMethod(),
+                Access.ADMIN,
+                io.vectaraft.api.v1.CreateFieldIndexRequest::getCollection);
+        collection(
+                t,
+                VectorServiceGrpc.getDeleteFieldIndexMethod(),
+                Access.ADMIN,
+                io.vectaraft.api.v1.DeleteFieldIndexRequest::getCollection);
         return Map.copyOf(t);
     }
 

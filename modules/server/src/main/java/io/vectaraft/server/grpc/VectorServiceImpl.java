@@ -636,6 +636,44 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                 });
     }
 
+    @Override
+    public void createFieldIndex(
+            io.vectaraft.api.v1.CreateFieldIndexRequest request,
+            StreamObserver<io.vectaraft.api.v1.FieldIndexResponse> reply) {
+        respond(
+                reply,
+                () -> {
+                    String name = name(request.getCollection());
+                    io.vectaraft.index.FieldIndexSpec index =
+                            new io.vectaraft.index.FieldIndexSpec(
+                                    request.getKey(),
+                                    CollectionTranslator.fromProto(request.getType()));
+                    WriteResult r = store.createFieldIndex(name, index);
+                    return io.vectaraft.api.v1.FieldIndexResponse.newBuilder()
+                            .setLsn(r.lsn())
+                            .build();
+                });
+    }
+
+    @Override
+    public void deleteFieldIndex(
+            io.vectaraft.api.v1.DeleteFieldIndexRequest request,
+            StreamObserver<io.vectaraft.api.v1.FieldIndexResponse> reply) {
+        respond(
+                reply,
+                () -> {
+                    String name = name(request.getCollection());
+                    if (request.getKey().isEmpty()) {
+                        throw new InvalidArgumentException(
+                                "key: expected a non-empty metadata key");
+                    }
+                    WriteResult r = store.deleteFieldIndex(name, request.getKey());
+                    return io.vectaraft.api.v1.FieldIndexResponse.newBuilder()
+                            .setLsn(r.lsn())
+                            .build();
+                });
+    }
+
     private static SnapshotInfo snapshotInfo(io.vectaraft.wal.SnapshotFile s) {
         return SnapshotInfo.newBuilder()
                 .setSequence(s.sequence())

@@ -40,7 +40,9 @@ class RpcRulesTest {
                     Map.entry("CreateAlias", Access.ADMIN),
                     Map.entry("SwitchAlias", Access.ADMIN),
                     Map.entry("DeleteAlias", Access.ADMIN),
-                    Map.entry("RestoreSnapshot", Access.ADMIN));
+                    Map.entry("RestoreSnapshot", Access.ADMIN),
+                    Map.entry("CreateFieldIndex", Access.ADMIN),
+                    Map.entry("DeleteFieldIndex", Access.ADMIN));
 
     private static List<MethodDescriptor<?, ?>> rpcs() {
         List<MethodDescriptor<?, ?>> methods = new ArrayList<>();

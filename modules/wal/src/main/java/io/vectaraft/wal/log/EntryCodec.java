@@ -1,5 +1,6 @@
 package io.vectaraft.wal.log;
 
+import io.vectaraft.index.FieldIndexSpec;
 import io.vectaraft.index.MetadataPatch;
 import io.vectaraft.index.VectorRecord;
 import io.vectaraft.wal.Mutation;
@@ -73,6 +74,15 @@ public final class EntryCodec {
                     u.patch().unset().forEach(g::write);
                     g.writeEnd();
                 }
+                case Mutation.CreateFieldIndex c ->
+                        g.write("type", "create_field_index")
+                                .write("collection", c.collection())
+                                .write("key", c.index().key())
+                                .write("index_type", c.index().type().wireName());
+                case Mutation.DeleteFieldIndex d ->
+                        g.write("type", "delete_field_index")
+                                .write("collection", d.collection())
+                                .write("key", d.key());
             }
             g.writeEnd();
         }
@@ -127,11 +137,19 @@ public final class EntryCodec {
                     new Mutation.SwitchAlias(o.getString("alias"), o.getString("collection"));
             case "delete_alias" -> new Mutation.DeleteAlias(o.getString("alias"));
             case "restored" -> new Mutation.Restored(o.getString("source"));
+            case "create_field_index" ->
+                    new Mutation.CreateFieldIndex(
+                            o.getString("collection"),
+                            new FieldIndexSpec(
+                                    o.getString("key"),
+                                    FieldIndexSpec.Type.parse(o.getString("index_type"))));
+            case "delete_field_index" ->
+                    new Mutation.DeleteFieldIndex(o.getString("collection"), o.getString("key"));
             default ->
                     throw new IllegalArgumentException(
                             "entry type: expected create, drop, upsert, delete, delete_matching,"
-                                    + " update_metadata, create_alias, switch_alias, delete_alias"
-                                    + " or restored, got "
+                                    + " update_metadata, create_alias, switch_alias, delete_alias,"
+                                    + " restored, create_field_index or delete_field_index, got "
                                     + type);
         };
     }
