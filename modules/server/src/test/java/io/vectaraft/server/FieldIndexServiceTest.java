@@ -31,6 +31,7 @@ import io.vectaraft.api.v1.FieldIndexType;
 import io.vectaraft.api.v1.Filter;
 import io.vectaraft.api.v1.Metric;
 import io.vectaraft.api.v1.Record;
+import io.vectaraft.api.v1.UpdateMetadataRequest;
 import io.vectaraft.api.v1.Value;
 import io.vectaraft.api.v1.VectorServiceGrpc.VectorServiceBlockingStub;
 import java.nio.file.Path;
@@ -157,6 +158,18 @@ class FieldIndexServiceTest {
                             .addIds("r4")
                             .build());
             assertEquals(counts(stub, "plain"), counts(stub, "c"));
+            // Metadata updated in place (no vectors resent) moves records between postings too.
+            for (String collection : List.of("c", "plain")) {
+                stub.updateMetadata(
+                        UpdateMetadataRequest.newBuilder()
+                                .setCollection(collection)
+                                .setFilter(cond("n", Condition.Op.LT, num(5)))
+                                .putSet("color", str("red"))
+                                .putSet("n", num(49))
+                                .addUnset("tags")
+                                .build());
+            }
+            assertEquals(counts(stub, "plain"), counts(stub, "c"), "after metadata updates");
             stub.deleteFieldIndex(
                     DeleteFieldIndexRequest.newBuilder().setCollection("c").setKey("tags").build());
             assertEquals(2, describe(stub, "c").getFieldIndexesCount());
