@@ -33,7 +33,11 @@ class RpcRulesTest {
                     Map.entry("Delete", Access.WRITE),
                     Map.entry("CreateCollection", Access.ADMIN),
                     Map.entry("DeleteCollection", Access.ADMIN),
-                    Map.entry("CreateSnapshot", Access.ADMIN));
+                    Map.entry("CreateSnapshot", Access.ADMIN),
+                    Map.entry("ClusterStatus", Access.ADMIN),
+                    Map.entry("AddNode", Access.ADMIN),
+                    Map.entry("RemoveNode", Access.ADMIN),
+                    Map.entry("TransferLeadership", Access.ADMIN));
 
     private static List<MethodDescriptor<?, ?>> rpcs() {
         List<MethodDescriptor<?, ?>> methods = new ArrayList<>();
