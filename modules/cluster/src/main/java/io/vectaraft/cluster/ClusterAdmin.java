@@ -20,6 +20,7 @@ import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.SetConfigurationRequest;
@@ -56,18 +57,42 @@ public final class ClusterAdmin {
         return node.self().toString();
     }
 
+    /** This node's member of the group (the server hosts one group: whichever it is). */
     private RaftServer.Division division() {
         try {
-            return node.server().getDivision(RaftNode.GROUP_ID);
+            for (RaftGroupId id : node.server().getGroupIds()) {
+                return node.server().getDivision(id);
+            }
         } catch (IOException e) {
             throw new ClusterUnavailableException(
                     "cluster: this node's Raft server has no group: " + e.getMessage(), e);
         }
+        throw new ClusterUnavailableException("cluster: this node's Raft server has no group yet");
     }
 
-    /** This node's own status, read locally (no network). */
+    /**
+     * This node's own status, read locally (no network); a server that hosts no group yet reports
+     * itself out of any group, role unknown.
+     */
     public NodeStatus local() {
-        RaftServer.Division d = division();
+        RaftServer.Division d;
+        try {
+            d = division();
+        } catch (ClusterUnavailableException e) {
+            return new NodeStatus(
+                    nodeId(),
+                    "",
+                    true,
+                    NodeStatus.Role.UNKNOWN,
+                    0,
+                    0,
+                    stateMachine.applied().get(),
+                    "",
+                    -1,
+                    false,
+                    stateMachine.leaderChanges(),
+                    "");
+        }
         DivisionInfo info = d.getInfo();
         RaftPeerId leader = info.getLeaderId();
         RaftConfiguration conf = d.getRaftConf();
