@@ -361,7 +361,12 @@ public final class ClusterAdmin {
         long deadline = System.nanoTime() + timeout.toNanos();
         try (RaftClient client = adminClient(d, timeout)) {
             RaftClientReply reply =
-                    client.admin().transferLeadership(target.getId(), timeout.toMillis());
+                    within(
+                            timeout,
+                            () ->
+                                    client.admin()
+                                            .transferLeadership(
+                                                    target.getId(), timeout.toMillis()));
             if (!reply.isSuccess()) {
                 throw new ClusterUnavailableException(
                         "cluster: transfer leadership to "
@@ -396,13 +401,50 @@ public final class ClusterAdmin {
             Duration timeout,
             String what) {
         try (RaftClient client = adminClient(d, timeout)) {
-            RaftClientReply reply = client.admin().setConfiguration(arguments);
+            RaftClientReply reply =
+                    within(timeout, () -> client.admin().setConfiguration(arguments));
             if (!reply.isSuccess()) {
                 throw new ClusterUnavailableException(
                         "cluster: " + what + ": " + describe(reply.getException()));
             }
         } catch (IOException e) {
             throw new ClusterUnavailableException("cluster: " + what + ": " + describe(e), e);
+        }
+    }
+
+    /** An admin request that may block, as one call. */
+    private interface AdminCall {
+        RaftClientReply call() throws IOException;
+    }
+
+    /**
+     * Runs {@code call}, giving up after {@code timeout}: Ratis's client retries inside a call, so
+     * the call alone has no overall bound. The caller then closes the client, which ends it.
+     */
+    private static RaftClientReply within(Duration timeout, AdminCall call) throws IOException {
+        CompletableFuture<RaftClientReply> f = new CompletableFuture<>();
+        Thread.ofVirtual()
+                .name("cluster-admin")
+                .start(
+                        () -> {
+                            try {
+                                f.complete(call.call());
+                            } catch (IOException | RuntimeException e) {
+                                f.completeExceptionally(e);
+                            }
+                        });
+        try {
+            return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IOException("not done within " + timeout.toMillis() + " ms", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
         }
     }
 

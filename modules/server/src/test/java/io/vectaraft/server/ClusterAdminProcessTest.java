@@ -195,8 +195,7 @@ class ClusterAdminProcessTest {
         removed.killAndWipe();
         removed.start(peers);
         String out =
-                cli(
-                        0,
+                cliOrTails(
                         "add-node",
                         "--addr",
                         follower.grpcAddress(),
@@ -378,6 +377,17 @@ class ClusterAdminProcessTest {
             return;
         }
         fail("expected " + code);
+    }
+
+    /** As {@link #cli} expecting success; on failure the nodes' last log lines say why. */
+    private String cliOrTails(String... args) {
+        try {
+            return cli(0, args);
+        } catch (AssertionError e) {
+            StringBuilder b = new StringBuilder(e.getMessage());
+            nodes.forEach(n -> b.append("\n--- ").append(n.id).append(":\n").append(n.tail()));
+            throw new AssertionError(b.toString(), e);
+        }
     }
 
     /** Runs the CLI in this JVM; returns its standard output after checking the exit status. */

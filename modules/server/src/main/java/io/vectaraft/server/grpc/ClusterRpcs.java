@@ -83,13 +83,13 @@ final class ClusterRpcs {
         return admin;
     }
 
-    /** The call's deadline, less a margin to answer in; {@link #CHANGE_TIMEOUT} without one. */
+    /** The call's deadline less a second to answer in; {@link #CHANGE_TIMEOUT} without one. */
     private static Duration timeout() {
         Deadline d = Context.current().getDeadline();
         if (d == null) {
             return CHANGE_TIMEOUT;
         }
-        long ms = d.timeRemaining(TimeUnit.MILLISECONDS) - 200;
+        long ms = d.timeRemaining(TimeUnit.MILLISECONDS) - 1_000;
         return Duration.ofMillis(Math.max(100, ms));
     }
 
