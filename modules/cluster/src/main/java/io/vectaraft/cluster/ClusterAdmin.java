@@ -24,6 +24,8 @@ import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.SetConfigurationRequest;
+import org.apache.ratis.protocol.exceptions.ReconfigurationTimeoutException;
+import org.apache.ratis.retry.ExceptionDependentRetry;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.server.DivisionInfo;
@@ -451,12 +453,18 @@ public final class ClusterAdmin {
     /** A client for one admin request, retrying (leader changes) within {@code timeout}. */
     private RaftClient adminClient(RaftServer.Division d, Duration timeout) {
         long attempts = Math.max(1, timeout.toMillis() / 200);
-        return client(
-                d.getGroup(),
-                timeout,
-                RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                        (int) Math.min(attempts, 1000),
-                        TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)));
+        // A new node that made no progress is reported, not staged again: a retry would replicate
+        // to it afresh while it may already have given up (see RaftNode's staging timeout).
+        RetryPolicy retry =
+                ExceptionDependentRetry.newBuilder()
+                        .setDefaultPolicy(
+                                RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                                        (int) Math.min(attempts, 1000),
+                                        TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
+                        .setExceptionToPolicy(
+                                ReconfigurationTimeoutException.class, RetryPolicies.noRetry())
+                        .build();
+        return client(d.getGroup(), timeout, retry);
     }
 
     private static RaftClient client(RaftGroup group, Duration timeout, RetryPolicy retry) {
