@@ -1,11 +1,14 @@
 """Request messages from the SDK's arguments, and results from the replies: what the
 blocking and the asyncio collections share."""
 
+import dataclasses
+
 from . import _codec, errors
 from .types import CollectionInfo, Hit, Record, index_message
 from .v1 import vectaraft_pb2 as pb2
 
 MAX_SCROLL_PAGE = 10000
+MAX_OFFSET = 10000
 
 
 def create_collection(name, dimension, metric, index, quantization, oversample, on_disk):
@@ -29,12 +32,27 @@ def _ef(ef):
     return 0 if ef is None else ef
 
 
-def query(info, vector, k, where, include_values, include_metadata, ef, exact, consistency):
-    return _with_filter(pb2.QueryRequest(
+def _window(request, score_threshold, offset):
+    """score_threshold and offset on a Query or QueryBatch request."""
+    if score_threshold is not None:
+        value = float(score_threshold)
+        if value != value or value in (float("inf"), float("-inf")):
+            raise errors.InvalidArgument(
+                "score_threshold: expected a finite number, got %r" % score_threshold)
+        request.score_threshold.value = value
+    if not 0 <= offset <= MAX_OFFSET:
+        raise errors.InvalidArgument("offset: expected 0..%d, got %d" % (MAX_OFFSET, offset))
+    request.offset = offset
+    return request
+
+
+def query(info, vector, k, where, include_values, include_metadata, ef, exact, consistency,
+          score_threshold=None, offset=0):
+    return _window(_with_filter(pb2.QueryRequest(
         collection=info.name, top_k=k, include_values=include_values,
         include_metadata=include_metadata, ef=_ef(ef), exact=exact, consistency=consistency,
         packed_vector=_codec.query_vector(vector, info.dimension, info.metric == "cosine")),
-        where)
+        where), score_threshold, offset)
 
 
 def hits(reply, include_metadata, include_values):
@@ -42,16 +60,35 @@ def hits(reply, include_metadata, include_values):
 
 
 def query_batch(info, matrix, k, where, include_values, include_metadata, ef, exact,
-                consistency):
+                consistency, score_threshold=None, offset=0, wheres=None):
     if len(matrix) == 0:
         raise errors.InvalidArgument("queries: expected at least one query, got none")
+    if wheres is not None and len(wheres) != len(matrix):
+        raise errors.InvalidArgument(
+            "wheres: expected one filter (or None) per query, got %d for %d queries"
+            % (len(wheres), len(matrix)))
     cosine = info.metric == "cosine"
     queries = [pb2.QueryVector(packed_values=_codec.query_vector(
         row, info.dimension, cosine, "queries[%d]" % i)) for i, row in enumerate(matrix)]
-    return _with_filter(pb2.QueryBatchRequest(
+    for i, own in enumerate(wheres or []):
+        _with_filter(queries[i], own)
+    return _window(_with_filter(pb2.QueryBatchRequest(
         collection=info.name, queries=queries, top_k=k, include_values=include_values,
         include_metadata=include_metadata, ef=_ef(ef), exact=exact, consistency=consistency),
-        where)
+        where), score_threshold, offset)
+
+
+def update_metadata(info, ids, where, set, unset):
+    if (ids is None) == (where is None):
+        raise errors.InvalidArgument("update: expected exactly one of ids and where, got %s"
+                                     % ("both" if ids is not None else "neither"))
+    request = pb2.UpdateMetadataRequest(collection=info.name, unset=list(unset or []))
+    for key, value in _codec.metadata_message("set", set or {}).items():
+        request.set[key].CopyFrom(value)
+    if ids is not None:
+        request.ids.extend(_codec.as_id(x, i) for i, x in enumerate(ids))
+        return request
+    return _with_filter(request, where)
 
 
 def get(info, ids, include_values, include_metadata, consistency):
@@ -111,5 +148,7 @@ class Upload:
             info.metric == "cosine")
 
 
-def collection_info(reply):
-    return CollectionInfo.of(reply)
+def collection_info(reply, name=None):
+    """CollectionInfo of a reply; addressed by `name` (an alias) when given."""
+    info = CollectionInfo.of(reply)
+    return info if name is None or name == info.name else dataclasses.replace(info, name=name)

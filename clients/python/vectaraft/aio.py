@@ -112,7 +112,7 @@ class Client:
     async def get_collection(self, name, consistency=None):
         reply = await self.call("DescribeCollection", pb2.DescribeCollectionRequest(
             name=name, consistency=self._consistency(consistency)))
-        return Collection(self, _requests.collection_info(reply))
+        return Collection(self, _requests.collection_info(reply, name))
 
     async def list_collections(self):
         reply = await self.call("ListCollections", pb2.ListCollectionsRequest())
@@ -127,6 +127,29 @@ class Client:
     async def list_snapshots(self):
         reply = await self.call("ListSnapshots", pb2.ListSnapshotsRequest())
         return [Snapshot.of(s) for s in reply.snapshots]
+
+    async def restore_snapshot(self, path=None, name=None):
+        if (path is None) == (name is None):
+            raise errors.InvalidArgument("restore: expected exactly one of path and name, got %s"
+                                         % ("both" if path is not None else "neither"))
+        request = (pb2.RestoreSnapshotRequest(path=path) if path is not None
+                   else pb2.RestoreSnapshotRequest(snapshot_name=name))
+        return Snapshot.of(await self.call("RestoreSnapshot", request))
+
+    async def create_alias(self, alias, collection):
+        return (await self.call("CreateAlias", pb2.CreateAliasRequest(
+            alias=alias, collection=collection))).lsn
+
+    async def switch_alias(self, alias, collection):
+        return (await self.call("SwitchAlias", pb2.SwitchAliasRequest(
+            alias=alias, collection=collection))).lsn
+
+    async def delete_alias(self, alias):
+        return (await self.call("DeleteAlias", pb2.DeleteAliasRequest(alias=alias))).lsn
+
+    async def list_aliases(self):
+        reply = await self.call("ListAliases", pb2.ListAliasesRequest())
+        return {a.alias: a.collection for a in reply.aliases}
 
 
 class Collection:
@@ -179,18 +202,25 @@ class Collection:
         return written
 
     async def query(self, vector, k=10, where=None, include_values=False,
-                    include_metadata=True, ef=None, exact=False, consistency=None):
+                    include_metadata=True, ef=None, exact=False, consistency=None,
+                    score_threshold=None, offset=0):
         reply = await self._client.call("Query", _requests.query(
             self.info, vector, k, where, include_values, include_metadata, ef, exact,
-            self._client._consistency(consistency)))
+            self._client._consistency(consistency), score_threshold, offset))
         return _requests.hits(reply, include_metadata, include_values)
 
     async def query_batch(self, matrix, k=10, where=None, include_values=False,
-                          include_metadata=True, ef=None, exact=False, consistency=None):
+                          include_metadata=True, ef=None, exact=False, consistency=None,
+                          score_threshold=None, offset=0, wheres=None):
         reply = await self._client.call("QueryBatch", _requests.query_batch(
             self.info, matrix, k, where, include_values, include_metadata, ef, exact,
-            self._client._consistency(consistency)))
+            self._client._consistency(consistency), score_threshold, offset, wheres))
         return [_requests.hits(r, include_metadata, include_values) for r in reply.results]
+
+    async def update_metadata(self, ids=None, where=None, set=None, unset=None):
+        reply = await self._client.call("UpdateMetadata", _requests.update_metadata(
+            self.info, ids, where, set, unset))
+        return reply.updated_count
 
     async def get(self, ids, include_values=False, include_metadata=True, consistency=None):
         reply = await self._client.call("Get", _requests.get(

@@ -37,6 +37,13 @@ METHODS = {
     "Scroll": (pb2.ScrollResponse, True, _READ),
     "CreateSnapshot": (pb2.SnapshotInfo, False, None),
     "ListSnapshots": (pb2.ListSnapshotsResponse, True, None),
+    # Setting and unsetting keys gives the same result when repeated.
+    "UpdateMetadata": (pb2.UpdateMetadataResponse, True, _WRITE),
+    "CreateAlias": (pb2.AliasResponse, True, _WRITE),
+    "SwitchAlias": (pb2.AliasResponse, True, _WRITE),
+    "DeleteAlias": (pb2.AliasResponse, False, _WRITE),
+    "ListAliases": (pb2.ListAliasesResponse, True, None),
+    "RestoreSnapshot": (pb2.SnapshotInfo, False, None),
 }
 
 
@@ -166,10 +173,12 @@ class Client:
         return Collection(self, _requests.collection_info(reply))
 
     def get_collection(self, name, consistency=None):
-        """The collection of that name; NotFound when there is none."""
+        """The collection of that name or alias; NotFound when there is none. Through an
+        alias, the handle keeps addressing the alias (so it follows switch_alias) while its
+        info describes the collection behind it when fetched."""
         reply = self.call("DescribeCollection", pb2.DescribeCollectionRequest(
             name=name, consistency=self._consistency(consistency)))
-        return Collection(self, _requests.collection_info(reply))
+        return Collection(self, _requests.collection_info(reply, name))
 
     def list_collections(self):
         """CollectionInfo of every collection."""
@@ -187,6 +196,39 @@ class Client:
     def list_snapshots(self):
         reply = self.call("ListSnapshots", pb2.ListSnapshotsRequest())
         return [Snapshot.of(s) for s in reply.snapshots]
+
+    def restore_snapshot(self, path=None, name=None):
+        """Replaces every collection and alias with a snapshot's: a file on the server's disk
+        (path) or a snapshot of its directory by file name (name, as list_snapshots shows it).
+        InvalidArgument with the reason for a damaged or foreign file, nothing changed."""
+        if (path is None) == (name is None):
+            raise errors.InvalidArgument("restore: expected exactly one of path and name, got %s"
+                                         % ("both" if path is not None else "neither"))
+        request = (pb2.RestoreSnapshotRequest(path=path) if path is not None
+                   else pb2.RestoreSnapshotRequest(snapshot_name=name))
+        return Snapshot.of(self.call("RestoreSnapshot", request))
+
+    # -- aliases --------------------------------------------------------------------------
+
+    def create_alias(self, alias, collection):
+        """Makes alias a second name of collection (no-op when it already is); NotFound for a
+        missing collection, AlreadyExists when the name is a collection or another alias."""
+        return self.call("CreateAlias", pb2.CreateAliasRequest(
+            alias=alias, collection=collection)).lsn
+
+    def switch_alias(self, alias, collection):
+        """Points an existing alias at another collection, atomically."""
+        return self.call("SwitchAlias", pb2.SwitchAliasRequest(
+            alias=alias, collection=collection)).lsn
+
+    def delete_alias(self, alias):
+        """Removes an alias (its collection stays); NotFound when there is none."""
+        return self.call("DeleteAlias", pb2.DeleteAliasRequest(alias=alias)).lsn
+
+    def list_aliases(self):
+        """{alias: collection} of every alias the key may see."""
+        reply = self.call("ListAliases", pb2.ListAliasesRequest())
+        return {a.alias: a.collection for a in reply.aliases}
 
 
 class Collection:
@@ -263,20 +305,31 @@ class Collection:
         return reply.upserted_count
 
     def query(self, vector, k=10, where=None, include_values=False, include_metadata=True,
-              ef=None, exact=False, consistency=None):
-        """The k nearest records to vector, best first, as Hits."""
+              ef=None, exact=False, consistency=None, score_threshold=None, offset=0):
+        """The k nearest records to vector, best first, as Hits. score_threshold drops hits
+        worse than it (below it for cosine and dot, above it for euclidean distances); offset
+        skips the first hits (paging: 0..10000, and k + offset at most 10000)."""
         reply = self._client.call("Query", _requests.query(
             self.info, vector, k, where, include_values, include_metadata, ef, exact,
-            self._client._consistency(consistency)))
+            self._client._consistency(consistency), score_threshold, offset))
         return _requests.hits(reply, include_metadata, include_values)
 
     def query_batch(self, matrix, k=10, where=None, include_values=False,
-                    include_metadata=True, ef=None, exact=False, consistency=None):
-        """One list of Hits per row of matrix, in order."""
+                    include_metadata=True, ef=None, exact=False, consistency=None,
+                    score_threshold=None, offset=0, wheres=None):
+        """One list of Hits per row of matrix, in order. wheres: one filter (or None for
+        `where`) per row."""
         reply = self._client.call("QueryBatch", _requests.query_batch(
             self.info, matrix, k, where, include_values, include_metadata, ef, exact,
-            self._client._consistency(consistency)))
+            self._client._consistency(consistency), score_threshold, offset, wheres))
         return [_requests.hits(r, include_metadata, include_values) for r in reply.results]
+
+    def update_metadata(self, ids=None, where=None, set=None, unset=None):
+        """Changes the metadata of records by ids or by filter (exactly one), without their
+        vectors: keys in `set` (a dict) are added or replaced, keys in `unset` removed. All or
+        nothing; returns how many records were updated."""
+        return self._client.call("UpdateMetadata", _requests.update_metadata(
+            self.info, ids, where, set, unset)).updated_count
 
     def get(self, ids, include_values=False, include_metadata=True, consistency=None):
         """Records found, in the order asked; missing ids are absent."""

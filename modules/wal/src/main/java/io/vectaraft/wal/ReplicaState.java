@@ -6,6 +6,7 @@ import io.vectaraft.index.VectaraftException;
 import io.vectaraft.index.VectorCollection;
 import io.vectaraft.index.write.WritableDatabase;
 import io.vectaraft.wal.log.EntryCodec;
+import io.vectaraft.wal.snapshot.AliasSection;
 import io.vectaraft.wal.snapshot.CollectionImage;
 import io.vectaraft.wal.snapshot.GraphSection;
 import io.vectaraft.wal.snapshot.SnapshotFiles;
@@ -41,6 +42,11 @@ public final class ReplicaState {
                 @Override
                 public List<VectorCollection> list() {
                     return current.list();
+                }
+
+                @Override
+                public java.util.SortedMap<String, String> aliases() {
+                    return current.aliases();
                 }
             };
 
@@ -83,6 +89,9 @@ public final class ReplicaState {
                         existing.get().spec(), c.spec());
             }
             return;
+        }
+        if (mutation instanceof Mutation.DeleteAlias a) {
+            current.requireAlias(a.alias());
         }
         applier.prepare(mutation);
     }
@@ -129,7 +138,9 @@ public final class ReplicaState {
                         .map(name -> graphs.image(db.imageIO(name)))
                         .toList();
         try {
-            return new SnapshotWriter(List.of(graphs.codes(), graphs)).write(dir, index, images);
+            return new SnapshotWriter(
+                            List.of(graphs.codes(), graphs, new AliasSection(db.aliases())))
+                    .write(dir, index, images);
         } catch (IOException e) {
             throw new SnapshotException("snapshot in " + dir + " failed: " + e.getMessage(), e);
         }

@@ -3,6 +3,7 @@ package io.vectaraft.wal;
 import io.vectaraft.index.VectorCollection;
 import io.vectaraft.index.write.WritableDatabase;
 import io.vectaraft.wal.log.LogWriter;
+import io.vectaraft.wal.snapshot.AliasSection;
 import io.vectaraft.wal.snapshot.CollectionImage;
 import io.vectaraft.wal.snapshot.GraphSection;
 import io.vectaraft.wal.snapshot.SnapshotFiles;
@@ -129,8 +130,10 @@ final class Snapshotter {
      * under its own read lock, so its writers pause only for that visit). The snapshot is therefore
      * "fuzzy": a collection may already hold some writes after the cut. Replay from the cut is
      * still exact, because those writes are upserts and deletes by id, whose final effect on an id
-     * depends only on the last one: replaying them again on top of the snapshot gives the same
-     * state.
+     * depends only on the last one, and metadata updates, whose effect on each key of an id depends
+     * only on the last write touching it (a set or unset of that key, or an upsert or delete of the
+     * id): replaying them again on top of the snapshot gives the same state. Alias changes hold the
+     * catalog lock, so the snapshot has the aliases exactly as of the cut.
      */
     private Written write() throws IOException {
         catalog.lock();
@@ -176,7 +179,11 @@ final class Snapshotter {
                         .toList();
         long start = System.nanoTime();
         SnapshotFile info =
-                new SnapshotWriter(List.of(graphs.codes(), graphs))
+                new SnapshotWriter(
+                                List.of(
+                                        graphs.codes(),
+                                        graphs,
+                                        new AliasSection(database.aliases())))
                         .write(options.snapshotDir(), seq, images);
         LOG.log(
                 Level.INFO,
@@ -190,6 +197,18 @@ final class Snapshotter {
                         + (System.nanoTime() - start) / 1_000_000
                         + " ms");
         return info;
+    }
+
+    /** Writes {@code db} as the snapshot of {@code seq} in {@code dir} (a restore's new state). */
+    static SnapshotFile writeImage(WritableDatabase db, Path dir, long seq) throws IOException {
+        GraphSection graphs = new GraphSection();
+        List<CollectionImage> images =
+                db.list().stream()
+                        .map(VectorCollection::spec)
+                        .map(spec -> graphs.image(db.imageIO(spec.name())))
+                        .toList();
+        return new SnapshotWriter(List.of(graphs.codes(), graphs, new AliasSection(db.aliases())))
+                .write(dir, seq, images);
     }
 
     /** The snapshots on disk, newest first. */

@@ -229,6 +229,18 @@ public final class SlotStore {
         return slot;
     }
 
+    /**
+     * Replaces the metadata of the record in {@code slot}, leaving its vector; a new {@link
+     * #version()}, so cached filter results are recomputed.
+     */
+    public void setMetadata(int slot, Map<String, MetadataValue> meta) {
+        if (ids[slot] == null) {
+            throw new IllegalArgumentException("slot " + slot + ": expected a live record");
+        }
+        version++;
+        metadata[slot] = meta;
+    }
+
     /** Removes a record; returns whether it existed. */
     public boolean remove(String id) {
         Integer slot = slotById.remove(id);

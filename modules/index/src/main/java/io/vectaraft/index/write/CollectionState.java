@@ -120,6 +120,21 @@ final class CollectionState {
         }
     }
 
+    /**
+     * Replaces a record's metadata in place (its vector, codes and graph node stay); returns
+     * whether the record exists. Anything derived from metadata (the store's version, and so the
+     * cached filter bitsets) must follow this change as it follows {@link #put} and {@link
+     * #remove}.
+     */
+    boolean updateMetadata(String id, io.vectaraft.index.MetadataPatch patch) {
+        int slot = store.slotOf(id);
+        if (slot < 0) {
+            return false;
+        }
+        store.setMetadata(slot, patch.applyTo(store.metadata(slot)));
+        return true;
+    }
+
     boolean remove(String id) {
         return store.remove(id);
     }

@@ -54,6 +54,14 @@ public final class CollectionWriter {
     }
 
     /**
+     * Applies a validated metadata patch to the records with these ids (missing ids are skipped),
+     * atomically for readers; vectors and the graph are untouched. Returns how many existed.
+     */
+    public int updateMetadata(Collection<String> ids, io.vectaraft.index.MetadataPatch patch) {
+        return collection.updateMetadata(ids, patch);
+    }
+
+    /**
      * Waits until the background graph maintenance asked for by the writes so far is done: every
      * record they stored is linked (tests and benchmarks that need the whole graph).
      */

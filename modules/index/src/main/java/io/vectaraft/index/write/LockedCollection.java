@@ -4,6 +4,7 @@ import io.vectaraft.index.ClientText;
 import io.vectaraft.index.CollectionSpec;
 import io.vectaraft.index.IndexSpec;
 import io.vectaraft.index.IndexStats;
+import io.vectaraft.index.MetadataPatch;
 import io.vectaraft.index.Metric;
 import io.vectaraft.index.Page;
 import io.vectaraft.index.ScrollRequest;
@@ -290,6 +291,26 @@ final class LockedCollection implements VectorCollection {
             writeLock.unlock();
         }
         return removed;
+    }
+
+    /**
+     * Applies a metadata patch to the records with these ids, all under one write-lock hold
+     * (readers see all of it or none); returns how many existed.
+     */
+    int updateMetadata(Collection<String> ids, MetadataPatch patch) {
+        int updated = 0;
+        writeLock.lock();
+        try {
+            for (String id : ids) {
+                if (id != null && state.updateMetadata(id, patch)) {
+                    updated++;
+                }
+            }
+            writes++;
+        } finally {
+            writeLock.unlock();
+        }
+        return updated;
     }
 
     /** The ids of the records matching a filter (null: all), in id order. */

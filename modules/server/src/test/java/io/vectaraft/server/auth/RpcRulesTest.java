@@ -37,7 +37,14 @@ class RpcRulesTest {
                     Map.entry("ClusterStatus", Access.ADMIN),
                     Map.entry("AddNode", Access.ADMIN),
                     Map.entry("RemoveNode", Access.ADMIN),
-                    Map.entry("TransferLeadership", Access.ADMIN));
+                    Map.entry("TransferLeadership", Access.ADMIN),
+                    // Issue 16.
+                    Map.entry("UpdateMetadata", Access.WRITE),
+                    Map.entry("ListAliases", Access.READ),
+                    Map.entry("CreateAlias", Access.ADMIN),
+                    Map.entry("SwitchAlias", Access.ADMIN),
+                    Map.entry("DeleteAlias", Access.ADMIN),
+                    Map.entry("RestoreSnapshot", Access.ADMIN));
 
     private static List<MethodDescriptor<?, ?>> rpcs() {
         List<MethodDescriptor<?, ?>> methods = new ArrayList<>();
@@ -91,11 +98,13 @@ class RpcRulesTest {
                                     .anyMatch(
                                             f ->
                                                     f.getName().equals("collection")
-                                                            || f.getName().equals("name"));
+                                                            || f.getName().equals("name")
+                                                            || f.getName().equals("alias"));
             assertEquals(
                     named,
                     rule.target() == Target.COLLECTION,
-                    m.getBareMethodName() + ": a request that names a collection is scope-checked");
+                    m.getBareMethodName()
+                            + ": a request that names a collection or an alias is scope-checked");
         }
     }
 
