@@ -123,6 +123,10 @@ final class RaftNode implements AutoCloseable {
         // (heartbeats arrive late); 0.5-1 s still elects within about a second.
         RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(500, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(1, TimeUnit.SECONDS));
+        // A node being added (AddNode) must answer the leader within this, or the change fails;
+        // Ratis's default (3 election timeouts) is too short for a JVM just started on a busy
+        // machine, and a node that then times out of a configuration without it stops its group.
+        RaftServerConfigKeys.setStagingTimeout(p, TimeDuration.valueOf(20, TimeUnit.SECONDS));
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, snapshotEntries);
         RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);

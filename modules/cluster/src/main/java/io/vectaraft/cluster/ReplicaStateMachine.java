@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -41,6 +43,11 @@ final class ReplicaStateMachine extends BaseStateMachine {
     private final ReplicaState state;
     private final Path staging;
     private final AppliedIndex applied = new AppliedIndex();
+    private final AtomicLong leaderChanges = new AtomicLong();
+
+    /** Answers another node's status query (see {@link ClusterAdmin}); set once started. */
+    private volatile Supplier<String> statusReport = () -> "";
+
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
 
     ReplicaStateMachine(ReplicaState state, Path staging) {
@@ -50,6 +57,15 @@ final class ReplicaStateMachine extends BaseStateMachine {
 
     AppliedIndex applied() {
         return applied;
+    }
+
+    /** How often this node saw the leader change (an unknown leader counts as a change too). */
+    long leaderChanges() {
+        return leaderChanges.get();
+    }
+
+    void reportStatusWith(Supplier<String> report) {
+        this.statusReport = report;
     }
 
     @Override
@@ -90,6 +106,7 @@ final class ReplicaStateMachine extends BaseStateMachine {
     /** Operators (and the cluster tests) follow elections in the log. */
     @Override
     public void notifyLeaderChanged(RaftGroupMemberId member, RaftPeerId leader) {
+        leaderChanges.incrementAndGet();
         LOG.log(
                 Level.INFO,
                 "cluster: leader is "
@@ -154,6 +171,10 @@ final class ReplicaStateMachine extends BaseStateMachine {
      */
     @Override
     public CompletableFuture<Message> query(Message request) {
+        if (Outcome.text(request).equals(ClusterAdmin.STATUS_QUERY)) {
+            // A stale read from another node's ClusterAdmin: this node's own status.
+            return CompletableFuture.completedFuture(Message.valueOf(statusReport.get()));
+        }
         return CompletableFuture.completedFuture(Message.valueOf(Long.toString(applied.get())));
     }
 

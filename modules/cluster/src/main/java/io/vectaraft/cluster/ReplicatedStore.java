@@ -41,11 +41,19 @@ public final class ReplicatedStore implements Store {
     private final ReplicaState state;
     private final ReplicaStateMachine stateMachine;
     private final RaftNode node;
+    private final ClusterAdmin admin;
 
     private ReplicatedStore(ReplicaState state, ReplicaStateMachine stateMachine, RaftNode node) {
         this.state = state;
         this.stateMachine = stateMachine;
         this.node = node;
+        this.admin = new ClusterAdmin(node, stateMachine);
+        stateMachine.reportStatusWith(() -> admin.local().encode());
+    }
+
+    /** Status, readiness, membership and leadership of the group, through this node. */
+    public ClusterAdmin admin() {
+        return admin;
     }
 
     /**

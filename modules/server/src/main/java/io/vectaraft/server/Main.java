@@ -3,6 +3,7 @@ package io.vectaraft.server;
 import io.helidon.logging.common.LogConfig;
 import io.vectaraft.index.VectaraftException;
 import io.vectaraft.index.vector.VectorOps;
+import io.vectaraft.server.admin.ClusterCommand;
 import io.vectaraft.server.auth.KeysCommand;
 import io.vectaraft.server.config.CommandLine;
 import io.vectaraft.server.config.ConfigException;
@@ -50,6 +51,15 @@ public final class Main {
         if (args.length > 0 && args[0].equals("keys")) {
             System.exit(
                     KeysCommand.run(
+                            List.of(args).subList(1, args.length),
+                            System.getenv(),
+                            System.out,
+                            System.err));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("cluster")) {
+            System.exit(
+                    ClusterCommand.run(
                             List.of(args).subList(1, args.length),
                             System.getenv(),
                             System.out,

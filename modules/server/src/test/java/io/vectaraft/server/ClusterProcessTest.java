@@ -9,6 +9,7 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.vectaraft.api.v1.CountRequest;
+import io.vectaraft.api.v1.DescribeCollectionRequest;
 import io.vectaraft.api.v1.GetRequest;
 import io.vectaraft.api.v1.Metric;
 import io.vectaraft.api.v1.ReadConsistency;
@@ -208,6 +209,22 @@ class ClusterProcessTest {
         for (Node n : nodes) {
             assertEquals(counted, count(n), when + ": the same records on " + n.id);
         }
+        String digest = digest(nodes.get(0), last);
+        for (Node n : nodes) {
+            assertEquals(digest, digest(n, last), when + ": the same content digest on " + n.id);
+        }
+    }
+
+    /** The collection's content digest on {@code n} once it has applied {@code minLsn}. */
+    private static String digest(Node n, long minLsn) {
+        return n.stub()
+                .describeCollection(
+                        DescribeCollectionRequest.newBuilder()
+                                .setName(COLLECTION)
+                                .setMinLsn(minLsn)
+                                .setIncludeDigest(true)
+                                .build())
+                .getContentDigest();
     }
 
     private void startGroup() throws Exception {

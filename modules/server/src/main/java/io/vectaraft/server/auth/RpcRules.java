@@ -67,6 +67,11 @@ public final class RpcRules {
         put(t, VectorServiceGrpc.getListCollectionsMethod(), Access.READ, Target.LISTING);
         put(t, VectorServiceGrpc.getListSnapshotsMethod(), Access.READ, Target.SERVER);
         put(t, VectorServiceGrpc.getCreateSnapshotMethod(), Access.ADMIN, Target.SERVER);
+        // Cluster administration: the group's state and membership concern every collection.
+        put(t, VectorServiceGrpc.getClusterStatusMethod(), Access.ADMIN, Target.SERVER);
+        put(t, VectorServiceGrpc.getAddNodeMethod(), Access.ADMIN, Target.SERVER);
+        put(t, VectorServiceGrpc.getRemoveNodeMethod(), Access.ADMIN, Target.SERVER);
+        put(t, VectorServiceGrpc.getTransferLeadershipMethod(), Access.ADMIN, Target.SERVER);
         collection(
                 t,
                 VectorServiceGrpc.getDescribeCollectionMethod(),

@@ -3,6 +3,7 @@ package io.vectaraft.server.grpc;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
+import io.vectaraft.cluster.MembershipException;
 import io.vectaraft.index.CollectionConflictException;
 import io.vectaraft.index.CollectionNotFoundException;
 import io.vectaraft.index.InvalidArgumentException;
@@ -31,6 +32,11 @@ public final class StatusMapper {
             case StatusRuntimeException e -> e.getStatus();
             case StatusException e -> e.getStatus();
             case VectaraftException e -> domain(e);
+            case MembershipException e ->
+                    (e.reason() == MembershipException.Reason.NOT_MEMBER
+                                    ? Status.NOT_FOUND
+                                    : Status.ALREADY_EXISTS)
+                            .withDescription(e.getMessage());
             default -> internal(failure);
         };
     }

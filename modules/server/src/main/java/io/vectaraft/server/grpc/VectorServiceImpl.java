@@ -7,8 +7,11 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
+import io.vectaraft.api.v1.AddNodeRequest;
 import io.vectaraft.api.v1.Alias;
 import io.vectaraft.api.v1.AliasResponse;
+import io.vectaraft.api.v1.ClusterStatusRequest;
+import io.vectaraft.api.v1.ClusterStatusResponse;
 import io.vectaraft.api.v1.CollectionInfo;
 import io.vectaraft.api.v1.CountRequest;
 import io.vectaraft.api.v1.CountResponse;
@@ -29,6 +32,7 @@ import io.vectaraft.api.v1.ListCollectionsRequest;
 import io.vectaraft.api.v1.ListCollectionsResponse;
 import io.vectaraft.api.v1.ListSnapshotsRequest;
 import io.vectaraft.api.v1.ListSnapshotsResponse;
+import io.vectaraft.api.v1.MembershipResponse;
 import io.vectaraft.api.v1.PingRequest;
 import io.vectaraft.api.v1.PingResponse;
 import io.vectaraft.api.v1.QueryBatchRequest;
@@ -37,17 +41,21 @@ import io.vectaraft.api.v1.QueryRequest;
 import io.vectaraft.api.v1.QueryResponse;
 import io.vectaraft.api.v1.QueryVector;
 import io.vectaraft.api.v1.ReadConsistency;
+import io.vectaraft.api.v1.RemoveNodeRequest;
 import io.vectaraft.api.v1.RestoreSnapshotRequest;
 import io.vectaraft.api.v1.ScrollRequest;
 import io.vectaraft.api.v1.ScrollResponse;
 import io.vectaraft.api.v1.SnapshotInfo;
 import io.vectaraft.api.v1.SwitchAliasRequest;
+import io.vectaraft.api.v1.TransferLeadershipRequest;
+import io.vectaraft.api.v1.TransferLeadershipResponse;
 import io.vectaraft.api.v1.UpdateMetadataRequest;
 import io.vectaraft.api.v1.UpdateMetadataResponse;
 import io.vectaraft.api.v1.UpsertRequest;
 import io.vectaraft.api.v1.UpsertResponse;
 import io.vectaraft.api.v1.VectorServiceGrpc;
 import io.vectaraft.index.CollectionSpec;
+import io.vectaraft.index.ContentDigest;
 import io.vectaraft.index.IndexSpec;
 import io.vectaraft.index.InvalidArgumentException;
 import io.vectaraft.index.Match;
@@ -87,6 +95,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
     private final Tracer tracer;
     private final Admission admission;
     private final FilterTranslator filters;
+    private final ClusterRpcs cluster;
 
     public VectorServiceImpl(Store store, String version, ServiceEvents events) {
         this(
@@ -117,6 +126,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
         this.tracer = tracer;
         this.admission = admission;
         this.filters = new FilterTranslator(admission.limits().maxFilterTerms());
+        this.cluster = new ClusterRpcs(store);
     }
 
     @Override
@@ -167,7 +177,14 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                 reply,
                 () -> {
                     fresh(request.getConsistency(), request.getMinLsn());
-                    return info(collection(request.getName()));
+                    VectorCollection c = collection(request.getName());
+                    CollectionInfo info = info(c);
+                    if (!request.getIncludeDigest()) {
+                        return info;
+                    }
+                    // Reads every record: it takes a search slot.
+                    String digest = admission.admitted(() -> ContentDigest.of(c));
+                    return info.toBuilder().setContentDigest(digest).build();
                 });
     }
 
@@ -672,6 +689,28 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                             .setLsn(r.lsn())
                             .build();
                 });
+    }
+
+    @Override
+    public void clusterStatus(
+            ClusterStatusRequest request, StreamObserver<ClusterStatusResponse> reply) {
+        respond(reply, cluster::status);
+    }
+
+    @Override
+    public void addNode(AddNodeRequest request, StreamObserver<MembershipResponse> reply) {
+        respond(reply, () -> cluster.addNode(request));
+    }
+
+    @Override
+    public void removeNode(RemoveNodeRequest request, StreamObserver<MembershipResponse> reply) {
+        respond(reply, () -> cluster.removeNode(request));
+    }
+
+    @Override
+    public void transferLeadership(
+            TransferLeadershipRequest request, StreamObserver<TransferLeadershipResponse> reply) {
+        respond(reply, () -> cluster.transferLeadership(request));
     }
 
     private static SnapshotInfo snapshotInfo(io.vectaraft.wal.SnapshotFile s) {

@@ -3,16 +3,26 @@ package io.vectaraft.server.observe;
 import io.helidon.health.HealthCheck;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
+import io.vectaraft.cluster.NodeStatus;
+import io.vectaraft.cluster.ReadyCheck;
+import io.vectaraft.cluster.ReplicatedStore;
 import io.vectaraft.wal.Store;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
 
 /**
  * Readiness: DOWN until the store has recovered and gRPC serves, then UP with the number of
- * collections and, with a log, the free space on its disk.
+ * collections and, with a log, the free space on its disk. A cluster node is UP only while it is in
+ * the group's configuration, knows a leader, and has applied the commit index it has seen (waiting
+ * up to {@link #APPLY_WAIT} for that, so that a node applying a steady stream of writes does not
+ * flap); its role, term, leader and indexes are in the details.
  */
 public final class Readiness implements HealthCheck {
+    static final Duration APPLY_WAIT = Duration.ofSeconds(1);
+
     private final Path walDir;
     private volatile Store store;
 
@@ -49,6 +59,9 @@ public final class Readiness implements HealthCheck {
         if (s == null) {
             return b.detail("state", "recovering").build();
         }
+        if (s instanceof ReplicatedStore replica) {
+            cluster(b, replica.admin().ready(APPLY_WAIT));
+        }
         // A store that refused a write after a failed fsync still serves reads: ready, but say so.
         b.detail("state", "serving")
                 .detail("collections", s.database().list().size())
@@ -62,5 +75,19 @@ public final class Readiness implements HealthCheck {
             }
         }
         return b.build();
+    }
+
+    private static void cluster(HealthCheckResponse.Builder b, ReadyCheck check) {
+        NodeStatus n = check.local();
+        b.status(check.ready())
+                .detail("node", n.id())
+                .detail("role", n.role().name().toLowerCase(Locale.ROOT))
+                .detail("term", n.term())
+                .detail("leader", n.leaderId())
+                .detail("commitIndex", n.commitIndex())
+                .detail("appliedIndex", n.appliedIndex());
+        if (!check.ready()) {
+            b.detail("reason", check.reason());
+        }
     }
 }

@@ -6,6 +6,8 @@ import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.MetricsConfig;
 import io.helidon.metrics.api.Tag;
+import io.vectaraft.cluster.NodeStatus;
+import io.vectaraft.cluster.ReplicatedStore;
 import io.vectaraft.index.VectorCollection;
 import io.vectaraft.server.auth.Refusal;
 import io.vectaraft.server.grpc.ServiceEvents;
@@ -101,9 +103,19 @@ public final class ServerMetrics
                         .tags(List.of(Tag.create("reason", reason.label()))));
     }
 
-    /** Starts the collection gauges over the store's (possibly recovered) collections. */
+    /** Held here: Micrometer keeps only a weak reference to a meter's state object. */
+    private volatile Supplier<NodeStatus> raftStatus;
+
+    /**
+     * Starts the collection gauges over the store's (possibly recovered) collections, and a cluster
+     * node's Raft meters.
+     */
     public void bind(Store store) {
         this.store = store;
+        if (store instanceof ReplicatedStore replica) {
+            raftStatus = replica.admin()::local;
+            RaftMeters.bindTo(registry, raftStatus);
+        }
         registry.getOrCreate(
                 Gauge.builder("vectaraft_collections", () -> store.database().list().size())
                         .description("collections"));

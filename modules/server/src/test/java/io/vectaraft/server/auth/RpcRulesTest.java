@@ -34,6 +34,10 @@ class RpcRulesTest {
                     Map.entry("CreateCollection", Access.ADMIN),
                     Map.entry("DeleteCollection", Access.ADMIN),
                     Map.entry("CreateSnapshot", Access.ADMIN),
+                    Map.entry("ClusterStatus", Access.ADMIN),
+                    Map.entry("AddNode", Access.ADMIN),
+                    Map.entry("RemoveNode", Access.ADMIN),
+                    Map.entry("TransferLeadership", Access.ADMIN),
                     // Issue 16.
                     Map.entry("UpdateMetadata", Access.WRITE),
                     Map.entry("ListAliases", Access.READ),
