@@ -145,14 +145,19 @@ case "$cmd" in
         "$ROOT/run.sh" --port "$port" --no-metrics --wal-path "$work/wal.jsonl" ${SOAK_SERVER_FLAGS:-} \
             >"$work/server.log" 2>&1 &
         server=$!
-        trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -rf "$work"' EXIT
+        # Cleanup on any exit. `|| true` because the server stopped by SIGTERM exits 143, and a
+        # failing command inside an EXIT trap under `set -e` would become the script's status.
+        trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
         cp="$ROOT/modules/api/target/classes:$ROOT/modules/index/target/classes:$ROOT/modules/wal/target/classes"
         cp="$cp:$SRV/classes:$SRV/test-classes:$(cat "$SRV/soak-classpath.txt")"
         # The driver is the client: a small heap of its own, apart from the server's.
+        status=0
         "$JAVA" -Xmx1g -cp "$cp" io.vectaraft.server.SoakBench --addr "127.0.0.1:$port" \
-            --pid "$server" "$@"
-        echo "bench: server log tail:" >&2
-        grep -v -e 'request failed' "$work/server.log" | tail -5 >&2 ;;
+            --pid "$server" "$@" || status=$?
+        echo "bench: server log (maintenance, snapshots, warnings):" >&2
+        grep -v -e 'request failed' "$work/server.log" | grep -e 'ms' -e WARN -e SEVERE -e ERROR \
+            | tail -40 >&2 || true
+        exit "$status" ;;
     jmh) run_java org.openjdk.jmh.Main -jvmArgsAppend "-Xms2g -Xmx2g -XX:+AlwaysPreTouch --add-modules jdk.incubator.vector" "$@" ;;
     *) sed -n '2,34p' "$0" >&2; exit 2 ;;
 esac

@@ -61,6 +61,9 @@ final class LockedCollection implements VectorCollection {
     /** How long one write-lock hold may spend linking pending records into an HNSW graph. */
     static final long LINK_STEP_NANOS = 5_000_000;
 
+    /** A snapshot's read-lock hold this long is logged at INFO (else DEBUG). */
+    private static final long SLOW_HOLD_MS = 100;
+
     private final CollectionSpec spec;
     private final CollectionState state;
     private final Lock readLock;
@@ -481,14 +484,34 @@ final class LockedCollection implements VectorCollection {
         maintainLater();
     }
 
+    /**
+     * The records and images of a snapshot, consistent with each other. The read lock is held only
+     * to copy them to memory (records, then the images into the caller's in-memory outputs); {@code
+     * visitor}, which encodes and writes the records to the snapshot file, runs after it is
+     * released, so writers wait for a memory copy, not for the file. A collection whose vectors
+     * exceed {@link #captureLimitBytes} (an eighth of the maximum heap) is visited under the lock
+     * instead: a copy of it could run the heap out.
+     */
     void forEachThenImage(Consumer<VectorRecord> visitor, DataOutput imageOut, DataOutput codesOut)
             throws IOException {
+        List<VectorRecord> captured = null;
+        boolean underLock;
+        long start = System.nanoTime();
         readLock.lock();
         try {
             checkOpen();
             SlotStore store = state.store();
+            underLock = store.vectorBytes() > captureLimitBytes();
+            if (!underLock) {
+                captured = new ArrayList<>(store.size());
+            }
             for (String id : store.sortedIds()) {
-                visitor.accept(state.record(store.slotOf(id), true));
+                VectorRecord r = state.record(store.slotOf(id), true);
+                if (underLock) {
+                    visitor.accept(r);
+                } else {
+                    captured.add(r);
+                }
             }
             if (hasIndexImage()) {
                 state.writeImage(imageOut);
@@ -499,5 +522,20 @@ final class LockedCollection implements VectorCollection {
         } finally {
             readLock.unlock();
         }
+        long heldMs = (System.nanoTime() - start) / 1_000_000;
+        LOG.log(
+                heldMs >= SLOW_HOLD_MS ? Level.INFO : Level.DEBUG,
+                "snapshot of collection {0}: {1} in {2} ms under the read lock",
+                ClientText.quote(spec.name()),
+                underLock ? "records written to the file" : "records copied",
+                heldMs);
+        if (captured != null) {
+            captured.forEach(visitor);
+        }
+    }
+
+    /** The largest collection (vector bytes) a snapshot copies before writing it. */
+    private static long captureLimitBytes() {
+        return Runtime.getRuntime().maxMemory() / 8;
     }
 }
