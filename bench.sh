@@ -134,7 +134,9 @@ case "$cmd" in
         SRV="$ROOT/modules/server/target"
         if stale "$SRV/soak-classpath.txt"; then
             echo "bench: building the server module and its tests" >&2
-            mvn_quiet -pl modules/server -am test-compile dependency:build-classpath \
+            # package, not test-compile: the cluster module compiles against the shaded Ratis
+            # jar, which exists only from the package phase on (its classes dir is no module).
+            mvn_quiet -pl modules/server -am package dependency:build-classpath \
                 -Dmdep.outputFile=target/soak-classpath.txt -Dmdep.includeScope=test
             touch "$SRV/soak-classpath.txt"
         fi

@@ -61,6 +61,12 @@ final class LockedCollection implements VectorCollection {
     /** How long one write-lock hold may spend linking pending records into an HNSW graph. */
     static final long LINK_STEP_NANOS = 5_000_000;
 
+    /**
+     * Records of a linking round searched (read lock) or linked (write lock) per lock hold: a few
+     * milliseconds of work, so writers and queries get the lock between slices.
+     */
+    static final int ROUND_SLICE = 16;
+
     /** A snapshot's read-lock hold this long is logged at INFO (else DEBUG). */
     private static final long SLOW_HOLD_MS = 100;
 
@@ -391,23 +397,32 @@ final class LockedCollection implements VectorCollection {
         } finally {
             writeLock.unlock();
         }
-        readLock.lock();
-        try {
-            if (closed) {
-                return false;
+        // In slices, each its own lock hold: a whole round (128 searches with ef_construction)
+        // held the read lock for hundreds of milliseconds on a busy machine, and a writer queued
+        // behind it (with every query after the writer: the lock is fair) waited as long.
+        for (int from = 0; from < round.size(); from += ROUND_SLICE) {
+            int to = Math.min(round.size(), from + ROUND_SLICE);
+            readLock.lock();
+            try {
+                if (closed) {
+                    return false;
+                }
+                state.findRound(round, from, to); // the expensive half, beside queries
+            } finally {
+                readLock.unlock();
             }
-            state.findRound(round); // the expensive half, beside queries
-        } finally {
-            readLock.unlock();
         }
-        writeLock.lock();
-        try {
-            if (closed) {
-                return false;
+        for (int from = 0; from < round.size(); from += ROUND_SLICE) {
+            int to = Math.min(round.size(), from + ROUND_SLICE);
+            writeLock.lock();
+            try {
+                if (closed) {
+                    return false;
+                }
+                state.linkRound(round, from, to);
+            } finally {
+                writeLock.unlock();
             }
-            state.linkRound(round);
-        } finally {
-            writeLock.unlock();
         }
         return true;
     }
