@@ -334,16 +334,24 @@ final class LockedCollection implements VectorCollection {
     }
 
     /**
-     * One pass of graph maintenance, on the maintainer's thread: a rebuild if due, then linking in
-     * steps until nothing is queued. Each step takes and releases the locks it needs, so writers
-     * and searches interleave with a long build.
+     * One pass of graph maintenance, on the maintainer's thread: linking in steps until nothing is
+     * queued, with a rebuild whenever one is due, checked before every step. Each step takes and
+     * releases the locks it needs, so writers and searches interleave with a long build. The check
+     * is per step, not per pass, because under writes faster than linking the queue never empties
+     * and a pass never ends: checked once per pass, tombstones (whose vectors an HNSW store keeps)
+     * grew without bound, and memory with them.
      */
     private void maintain() {
         long rebuildStart = System.nanoTime();
-        int rebuilt = rebuildIfDue();
-        while (linkStep()) {
-            // each step takes and releases the locks it needs
-        }
+        int rebuilt = -1;
+        do {
+            long start = System.nanoTime();
+            int copied = rebuildIfDue();
+            if (copied >= 0) {
+                rebuilt = copied;
+                rebuildStart = start;
+            }
+        } while (linkStep());
         if (rebuilt >= 0 && !closed) {
             LOG.log(
                     Level.INFO,
