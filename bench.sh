@@ -27,9 +27,11 @@
 #   ./bench.sh wal recovery-prepare --dir D [--n 1000000 --dim 128 --log-entries 20]
 #   ./bench.sh wal recovery --dir D        time StorageEngine.open in a fresh JVM (WAL: modules/wal tests)
 #   ./bench.sh soak    [--minutes 4] [--clients 8] [--ids-per-client 5000] [--sample-seconds 30]
-#                      [--heap-probe gc|none]   mixed load on the built image (./run.sh, default
-#                      launcher options; server flags in SOAK_SERVER_FLAGS): latency per operation,
-#                      RSS and heap after a forced GC over time
+#                      [--heap-probe gc|none] [--memory]   mixed load on the built image (./run.sh,
+#                      default launcher options; server flags in SOAK_SERVER_FLAGS): latency per
+#                      operation, RSS and heap after a forced GC over time; --memory: 30 min by
+#                      default, a sample a minute, verdict on growth after the data plateaus
+#                      (exit 1 when the heap after GC grows)
 #
 # Environment: BENCH_HEAP (default 4g), BENCH_JAVA_OPTS (extra JVM options), BENCH_REBUILD=1.
 set -euo pipefail
@@ -161,5 +163,5 @@ case "$cmd" in
             | tail -40 >&2 || true
         exit "$status" ;;
     jmh) run_java org.openjdk.jmh.Main -jvmArgsAppend "-Xms2g -Xmx2g -XX:+AlwaysPreTouch --add-modules jdk.incubator.vector" "$@" ;;
-    *) sed -n '2,34p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,36p' "$0" >&2; exit 2 ;;
 esac

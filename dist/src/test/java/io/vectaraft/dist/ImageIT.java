@@ -230,12 +230,6 @@ class ImageIT {
     }
 
     /**
-     * The secure way through the image: {@code bin/vectaraft keys create} makes a key, the server
-     * runs with the key file and a certificate, and the Java ping client gets through only with the
-     * key; HTTPS {@code /metrics} needs it too. Exercises the security classes (SnakeYAML,
-     * grpc-util, the JDK TLS provider, Helidon TLS) on the image's module path.
-     */
-    /**
      * The launcher sizes the heap by the rule of jlink/vectaraft.sh (half the memory up to 1 GiB, a
      * quarter up to 8 GiB, whichever is larger), from the RAM or the cgroup limit, whichever is
      * smaller; recomputed here from the same sources.
@@ -293,6 +287,12 @@ class ImageIT {
         return mb;
     }
 
+    /**
+     * The secure way through the image: {@code bin/vectaraft keys create} makes a key, the server
+     * runs with the key file and a certificate, and the Java ping client gets through only with the
+     * key; HTTPS {@code /metrics} needs it too. Exercises the security classes (SnakeYAML,
+     * grpc-util, the JDK TLS provider, Helidon TLS) on the image's module path.
+     */
     @Test
     void keysCreatedByTheLauncherAndTlsGuardTheServer() throws Exception {
         TestCertificates certs = TestCertificates.make(work);
