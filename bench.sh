@@ -10,10 +10,15 @@
 #   ./bench.sh grpc    --addr HOST:PORT --data DIR --concurrency C --duration S [--upsert]
 #                      [--api-key KEY] [--tls-ca PEM]
 #   ./bench.sh security --data DIR [--passes 3]   plain vs API keys vs TLS vs both, ratios
+#   ./bench.sh security-cpu --data DIR           server CPU per op with keys/TLS on vs off (load-robust)
 #   ./bench.sh hnsw    --data DIR --m 16 --ef-construction 200 --ef 10,16,24,32,64,128
 #                      [--quantization none] [--index-dir D] [--rebuild]
 #                      builds into a directory once, then searches it in a fresh JVM
 #   ./bench.sh lucene  (same options; --quantization none|int7|binary)   Lucene 10.6, same protocol
+#   ./bench.sh filtered --data DIR --selectivity 0.001,0.01,0.1,0.5 [--index hnsw|flat]
+#                      [--field-index on|off] [--ef 64] [--lucene on|off]
+#                      filtered k-NN per selectivity (keyword tag, integer range), QPS and recall,
+#                      beside Lucene 10.6 KnnFloatVectorQuery with a filter query
 #   ./bench.sh hnsw-vs-lucene --data DIR [--quantization none|int8|binary] [--passes 3] [--out F]
 #                      ours and Lucene alternated; median ratio at recall 0.95 with its spread
 #   ./bench.sh hnsw-peers --data DIR --m 16 --ef-construction 200 --ef ... --threads N
@@ -97,6 +102,7 @@ case "$cmd" in
     ingest) run_java io.vectaraft.bench.BenchMain ingest "$@" ;;
     python-ingest) build; exec "$PY" "$ROOT/bench/tools/python_ingest.py" "$@" ;;
     security) build; exec "$PY" "$ROOT/bench/tools/security_suite.py" "$@" ;;
+    security-cpu) build; exec "$PY" "$ROOT/bench/tools/security_cpu.py" "$@" ;;
     hnsw)
         # Two JVMs: the build (skipped when the index directory holds the same build), then the
         # search of the index loaded from disk (docs/toolchain-notes.md: a fresh JVM).
@@ -105,6 +111,7 @@ case "$cmd" in
     lucene)
         run_java io.vectaraft.bench.BenchMain lucene-build "$@"
         run_java io.vectaraft.bench.BenchMain lucene-search "$@" ;;
+    filtered) run_java io.vectaraft.bench.BenchMain filtered "$@" ;;
     hnsw-vs-lucene) build; exec "$PY" "$ROOT/bench/tools/alternate.py" "$@" ;;
     hnsw-peers) exec "$PY" "$ROOT/bench/tools/hnsw_peers.py" "$@" ;;
     peers) exec "$PY" "$ROOT/bench/tools/faiss_flat.py" "$@" ;;

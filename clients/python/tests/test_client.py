@@ -97,6 +97,7 @@ def test_delete_by_ids_and_by_filter_and_count(client, name):
     col = movies(client, name)
     assert col.count() == 6
     assert col.count(where={"genre": "sf"}) == 3
+    assert col.describe().count == 6 and col.info.count == 6
     assert col.delete(ids=["arrival", "missing"]) == 1
     assert col.delete(where={"genre": "noir"}) == 2
     assert col.count() == 3
@@ -185,3 +186,24 @@ def test_tls_options_are_checked():
         vectaraft.Client("127.0.0.1:1", tls=vectaraft.Tls(cert=b"x"))
     with pytest.raises(vectaraft.InvalidArgument, match="tls: expected"):
         vectaraft.Client("127.0.0.1:1", tls=42)
+
+
+def test_field_indexes(client, name):
+    col = movies(client, name)
+    before = col.count(where={"genre": "sf"})
+    col.create_field_index("genre", "keyword")
+    col.create_field_index("year", type="integer")
+    with pytest.raises(vectaraft.AlreadyExists, match='keyword index on key "genre"'):
+        col.create_field_index("genre", "keyword")
+    with pytest.raises(ValueError, match="type: expected one of keyword"):
+        col.create_field_index("seen", "boolean")
+    with pytest.raises(vectaraft.NotFound, match='no field index on key "seen"'):
+        col.delete_field_index("seen")
+    indexes = col.field_indexes()
+    assert [(f.key, f.type) for f in indexes] == [("genre", "keyword"), ("year", "integer")]
+    assert indexes[0].records == 6 and indexes[0].distinct_values == 3
+    assert col.count(where={"genre": "sf"}) == before == 3
+    assert [h.id for h in col.query([1.0, 0.1, 0.0, 0.0], k=2, where={"genre": "noir"})] == \
+        ["memento", "chinatown"]
+    col.delete_field_index("year")
+    assert [f.key for f in col.field_indexes()] == ["genre"]

@@ -16,12 +16,13 @@ from .errors import (AlreadyExists, DeadlineExceeded, FailedPrecondition, Invali
                      NotFound, PermissionDenied, ResourceExhausted, Unauthenticated,
                      Unavailable, VectaraftError)
 from .filters import to_filter
-from .types import CollectionInfo, Flat, Hit, Hnsw, Record, ServerInfo, Snapshot
+from .types import CollectionInfo, FieldIndexInfo, Flat, Hit, Hnsw, Record, ServerInfo, Snapshot
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Client", "Collection", "Retry", "Tls", "Flat", "Hnsw", "Hit", "Record", "CollectionInfo",
+    "FieldIndexInfo",
     "ServerInfo", "Snapshot", "to_filter", "VectaraftError", "InvalidArgument", "NotFound",
     "AlreadyExists", "Unauthenticated", "PermissionDenied", "Unavailable", "ResourceExhausted",
     "FailedPrecondition", "DeadlineExceeded",

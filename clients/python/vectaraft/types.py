@@ -81,6 +81,7 @@ class CollectionInfo:
     quantization: str
     on_disk: bool
     state: dict = field(default_factory=dict)
+    field_indexes: tuple = ()
 
     @classmethod
     def of(cls, info):
@@ -93,7 +94,24 @@ class CollectionInfo:
         state = {f.name: getattr(info.state, f.name) for f in info.state.DESCRIPTOR.fields}
         return cls(info.name, info.dimension, pb2.Metric.Name(info.metric).lower(), index,
                    info.count, pb2.Quantization.Name(info.quantization)[len("QUANTIZATION_"):]
-                   .lower(), info.on_disk, state)
+                   .lower(), info.on_disk, state,
+                   tuple(FieldIndexInfo.of(f) for f in info.field_indexes))
+
+
+@dataclass(frozen=True)
+class FieldIndexInfo:
+    """A metadata index: its key and type, whether it is built, and its size."""
+    key: str
+    type: str
+    ready: bool
+    records: int
+    distinct_values: int
+    bytes: int
+
+    @classmethod
+    def of(cls, f):
+        return cls(f.key, pb2.FieldIndexType.Name(f.type)[len("FIELD_INDEX_"):].lower(), f.ready,
+                   f.records, f.distinct_values, f.bytes)
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ public final class BenchMain {
                 case "hnsw-search" -> HnswBench.search(new Args(argv, 1));
                 case "lucene-build" -> LuceneBench.build(new Args(argv, 1));
                 case "lucene-search" -> LuceneBench.search(new Args(argv, 1));
+                case "filtered" -> FilteredBench.run(new Args(argv, 1));
                 default ->
                         throw new IllegalArgumentException(
                                 "command: expected flat, grpc, ingest, hnsw-build, hnsw-search,"

@@ -3,7 +3,9 @@ package io.vectaraft.cluster;
 import io.vectaraft.index.CollectionNotFoundException;
 import io.vectaraft.index.CollectionSpec;
 import io.vectaraft.index.Database;
+import io.vectaraft.index.FieldIndexSpec;
 import io.vectaraft.index.InvalidArgumentException;
+import io.vectaraft.index.MetadataPatch;
 import io.vectaraft.index.PreconditionException;
 import io.vectaraft.index.StorageException;
 import io.vectaraft.index.VectorCollection;
@@ -124,6 +126,61 @@ public final class ReplicatedStore implements Store {
         return submit(new Mutation.DeleteMatching(collection, filter));
     }
 
+    /**
+     * By ids or by a filter resolved when the entry is applied (its place in the log decides which
+     * records it changes, as for {@link #deleteMatching}).
+     */
+    @Override
+    public WriteResult updateMetadata(
+            String collection, List<String> ids, Filter filter, MetadataPatch patch) {
+        Mutation update = new Mutation.UpdateMetadata(collection, ids, filter, patch);
+        if (filter == null && ids.isEmpty()) {
+            state.check(update);
+            return new WriteResult(0, appliedIndex());
+        }
+        return submit(update);
+    }
+
+    @Override
+    public WriteResult createAlias(String alias, String collection) {
+        if (collection.equals(state.database().aliases().get(alias))) {
+            return new WriteResult(0, appliedIndex());
+        }
+        return submit(new Mutation.CreateAlias(alias, collection));
+    }
+
+    @Override
+    public WriteResult switchAlias(String alias, String collection) {
+        return submit(new Mutation.SwitchAlias(alias, collection));
+    }
+
+    @Override
+    public WriteResult deleteAlias(String alias) {
+        return submit(new Mutation.DeleteAlias(alias));
+    }
+
+    /**
+     * Refused: every node would have to load the same file at the same place in the log, and the
+     * file lives on one node's disk. Restore a standalone server, or seed a new group from one.
+     */
+    @Override
+    public SnapshotFile restore(java.nio.file.Path file) {
+        throw new PreconditionException(
+                "RestoreSnapshot: not available in cluster mode (the file is on one node's disk,"
+                        + " and every replica would have to load it at the same log position);"
+                        + " restore a standalone server and seed the group from it");
+    }
+
+    @Override
+    public WriteResult createFieldIndex(String collection, FieldIndexSpec index) {
+        return submit(new Mutation.CreateFieldIndex(collection, index));
+    }
+
+    @Override
+    public WriteResult deleteFieldIndex(String collection, String key) {
+        return submit(new Mutation.DeleteFieldIndex(collection, key));
+    }
+
     /** Check here, submit to the group, wait until applied here, report what applying did. */
     private WriteResult submit(Mutation mutation) {
         state.check(mutation);
@@ -156,8 +213,7 @@ public final class ReplicatedStore implements Store {
         String kind = parts.length > 1 ? parts[1] : "";
         String message = parts.length > 2 ? parts[2] : text;
         throw switch (kind) {
-            case "CollectionNotFoundException" ->
-                    new CollectionNotFoundException(mutation.collection());
+            case "CollectionNotFoundException" -> CollectionNotFoundException.described(message);
             case "InvalidArgumentException" -> new InvalidArgumentException(message);
             case "PreconditionException", "CollectionConflictException" ->
                     new PreconditionException(message);

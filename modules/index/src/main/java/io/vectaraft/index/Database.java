@@ -2,6 +2,8 @@ package io.vectaraft.index;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * The collections by name, for reading. Creating and dropping collections, like every other write,
@@ -23,4 +25,19 @@ public interface Database {
 
     /** Every collection, by name. */
     List<VectorCollection> list();
+
+    /** Every alias and the collection it points at, sorted by alias. */
+    default SortedMap<String, String> aliases() {
+        return new TreeMap<>();
+    }
+
+    /**
+     * The collection a request's name means: the alias's target when {@code name} is an alias, else
+     * {@code name} itself (which may name no collection). Alias and collection names never
+     * coincide, so the answer is unambiguous.
+     */
+    default String resolve(String name) {
+        String target = aliases().get(name);
+        return target != null ? target : name;
+    }
 }

@@ -9,7 +9,9 @@ public abstract sealed class VectaraftException extends RuntimeException
                 CollectionNotFoundException,
                 CollectionConflictException,
                 PreconditionException,
-                StorageException {
+                StorageException,
+                FieldIndexConflictException,
+                FieldIndexNotFoundException {
 
     protected VectaraftException(String message) {
         super(message);

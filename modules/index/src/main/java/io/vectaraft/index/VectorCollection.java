@@ -57,4 +57,9 @@ public interface VectorCollection {
      * whole scroll is returned exactly once.
      */
     Page scroll(ScrollRequest request);
+
+    /** The collection's field indexes with their state and size, in creation order. */
+    default List<FieldIndexInfo> fieldIndexes() {
+        return List.of();
+    }
 }

@@ -56,6 +56,16 @@ public final class Main {
                             System.err));
             return;
         }
+        if (args.length > 0 && args[0].equals("restore")) {
+            System.exit(
+                    RestoreCommand.run(
+                            List.of(args).subList(1, args.length),
+                            System.getenv(),
+                            Path.of("").toAbsolutePath(),
+                            System.out,
+                            System.err));
+            return;
+        }
         LogConfig.configureRuntime();
         long t0 = System.nanoTime();
         ConfigLoader.Loaded loaded;

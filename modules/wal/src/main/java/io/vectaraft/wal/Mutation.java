@@ -1,6 +1,8 @@
 package io.vectaraft.wal;
 
 import io.vectaraft.index.CollectionSpec;
+import io.vectaraft.index.FieldIndexSpec;
+import io.vectaraft.index.MetadataPatch;
 import io.vectaraft.index.VectorRecord;
 import io.vectaraft.index.filter.Filter;
 import java.util.List;
@@ -48,4 +50,52 @@ public sealed interface Mutation {
      * carries the resolved {@link Delete}.
      */
     record DeleteMatching(String collection, Filter filter) implements Mutation {}
+
+    /**
+     * The metadata of some records was changed in place (vectors untouched), all or nothing. The
+     * local log carries the resolved ids (like {@link Delete}); a replicated log may carry a filter
+     * instead, resolved when the entry is applied (like {@link DeleteMatching}). Exactly one of
+     * {@code ids} (possibly empty) and {@code filter} is meaningful: {@code filter} null means by
+     * ids.
+     */
+    record UpdateMetadata(String collection, List<String> ids, Filter filter, MetadataPatch patch)
+            implements Mutation {
+        public UpdateMetadata {
+            ids = List.copyOf(ids);
+        }
+    }
+
+    /** An alias was created, pointing at a collection. */
+    record CreateAlias(String alias, String collection) implements Mutation {}
+
+    /** An existing alias was pointed at another collection, in one step. */
+    record SwitchAlias(String alias, String collection) implements Mutation {}
+
+    /** An alias was removed (its collection stays). */
+    record DeleteAlias(String alias) implements Mutation {
+        /** The alias: it names no collection of its own. */
+        @Override
+        public String collection() {
+            return alias;
+        }
+    }
+
+    /**
+     * The whole state was replaced by a snapshot, written with this entry's sequence number just
+     * before the entry ({@link StorageEngine#restore}). Recovery starts from that snapshot, so it
+     * never replays this entry; replaying it means the snapshot is gone, which it refuses. A
+     * replicated log never carries it.
+     */
+    record Restored(String source) implements Mutation {
+        @Override
+        public String collection() {
+            return "";
+        }
+    }
+
+    /** A field index was created (built over the present records in the background). */
+    record CreateFieldIndex(String collection, FieldIndexSpec index) implements Mutation {}
+
+    /** The field index on this key was removed. */
+    record DeleteFieldIndex(String collection, String key) implements Mutation {}
 }

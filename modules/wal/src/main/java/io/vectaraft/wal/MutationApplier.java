@@ -44,6 +44,8 @@ public final class MutationApplier {
      *
      * @throws io.vectaraft.index.InvalidArgumentException naming the bad record
      * @throws io.vectaraft.index.CollectionNotFoundException for a write to a missing collection
+     * @throws io.vectaraft.index.FieldIndexConflictException creating an index on an indexed key
+     * @throws io.vectaraft.index.FieldIndexNotFoundException deleting an index that does not exist
      */
     public Prepared prepare(Mutation mutation) {
         return switch (mutation) {
@@ -57,15 +59,46 @@ public final class MutationApplier {
                 database.writer(d.collection());
                 yield new Prepared(d, null);
             }
+            case Mutation.UpdateMetadata u -> {
+                database.writer(u.collection());
+                u.patch().validated();
+                yield new Prepared(u, null);
+            }
+            case Mutation.CreateAlias a -> {
+                database.checkCreateAlias(a.alias(), a.collection());
+                yield new Prepared(a, null);
+            }
+            case Mutation.SwitchAlias a -> {
+                database.checkSwitchAlias(a.alias(), a.collection());
+                yield new Prepared(a, null);
+            }
+            // Removing an alias that is gone already changes nothing (a replay may repeat it).
+            case Mutation.DeleteAlias a -> new Prepared(a, null);
+            case Mutation.Restored r ->
+                    throw new io.vectaraft.index.PreconditionException(
+                            "restore of "
+                                    + r.source()
+                                    + ": the snapshot written with this entry is missing, so the"
+                                    + " state it installed cannot be rebuilt from the log");
             case Mutation.Create c -> new Prepared(c, null);
             case Mutation.Drop d -> new Prepared(d, null);
+            case Mutation.CreateFieldIndex c -> {
+                database.writer(c.collection()).prepareCreateFieldIndex(c.index());
+                yield new Prepared(c, null);
+            }
+            case Mutation.DeleteFieldIndex d -> {
+                database.writer(d.collection()).prepareDeleteFieldIndex(d.key());
+                yield new Prepared(d, null);
+            }
         };
     }
 
     /**
      * Applies a prepared mutation.
      *
-     * @return the records it upserted or deleted (0 for creating or dropping a collection)
+     * @return the records it upserted, deleted or updated (0 for creating or dropping a collection,
+     *     an alias or a field index; field index entries are idempotent when replayed: an index on
+     *     a key that has one already is kept, deleting a missing one changes nothing)
      */
     public int apply(Prepared prepared) {
         return switch (prepared.mutation) {
@@ -85,6 +118,29 @@ public final class MutationApplier {
             case Mutation.DeleteMatching d -> {
                 var writer = database.writer(d.collection());
                 yield writer.delete(writer.idsMatching(d.filter()));
+            }
+            case Mutation.Restored r -> throw new AssertionError("prepare refuses it");
+            case Mutation.CreateAlias a -> {
+                database.createAlias(a.alias(), a.collection());
+                yield 0;
+            }
+            case Mutation.SwitchAlias a -> {
+                database.switchAlias(a.alias(), a.collection());
+                yield 0;
+            }
+            case Mutation.DeleteAlias a -> database.deleteAlias(a.alias()) ? 1 : 0;
+            case Mutation.UpdateMetadata u -> {
+                var writer = database.writer(u.collection());
+                yield writer.updateMetadata(
+                        u.filter() == null ? u.ids() : writer.idsMatching(u.filter()), u.patch());
+            }
+            case Mutation.CreateFieldIndex c -> {
+                database.writer(c.collection()).createFieldIndex(c.index());
+                yield 0;
+            }
+            case Mutation.DeleteFieldIndex d -> {
+                database.writer(d.collection()).deleteFieldIndex(d.key());
+                yield 0;
             }
         };
     }

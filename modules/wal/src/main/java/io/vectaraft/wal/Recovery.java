@@ -11,6 +11,7 @@ import io.vectaraft.wal.log.LogChannelFactory;
 import io.vectaraft.wal.log.LogReader;
 import io.vectaraft.wal.log.LogWriter;
 import io.vectaraft.wal.log.Segments;
+import io.vectaraft.wal.snapshot.AliasSection;
 import io.vectaraft.wal.snapshot.GraphSection;
 import io.vectaraft.wal.snapshot.SnapshotFiles;
 import io.vectaraft.wal.snapshot.SnapshotLoader;
@@ -183,6 +184,18 @@ final class Recovery {
         }
     }
 
+    /** The aliases of a collection; the checksum held, so a failure here is a writer bug. */
+    private static void aliases(WritableDatabase db, CollectionSpec spec, byte[] bytes) {
+        try {
+            for (String alias : AliasSection.read(bytes)) {
+                db.createAlias(alias, spec.name());
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException(
+                    "aliases of collection \"" + spec.name() + "\": " + e.getMessage(), e);
+        }
+    }
+
     static SnapshotLoader loaderInto(WritableDatabase db) {
         return new SnapshotLoader() {
             @Override
@@ -201,6 +214,14 @@ final class Recovery {
             public void section(CollectionSpec spec, String tag, byte[] bytes) {
                 if (tag.equals(GraphSection.CODES_TAG)) {
                     codes(db, spec, bytes);
+                    return;
+                }
+                if (tag.equals(AliasSection.TAG)) {
+                    aliases(db, spec, bytes);
+                    return;
+                }
+                if (tag.equals(GraphSection.FIELD_INDEXES_TAG)) {
+                    fieldIndexes(db, spec, bytes);
                     return;
                 }
                 if (!tag.equals(GraphSection.TAG)) {
@@ -227,6 +248,27 @@ final class Recovery {
                 }
             }
         };
+    }
+
+    /** Creates the field indexes a snapshot lists; they build in the background. */
+    private static void fieldIndexes(WritableDatabase db, CollectionSpec spec, byte[] bytes) {
+        try {
+            for (io.vectaraft.index.FieldIndexSpec index :
+                    GraphSection.readFieldIndexes(
+                            new DataInputStream(new ByteArrayInputStream(bytes)))) {
+                db.writer(spec.name()).createFieldIndex(index);
+            }
+        } catch (IOException | RuntimeException e) {
+            // The snapshot's checksum held, so this is a writer bug; the records are intact and
+            // filters stay exact without indexes.
+            LOG.log(
+                    Level.WARNING,
+                    "wal: field indexes of collection \""
+                            + spec.name()
+                            + "\" are malformed ("
+                            + e.getMessage()
+                            + "); loading without them");
+        }
     }
 
     /** Loads a quantized collection's codes; on a misfit they are quantized anew. */

@@ -42,6 +42,11 @@ public final class ReplicaState {
                 public List<VectorCollection> list() {
                     return current.list();
                 }
+
+                @Override
+                public java.util.SortedMap<String, String> aliases() {
+                    return current.aliases();
+                }
             };
 
     /**
@@ -83,6 +88,9 @@ public final class ReplicaState {
                         existing.get().spec(), c.spec());
             }
             return;
+        }
+        if (mutation instanceof Mutation.DeleteAlias a) {
+            current.requireAlias(a.alias());
         }
         applier.prepare(mutation);
     }
@@ -129,7 +137,8 @@ public final class ReplicaState {
                         .map(name -> graphs.image(db.imageIO(name)))
                         .toList();
         try {
-            return new SnapshotWriter(List.of(graphs.codes(), graphs)).write(dir, index, images);
+            return new SnapshotWriter(Snapshotter.sections(graphs, db.aliases()))
+                    .write(dir, index, images);
         } catch (IOException e) {
             throw new SnapshotException("snapshot in " + dir + " failed: " + e.getMessage(), e);
         }

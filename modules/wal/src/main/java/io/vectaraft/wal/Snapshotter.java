@@ -3,16 +3,20 @@ package io.vectaraft.wal;
 import io.vectaraft.index.VectorCollection;
 import io.vectaraft.index.write.WritableDatabase;
 import io.vectaraft.wal.log.LogWriter;
+import io.vectaraft.wal.snapshot.AliasSection;
 import io.vectaraft.wal.snapshot.CollectionImage;
 import io.vectaraft.wal.snapshot.GraphSection;
 import io.vectaraft.wal.snapshot.SnapshotFiles;
 import io.vectaraft.wal.snapshot.SnapshotReader;
+import io.vectaraft.wal.snapshot.SnapshotSection;
 import io.vectaraft.wal.snapshot.SnapshotWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -129,8 +133,10 @@ final class Snapshotter {
      * under its own read lock, so its writers pause only for that visit). The snapshot is therefore
      * "fuzzy": a collection may already hold some writes after the cut. Replay from the cut is
      * still exact, because those writes are upserts and deletes by id, whose final effect on an id
-     * depends only on the last one: replaying them again on top of the snapshot gives the same
-     * state.
+     * depends only on the last one, and metadata updates, whose effect on each key of an id depends
+     * only on the last write touching it (a set or unset of that key, or an upsert or delete of the
+     * id): replaying them again on top of the snapshot gives the same state. Alias changes hold the
+     * catalog lock, so the snapshot has the aliases exactly as of the cut.
      */
     private Written write() throws IOException {
         catalog.lock();
@@ -176,7 +182,7 @@ final class Snapshotter {
                         .toList();
         long start = System.nanoTime();
         SnapshotFile info =
-                new SnapshotWriter(List.of(graphs.codes(), graphs))
+                new SnapshotWriter(sections(graphs, database.aliases()))
                         .write(options.snapshotDir(), seq, images);
         LOG.log(
                 Level.INFO,
@@ -190,6 +196,24 @@ final class Snapshotter {
                         + (System.nanoTime() - start) / 1_000_000
                         + " ms");
         return info;
+    }
+
+    /** Writes {@code db} as the snapshot of {@code seq} in {@code dir} (a restore's new state). */
+    static SnapshotFile writeImage(WritableDatabase db, Path dir, long seq) throws IOException {
+        GraphSection graphs = new GraphSection();
+        List<CollectionImage> images =
+                db.list().stream()
+                        .map(VectorCollection::spec)
+                        .map(spec -> graphs.image(db.imageIO(spec.name())))
+                        .toList();
+        return new SnapshotWriter(sections(graphs, db.aliases())).write(dir, seq, images);
+    }
+
+    /** What a snapshot carries besides the records: codes, graphs, field indexes and aliases. */
+    static List<SnapshotSection> sections(GraphSection graphs, Map<String, String> aliases) {
+        List<SnapshotSection> sections = new ArrayList<>(graphs.sections());
+        sections.add(new AliasSection(aliases));
+        return List.copyOf(sections);
     }
 
     /** The snapshots on disk, newest first. */

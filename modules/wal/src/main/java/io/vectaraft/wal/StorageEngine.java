@@ -4,7 +4,11 @@ import io.vectaraft.index.CollectionConflictException;
 import io.vectaraft.index.CollectionNotFoundException;
 import io.vectaraft.index.CollectionSpec;
 import io.vectaraft.index.Database;
+import io.vectaraft.index.FieldIndexSpec;
+import io.vectaraft.index.InvalidArgumentException;
+import io.vectaraft.index.MetadataPatch;
 import io.vectaraft.index.PreconditionException;
+import io.vectaraft.index.StorageException;
 import io.vectaraft.index.VectorCollection;
 import io.vectaraft.index.VectorRecord;
 import io.vectaraft.index.filter.Filter;
@@ -13,8 +17,10 @@ import io.vectaraft.wal.WriteObserver.WriteStage;
 import io.vectaraft.wal.log.EntryCodec;
 import io.vectaraft.wal.log.LogChannelFactory;
 import io.vectaraft.wal.log.LogWriter;
+import io.vectaraft.wal.snapshot.SnapshotReader;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -223,6 +229,131 @@ public final class StorageEngine implements Store {
         }
     }
 
+    @Override
+    public WriteResult createAlias(String alias, String collection) {
+        return catalogChange(
+                new Mutation.CreateAlias(alias, collection),
+                () -> {
+                    database.checkCreateAlias(alias, collection);
+                    return collection.equals(database.aliases().get(alias));
+                });
+    }
+
+    @Override
+    public WriteResult switchAlias(String alias, String collection) {
+        return catalogChange(
+                new Mutation.SwitchAlias(alias, collection),
+                () -> {
+                    database.checkSwitchAlias(alias, collection);
+                    return collection.equals(database.aliases().get(alias));
+                });
+    }
+
+    @Override
+    public WriteResult deleteAlias(String alias) {
+        return catalogChange(
+                new Mutation.DeleteAlias(alias),
+                () -> {
+                    database.requireAlias(alias);
+                    return false;
+                });
+    }
+
+    /**
+     * An alias change, serialized with creates, drops and snapshots like them (so a snapshot holds
+     * the aliases exactly as of its cut): {@code check} throws for a refused change and says
+     * whether it would change nothing (then nothing is logged).
+     */
+    private WriteResult catalogChange(Mutation mutation, Supplier<Boolean> check) {
+        catalog.lock();
+        try {
+            structure.writeLock().lock();
+            try {
+                if (check.get()) {
+                    return new WriteResult(0, lastSequence());
+                }
+                long lsn = logDurably(mutation);
+                return new WriteResult(applier.apply(mutation), lsn);
+            } finally {
+                structure.writeLock().unlock();
+            }
+        } finally {
+            catalog.unlock();
+        }
+    }
+
+    /**
+     * Replaces the whole state with a snapshot file's, in a running server. The file is read back
+     * whole and loaded into a new database before anything changes; a damaged or foreign file is
+     * refused with the reason. Then, with no write in flight and no snapshot running (catalog and
+     * structure locks): the loaded state is written as the snapshot of sequence {@code last + 1}, a
+     * {@code restored} entry takes that sequence in the log (so later entries follow it), and the
+     * database takes over the loaded collections. A crash before the snapshot is whole leaves the
+     * old state; after it, recovery starts from the restored snapshot.
+     */
+    @Override
+    public SnapshotFile restore(Path file) {
+        if (snapshotter == null) {
+            throw new PreconditionException(
+                    "RestoreSnapshot: expected a server with a write-ahead log, got one started"
+                            + " with --no-wal");
+        }
+        WritableDatabase restored = new WritableDatabase(options.vectorDir());
+        try {
+            SnapshotReader.read(file, Recovery.loaderInto(restored));
+            for (VectorCollection c : restored.list()) {
+                restored.imageIO(c.spec().name()).finishRestore();
+            }
+        } catch (IOException | StorageException | IllegalStateException e) {
+            release(restored);
+            throw new InvalidArgumentException(
+                    "snapshot file "
+                            + io.vectaraft.index.ClientText.quote(file.toString())
+                            + ": refused, nothing changed: "
+                            + (e instanceof java.nio.file.NoSuchFileException
+                                    ? "no such file"
+                                    : e.getMessage()));
+        }
+        catalog.lock();
+        try {
+            structure.writeLock().lock();
+            try {
+                long seq = log.lastSeq() + 1;
+                SnapshotFile written;
+                try {
+                    written = Snapshotter.writeImage(restored, options.snapshotDir(), seq);
+                } catch (IOException e) {
+                    release(restored);
+                    throw new SnapshotException(
+                            "RestoreSnapshot: writing the restored state failed, nothing changed: "
+                                    + e.getMessage(),
+                            e);
+                }
+                long lsn = logDurably(new Mutation.Restored(file.getFileName().toString()));
+                if (lsn != seq) {
+                    throw new IllegalStateException(
+                            "restore: expected log position " + seq + ", got " + lsn);
+                }
+                database.replaceWith(restored);
+                sequencers.clear();
+                for (VectorCollection c : database.list()) {
+                    sequencers.put(c.spec().name(), new WriteSequencer());
+                }
+                return written;
+            } finally {
+                structure.writeLock().unlock();
+            }
+        } finally {
+            catalog.unlock();
+        }
+    }
+
+    private static void release(WritableDatabase db) {
+        for (VectorCollection c : db.list()) {
+            db.drop(c.spec().name());
+        }
+    }
+
     /** Inserts or replaces a batch, all or nothing; the count is the number of records. */
     @Override
     public WriteResult upsert(String collection, List<VectorRecord> records) {
@@ -273,6 +404,66 @@ public final class StorageEngine implements Store {
                             Mutation delete = new Mutation.Delete(collection, ids);
                             return new Logged(applier.prepare(delete), append(encode(delete)));
                         });
+    }
+
+    /**
+     * Changes metadata in place. By ids: validated before the order lock like a delete. By filter:
+     * resolved under the order lock, after every earlier write of the collection was applied, and
+     * logged as the resolved ids, so a replay changes exactly those records.
+     */
+    @Override
+    public WriteResult updateMetadata(
+            String collection, List<String> ids, Filter filter, MetadataPatch patch) {
+        if (filter == null) {
+            Mutation update = new Mutation.UpdateMetadata(collection, ids, null, patch);
+            if (ids.isEmpty()) {
+                applier.prepare(update);
+                return new WriteResult(0, lastSequence());
+            }
+            return write(
+                    collection,
+                    false,
+                    () -> {
+                        MutationApplier.Prepared prepared = applier.prepare(update);
+                        byte[] payload = encode(update);
+                        return () -> new Logged(prepared, append(payload));
+                    });
+        }
+        applier.prepare(new Mutation.UpdateMetadata(collection, List.of(), filter, patch));
+        return write(
+                collection,
+                true,
+                () ->
+                        () -> {
+                            List<String> matching = database.writer(collection).idsMatching(filter);
+                            if (matching.isEmpty()) {
+                                return null;
+                            }
+                            Mutation update =
+                                    new Mutation.UpdateMetadata(collection, matching, null, patch);
+                            return new Logged(applier.prepare(update), append(encode(update)));
+                        });
+    }
+
+    @Override
+    public WriteResult createFieldIndex(String collection, FieldIndexSpec index) {
+        return orderedWrite(collection, new Mutation.CreateFieldIndex(collection, index));
+    }
+
+    @Override
+    public WriteResult deleteFieldIndex(String collection, String key) {
+        return orderedWrite(collection, new Mutation.DeleteFieldIndex(collection, key));
+    }
+
+    /**
+     * A write checked under the collection's order lock once every earlier write is applied, so
+     * that two racing creations of one index cannot both pass the check.
+     */
+    private WriteResult orderedWrite(String collection, Mutation mutation) {
+        return write(
+                collection,
+                true,
+                () -> () -> new Logged(applier.prepare(mutation), append(encode(mutation))));
     }
 
     /** A mutation appended to the log (lsn 0 without one), not applied yet. */

@@ -2,8 +2,11 @@ package io.vectaraft.wal;
 
 import io.vectaraft.index.CollectionSpec;
 import io.vectaraft.index.Database;
+import io.vectaraft.index.FieldIndexSpec;
+import io.vectaraft.index.MetadataPatch;
 import io.vectaraft.index.VectorRecord;
 import io.vectaraft.index.filter.Filter;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -37,6 +40,58 @@ public interface Store extends AutoCloseable {
 
     /** Deletes the records matching a filter; the count is how many there were. */
     WriteResult deleteMatching(String collection, Filter filter);
+
+    /**
+     * Changes the metadata of the records with these ids, or of those matching {@code filter} when
+     * it is not null (then {@code ids} is ignored), all or nothing; vectors are untouched. The
+     * count is how many records were updated.
+     */
+    WriteResult updateMetadata(
+            String collection, List<String> ids, Filter filter, MetadataPatch patch);
+
+    /**
+     * Creates an alias of a collection (idempotent when it exists with the same target).
+     *
+     * @throws io.vectaraft.index.CollectionNotFoundException when the collection does not exist
+     * @throws io.vectaraft.index.CollectionConflictException when the name is a collection or an
+     *     alias of another collection
+     */
+    WriteResult createAlias(String alias, String collection);
+
+    /** Points an existing alias at another collection in one step. */
+    WriteResult switchAlias(String alias, String collection);
+
+    /**
+     * Removes an alias (its collection stays).
+     *
+     * @throws io.vectaraft.index.CollectionNotFoundException when there is no such alias
+     */
+    WriteResult deleteAlias(String alias);
+
+    /**
+     * Replaces every collection and alias with a snapshot file's, durably, or refuses and changes
+     * nothing.
+     *
+     * @throws io.vectaraft.index.InvalidArgumentException when the file is missing, damaged or not
+     *     a snapshot, naming the reason
+     * @throws io.vectaraft.index.PreconditionException where a restore cannot go through safely
+     */
+    SnapshotFile restore(Path file);
+
+    /**
+     * Creates a field index, logged like any write and built over the present records in the
+     * background.
+     *
+     * @throws io.vectaraft.index.FieldIndexConflictException when the key has an index already
+     */
+    WriteResult createFieldIndex(String collection, FieldIndexSpec index);
+
+    /**
+     * Removes a field index.
+     *
+     * @throws io.vectaraft.index.FieldIndexNotFoundException when the key has none
+     */
+    WriteResult deleteFieldIndex(String collection, String key);
 
     /** Writes a snapshot now. */
     SnapshotFile snapshot();

@@ -5,14 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.vectaraft.index.CollectionConflictException;
 import io.vectaraft.index.CollectionNotFoundException;
 import io.vectaraft.index.InvalidArgumentException;
+import io.vectaraft.index.MetadataPatch;
 import io.vectaraft.index.MetadataValue;
 import io.vectaraft.index.VectorRecord;
 import io.vectaraft.index.filter.Filter;
 import io.vectaraft.wal.log.Fixtures;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,5 +91,71 @@ class ReplicaStateTest {
                 state.database().get("c").get(List.of("r0", "r24"), true),
                 other.database().get("c").get(List.of("r0", "r24"), true),
                 "same records");
+    }
+
+    @Test
+    void metadataUpdatesByFilterAreResolvedWhenAppliedAndAliasesReplicate() {
+        ReplicaState state = new ReplicaState(dir.resolve("vectors"));
+        state.apply(entry(new Mutation.Create(Fixtures.spec("c", 4))));
+        state.apply(entry(new Mutation.Upsert("c", Fixtures.records(new Random(5), "r", 30, 4))));
+        Filter tagged = Filter.eq("tag", MetadataValue.of("t1"));
+        MetadataPatch mark = new MetadataPatch(Map.of("marked", MetadataValue.of(true)), List.of());
+        byte[] update = entry(new Mutation.UpdateMetadata("c", List.of(), tagged, mark));
+        // Written after the update was encoded, applied before it: the update sees these too.
+        state.apply(entry(new Mutation.Upsert("c", Fixtures.records(new Random(6), "s", 10, 4))));
+        long matching = state.database().get("c").count(tagged);
+        assertEquals((int) matching, state.apply(update).count(), "resolved when applied");
+        Filter marked = Filter.eq("marked", MetadataValue.of(true));
+        assertEquals(matching, state.database().get("c").count(marked));
+        MetadataPatch unmark = new MetadataPatch(Map.of(), List.of("marked"));
+        assertEquals(
+                1,
+                state.apply(
+                                entry(
+                                        new Mutation.UpdateMetadata(
+                                                "c", List.of("r0", "nope"), null, unmark)))
+                        .count(),
+                "by ids, missing ones skipped");
+        assertInstanceOf(
+                InvalidArgumentException.class,
+                state.apply(
+                                entry(
+                                        new Mutation.UpdateMetadata(
+                                                "c",
+                                                List.of("r1"),
+                                                null,
+                                                new MetadataPatch(Map.of(), List.of()))))
+                        .refused(),
+                "an empty patch is refused on every replica alike");
+
+        state.apply(entry(new Mutation.Create(Fixtures.spec("d", 4))));
+        assertNull(state.apply(entry(new Mutation.CreateAlias("live", "c"))).refused());
+        assertEquals("c", state.database().resolve("live"));
+        assertInstanceOf(
+                CollectionConflictException.class,
+                state.apply(entry(new Mutation.CreateAlias("d", "c"))).refused(),
+                "an alias may not take a collection's name");
+        assertInstanceOf(
+                CollectionNotFoundException.class,
+                state.apply(entry(new Mutation.CreateAlias("x", "missing"))).refused());
+        assertThrows(
+                CollectionNotFoundException.class,
+                () -> state.check(new Mutation.DeleteAlias("nope")),
+                "a missing alias is refused before submission");
+        state.apply(entry(new Mutation.SwitchAlias("live", "d")));
+        state.apply(entry(new Mutation.CreateAlias("old", "c")));
+        assertEquals(Map.of("live", "d", "old", "c"), state.database().aliases());
+
+        SnapshotFile snap = state.writeSnapshot(dir.resolve("snaps"), 9);
+        ReplicaState other = new ReplicaState(dir.resolve("vectors2"));
+        other.load(snap.path());
+        assertEquals(state.database().aliases(), other.database().aliases(), "in the snapshot");
+        assertEquals(
+                state.database().get("c").count(marked),
+                other.database().get("c").count(marked),
+                "updates too");
+
+        state.apply(entry(new Mutation.Drop("c")));
+        assertEquals(Map.of("live", "d"), state.database().aliases(), "dropped with c");
     }
 }

@@ -114,9 +114,10 @@ public final class FilterMatcher {
     }
 
     /**
-     * Exact numeric comparison of two Int/Real values; {@link #UNORDERED} when a NaN is involved.
+     * Exact numeric comparison of two Int/Real values: -1, 0, 1, or 2 when a NaN is involved (or
+     * either value is not a number).
      */
-    static int compareNumbers(MetadataValue a, MetadataValue b) {
+    public static int compareNumbers(MetadataValue a, MetadataValue b) {
         return switch (a) {
             case MetadataValue.Int ia ->
                     switch (b) {

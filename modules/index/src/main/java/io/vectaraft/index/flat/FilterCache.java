@@ -30,6 +30,17 @@ public final class FilterCache {
      * that its version cannot change during the call.
      */
     public long[] matching(SlotStore store, Filter filter) {
+        return matching(store, filter, CandidateBits::matching);
+    }
+
+    /** How a filter becomes a bitset (with or without field indexes). */
+    @FunctionalInterface
+    public interface Evaluator {
+        long[] matching(SlotStore store, Filter filter);
+    }
+
+    /** {@link #matching(SlotStore, Filter)} with another evaluator (the field indexes'). */
+    public long[] matching(SlotStore store, Filter filter, Evaluator evaluator) {
         if (filter == null) {
             return store.liveBits();
         }
@@ -41,7 +52,7 @@ public final class FilterCache {
         }
         // Evaluated outside the monitor: concurrent readers may both compute; either result is
         // right.
-        long[] bits = CandidateBits.matching(store, filter);
+        long[] bits = evaluator.matching(store, filter);
         synchronized (entries) {
             entries.put(filter, new Cached(store, store.version(), bits));
         }

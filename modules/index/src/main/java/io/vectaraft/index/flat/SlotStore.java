@@ -49,6 +49,7 @@ public final class SlotStore {
     private Map<String, MetadataValue>[] metadata = new Map[MIN_ROWS];
 
     private long[] live = new long[1];
+    private MetadataListener metadataListener;
     private int slotLimit;
     private long version;
     private int[] freeSlots = new int[0];
@@ -225,8 +226,39 @@ public final class SlotStore {
         Integer existing = slotById.get(id);
         int slot = existing != null ? existing : allocate(id);
         writeVector(slot, vector);
-        metadata[slot] = meta;
+        setMetadata(slot, meta);
         return slot;
+    }
+
+    /**
+     * Who is told of every metadata change from now on (field indexes); null for nobody. Set under
+     * the collection's write lock.
+     */
+    public void metadataListener(MetadataListener listener) {
+        this.metadataListener = listener;
+    }
+
+    /**
+     * Replaces a live record's metadata, keeping its vector and slot (a metadata-only update).
+     * Returns false when no record has this id.
+     */
+    public boolean replaceMetadata(String id, Map<String, MetadataValue> meta) {
+        Integer slot = slotById.get(id);
+        if (slot == null) {
+            return false;
+        }
+        version++;
+        setMetadata(slot, meta);
+        return true;
+    }
+
+    /** The one place a slot's metadata changes, so the listener sees every change. */
+    private void setMetadata(int slot, Map<String, MetadataValue> meta) {
+        Map<String, MetadataValue> before = metadata[slot];
+        metadata[slot] = meta;
+        if (metadataListener != null) {
+            metadataListener.changed(slot, before, meta);
+        }
     }
 
     /** Removes a record; returns whether it existed. */
@@ -241,7 +273,7 @@ public final class SlotStore {
         }
         sortedIds.remove(id);
         ids[slot] = null;
-        metadata[slot] = null;
+        setMetadata(slot, null);
         live[slot >>> 6] &= ~(1L << slot);
         if (reuseFreeSlots) {
             if (freeCount == freeSlots.length) {
@@ -299,7 +331,7 @@ public final class SlotStore {
         appended[count] = id;
         appendedCount = count + 1;
         writeVector(slot, vector);
-        metadata[slot] = meta;
+        setMetadata(slot, meta);
         return slot;
     }
 

@@ -19,6 +19,15 @@ final class HnswGraphSearcher {
     private long[] visited = new long[0];
     private int[] touchedWords = new int[64];
     private int touchedCount;
+    private int[] collected = new int[0];
+    private int[] rejected = new int[0];
+
+    /**
+     * A two-hop expansion that finds fewer accepted nodes than this also queues the rejected
+     * neighbours it went through.
+     */
+    static final int SPARSE = 2;
+
     private long scored;
 
     HnswGraphSearcher(HnswGraph graph) {
@@ -32,6 +41,14 @@ final class HnswGraphSearcher {
      * @param accept bitset of the nodes that may be returned, or null for all
      */
     void search(QueryScorer query, int ef, long[] accept, NeighborQueue results) {
+        search(query, ef, accept, false, results);
+    }
+
+    /**
+     * As {@link #search(QueryScorer, int, long[], NeighborQueue)}; with {@code twoHop}, layer 0 is
+     * walked as {@link #searchLayerTwoHop} does (a selective filter).
+     */
+    void search(QueryScorer query, int ef, long[] accept, boolean twoHop, NeighborQueue results) {
         results.clear();
         int entry = graph.entryNode();
         if (entry < 0) {
@@ -44,7 +61,89 @@ final class HnswGraphSearcher {
             eps[0] = results.topNode();
         }
         results.clear();
-        searchLayer(query, eps, 1, ef, 0, accept, results);
+        if (twoHop && accept != null) {
+            searchLayerTwoHop(query, eps[0], ef, accept, results);
+        } else {
+            searchLayer(query, eps, 1, ef, 0, accept, results);
+        }
+    }
+
+    /**
+     * Layer-0 beam search for a selective filter, after ACORN-1 (Patel et al., SIGMOD 2024) and
+     * Lucene's filtered HNSW search: only accepted nodes are scored and enter the beam. Expanding a
+     * node collects its accepted neighbours and, through each rejected neighbour, that neighbour's
+     * accepted neighbours (two hops), up to {@code 2 * maxConn(0)} per expansion; a rejected node
+     * is never scored. The two-hop step keeps the accepted nodes connected where the filter cuts
+     * the graph's direct links, so recall at a fixed ef holds as selectivity falls, and the scores
+     * spent go to candidates that can be returned.
+     */
+    void searchLayerTwoHop(
+            QueryScorer query, int entry, int ef, long[] accept, NeighborQueue results) {
+        candidates.clear();
+        resetVisited();
+        int cap = 2 * graph.maxConn(0);
+        if (collected.length < cap) {
+            collected = new int[cap];
+            rejected = new int[graph.maxConn(0)];
+        }
+        visit(entry);
+        float es = query.score(entry);
+        scored++;
+        candidates.add(entry, es); // the way in, accepted or not
+        if (accepted(accept, entry)) {
+            results.insertWithOverflow(entry, es, ef);
+        }
+        while (candidates.size() > 0) {
+            if (results.size() >= ef && candidates.topScore() < results.topScore()) {
+                break;
+            }
+            int c = candidates.pop();
+            int n = 0;
+            int count = graph.neighborCount(0, c);
+            for (int i = 0; i < count && n < cap; i++) {
+                int nb = graph.neighbor(0, c, i);
+                if (accepted(accept, nb) && visit(nb)) {
+                    collected[n++] = nb;
+                }
+            }
+            int hops = 0;
+            for (int i = 0; i < count && n < cap; i++) {
+                int nb = graph.neighbor(0, c, i);
+                if (accepted(accept, nb) || !visit(nb)) {
+                    continue; // accepted: collected above; visited: expanded before
+                }
+                rejected[hops++] = nb;
+                int count2 = graph.neighborCount(0, nb);
+                for (int j = 0; j < count2 && n < cap; j++) {
+                    int nb2 = graph.neighbor(0, nb, j);
+                    if (accepted(accept, nb2) && visit(nb2)) {
+                        collected[n++] = nb2;
+                    }
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                int node = collected[i];
+                float s = query.score(node);
+                scored++;
+                if (results.size() < ef || s > results.topScore()) {
+                    candidates.add(node, s);
+                    results.insertWithOverflow(node, s, ef);
+                }
+            }
+            if (n < SPARSE) {
+                // Few accepted nodes within two hops: the filter cuts the graph here. Walk on
+                // through the rejected neighbours too (scored, never returned), as the plain walk
+                // would, so that accepted regions beyond stay reachable.
+                for (int i = 0; i < hops; i++) {
+                    int node = rejected[i];
+                    float s = query.score(node);
+                    scored++;
+                    if (results.size() < ef || s > results.topScore()) {
+                        candidates.add(node, s);
+                    }
+                }
+            }
+        }
     }
 
     /**

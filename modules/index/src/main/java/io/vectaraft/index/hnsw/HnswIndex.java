@@ -30,21 +30,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * queries run meanwhile), and {@link #linkRound} links them in order (write lock), offering each
  * the round-mates linked before it. A single writer's rounds are deterministic.
  *
- * <p><b>Which plan a search takes</b> (the filtered-search strategy):
+ * <p><b>Which plan a search takes</b> (the filtered-search strategy, ADR 0004): with {@code a}
+ * graph nodes passing the filter (all live ones without a filter) out of {@code live}:
  *
  * <ul>
- *   <li>A flat scan of the accepted vectors costs about {@code a} scores ({@code a} = graph nodes
- *       that pass the filter; all live ones without a filter). A graph search costs about {@code
- *       2*ef*M} scores at selectivity {@code s = a/live}, and about {@code 1/s} times that when the
- *       filter rejects most nodes it walks through. So the graph is used only when {@code a >
- *       2*ef*M/s}, i.e. {@code a^2 > 2*ef*M*live}; otherwise the search scans exactly. With the
- *       defaults (ef=64, M=16) a collection under 2,048 records is always scanned, and on 100,000
- *       records a filter passing under ~14% is scanned.
- *   <li>The graph search traverses every node (also rejected and deleted ones, which keeps the
- *       graph connected) but keeps only accepted ones, and keeps exploring until it holds {@code
- *       max(ef, k)} of them or runs out of reachable nodes. If it still finds fewer than {@code
- *       min(k, a)}, the search scans exactly: a search returns k results whenever k exist.
+ *   <li>{@code a <= c*ef*M} ({@link #DEFAULT_EXACT_SCAN_FACTOR} c = 2; 2,048 with the defaults): an
+ *       exact scan of the matches, which costs {@code a} scores and is exact.
+ *   <li>{@code a/live <} {@link #TWO_HOP_BELOW}: a layer-0 walk that scores accepted nodes only and
+ *       reaches them through rejected ones two hops at a time (ACORN-1 style).
+ *   <li>otherwise the plain walk, through every node, keeping accepted ones.
  * </ul>
+ *
+ * <p>Either walk goes on until it holds {@code max(ef, k)} accepted nodes or runs out of reachable
+ * ones; if it finds fewer than {@code min(k, a)}, the search scans exactly: a search returns k
+ * results whenever k exist.
  *
  * <p>Thread safety: {@link #add} and {@link #indexPending} run under the collection's write lock,
  * {@link #search} under its read lock (each search has its own scratch state).
@@ -59,8 +58,15 @@ public final class HnswIndex {
     /** Pending slots per round of parallel linking. */
     public static final int ROUND_SIZE = 128;
 
-    /** The constant 2 of the plan rule {@code a^2 <= 2*ef*M*live}. */
+    /** The constant c of the plan rule {@code a <= c*ef*M} (scan the matches exactly). */
     public static final double DEFAULT_EXACT_SCAN_FACTOR = 2.0;
+
+    /**
+     * Below this share of the graph's live nodes passing the filter, layer 0 is walked two hops at
+     * a time through rejected nodes, scoring accepted ones only ({@link
+     * HnswGraphSearcher#searchLayerTwoHop}); above it, the plain walk with a post-check.
+     */
+    public static final double TWO_HOP_BELOW = 0.5;
 
     private final IndexSpec.Hnsw params;
     private final Metric metric;
@@ -107,8 +113,8 @@ public final class HnswIndex {
     }
 
     /**
-     * @param exactScanFactor the constant c of the plan rule {@code a^2 <= c*ef*M*live} (scan
-     *     exactly); 0 makes every search with a match walk the graph (tests)
+     * @param exactScanFactor the constant c of the plan rule {@code a <= c*ef*M} (scan exactly); 0
+     *     makes every search with a match walk the graph (tests)
      */
     HnswIndex(
             SlotStore store,
@@ -368,13 +374,13 @@ public final class HnswIndex {
         long graphLive =
                 store.size()
                         - (anyPending ? CandidateBits.count(and(store.liveBits(), pending)) : 0);
-        if ((double) graphAccepted * graphAccepted
-                <= exactScanFactor * beam * params.m() * graphLive) {
+        if (graphAccepted <= exactScanFactor * beam * params.m()) {
             return planScan(query, k, candidates, accept, quantized, rescore);
         }
+        boolean twoHop = graphAccepted < TWO_HOP_BELOW * graphLive;
         NeighborQueue results = new NeighborQueue(beam, false);
         HnswGraphSearcher searcher = new HnswGraphSearcher(graph);
-        searcher.search(scorer.search(query), beam, accept, results);
+        searcher.search(scorer.search(query), beam, accept, twoHop, results);
         if (results.size() < Math.min(k, graphAccepted)) {
             // Too few accepted nodes reachable: only a scan is complete.
             TopK scanned = planScan(query, k, candidates, accept, quantized, rescore);

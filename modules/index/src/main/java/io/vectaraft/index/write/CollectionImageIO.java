@@ -98,4 +98,9 @@ public final class CollectionImageIO {
     public void finishRestore() {
         collection.finishRestore();
     }
+
+    /** The field indexes' specs in creation order: a snapshot keeps them, a restore rebuilds. */
+    public List<io.vectaraft.index.FieldIndexSpec> fieldIndexSpecs() {
+        return collection.fieldIndexSpecs();
+    }
 }

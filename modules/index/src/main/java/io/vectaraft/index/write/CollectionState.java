@@ -6,6 +6,8 @@ import io.vectaraft.index.IndexStats;
 import io.vectaraft.index.Match;
 import io.vectaraft.index.Quantization;
 import io.vectaraft.index.VectorRecord;
+import io.vectaraft.index.field.FieldIndexes;
+import io.vectaraft.index.field.IndexedFilter;
 import io.vectaraft.index.filter.Filter;
 import io.vectaraft.index.flat.CandidateBits;
 import io.vectaraft.index.flat.ExactScorer;
@@ -44,6 +46,7 @@ final class CollectionState {
     private SlotStore store;
     private CodeStore codes;
     private HnswIndex hnsw;
+    private FieldIndexes fieldIndexes;
 
     private final java.nio.file.Path vectorDir;
 
@@ -58,6 +61,7 @@ final class CollectionState {
         this.store = newStore();
         this.codes = newCodes();
         this.hnsw = newGraph(store, codes);
+        this.fieldIndexes = new FieldIndexes(store, List.of());
     }
 
     private CodeStore newCodes() {
@@ -120,6 +124,20 @@ final class CollectionState {
         }
     }
 
+    /**
+     * Replaces a record's metadata in place (its vector, codes and graph node stay); returns
+     * whether the record exists. Anything derived from metadata (the store's version, and so the
+     * cached filter bitsets) must follow this change as it follows {@link #put} and {@link
+     * #remove}.
+     */
+    boolean updateMetadata(String id, io.vectaraft.index.MetadataPatch patch) {
+        int slot = store.slotOf(id);
+        if (slot < 0) {
+            return false;
+        }
+        return store.replaceMetadata(id, patch.applyTo(store.metadata(slot)));
+    }
+
     boolean remove(String id) {
         return store.remove(id);
     }
@@ -172,6 +190,7 @@ final class CollectionState {
      */
     int rebuild() {
         SlotStore compacted = newStore();
+        FieldIndexes compactedIndexes = new FieldIndexes(compacted, fieldIndexes.specs());
         CodeStore compactedCodes = newCodes();
         HnswIndex graph = newGraph(compacted, compactedCodes);
         long[] live = store.liveBits();
@@ -188,6 +207,8 @@ final class CollectionState {
             }
         }
         store.close(); // under the write lock: no reader holds the old store
+        // Indexes still building when the rebuild began are complete now: the copy filled them.
+        fieldIndexes = compactedIndexes;
         store = compacted;
         codes = compactedCodes;
         hnsw = graph;
@@ -206,7 +227,7 @@ final class CollectionState {
             boolean exact,
             boolean rescore,
             double oversample) {
-        long[] candidates = filterCache.matching(store, filter);
+        long[] candidates = filterCache.matching(store, filter, this::evaluate);
         boolean quantized = codes != null && codes.active() && !exact;
         if (hnsw == null && quantized) {
             return scanCodes(queries, k, candidates, rescore, oversample);
@@ -270,7 +291,16 @@ final class CollectionState {
     long count(Filter filter) {
         return filter == null
                 ? store.size()
-                : CandidateBits.count(filterCache.matching(store, filter));
+                : CandidateBits.count(filterCache.matching(store, filter, this::evaluate));
+    }
+
+    private long[] evaluate(SlotStore on, Filter filter) {
+        return IndexedFilter.matching(on, on == store ? fieldIndexes : null, filter);
+    }
+
+    /** The collection's field indexes (write lock to change, read lock to read). */
+    FieldIndexes fieldIndexes() {
+        return fieldIndexes;
     }
 
     /** A record with a copy of its stored vector, or with an empty one. */

@@ -1,6 +1,7 @@
 package io.vectaraft.index.write;
 
 import io.vectaraft.index.CollectionSpec;
+import io.vectaraft.index.FieldIndexSpec;
 import io.vectaraft.index.VectorRecord;
 import io.vectaraft.index.filter.Filter;
 import java.util.Collection;
@@ -54,6 +55,14 @@ public final class CollectionWriter {
     }
 
     /**
+     * Applies a validated metadata patch to the records with these ids (missing ids are skipped),
+     * atomically for readers; vectors and the graph are untouched. Returns how many existed.
+     */
+    public int updateMetadata(Collection<String> ids, io.vectaraft.index.MetadataPatch patch) {
+        return collection.updateMetadata(ids, patch);
+    }
+
+    /**
      * Waits until the background graph maintenance asked for by the writes so far is done: every
      * record they stored is linked (tests and benchmarks that need the whole graph).
      */
@@ -67,5 +76,42 @@ public final class CollectionWriter {
      */
     public List<String> idsMatching(Filter filter) {
         return collection.idsMatching(filter);
+    }
+
+    /**
+     * Checks a field index may be created (no index on its key yet); changes nothing.
+     *
+     * @throws io.vectaraft.index.FieldIndexConflictException otherwise
+     */
+    public void prepareCreateFieldIndex(FieldIndexSpec index) {
+        collection.checkCreateFieldIndex(index);
+    }
+
+    /**
+     * Adds a field index, maintained by every later write and built over the present records in the
+     * background (filters on its key check records until it is built). Kept as it is when the key
+     * has one already. Returns whether it was added.
+     */
+    public boolean createFieldIndex(FieldIndexSpec index) {
+        return collection.createFieldIndex(index);
+    }
+
+    /**
+     * Checks a field index on this key exists; changes nothing.
+     *
+     * @throws io.vectaraft.index.FieldIndexNotFoundException otherwise
+     */
+    public void prepareDeleteFieldIndex(String key) {
+        collection.checkDeleteFieldIndex(key);
+    }
+
+    /** Removes the field index on this key; returns whether there was one. */
+    public boolean deleteFieldIndex(String key) {
+        return collection.deleteFieldIndex(key);
+    }
+
+    /** The field indexes' specs in creation order (what a snapshot keeps). */
+    public List<FieldIndexSpec> fieldIndexSpecs() {
+        return collection.fieldIndexSpecs();
     }
 }

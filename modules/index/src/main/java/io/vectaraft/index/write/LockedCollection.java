@@ -2,8 +2,11 @@ package io.vectaraft.index.write;
 
 import io.vectaraft.index.ClientText;
 import io.vectaraft.index.CollectionSpec;
+import io.vectaraft.index.FieldIndexInfo;
+import io.vectaraft.index.FieldIndexSpec;
 import io.vectaraft.index.IndexSpec;
 import io.vectaraft.index.IndexStats;
+import io.vectaraft.index.MetadataPatch;
 import io.vectaraft.index.Metric;
 import io.vectaraft.index.Page;
 import io.vectaraft.index.ScrollRequest;
@@ -301,6 +304,124 @@ final class LockedCollection implements VectorCollection {
         return removed;
     }
 
+    /**
+     * Applies a metadata patch to the records with these ids, all under one write-lock hold
+     * (readers see all of it or none); returns how many existed.
+     */
+    int updateMetadata(Collection<String> ids, MetadataPatch patch) {
+        int updated = 0;
+        writeLock.lock();
+        try {
+            for (String id : ids) {
+                if (id != null && state.updateMetadata(id, patch)) {
+                    updated++;
+                }
+            }
+            writes++;
+        } finally {
+            writeLock.unlock();
+        }
+        return updated;
+    }
+
+    // ---- field indexes
+
+    /**
+     * Checks that an index on this key may be created; changes nothing.
+     *
+     * @throws io.vectaraft.index.FieldIndexConflictException when the key has an index already
+     */
+    void checkCreateFieldIndex(FieldIndexSpec index) {
+        readLock.lock();
+        try {
+            FieldIndexSpec existing = state.fieldIndexes().spec(index.key());
+            if (existing != null) {
+                throw new io.vectaraft.index.FieldIndexConflictException(spec.name(), existing);
+            }
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    /**
+     * Checks that an index on this key exists; changes nothing.
+     *
+     * @throws io.vectaraft.index.FieldIndexNotFoundException otherwise
+     */
+    void checkDeleteFieldIndex(String key) {
+        readLock.lock();
+        try {
+            if (state.fieldIndexes().spec(key) == null) {
+                throw new io.vectaraft.index.FieldIndexNotFoundException(spec.name(), key);
+            }
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    /**
+     * Adds an index, built in the background (filters check records meanwhile). An index on the key
+     * already there is kept as it is (a replayed or repeated entry). Returns whether one was added.
+     */
+    boolean createFieldIndex(FieldIndexSpec index) {
+        writeLock.lock();
+        try {
+            if (state.fieldIndexes().spec(index.key()) != null) {
+                return false;
+            }
+            state.fieldIndexes().add(index);
+            writes++;
+        } finally {
+            writeLock.unlock();
+        }
+        maintainer.request();
+        return true;
+    }
+
+    /** Removes the index on this key; returns whether there was one. */
+    boolean deleteFieldIndex(String key) {
+        writeLock.lock();
+        try {
+            boolean removed = state.fieldIndexes().remove(key);
+            if (removed) {
+                writes++;
+            }
+            return removed;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    @Override
+    public List<FieldIndexInfo> fieldIndexes() {
+        readLock.lock();
+        try {
+            return state.fieldIndexes().info();
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    /** The specs of the field indexes, in creation order (snapshots). */
+    List<FieldIndexSpec> fieldIndexSpecs() {
+        readLock.lock();
+        try {
+            return state.fieldIndexes().specs();
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    /** One step of building field indexes; false when none is left to build. */
+    private boolean fieldIndexStep() {
+        writeLock.lock();
+        try {
+            return !closed && state.fieldIndexes().buildStep();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
     /** The ids of the records matching a filter (null: all), in id order. */
     List<String> idsMatching(Filter filter) {
         List<String> out = new ArrayList<>();
@@ -342,6 +463,9 @@ final class LockedCollection implements VectorCollection {
      * grew without bound, and memory with them.
      */
     private void maintain() {
+        while (fieldIndexStep()) {
+            // each step takes and releases the write lock
+        }
         long rebuildStart = System.nanoTime();
         int rebuilt = -1;
         do {

@@ -41,7 +41,7 @@ class OnDiskCollectionTest {
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"flat, NONE", "hnsw, NONE", "hnsw, INT8", "flat, INT8"})
     void answersAsTheHeapCollectionDoes(String index, Quantization.Kind kind, @TempDir Path dir)
-            throws IOException {
+            throws IOException, InterruptedException {
         int dim = 40;
         IndexSpec spec = index.equals("hnsw") ? new IndexSpec.Hnsw(16, 64, 64) : IndexSpec.flat();
         WritableDatabase db = new WritableDatabase(dir);
@@ -68,6 +68,8 @@ class OnDiskCollectionTest {
             db.writer("heap").upsert(records.subList(from, from + 1000));
             db.writer("mapped").upsert(records.subList(from, from + 1000));
         }
+        // Graphs link in the background: compare the two once both are whole, not mid-way.
+        db.awaitGraphs();
         assertEquals(0, mapped.stats().vectorBytes(), "no vectors on the heap");
         assertTrue(mapped.stats().vectorMappedBytes() >= 3000L * dim * 4, "mapped bytes");
         assertTrue(heap.stats().vectorBytes() >= 3000L * dim * 4, "heap bytes");

@@ -2,7 +2,9 @@ package io.vectaraft.server.auth;
 
 import io.grpc.MethodDescriptor;
 import io.vectaraft.api.v1.CountRequest;
+import io.vectaraft.api.v1.CreateAliasRequest;
 import io.vectaraft.api.v1.CreateCollectionRequest;
+import io.vectaraft.api.v1.DeleteAliasRequest;
 import io.vectaraft.api.v1.DeleteCollectionRequest;
 import io.vectaraft.api.v1.DeleteRequest;
 import io.vectaraft.api.v1.DescribeCollectionRequest;
@@ -10,6 +12,8 @@ import io.vectaraft.api.v1.GetRequest;
 import io.vectaraft.api.v1.QueryBatchRequest;
 import io.vectaraft.api.v1.QueryRequest;
 import io.vectaraft.api.v1.ScrollRequest;
+import io.vectaraft.api.v1.SwitchAliasRequest;
+import io.vectaraft.api.v1.UpdateMetadataRequest;
 import io.vectaraft.api.v1.UpsertRequest;
 import io.vectaraft.api.v1.VectorServiceGrpc;
 import java.util.HashMap;
@@ -92,6 +96,40 @@ public final class RpcRules {
                 VectorServiceGrpc.getDeleteCollectionMethod(),
                 Access.ADMIN,
                 DeleteCollectionRequest::getName);
+        collection(
+                t,
+                VectorServiceGrpc.getUpdateMetadataMethod(),
+                Access.WRITE,
+                UpdateMetadataRequest::getCollection);
+        // Alias changes are admin and scoped by the alias name here; the service also requires
+        // the key to cover the collection the alias points at (before and after a change).
+        put(t, VectorServiceGrpc.getListAliasesMethod(), Access.READ, Target.LISTING);
+        put(t, VectorServiceGrpc.getRestoreSnapshotMethod(), Access.ADMIN, Target.SERVER);
+        collection(
+                t,
+                VectorServiceGrpc.getCreateAliasMethod(),
+                Access.ADMIN,
+                CreateAliasRequest::getAlias);
+        collection(
+                t,
+                VectorServiceGrpc.getSwitchAliasMethod(),
+                Access.ADMIN,
+                SwitchAliasRequest::getAlias);
+        collection(
+                t,
+                VectorServiceGrpc.getDeleteAliasMethod(),
+                Access.ADMIN,
+                DeleteAliasRequest::getAlias);
+        collection(
+                t,
+                VectorServiceGrpc.getCreateFieldIndexMethod(),
+                Access.ADMIN,
+                io.vectaraft.api.v1.CreateFieldIndexRequest::getCollection);
+        collection(
+                t,
+                VectorServiceGrpc.getDeleteFieldIndexMethod(),
+                Access.ADMIN,
+                io.vectaraft.api.v1.DeleteFieldIndexRequest::getCollection);
         return Map.copyOf(t);
     }
 

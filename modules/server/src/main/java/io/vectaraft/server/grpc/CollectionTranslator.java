@@ -121,8 +121,18 @@ final class CollectionTranslator {
     static CollectionInfo toInfo(VectorCollection collection, RecallEstimate recall) {
         CollectionSpec spec = collection.spec();
         IndexStats stats = collection.stats();
-        return CollectionInfo.newBuilder()
-                .setName(spec.name())
+        CollectionInfo.Builder info = CollectionInfo.newBuilder();
+        for (io.vectaraft.index.FieldIndexInfo ix : collection.fieldIndexes()) {
+            info.addFieldIndexes(
+                    io.vectaraft.api.v1.FieldIndexInfo.newBuilder()
+                            .setKey(ix.spec().key())
+                            .setType(toProto(ix.spec().type()))
+                            .setReady(ix.ready())
+                            .setRecords(ix.records())
+                            .setDistinctValues(ix.distinctValues())
+                            .setBytes(ix.bytes()));
+        }
+        return info.setName(spec.name())
                 .setDimension(spec.dimension())
                 .setMetric(toProto(spec.metric()))
                 .setIndex(toProto(spec.index()))
@@ -143,6 +153,37 @@ final class CollectionTranslator {
                                 .setRecallAtK(recall.samples() > 0 ? recall.recallAtK() : 0)
                                 .setRecallSamples(recall.samples()))
                 .build();
+    }
+
+    static io.vectaraft.api.v1.FieldIndexType toProto(io.vectaraft.index.FieldIndexSpec.Type type) {
+        return switch (type) {
+            case KEYWORD -> io.vectaraft.api.v1.FieldIndexType.FIELD_INDEX_KEYWORD;
+            case INTEGER -> io.vectaraft.api.v1.FieldIndexType.FIELD_INDEX_INTEGER;
+            case FLOAT -> io.vectaraft.api.v1.FieldIndexType.FIELD_INDEX_FLOAT;
+            case BOOL -> io.vectaraft.api.v1.FieldIndexType.FIELD_INDEX_BOOL;
+        };
+    }
+
+    /**
+     * A request's index type.
+     *
+     * @throws InvalidArgumentException for an unset or unknown type
+     */
+    static io.vectaraft.index.FieldIndexSpec.Type fromProto(
+            io.vectaraft.api.v1.FieldIndexType type) {
+        return switch (type) {
+            case FIELD_INDEX_KEYWORD -> io.vectaraft.index.FieldIndexSpec.Type.KEYWORD;
+            case FIELD_INDEX_INTEGER -> io.vectaraft.index.FieldIndexSpec.Type.INTEGER;
+            case FIELD_INDEX_FLOAT -> io.vectaraft.index.FieldIndexSpec.Type.FLOAT;
+            case FIELD_INDEX_BOOL -> io.vectaraft.index.FieldIndexSpec.Type.BOOL;
+            case FIELD_INDEX_TYPE_UNSPECIFIED, UNRECOGNIZED ->
+                    throw new io.vectaraft.index.InvalidArgumentException(
+                            "type: expected FIELD_INDEX_KEYWORD, FIELD_INDEX_INTEGER,"
+                                    + " FIELD_INDEX_FLOAT or FIELD_INDEX_BOOL, got "
+                                    + (type == io.vectaraft.api.v1.FieldIndexType.UNRECOGNIZED
+                                            ? "an unknown value"
+                                            : "none"));
+        };
     }
 
     static io.vectaraft.api.v1.Metric toProto(Metric metric) {

@@ -41,6 +41,8 @@ public final class StatusMapper {
                     case InvalidArgumentException x -> Status.INVALID_ARGUMENT;
                     case CollectionNotFoundException x -> Status.NOT_FOUND;
                     case CollectionConflictException x -> Status.ALREADY_EXISTS;
+                    case io.vectaraft.index.FieldIndexConflictException x -> Status.ALREADY_EXISTS;
+                    case io.vectaraft.index.FieldIndexNotFoundException x -> Status.NOT_FOUND;
                     case PreconditionException x -> Status.FAILED_PRECONDITION;
                     case StorageException x ->
                             outOfSpace(x) ? Status.RESOURCE_EXHAUSTED : Status.UNAVAILABLE;

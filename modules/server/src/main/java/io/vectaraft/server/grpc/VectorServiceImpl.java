@@ -7,11 +7,15 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
+import io.vectaraft.api.v1.Alias;
+import io.vectaraft.api.v1.AliasResponse;
 import io.vectaraft.api.v1.CollectionInfo;
 import io.vectaraft.api.v1.CountRequest;
 import io.vectaraft.api.v1.CountResponse;
+import io.vectaraft.api.v1.CreateAliasRequest;
 import io.vectaraft.api.v1.CreateCollectionRequest;
 import io.vectaraft.api.v1.CreateSnapshotRequest;
+import io.vectaraft.api.v1.DeleteAliasRequest;
 import io.vectaraft.api.v1.DeleteCollectionRequest;
 import io.vectaraft.api.v1.DeleteCollectionResponse;
 import io.vectaraft.api.v1.DeleteRequest;
@@ -19,6 +23,8 @@ import io.vectaraft.api.v1.DeleteResponse;
 import io.vectaraft.api.v1.DescribeCollectionRequest;
 import io.vectaraft.api.v1.GetRequest;
 import io.vectaraft.api.v1.GetResponse;
+import io.vectaraft.api.v1.ListAliasesRequest;
+import io.vectaraft.api.v1.ListAliasesResponse;
 import io.vectaraft.api.v1.ListCollectionsRequest;
 import io.vectaraft.api.v1.ListCollectionsResponse;
 import io.vectaraft.api.v1.ListSnapshotsRequest;
@@ -31,9 +37,13 @@ import io.vectaraft.api.v1.QueryRequest;
 import io.vectaraft.api.v1.QueryResponse;
 import io.vectaraft.api.v1.QueryVector;
 import io.vectaraft.api.v1.ReadConsistency;
+import io.vectaraft.api.v1.RestoreSnapshotRequest;
 import io.vectaraft.api.v1.ScrollRequest;
 import io.vectaraft.api.v1.ScrollResponse;
 import io.vectaraft.api.v1.SnapshotInfo;
+import io.vectaraft.api.v1.SwitchAliasRequest;
+import io.vectaraft.api.v1.UpdateMetadataRequest;
+import io.vectaraft.api.v1.UpdateMetadataResponse;
 import io.vectaraft.api.v1.UpsertRequest;
 import io.vectaraft.api.v1.UpsertResponse;
 import io.vectaraft.api.v1.VectorServiceGrpc;
@@ -41,10 +51,13 @@ import io.vectaraft.index.CollectionSpec;
 import io.vectaraft.index.IndexSpec;
 import io.vectaraft.index.InvalidArgumentException;
 import io.vectaraft.index.Match;
+import io.vectaraft.index.MetadataPatch;
 import io.vectaraft.index.Page;
+import io.vectaraft.index.PreconditionException;
 import io.vectaraft.index.SearchRequest;
 import io.vectaraft.index.SearchResults;
 import io.vectaraft.index.VectorCollection;
+import io.vectaraft.index.filter.Filter;
 import io.vectaraft.server.auth.Caller;
 import io.vectaraft.server.config.Limits;
 import io.vectaraft.server.grpc.RecordTranslator.Include;
@@ -53,7 +66,9 @@ import io.vectaraft.wal.CollectionCreated;
 import io.vectaraft.wal.Store;
 import io.vectaraft.wal.WriteResult;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -162,7 +177,18 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
         respond(
                 reply,
                 () -> {
-                    WriteResult r = store.dropCollection(name(request.getName()));
+                    String name = name(request.getName());
+                    String target = store.database().aliases().get(name);
+                    if (target != null) {
+                        throw new PreconditionException(
+                                "DeleteCollection: "
+                                        + io.vectaraft.index.ClientText.quote(name)
+                                        + " is an alias (of collection "
+                                        + io.vectaraft.index.ClientText.quote(target)
+                                        + "); expected a collection's own name (DeleteAlias"
+                                        + " removes an alias)");
+                    }
+                    WriteResult r = store.dropCollection(name);
                     events.dropped(request.getName());
                     recall.forget(request.getName());
                     return DeleteCollectionResponse.newBuilder().setLsn(r.lsn()).build();
@@ -174,7 +200,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
         respond(
                 reply,
                 () -> {
-                    String name = name(request.getCollection());
+                    String name = resolved(request.getCollection());
                     WriteResult r =
                             store.upsert(
                                     name, RecordTranslator.toRecords(request.getRecordsList()));
@@ -219,7 +245,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
         respond(
                 reply,
                 () -> {
-                    String name = name(request.getCollection());
+                    String name = resolved(request.getCollection());
                     boolean byIds = request.getIdsCount() > 0;
                     if (byIds == request.hasFilter()) {
                         throw new InvalidArgumentException(
@@ -251,17 +277,23 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                 () -> {
                     fresh(request.getConsistency(), request.getMinLsn());
                     VectorCollection c = collection(request.getCollection());
+                    ResultWindow window =
+                            ResultWindow.of(
+                                    request.getTopK(),
+                                    request.getOffset(),
+                                    request.hasScoreThreshold(),
+                                    request.getScoreThreshold());
                     SearchRequest search =
                             new SearchRequest(
                                     List.of(
                                             RecordTranslator.vector(
-                                                    "query",
+                                                    () -> "query",
                                                     "vector",
                                                     request.getVectorCount(),
                                                     request::getVector,
                                                     "packed_vector",
                                                     request.getPackedVector())),
-                                    Unsigned.toInt("top_k", request.getTopK()),
+                                    window.searchK(),
                                     filters.optional(request.hasFilter(), request.getFilter()),
                                     Unsigned.toInt("ef", request.getEf()),
                                     request.getExact(),
@@ -274,7 +306,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                                 SearchResults results = search(c, search);
                                 events.queried(c.spec().name(), 1, results.visited());
                                 return matches(
-                                        results.matches().getFirst(),
+                                        window.cut(results.matches().getFirst(), c.spec().metric()),
                                         include(search, request.getIncludeMetadata()));
                             });
                 });
@@ -287,37 +319,87 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                 () -> {
                     fresh(request.getConsistency(), request.getMinLsn());
                     VectorCollection c = collection(request.getCollection());
+                    ResultWindow window =
+                            ResultWindow.of(
+                                    request.getTopK(),
+                                    request.getOffset(),
+                                    request.hasScoreThreshold(),
+                                    request.getScoreThreshold());
+                    Filter batchFilter = filters.optional(request.hasFilter(), request.getFilter());
                     List<float[]> queries = new ArrayList<>(request.getQueriesCount());
+                    // Queries with the same filter search together (one pass over the data);
+                    // a query without a filter of its own takes the batch's.
+                    Map<Filter, List<Integer>> byFilter = new LinkedHashMap<>();
                     for (int i = 0; i < request.getQueriesCount(); i++) {
                         QueryVector q = request.getQueries(i);
+                        int index = i;
                         queries.add(
                                 RecordTranslator.vector(
-                                        "queries[" + i + "]",
+                                        () -> "queries[" + index + "]",
                                         "values",
                                         q.getValuesCount(),
                                         q::getValues,
                                         "packed_values",
                                         q.getPackedValues()));
+                        Filter filter =
+                                q.hasFilter()
+                                        ? filters.toFilter(
+                                                "queries[" + i + "].filter", q.getFilter())
+                                        : batchFilter;
+                        byFilter.computeIfAbsent(filter, f -> new ArrayList<>()).add(i);
                     }
                     // ef and exact matter only to HNSW; a flat index is always exact.
-                    SearchRequest search =
-                            new SearchRequest(
-                                    queries,
-                                    Unsigned.toInt("top_k", request.getTopK()),
-                                    filters.optional(request.hasFilter(), request.getFilter()),
-                                    Unsigned.toInt("ef", request.getEf()),
-                                    request.getExact(),
-                                    request.getIncludeValues(),
-                                    !request.getSkipRescore(),
-                                    request.getOversample());
-                    admit("QueryBatch", c, search);
+                    List<SearchRequest> searches = new ArrayList<>(byFilter.size());
+                    for (Map.Entry<Filter, List<Integer>> group : byFilter.entrySet()) {
+                        searches.add(
+                                new SearchRequest(
+                                        group.getValue().stream().map(queries::get).toList(),
+                                        window.searchK(),
+                                        group.getKey(),
+                                        Unsigned.toInt("ef", request.getEf()),
+                                        request.getExact(),
+                                        request.getIncludeValues(),
+                                        !request.getSkipRescore(),
+                                        request.getOversample()));
+                    }
+                    if (searches.isEmpty()) {
+                        // No queries: the index refuses the empty batch with its own message.
+                        searches.add(
+                                new SearchRequest(
+                                        queries,
+                                        window.searchK(),
+                                        batchFilter,
+                                        Unsigned.toInt("ef", request.getEf()),
+                                        request.getExact(),
+                                        request.getIncludeValues(),
+                                        !request.getSkipRescore(),
+                                        request.getOversample()));
+                    }
+                    admit("QueryBatch", c, searches.getFirst(), queries.size());
+                    List<List<Integer>> positions = new ArrayList<>(byFilter.values());
                     return admission.admitted(
                             () -> {
-                                SearchResults results = search(c, search);
-                                Include include = include(search, request.getIncludeMetadata());
+                                List<List<Match>> ordered = new ArrayList<>(queries.size());
+                                for (int i = 0; i < queries.size(); i++) {
+                                    ordered.add(null);
+                                }
+                                long visited = 0;
+                                for (int g = 0; g < searches.size(); g++) {
+                                    SearchResults results = search(c, searches.get(g));
+                                    visited += results.visited();
+                                    for (int j = 0; j < results.matches().size(); j++) {
+                                        ordered.set(
+                                                positions.get(g).get(j),
+                                                window.cut(
+                                                        results.matches().get(j),
+                                                        c.spec().metric()));
+                                    }
+                                }
+                                Include include =
+                                        include(searches.getFirst(), request.getIncludeMetadata());
                                 QueryBatchResponse.Builder b = QueryBatchResponse.newBuilder();
-                                results.matches().forEach(r -> b.addResults(matches(r, include)));
-                                events.queried(c.spec().name(), queries.size(), results.visited());
+                                ordered.forEach(r -> b.addResults(matches(r, include)));
+                                events.queried(c.spec().name(), queries.size(), visited);
                                 return b.build();
                             });
                 });
@@ -375,8 +457,171 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
     }
 
     @Override
+    public void updateMetadata(
+            UpdateMetadataRequest request, StreamObserver<UpdateMetadataResponse> reply) {
+        respond(
+                reply,
+                () -> {
+                    String name = resolved(request.getCollection());
+                    boolean byIds = request.getIdsCount() > 0;
+                    if (byIds == request.hasFilter()) {
+                        throw new InvalidArgumentException(
+                                "update: expected exactly one of ids and filter, got "
+                                        + (byIds ? "both" : "neither"));
+                    }
+                    MetadataPatch patch =
+                            new MetadataPatch(
+                                            RecordTranslator.toMetadata(
+                                                    () -> "set", request.getSetMap()),
+                                            request.getUnsetList())
+                                    .validated();
+                    WriteResult r =
+                            byIds
+                                    ? store.updateMetadata(name, request.getIdsList(), null, patch)
+                                    : admission.admitted(
+                                            () ->
+                                                    store.updateMetadata(
+                                                            name,
+                                                            List.of(),
+                                                            filters.toFilter(
+                                                                    "filter", request.getFilter()),
+                                                            patch));
+                    return UpdateMetadataResponse.newBuilder()
+                            .setUpdatedCount(r.count())
+                            .setLsn(r.lsn())
+                            .build();
+                });
+    }
+
+    @Override
+    public void createAlias(CreateAliasRequest request, StreamObserver<AliasResponse> reply) {
+        respond(
+                reply,
+                () -> {
+                    String alias = aliasName(request.getAlias());
+                    String target = target(request.getCollection());
+                    return aliasResponse(store.createAlias(alias, target));
+                });
+    }
+
+    @Override
+    public void switchAlias(SwitchAliasRequest request, StreamObserver<AliasResponse> reply) {
+        respond(
+                reply,
+                () -> {
+                    String alias = aliasName(request.getAlias());
+                    String target = target(request.getCollection());
+                    seen(alias, store.database().aliases().get(alias));
+                    return aliasResponse(store.switchAlias(alias, target));
+                });
+    }
+
+    @Override
+    public void deleteAlias(DeleteAliasRequest request, StreamObserver<AliasResponse> reply) {
+        respond(
+                reply,
+                () -> {
+                    String alias = aliasName(request.getAlias());
+                    seen(alias, store.database().aliases().get(alias));
+                    return aliasResponse(store.deleteAlias(alias));
+                });
+    }
+
+    @Override
+    public void listAliases(ListAliasesRequest request, StreamObserver<ListAliasesResponse> reply) {
+        respond(
+                reply,
+                () -> {
+                    // A key limited to some collections sees the aliases whose name and target
+                    // are both in its scope.
+                    Caller caller = Caller.current();
+                    ListAliasesResponse.Builder b = ListAliasesResponse.newBuilder();
+                    store.database()
+                            .aliases()
+                            .forEach(
+                                    (alias, collection) -> {
+                                        if (caller.sees(alias) && caller.sees(collection)) {
+                                            b.addAliases(
+                                                    Alias.newBuilder()
+                                                            .setAlias(alias)
+                                                            .setCollection(collection));
+                                        }
+                                    });
+                    return b.build();
+                });
+    }
+
+    private static AliasResponse aliasResponse(WriteResult r) {
+        return AliasResponse.newBuilder().setLsn(r.lsn()).build();
+    }
+
+    /** The alias a request names (the role table checked the caller's scope on it). */
+    private static String aliasName(String alias) {
+        if (alias.isEmpty()) {
+            throw new InvalidArgumentException("alias: expected an alias name, got none");
+        }
+        try {
+            CollectionSpec.checkName(alias);
+        } catch (InvalidArgumentException e) {
+            throw new InvalidArgumentException("alias: " + e.getMessage());
+        }
+        return alias;
+    }
+
+    /** The collection an alias is to point at: a collection's own name, in the caller's scope. */
+    private static String target(String collection) {
+        String name = name(collection);
+        seen(name, null);
+        return name;
+    }
+
+    @Override
     public void createSnapshot(CreateSnapshotRequest request, StreamObserver<SnapshotInfo> reply) {
         respond(reply, () -> snapshotInfo(store.snapshot()));
+    }
+
+    @Override
+    public void restoreSnapshot(
+            RestoreSnapshotRequest request, StreamObserver<SnapshotInfo> reply) {
+        respond(
+                reply,
+                () -> {
+                    java.nio.file.Path file =
+                            switch (request.getSourceCase()) {
+                                case PATH -> {
+                                    if (request.getPath().isEmpty()) {
+                                        throw new InvalidArgumentException(
+                                                "path: expected a snapshot file path, got \"\"");
+                                    }
+                                    yield java.nio.file.Path.of(request.getPath());
+                                }
+                                case SNAPSHOT_NAME -> snapshotNamed(request.getSnapshotName());
+                                case SOURCE_NOT_SET ->
+                                        throw new InvalidArgumentException(
+                                                "RestoreSnapshot: expected a path or a snapshot_name, got"
+                                                        + " neither");
+                            };
+                    List<String> before =
+                            store.database().list().stream().map(c -> c.spec().name()).toList();
+                    SnapshotInfo info = snapshotInfo(store.restore(file));
+                    before.forEach(recall::forget); // estimates of the replaced collections
+                    return info;
+                });
+    }
+
+    /** The snapshot of that file name in the server's snapshot directory. */
+    private java.nio.file.Path snapshotNamed(String name) {
+        return store.snapshots().stream()
+                .map(io.vectaraft.wal.SnapshotFile::path)
+                .filter(p -> p.getFileName().toString().equals(name))
+                .findFirst()
+                .orElseThrow(
+                        () ->
+                                io.vectaraft.index.CollectionNotFoundException.described(
+                                        "snapshot "
+                                                + io.vectaraft.index.ClientText.quote(name)
+                                                + " is not in the snapshot directory (ListSnapshots"
+                                                + " shows those that are)"));
     }
 
     @Override
@@ -388,6 +633,44 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                     ListSnapshotsResponse.Builder b = ListSnapshotsResponse.newBuilder();
                     store.snapshots().forEach(s -> b.addSnapshots(snapshotInfo(s)));
                     return b.build();
+                });
+    }
+
+    @Override
+    public void createFieldIndex(
+            io.vectaraft.api.v1.CreateFieldIndexRequest request,
+            StreamObserver<io.vectaraft.api.v1.FieldIndexResponse> reply) {
+        respond(
+                reply,
+                () -> {
+                    String name = name(request.getCollection());
+                    io.vectaraft.index.FieldIndexSpec index =
+                            new io.vectaraft.index.FieldIndexSpec(
+                                    request.getKey(),
+                                    CollectionTranslator.fromProto(request.getType()));
+                    WriteResult r = store.createFieldIndex(name, index);
+                    return io.vectaraft.api.v1.FieldIndexResponse.newBuilder()
+                            .setLsn(r.lsn())
+                            .build();
+                });
+    }
+
+    @Override
+    public void deleteFieldIndex(
+            io.vectaraft.api.v1.DeleteFieldIndexRequest request,
+            StreamObserver<io.vectaraft.api.v1.FieldIndexResponse> reply) {
+        respond(
+                reply,
+                () -> {
+                    String name = name(request.getCollection());
+                    if (request.getKey().isEmpty()) {
+                        throw new InvalidArgumentException(
+                                "key: expected a non-empty metadata key");
+                    }
+                    WriteResult r = store.deleteFieldIndex(name, request.getKey());
+                    return io.vectaraft.api.v1.FieldIndexResponse.newBuilder()
+                            .setLsn(r.lsn())
+                            .build();
                 });
     }
 
@@ -416,7 +699,11 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
      * holds ef candidates per query.
      */
     private void admit(String method, VectorCollection c, SearchRequest search) {
-        int n = search.queries().size();
+        admit(method, c, search, search.queries().size());
+    }
+
+    /** As above, for {@code n} queries with the k and ef of {@code search}. */
+    private void admit(String method, VectorCollection c, SearchRequest search, int n) {
         boolean beam = search.ef() > search.k();
         admission.results(
                 method
@@ -498,7 +785,48 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
     }
 
     private VectorCollection collection(String name) {
-        return store.database().get(name(name));
+        return store.database().get(resolved(name));
+    }
+
+    /**
+     * The collection a request's name means: the name itself, or the collection of the alias of
+     * that name. The role table checked the caller's scope on the name as sent; a key must also
+     * cover the collection an alias leads to, so an alias never widens a key's reach.
+     */
+    private String resolved(String requested) {
+        String name = name(requested);
+        String target = store.database().resolve(name);
+        if (!target.equals(name)) {
+            seen(name, target);
+            Span.current().setAttribute("vectaraft.alias", name);
+        }
+        return target;
+    }
+
+    /**
+     * Refuses with PERMISSION_DENIED when the caller's key does not cover {@code target} (the
+     * collection behind alias {@code name}; nothing to check when null).
+     */
+    private static void seen(String name, String target) {
+        Caller caller = Caller.current();
+        String checked = target == null ? name : target;
+        if (!caller.sees(checked)) {
+            throw io.grpc.Status.PERMISSION_DENIED
+                    .withDescription(
+                            "key \""
+                                    + caller.key().id()
+                                    + "\" may not use "
+                                    + (target == null
+                                            ? "collection "
+                                                    + io.vectaraft.index.ClientText.quote(name)
+                                            : "alias "
+                                                    + io.vectaraft.index.ClientText.quote(name)
+                                                    + ": it leads to collection "
+                                                    + io.vectaraft.index.ClientText.quote(target))
+                                    + ", and the key is limited to "
+                                    + caller.key().scope())
+                    .asRuntimeException();
+        }
     }
 
     /** The collection named by a request, also recorded on the call's span. */

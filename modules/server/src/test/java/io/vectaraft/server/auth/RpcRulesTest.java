@@ -33,7 +33,16 @@ class RpcRulesTest {
                     Map.entry("Delete", Access.WRITE),
                     Map.entry("CreateCollection", Access.ADMIN),
                     Map.entry("DeleteCollection", Access.ADMIN),
-                    Map.entry("CreateSnapshot", Access.ADMIN));
+                    Map.entry("CreateSnapshot", Access.ADMIN),
+                    // Issue 16.
+                    Map.entry("UpdateMetadata", Access.WRITE),
+                    Map.entry("ListAliases", Access.READ),
+                    Map.entry("CreateAlias", Access.ADMIN),
+                    Map.entry("SwitchAlias", Access.ADMIN),
+                    Map.entry("DeleteAlias", Access.ADMIN),
+                    Map.entry("RestoreSnapshot", Access.ADMIN),
+                    Map.entry("CreateFieldIndex", Access.ADMIN),
+                    Map.entry("DeleteFieldIndex", Access.ADMIN));
 
     private static List<MethodDescriptor<?, ?>> rpcs() {
         List<MethodDescriptor<?, ?>> methods = new ArrayList<>();
@@ -87,11 +96,13 @@ class RpcRulesTest {
                                     .anyMatch(
                                             f ->
                                                     f.getName().equals("collection")
-                                                            || f.getName().equals("name"));
+                                                            || f.getName().equals("name")
+                                                            || f.getName().equals("alias"));
             assertEquals(
                     named,
                     rule.target() == Target.COLLECTION,
-                    m.getBareMethodName() + ": a request that names a collection is scope-checked");
+                    m.getBareMethodName()
+                            + ": a request that names a collection or an alias is scope-checked");
         }
     }
 

@@ -1,10 +1,12 @@
 package io.vectaraft.wal.snapshot;
 
+import io.vectaraft.index.FieldIndexSpec;
 import io.vectaraft.index.write.CollectionImageIO;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,9 +25,11 @@ import java.util.Map;
 public final class GraphSection implements SnapshotSection {
     public static final String TAG = "hnsw-graph";
     public static final String CODES_TAG = "codes";
+    public static final String FIELD_INDEXES_TAG = "field-indexes";
 
     private final Map<String, ByteArrayOutputStream> images = new HashMap<>();
     private final Map<String, ByteArrayOutputStream> codeImages = new HashMap<>();
+    private final Map<String, List<FieldIndexSpec>> fieldIndexes = new HashMap<>();
 
     /** What the snapshot stores of this collection: its records, and its graph if it has one. */
     public CollectionImage image(CollectionImageIO c) {
@@ -48,6 +52,10 @@ public final class GraphSection implements SnapshotSection {
                     if (c.hasCodeImage()) {
                         codeImages.put(c.spec().name(), codeBytes);
                     }
+                    List<FieldIndexSpec> specs = c.fieldIndexSpecs();
+                    if (!specs.isEmpty()) {
+                        fieldIndexes.put(c.spec().name(), specs);
+                    }
                 });
     }
 
@@ -69,6 +77,55 @@ public final class GraphSection implements SnapshotSection {
                 codeImages.remove(collection.spec().name()).writeTo(out);
             }
         };
+    }
+
+    /**
+     * The section of the field indexes (tag {@value #FIELD_INDEXES_TAG}): their keys and types in
+     * creation order, as {@code int count, then (UTF key, UTF type)}. The postings are not stored:
+     * a restore creates the indexes after the records and builds them in the background (filters
+     * check records meanwhile), which costs one pass over the metadata and keeps the format free of
+     * the postings' layout.
+     */
+    public SnapshotSection fieldIndexes() {
+        return new SnapshotSection() {
+            @Override
+            public String tag() {
+                return FIELD_INDEXES_TAG;
+            }
+
+            @Override
+            public boolean appliesTo(CollectionImage collection) {
+                return fieldIndexes.containsKey(collection.spec().name());
+            }
+
+            @Override
+            public void write(CollectionImage collection, DataOutputStream out) throws IOException {
+                List<FieldIndexSpec> specs = fieldIndexes.remove(collection.spec().name());
+                out.writeInt(specs.size());
+                for (FieldIndexSpec spec : specs) {
+                    out.writeUTF(spec.key());
+                    out.writeUTF(spec.type().wireName());
+                }
+            }
+        };
+    }
+
+    /** Reads what {@link #fieldIndexes()} wrote. */
+    public static List<FieldIndexSpec> readFieldIndexes(java.io.DataInput in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > 1 << 16) {
+            throw new IOException("field indexes: expected a count in [0, 65536], got " + n);
+        }
+        List<FieldIndexSpec> out = new java.util.ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(new FieldIndexSpec(in.readUTF(), FieldIndexSpec.Type.parse(in.readUTF())));
+        }
+        return out;
+    }
+
+    /** The sections of one snapshot, in the order they are written. */
+    public List<SnapshotSection> sections() {
+        return List.of(codes(), this, fieldIndexes());
     }
 
     @Override

@@ -68,6 +68,19 @@ class EntryCodecTest {
     }
 
     @Test
+    void fieldIndexEntriesRoundTrip() {
+        for (io.vectaraft.index.FieldIndexSpec.Type t :
+                io.vectaraft.index.FieldIndexSpec.Type.values()) {
+            Mutation create =
+                    new Mutation.CreateFieldIndex(
+                            "docs", new io.vectaraft.index.FieldIndexSpec("k\"\u00e9", t));
+            assertEquals(create, roundTrip(create));
+        }
+        Mutation delete = new Mutation.DeleteFieldIndex("docs", "color");
+        assertEquals(delete, roundTrip(delete));
+    }
+
+    @Test
     void dropAndDeleteRoundTrip() {
         Mutation drop = new Mutation.Drop("docs");
         Mutation delete = new Mutation.Delete("docs", List.of("a", "b\"c", "\u00e9"));
