@@ -32,9 +32,11 @@
 #   ./bench.sh wal recovery-prepare --dir D [--n 1000000 --dim 128 --log-entries 20]
 #   ./bench.sh wal recovery --dir D        time StorageEngine.open in a fresh JVM (WAL: modules/wal tests)
 #   ./bench.sh soak    [--minutes 4] [--clients 8] [--ids-per-client 5000] [--sample-seconds 30]
-#                      [--heap-probe gc|none]   mixed load on the built image (./run.sh, default
-#                      launcher options; server flags in SOAK_SERVER_FLAGS): latency per operation,
-#                      RSS and heap after a forced GC over time
+#                      [--heap-probe gc|none] [--memory]   mixed load on the built image (./run.sh,
+#                      default launcher options; server flags in SOAK_SERVER_FLAGS): latency per
+#                      operation, RSS and heap after a forced GC over time; --memory: 30 min by
+#                      default, a sample a minute, verdict on growth after the data plateaus
+#                      (exit 1 when the heap after GC grows)
 #
 # Environment: BENCH_HEAP (default 4g), BENCH_JAVA_OPTS (extra JVM options), BENCH_REBUILD=1.
 set -euo pipefail
@@ -141,7 +143,9 @@ case "$cmd" in
         SRV="$ROOT/modules/server/target"
         if stale "$SRV/soak-classpath.txt"; then
             echo "bench: building the server module and its tests" >&2
-            mvn_quiet -pl modules/server -am test-compile dependency:build-classpath \
+            # package, not test-compile: the cluster module compiles against the shaded Ratis
+            # jar, which exists only from the package phase on (its classes dir is no module).
+            mvn_quiet -pl modules/server -am package dependency:build-classpath \
                 -Dmdep.outputFile=target/soak-classpath.txt -Dmdep.includeScope=test
             touch "$SRV/soak-classpath.txt"
         fi
@@ -152,14 +156,19 @@ case "$cmd" in
         "$ROOT/run.sh" --port "$port" --no-metrics --wal-path "$work/wal.jsonl" ${SOAK_SERVER_FLAGS:-} \
             >"$work/server.log" 2>&1 &
         server=$!
-        trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -rf "$work"' EXIT
+        # Cleanup on any exit. `|| true` because the server stopped by SIGTERM exits 143, and a
+        # failing command inside an EXIT trap under `set -e` would become the script's status.
+        trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
         cp="$ROOT/modules/api/target/classes:$ROOT/modules/index/target/classes:$ROOT/modules/wal/target/classes"
         cp="$cp:$SRV/classes:$SRV/test-classes:$(cat "$SRV/soak-classpath.txt")"
         # The driver is the client: a small heap of its own, apart from the server's.
+        status=0
         "$JAVA" -Xmx1g -cp "$cp" io.vectaraft.server.SoakBench --addr "127.0.0.1:$port" \
-            --pid "$server" "$@"
-        echo "bench: server log tail:" >&2
-        grep -v -e 'request failed' "$work/server.log" | tail -5 >&2 ;;
+            --pid "$server" "$@" || status=$?
+        echo "bench: server log (maintenance, snapshots, warnings):" >&2
+        grep -v -e 'request failed' "$work/server.log" | grep -e 'ms' -e WARN -e SEVERE -e ERROR \
+            | tail -40 >&2 || true
+        exit "$status" ;;
     jmh) run_java org.openjdk.jmh.Main -jvmArgsAppend "-Xms2g -Xmx2g -XX:+AlwaysPreTouch --add-modules jdk.incubator.vector" "$@" ;;
-    *) sed -n '2,34p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,36p' "$0" >&2; exit 2 ;;
 esac

@@ -51,15 +51,40 @@ for arg in "$@"; do
     esac
 done
 
-# Heap: half the RAM (or the container limit), leaving the rest to the OS page cache that serves
-# the log and snapshots. Transparent huge pages cut page-fault costs for large heaps.
+# Heap: a size from the memory the process may use (the container's limit, else the RAM), the
+# rule Cassandra's launcher made familiar: half of it up to 1 GiB, a quarter of it up to 8 GiB,
+# whichever is larger (2 GiB: 1 GiB; 8 GiB: 2 GiB; 24 GiB: 6 GiB; 64 GiB and up: 8 GiB). The rest
+# stays with the OS page cache that serves the log and snapshots, and with other programs: a
+# database started on a workstation should not claim half of it. The heap starts small and grows
+# as data arrives. Left out when the user sizes the heap (-Xmx, -Xms, -XX:MaxRAM...): a user's -Xms
+# above this default would otherwise stop the JVM ("initial heap size larger than the maximum"),
+# and the JVM's own rule then applies (a quarter of the memory, at least -Xms).
+heap_mb() {
+    limit=$(cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || echo max)
+    ram_kb=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo 2>/dev/null || echo 0)
+    awk -v limit="$limit" -v ram_kb="$ram_kb" 'BEGIN {
+        mb = ram_kb / 1024
+        if (limit ~ /^[0-9]+$/ && limit / 1048576 < mb) mb = limit / 1048576
+        if (mb <= 0) { print 1024; exit }
+        half = mb / 2; if (half > 1024) half = 1024
+        quarter = mb / 4; if (quarter > 8192) quarter = 8192
+        print int(half > quarter ? half : quarter)
+    }'
+}
+heap_opts="-Xmx$(heap_mb)m"
+for opt in $user_opts; do
+    case $opt in
+        -Xmx*|-Xms*|-XX:MaxHeapSize=*|-XX:InitialHeapSize=*|-XX:MaxRAM=*|-XX:MaxRAMPercentage=*) heap_opts="" ;;
+    esac
+done
+
+# Transparent huge pages cut page-fault costs for large heaps.
 # OOM: exit rather than serve from a broken state; the log restores the data on restart.
 # Modules: the Vector API for the distance kernels; jdk.unsupported because Netty and protobuf use
 # sun.misc.Unsafe, and on the module path nothing resolves it unless asked. The Netty flags let it
 # use its native transport and direct buffers without warnings (gRPC's Netty, and the Netty shaded
 # into Ratis, the Raft engine of cluster mode).
-jvm_opts="$gc_opts
-    -XX:MaxRAMPercentage=50
+jvm_opts="$gc_opts $heap_opts
     -XX:+UseTransparentHugePages
     -XX:+ExitOnOutOfMemoryError
     --add-modules ${vector_module}jdk.unsupported

@@ -2,6 +2,7 @@
 module io.vectaraft.wal {
     requires transitive io.vectaraft.index;
     requires jakarta.json;
+    requires jdk.jfr;
 
     exports io.vectaraft.wal;
 }

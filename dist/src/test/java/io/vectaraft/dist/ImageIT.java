@@ -205,8 +205,12 @@ class ImageIT {
             assertFalse(
                     jvmArgs.contains("-XX:+UseG1GC"),
                     "the default collector must step aside for the user's: " + jvmArgs);
+            assertEquals(
+                    List.of("-Xmx256m"),
+                    jvmArgs.stream().filter(a -> a.startsWith("-Xmx")).toList(),
+                    "the default heap size must step aside for the user's: " + jvmArgs);
             assertTrue(
-                    jvmArgs.indexOf("-Xmx256m") > jvmArgs.indexOf("-XX:MaxRAMPercentage=50"),
+                    jvmArgs.indexOf("-Xmx256m") > jvmArgs.indexOf("-XX:+ExitOnOutOfMemoryError"),
                     "user options must come after the defaults so that they win: " + jvmArgs);
             // The ping command itself, as clients/java/ping.sh runs it.
             ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -223,6 +227,64 @@ class ImageIT {
                     "ping output: " + out);
             assertEquals(SIGTERM_EXIT, server.stop(), "exit status; output:\n" + server.output());
         }
+    }
+
+    /**
+     * The launcher sizes the heap by the rule of jlink/vectaraft.sh (half the memory up to 1 GiB, a
+     * quarter up to 8 GiB, whichever is larger), from the RAM or the cgroup limit, whichever is
+     * smaller; recomputed here from the same sources.
+     */
+    @Test
+    void defaultHeapFollowsTheMemoryOfTheMachine() throws Exception {
+        try (ServerProcess server =
+                ServerProcess.start(
+                        Fixtures.image(),
+                        work,
+                        Map.of(),
+                        "--port",
+                        "0",
+                        "--no-wal",
+                        "--no-metrics")) {
+            server.awaitPort();
+            List<String> jvmArgs = List.of(server.handle().info().arguments().orElseThrow());
+            long mb = memoryMb();
+            long expected = Math.max(Math.min(mb / 2, 1024), Math.min(mb / 4, 8192));
+            List<String> xmx = jvmArgs.stream().filter(a -> a.startsWith("-Xmx")).toList();
+            assertEquals(1, xmx.size(), "one default -Xmx: " + jvmArgs);
+            long actual = Long.parseLong(xmx.getFirst().replaceAll("\\D", ""));
+            // awk truncates the fraction, as the integer division here does: at most 1 MB apart.
+            assertTrue(
+                    Math.abs(actual - expected) <= 1,
+                    "default heap " + actual + " MB for " + mb + " MB of memory: " + jvmArgs);
+            assertFalse(
+                    jvmArgs.stream().anyMatch(a -> a.startsWith("-XX:MaxRAMPercentage")),
+                    "no percentage of the RAM any more: " + jvmArgs);
+            assertEquals(SIGTERM_EXIT, server.stop(), "exit status; output:\n" + server.output());
+        }
+    }
+
+    /** The memory the launcher sizes the heap from: the cgroup limit if below the RAM. */
+    private static long memoryMb() throws Exception {
+        long mb = -1;
+        for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+            if (line.startsWith("MemTotal:")) {
+                mb = Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+            }
+        }
+        for (String limit :
+                List.of(
+                        "/sys/fs/cgroup/memory.max",
+                        "/sys/fs/cgroup/memory/memory.limit_in_bytes")) {
+            Path p = Path.of(limit);
+            if (Files.isReadable(p)) {
+                String value = Files.readString(p).trim();
+                if (value.matches("\\d+") && Long.parseLong(value) / 1048576 < mb) {
+                    mb = Long.parseLong(value) / 1048576;
+                }
+                break;
+            }
+        }
+        return mb;
     }
 
     /**

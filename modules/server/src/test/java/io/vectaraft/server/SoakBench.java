@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,9 +25,15 @@ import java.util.regex.Pattern;
  * GC (forced by {@code jcmd GC.run}, then read by {@code GC.heap_info}), then the latency of each
  * operation.
  *
+ * <p>With {@code --memory}, the memory soak: the heap is probed after a forced full GC (exact, and
+ * it costs the writes of that moment a pause, so the latency figures of a memory soak are not the
+ * latency soak's), every minute by default, and the run ends with a verdict on growth once the data
+ * stopped growing: {@link MemoryVerdict}.
+ *
  * <pre>
- * SoakBench --addr HOST:PORT --pid PID [--minutes 4] [--clients 8] [--ids-per-client 5000]
- *           [--sample-seconds 30] [--heap-probe gc|none]
+ * SoakBench --addr HOST:PORT --pid PID [--minutes 4 (30 with --memory)] [--clients 8]
+ *           [--ids-per-client 5000]
+ *           [--sample-seconds 30] [--heap-probe gc|none] [--memory]
  * </pre>
  */
 public final class SoakBench {
@@ -38,11 +45,15 @@ public final class SoakBench {
         Map<String, String> o = options(args);
         String[] addr = o.getOrDefault("addr", "127.0.0.1:50051").split(":");
         long pid = Long.parseLong(o.getOrDefault("pid", "0"));
-        double minutes = Double.parseDouble(o.getOrDefault("minutes", "4"));
         int clients = Integer.parseInt(o.getOrDefault("clients", "8"));
         int idsPerClient = Integer.parseInt(o.getOrDefault("ids-per-client", "5000"));
-        int sampleSeconds = Integer.parseInt(o.getOrDefault("sample-seconds", "30"));
-        boolean gcProbe = o.getOrDefault("heap-probe", "gc").equals("gc");
+        boolean memory = o.containsKey("memory");
+        double minutes = Double.parseDouble(o.getOrDefault("minutes", memory ? "30" : "4"));
+        int sampleSeconds =
+                Integer.parseInt(o.getOrDefault("sample-seconds", memory ? "60" : "30"));
+        boolean gcProbe = memory || o.getOrDefault("heap-probe", "gc").equals("gc");
+        List<MemoryVerdict.Sample> samples = new ArrayList<>();
+        boolean leaking = false;
         SoakLoad.Options options =
                 new SoakLoad.Options(
                         clients,
@@ -75,15 +86,15 @@ public final class SoakBench {
                                     throw new IllegalStateException(e);
                                 }
                             });
-            sample(load, pid, gcProbe, start);
+            samples.add(sample(load, pid, gcProbe, start));
             while (!run.isDone()) {
                 try {
                     run.get(sampleSeconds, TimeUnit.SECONDS);
                 } catch (java.util.concurrent.TimeoutException e) {
-                    sample(load, pid, gcProbe, start);
+                    samples.add(sample(load, pid, gcProbe, start));
                 }
             }
-            sample(load, pid, gcProbe, start);
+            samples.add(sample(load, pid, gcProbe, start));
             Map<SoakLoad.Op, SoakLoad.Summary> figures = run.get();
             System.out.println("per operation over " + minutes + " min:");
             figures.forEach((op, f) -> System.out.printf("  %-13s %s%n", op, f));
@@ -104,13 +115,26 @@ public final class SoakBench {
                                             f.p50(),
                                             f.p99(),
                                             f.max())));
+            MemoryVerdict verdict = memory ? MemoryVerdict.of(samples) : null;
+            if (verdict != null) {
+                System.out.println(verdict);
+                json.append(",\"memory\":").append(verdict.json());
+            }
             System.out.println(json.append('}'));
+            if (verdict != null && verdict.heapGrowing()) {
+                leaking = true;
+            }
         } finally {
             channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
         }
+        if (leaking) {
+            System.out.println("soak: the heap after GC grew once the data stopped growing");
+            System.exit(1);
+        }
     }
 
-    private static void sample(SoakLoad load, long pid, boolean gcProbe, long start) {
+    private static MemoryVerdict.Sample sample(
+            SoakLoad load, long pid, boolean gcProbe, long start) {
         long records;
         try {
             records = load.count();
@@ -118,14 +142,18 @@ public final class SoakBench {
             records = -1;
         }
         SoakLoad.Summary upserts = load.summaries().get(SoakLoad.Op.UPSERT);
+        long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+        String rss = pid > 0 ? rssMb(pid) : "-";
+        String heap = pid > 0 && gcProbe ? heapAfterGcMb(pid) : "-";
         System.out.printf(
                 "%6d %8d %8s %17s %8d %14.1f%n",
-                (System.nanoTime() - start) / 1_000_000_000L,
-                records,
-                pid > 0 ? rssMb(pid) : "-",
-                pid > 0 && gcProbe ? heapAfterGcMb(pid) : "-",
-                upserts.calls(),
-                upserts.p99());
+                seconds, records, rss, heap, upserts.calls(), upserts.p99());
+        return new MemoryVerdict.Sample(seconds, records, megabytes(rss), megabytes(heap));
+    }
+
+    /** A probe's figure in MB, or -1 when the probe gave none. */
+    private static long megabytes(String probe) {
+        return probe.matches("\\d+") ? Long.parseLong(probe) : -1;
     }
 
     private static String rssMb(long pid) {
@@ -191,12 +219,20 @@ public final class SoakBench {
                         "clients",
                         "ids-per-client",
                         "sample-seconds",
-                        "heap-probe");
+                        "heap-probe",
+                        "memory");
         for (int i = 0; i < args.length; i++) {
             String key = args[i].replaceFirst("^--", "");
-            if (!args[i].startsWith("--") || !known.contains(key) || i + 1 == args.length) {
+            boolean flag = key.equals("memory");
+            if (!args[i].startsWith("--")
+                    || !known.contains(key)
+                    || (!flag && i + 1 == args.length)) {
                 throw new IllegalArgumentException(
                         "soak: unknown or incomplete option " + args[i] + "; expected " + known);
+            }
+            if (key.equals("memory")) {
+                o.put(key, "true");
+                continue;
             }
             o.put(key, args[++i]);
         }

@@ -478,16 +478,24 @@ public final class StorageEngine implements Store {
     private WriteResult write(
             String collection, boolean drain, Supplier<Supplier<Logged>> prepare) {
         WriteResult result;
+        WriteEvent event = new WriteEvent();
+        event.begin();
+        long start = System.nanoTime();
         structure.readLock().lock();
         try {
             WriteSequencer sequencer = sequencer(collection);
             Supplier<Logged> append = prepare.get();
+            event.prepare = System.nanoTime() - start;
             result =
                     log == null || !log.waitsForForce()
                             ? sequencer.inOrder(() -> applied(append.get()))
-                            : appendAwaitApply(sequencer, drain, append);
+                            : appendAwaitApply(sequencer, drain, append, event);
         } finally {
             structure.readLock().unlock();
+        }
+        if (event.shouldCommit()) {
+            event.collection = collection;
+            event.commit();
         }
         maybeSnapshot();
         return result != null ? result : new WriteResult(0, lastSequence());
@@ -498,8 +506,11 @@ public final class StorageEngine implements Store {
      * for durability with no lock but the shared structure lock, then apply in ticket order.
      */
     private WriteResult appendAwaitApply(
-            WriteSequencer sequencer, boolean drain, Supplier<Logged> append) {
+            WriteSequencer sequencer, boolean drain, Supplier<Logged> append, WriteEvent event) {
+        long prepared = System.nanoTime();
         WriteSequencer.Ticket<Logged> ticket = sequencer.ticketInOrder(drain, append);
+        long appended = System.nanoTime();
+        event.order = appended - prepared;
         if (ticket == null) {
             return null;
         }
@@ -512,7 +523,11 @@ public final class StorageEngine implements Store {
                 sequencer.skip(ticket);
             }
         }
-        return sequencer.applyInTurn(ticket, () -> applied(ticket.value()));
+        long forced = System.nanoTime();
+        event.durable = forced - appended;
+        WriteResult result = sequencer.applyInTurn(ticket, () -> applied(ticket.value()));
+        event.apply = System.nanoTime() - forced;
+        return result;
     }
 
     private WriteResult applied(Logged logged) {

@@ -229,6 +229,11 @@ public final class HnswIndex {
         public HnswIndex index() {
             return index;
         }
+
+        /** How many slots the round claimed. */
+        public int size() {
+            return nodes.length;
+        }
     }
 
     /** Whether pending slots should be linked in parallel rounds rather than one by one. */
@@ -265,15 +270,23 @@ public final class HnswIndex {
 
     /** Finds every claimed slot's candidate neighbours, in parallel on the pool. Read lock. */
     public void findRound(LinkRound round, ScanPool pool) {
-        AtomicInteger next = new AtomicInteger();
+        findRound(round, pool, 0, round.nodes.length);
+    }
+
+    /**
+     * Finds the candidate neighbours of the claimed slots {@code from} (inclusive) to {@code to}
+     * (exclusive), in parallel on the pool; the caller may release the read lock between slices
+     * (only the linking thread changes the graph, so a slice sees the graph the earlier ones saw).
+     * Read lock.
+     */
+    public void findRound(LinkRound round, ScanPool pool, int from, int to) {
+        AtomicInteger next = new AtomicInteger(from);
         pool.run(
-                Math.min(pool.parallelism(), round.nodes.length),
+                Math.min(pool.parallelism(), to - from),
                 w -> {
                     HnswGraphSearcher searcher = builder.newSearcher();
                     NeighborQueue queue = builder.newResults();
-                    for (int i = next.getAndIncrement();
-                            i < round.nodes.length;
-                            i = next.getAndIncrement()) {
+                    for (int i = next.getAndIncrement(); i < to; i = next.getAndIncrement()) {
                         round.found[i] =
                                 builder.findCandidates(
                                         round.nodes[i], round.levels[i], searcher, queue);
@@ -283,7 +296,17 @@ public final class HnswIndex {
 
     /** Links a found round in claim order and clears its pending marks. Write lock. */
     public void linkRound(LinkRound round) {
-        for (int i = 0; i < round.nodes.length; i++) {
+        linkRound(round, 0, round.nodes.length);
+    }
+
+    /**
+     * Links the found slots {@code from} (inclusive) to {@code to} (exclusive) in claim order and
+     * clears their pending marks; slices must come in order (each slot is offered the round-mates
+     * linked before it). Between slices the graph is whole: the rest of the round is still pending.
+     * Write lock.
+     */
+    public void linkRound(LinkRound round, int from, int to) {
+        for (int i = from; i < to; i++) {
             int slot = round.nodes[i];
             builder.link(slot, round.levels[i], round.found[i], round.nodes, i);
             clearPending(slot);

@@ -164,16 +164,18 @@ final class CollectionState {
     }
 
     /** Finds a round's candidates on the scan pool; under the read lock. */
-    void findRound(HnswIndex.LinkRound round) {
+    void findRound(HnswIndex.LinkRound round, int from, int to) {
         if (round.index() == hnsw) {
-            round.index().findRound(round, scanner.pool());
+            round.index().findRound(round, scanner.pool(), from, to);
         }
     }
 
-    /** Links a found round, unless a rebuild replaced the graph meanwhile; write lock. */
-    void linkRound(HnswIndex.LinkRound round) {
+    /**
+     * Links a slice of a found round, unless a rebuild replaced the graph meanwhile; write lock.
+     */
+    void linkRound(HnswIndex.LinkRound round, int from, int to) {
         if (round.index() == hnsw) {
-            hnsw.linkRound(round);
+            hnsw.linkRound(round, from, to);
         }
     }
 

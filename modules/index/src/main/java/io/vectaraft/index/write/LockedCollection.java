@@ -64,6 +64,15 @@ final class LockedCollection implements VectorCollection {
     /** How long one write-lock hold may spend linking pending records into an HNSW graph. */
     static final long LINK_STEP_NANOS = 5_000_000;
 
+    /**
+     * Records of a linking round searched (read lock) or linked (write lock) per lock hold: a few
+     * milliseconds of work, so writers and queries get the lock between slices.
+     */
+    static final int ROUND_SLICE = 16;
+
+    /** A snapshot's read-lock hold this long is logged at INFO (else DEBUG). */
+    private static final long SLOW_HOLD_MS = 100;
+
     private final CollectionSpec spec;
     private final CollectionState state;
     private final Lock readLock;
@@ -446,19 +455,27 @@ final class LockedCollection implements VectorCollection {
     }
 
     /**
-     * One pass of graph maintenance, on the maintainer's thread: a rebuild if due, then linking in
-     * steps until nothing is queued. Each step takes and releases the locks it needs, so writers
-     * and searches interleave with a long build.
+     * One pass of graph maintenance, on the maintainer's thread: linking in steps until nothing is
+     * queued, with a rebuild whenever one is due, checked before every step. Each step takes and
+     * releases the locks it needs, so writers and searches interleave with a long build. The check
+     * is per step, not per pass, because under writes faster than linking the queue never empties
+     * and a pass never ends: checked once per pass, tombstones (whose vectors an HNSW store keeps)
+     * grew without bound, and memory with them.
      */
     private void maintain() {
         while (fieldIndexStep()) {
             // each step takes and releases the write lock
         }
         long rebuildStart = System.nanoTime();
-        int rebuilt = rebuildIfDue();
-        while (linkStep()) {
-            // each step takes and releases the locks it needs
-        }
+        int rebuilt = -1;
+        do {
+            long start = System.nanoTime();
+            int copied = rebuildIfDue();
+            if (copied >= 0) {
+                rebuilt = copied;
+                rebuildStart = start;
+            }
+        } while (linkStep());
         if (rebuilt >= 0 && !closed) {
             LOG.log(
                     Level.INFO,
@@ -512,23 +529,32 @@ final class LockedCollection implements VectorCollection {
         } finally {
             writeLock.unlock();
         }
-        readLock.lock();
-        try {
-            if (closed) {
-                return false;
+        // In slices, each its own lock hold: a whole round (128 searches with ef_construction)
+        // held the read lock for hundreds of milliseconds on a busy machine, and a writer queued
+        // behind it (with every query after the writer: the lock is fair) waited as long.
+        for (int from = 0; from < round.size(); from += ROUND_SLICE) {
+            int to = Math.min(round.size(), from + ROUND_SLICE);
+            readLock.lock();
+            try {
+                if (closed) {
+                    return false;
+                }
+                state.findRound(round, from, to); // the expensive half, beside queries
+            } finally {
+                readLock.unlock();
             }
-            state.findRound(round); // the expensive half, beside queries
-        } finally {
-            readLock.unlock();
         }
-        writeLock.lock();
-        try {
-            if (closed) {
-                return false;
+        for (int from = 0; from < round.size(); from += ROUND_SLICE) {
+            int to = Math.min(round.size(), from + ROUND_SLICE);
+            writeLock.lock();
+            try {
+                if (closed) {
+                    return false;
+                }
+                state.linkRound(round, from, to);
+            } finally {
+                writeLock.unlock();
             }
-            state.linkRound(round);
-        } finally {
-            writeLock.unlock();
         }
         return true;
     }
@@ -605,14 +631,34 @@ final class LockedCollection implements VectorCollection {
         maintainLater();
     }
 
+    /**
+     * The records and images of a snapshot, consistent with each other. The read lock is held only
+     * to copy them to memory (records, then the images into the caller's in-memory outputs); {@code
+     * visitor}, which encodes and writes the records to the snapshot file, runs after it is
+     * released, so writers wait for a memory copy, not for the file. A collection whose vectors
+     * exceed {@link #captureLimitBytes} (an eighth of the maximum heap) is visited under the lock
+     * instead: a copy of it could run the heap out.
+     */
     void forEachThenImage(Consumer<VectorRecord> visitor, DataOutput imageOut, DataOutput codesOut)
             throws IOException {
+        List<VectorRecord> captured = null;
+        boolean underLock;
+        long start = System.nanoTime();
         readLock.lock();
         try {
             checkOpen();
             SlotStore store = state.store();
+            underLock = store.vectorBytes() > captureLimitBytes();
+            if (!underLock) {
+                captured = new ArrayList<>(store.size());
+            }
             for (String id : store.sortedIds()) {
-                visitor.accept(state.record(store.slotOf(id), true));
+                VectorRecord r = state.record(store.slotOf(id), true);
+                if (underLock) {
+                    visitor.accept(r);
+                } else {
+                    captured.add(r);
+                }
             }
             if (hasIndexImage()) {
                 state.writeImage(imageOut);
@@ -623,5 +669,20 @@ final class LockedCollection implements VectorCollection {
         } finally {
             readLock.unlock();
         }
+        long heldMs = (System.nanoTime() - start) / 1_000_000;
+        LOG.log(
+                heldMs >= SLOW_HOLD_MS ? Level.INFO : Level.DEBUG,
+                "snapshot of collection {0}: {1} in {2} ms under the read lock",
+                ClientText.quote(spec.name()),
+                underLock ? "records written to the file" : "records copied",
+                heldMs);
+        if (captured != null) {
+            captured.forEach(visitor);
+        }
+    }
+
+    /** The largest collection (vector bytes) a snapshot copies before writing it. */
+    private static long captureLimitBytes() {
+        return Runtime.getRuntime().maxMemory() / 8;
     }
 }
