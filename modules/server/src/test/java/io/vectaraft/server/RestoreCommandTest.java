@@ -157,6 +157,8 @@ class RestoreCommandTest {
                             RestoreSnapshotRequest.newBuilder()
                                     .setPath(dir.resolve("missing").toString())
                                     .build(),
+                            // No file system can name it (FuzzTest found it answering INTERNAL).
+                            RestoreSnapshotRequest.newBuilder().setPath("a\u0000b").build(),
                             RestoreSnapshotRequest.getDefaultInstance())) {
                 StatusRuntimeException e =
                         assertThrows(StatusRuntimeException.class, () -> stub.restoreSnapshot(bad));

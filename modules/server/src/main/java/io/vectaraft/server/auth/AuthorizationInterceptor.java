@@ -202,7 +202,7 @@ public final class AuthorizationInterceptor implements ServerInterceptor {
 
     private void refuse(
             ServerCall<?, ?> call, Caller caller, String collection, Status status, Reason reason) {
-        call.close(status, new Metadata());
+        // Audited before the client hears of it: a refusal the client saw is always on record.
         listener.refused(
                 new Refusal(
                         clock.instant(),
@@ -212,6 +212,7 @@ public final class AuthorizationInterceptor implements ServerInterceptor {
                         collection,
                         status.getCode(),
                         reason));
+        call.close(status, new Metadata());
     }
 
     /** {@code host:port}, and the certificate subject when the client presented one. */

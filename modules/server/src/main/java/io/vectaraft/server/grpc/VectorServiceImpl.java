@@ -610,7 +610,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                                         throw new InvalidArgumentException(
                                                 "path: expected a snapshot file path, got \"\"");
                                     }
-                                    yield java.nio.file.Path.of(request.getPath());
+                                    yield snapshotPath(request.getPath());
                                 }
                                 case SNAPSHOT_NAME -> snapshotNamed(request.getSnapshotName());
                                 case SOURCE_NOT_SET ->
@@ -624,6 +624,22 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                     before.forEach(recall::forget); // estimates of the replaced collections
                     return info;
                 });
+    }
+
+    /**
+     * A client's path as a {@link java.nio.file.Path}; one the file system cannot name is refused.
+     */
+    private static java.nio.file.Path snapshotPath(String path) {
+        try {
+            return java.nio.file.Path.of(path);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new InvalidArgumentException(
+                    "path: expected a file path, got "
+                            + io.vectaraft.index.ClientText.quote(path)
+                            + " ("
+                            + e.getReason()
+                            + ")");
+        }
     }
 
     /** The snapshot of that file name in the server's snapshot directory. */
