@@ -10,8 +10,10 @@ import com.google.protobuf.Message;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.vectaraft.api.v1.CollectionInfo;
+import io.vectaraft.api.v1.FieldIndexInfo;
 import io.vectaraft.api.v1.HnswIndex;
 import io.vectaraft.api.v1.IndexSpec;
+import io.vectaraft.api.v1.ListAliasesRequest;
 import io.vectaraft.api.v1.ListCollectionsRequest;
 import io.vectaraft.api.v1.Metric;
 import io.vectaraft.api.v1.PingRequest;
@@ -203,7 +205,16 @@ class FuzzTest {
         for (CollectionInfo c :
                 stub.listCollections(ListCollectionsRequest.getDefaultInstance())
                         .getCollectionsList()) {
-            b.append(c.toBuilder().clearState().build()).append('|');
+            // Build progress (graph state, field index readiness and sizes) moves on its own.
+            CollectionInfo.Builder info = c.toBuilder().clearState().clearFieldIndexes();
+            c.getFieldIndexesList()
+                    .forEach(
+                            i ->
+                                    info.addFieldIndexes(
+                                            FieldIndexInfo.newBuilder()
+                                                    .setKey(i.getKey())
+                                                    .setType(i.getType())));
+            b.append(info.build()).append('|');
             String token = "";
             do {
                 ScrollResponse page =
@@ -219,6 +230,7 @@ class FuzzTest {
                 token = page.getNextPageToken();
             } while (!token.isEmpty());
         }
+        b.append(stub.listAliases(ListAliasesRequest.getDefaultInstance()));
         return b.toString();
     }
 

@@ -159,6 +159,11 @@ class RestoreCommandTest {
                                     .build(),
                             // No file system can name it (FuzzTest found it answering INTERNAL).
                             RestoreSnapshotRequest.newBuilder().setPath("a\u0000b").build(),
+                            // Longer than any path; its error must still fit a trailer.
+                            RestoreSnapshotRequest.newBuilder().setPath("x".repeat(14_000)).build(),
+                            RestoreSnapshotRequest.newBuilder()
+                                    .setPath(dir.resolve("y".repeat(3000)).toString())
+                                    .build(),
                             RestoreSnapshotRequest.getDefaultInstance())) {
                 StatusRuntimeException e =
                         assertThrows(StatusRuntimeException.class, () -> stub.restoreSnapshot(bad));

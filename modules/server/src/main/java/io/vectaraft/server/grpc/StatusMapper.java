@@ -36,7 +36,7 @@ public final class StatusMapper {
                     (e.reason() == MembershipException.Reason.NOT_MEMBER
                                     ? Status.NOT_FOUND
                                     : Status.ALREADY_EXISTS)
-                            .withDescription(e.getMessage());
+                            .withDescription(bounded(e.getMessage()));
             default -> internal(failure);
         };
     }
@@ -53,7 +53,24 @@ public final class StatusMapper {
                     case StorageException x ->
                             outOfSpace(x) ? Status.RESOURCE_EXHAUSTED : Status.UNAVAILABLE;
                 };
-        return status.withDescription(e.getMessage());
+        return status.withDescription(bounded(e.getMessage()));
+    }
+
+    /**
+     * Longest description sent. Messages quote client input cut short already; this is the net for
+     * one that does not (a file path, say), so that the trailer stays far below the 8 KiB of
+     * headers a gRPC client accepts: beyond that the client sees only a reset stream.
+     */
+    static final int MAX_DESCRIPTION = 1024;
+
+    static String bounded(String message) {
+        if (message == null || message.length() <= MAX_DESCRIPTION) {
+            return message;
+        }
+        return message.substring(0, MAX_DESCRIPTION)
+                + "... (cut, "
+                + message.length()
+                + " characters)";
     }
 
     /** A full disk is the client's to wait out or the operator's to fix, not a transient fault. */

@@ -626,10 +626,20 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                 });
     }
 
+    /** Longest snapshot path accepted: Linux's PATH_MAX. */
+    private static final int MAX_PATH = 4096;
+
     /**
      * A client's path as a {@link java.nio.file.Path}; one the file system cannot name is refused.
      */
     private static java.nio.file.Path snapshotPath(String path) {
+        if (path.length() > MAX_PATH) {
+            throw new InvalidArgumentException(
+                    "path: expected at most "
+                            + MAX_PATH
+                            + " characters, got "
+                            + io.vectaraft.index.ClientText.quote(path));
+        }
         try {
             return java.nio.file.Path.of(path);
         } catch (java.nio.file.InvalidPathException e) {

@@ -39,6 +39,16 @@ class StatusMapperTest {
     }
 
     @Test
+    void longDescriptionsAreCutToFitATrailer() {
+        Status s = map(new InvalidArgumentException("path: missing " + "p".repeat(20_000)));
+        assertEquals(Status.Code.INVALID_ARGUMENT, s.getCode());
+        assertTrue(
+                s.getDescription().length() < 1100
+                        && s.getDescription().endsWith("... (cut, 20014 characters)"),
+                s.getDescription());
+    }
+
+    @Test
     void storageFailuresAreUnavailableOrResourceExhaustedWhenTheDiskIsFull() {
         assertEquals(
                 Status.Code.UNAVAILABLE,
