@@ -50,6 +50,11 @@ final class ClusterNode implements AutoCloseable {
         this.flags = List.of(flags);
     }
 
+    /** A standalone server (no peers) with these flags, for comparisons beside a group. */
+    static ClusterNode standalone(String id, Path dir, String... flags) {
+        return new ClusterNode(id, dir, null, flags);
+    }
+
     /** {@code n1=127.0.0.1:P1,...} with free ports. */
     static String peers(int count) throws IOException {
         List<String> items = new ArrayList<>();
@@ -73,7 +78,7 @@ final class ClusterNode implements AutoCloseable {
                 List.of(
                         "--add-modules",
                         "jdk.incubator.vector",
-                        "-Xmx256m",
+                        "-Xmx" + System.getProperty("vectaraft.cluster.node-heap", "256m"),
                         "-cp",
                         System.getProperty(
                                 "surefire.test.class.path", System.getProperty("java.class.path")),
@@ -90,11 +95,10 @@ final class ClusterNode implements AutoCloseable {
                         "0",
                         "--no-metrics",
                         "--wal-path",
-                        dir.resolve("wal.jsonl").toString(),
-                        "--node-id",
-                        id,
-                        "--peers",
-                        peers));
+                        dir.resolve("wal.jsonl").toString()));
+        if (peers != null) {
+            f.addAll(List.of("--node-id", id, "--peers", peers));
+        }
         f.addAll(flags);
         Files.createDirectories(dir);
         ProcessBuilder pb =
@@ -189,6 +193,10 @@ final class ClusterNode implements AutoCloseable {
         synchronized (lines) {
             return String.join("\n", lines);
         }
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     void kill() throws InterruptedException {
