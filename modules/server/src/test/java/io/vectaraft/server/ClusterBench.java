@@ -54,9 +54,11 @@ public final class ClusterBench {
     private final Map<String, String> o;
     private final int seconds;
     private final Path dir;
+    private final java.io.PrintStream out;
 
-    private ClusterBench(Map<String, String> o) throws Exception {
+    ClusterBench(Map<String, String> o, java.io.PrintStream out) throws Exception {
         this.o = o;
+        this.out = out;
         this.seconds = Integer.parseInt(o.getOrDefault("seconds", "15"));
         this.dir =
                 o.containsKey("dir")
@@ -72,7 +74,7 @@ public final class ClusterBench {
             }
             o.put(args[i].substring(2), args[i + 1]);
         }
-        new ClusterBench(o).run();
+        new ClusterBench(o, System.out).run();
         System.exit(0); // the gRPC client threads would otherwise keep the JVM
     }
 
@@ -80,15 +82,16 @@ public final class ClusterBench {
         return Integer.parseInt(o.getOrDefault(key, Integer.toString(fallback)));
     }
 
-    private void run() throws Exception {
+    void run() throws Exception {
         int writers = integer("writers", 16);
         int batch = integer("batch", 100);
         int dim = integer("dim", 768);
         emit("start", Map.of("load", load(), "dir", "\"" + dir + "\""));
 
         double standalone;
-        try (ClusterNode s = ClusterNode.standalone("standalone", dir.resolve("standalone"),
-                "--fsync", "always")) {
+        try (ClusterNode s =
+                ClusterNode.standalone(
+                        "standalone", dir.resolve("standalone"), "--fsync", "always")) {
             s.start();
             s.awaitReady();
             s.stub().createCollection(Protos.create(UPSERTS, dim, Metric.COSINE));
@@ -97,12 +100,18 @@ public final class ClusterBench {
         emit(
                 "upsert",
                 Map.of(
-                        "mode", "\"standalone fsync always\"",
-                        "writers", writers,
-                        "batch", batch,
-                        "dim", dim,
-                        "records_per_s", round(standalone),
-                        "load", load()));
+                        "mode",
+                        "\"standalone fsync always\"",
+                        "writers",
+                        writers,
+                        "batch",
+                        batch,
+                        "dim",
+                        dim,
+                        "records_per_s",
+                        round(standalone),
+                        "load",
+                        load()));
 
         String peers = ClusterNode.peers(3);
         List<ClusterNode> nodes = new ArrayList<>();
@@ -122,13 +131,20 @@ public final class ClusterBench {
             emit(
                     "upsert",
                     Map.of(
-                            "mode", "\"cluster of 3\"",
-                            "writers", writers,
-                            "batch", batch,
-                            "dim", dim,
-                            "records_per_s", round(replicated),
-                            "ratio_to_standalone", round3(replicated / standalone),
-                            "load", load()));
+                            "mode",
+                            "\"cluster of 3\"",
+                            "writers",
+                            writers,
+                            "batch",
+                            batch,
+                            "dim",
+                            dim,
+                            "records_per_s",
+                            round(replicated),
+                            "ratio_to_standalone",
+                            round3(replicated / standalone),
+                            "load",
+                            load()));
             queries(nodes);
             failover(nodes, integer("kills", 20));
         } finally {
@@ -265,7 +281,8 @@ public final class ClusterBench {
                                     firstAck.accumulateAndGet(now, Math::min);
                                 }
                             } catch (StatusRuntimeException | IllegalStateException e) {
-                                node = (node + 1) % nodes.size(); // as a client with several addresses
+                                node = (node + 1) % nodes.size(); // as a client with several
+                                // addresses
                             }
                         }
                     });
@@ -284,7 +301,8 @@ public final class ClusterBench {
                 double took = (firstAck.get() - t) / 1e6;
                 ms.add(took);
                 killedAt.set(Long.MAX_VALUE);
-                System.err.printf(Locale.ROOT, "bench: kill %d of %s: %.0f ms%n", k, victim.id, took);
+                System.err.printf(
+                        Locale.ROOT, "bench: kill %d of %s: %.0f ms%n", k, victim.id, took);
                 victim.restart();
                 long caughtUp = lastLsn.get();
                 victim.stub()
@@ -337,7 +355,8 @@ public final class ClusterBench {
         return elapsed;
     }
 
-    private static UpsertRequest batch(String collection, String name, int size, int dim, Random rnd) {
+    private static UpsertRequest batch(
+            String collection, String name, int size, int dim, Random rnd) {
         UpsertRequest.Builder b = UpsertRequest.newBuilder().setCollection(collection);
         for (int k = 0; k < size; k++) {
             Record.Builder r = Record.newBuilder().setId(name + "-" + k);
@@ -397,7 +416,8 @@ public final class ClusterBench {
 
     private static String load() {
         try {
-            String[] f = Files.readString(Path.of("/proc/loadavg"), StandardCharsets.UTF_8).split(" ");
+            String[] f =
+                    Files.readString(Path.of("/proc/loadavg"), StandardCharsets.UTF_8).split(" ");
             return "\"" + f[0] + " " + f[1] + " " + f[2] + "\"";
         } catch (java.io.IOException e) {
             return "\"unknown\"";
@@ -405,14 +425,14 @@ public final class ClusterBench {
     }
 
     /** One JSON line: {@code {"bench":"cluster","phase":...,...}}, keys sorted. */
-    private static void emit(String phase, Map<String, Object> fields) {
+    private void emit(String phase, Map<String, Object> fields) {
         String body =
                 new java.util.TreeMap<>(fields)
                         .entrySet().stream()
                                 .map(e -> "\"" + e.getKey() + "\":" + json(e.getValue()))
                                 .collect(Collectors.joining(","));
-        System.out.println("{\"bench\":\"cluster\",\"phase\":\"" + phase + "\"," + body + "}");
-        System.out.flush();
+        out.println("{\"bench\":\"cluster\",\"phase\":\"" + phase + "\"," + body + "}");
+        out.flush();
     }
 
     private static String json(Object v) {

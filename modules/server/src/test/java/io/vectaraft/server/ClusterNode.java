@@ -41,7 +41,7 @@ final class ClusterNode implements AutoCloseable {
     private volatile Process process;
     private volatile CompletableFuture<String> ready;
     private volatile String lastLeader;
-    private ManagedChannel channel;
+    private volatile ManagedChannel channel;
 
     ClusterNode(String id, Path dir, String peers, String... flags) {
         this.id = id;

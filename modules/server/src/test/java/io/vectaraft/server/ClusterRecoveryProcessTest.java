@@ -192,9 +192,18 @@ class ClusterRecoveryProcessTest {
     /** Waits until the node has applied the last acknowledged write. */
     private void awaitApplied(ClusterNode n) {
         long last = acked.values().stream().mapToLong(Long::longValue).max().orElseThrow();
-        n.stub()
-                .withDeadlineAfter(90, TimeUnit.SECONDS)
-                .count(CountRequest.newBuilder().setCollection(COLLECTION).setMinLsn(last).build());
+        try {
+            n.stub()
+                    .withDeadlineAfter(120, TimeUnit.SECONDS)
+                    .count(
+                            CountRequest.newBuilder()
+                                    .setCollection(COLLECTION)
+                                    .setMinLsn(last)
+                                    .build());
+        } catch (StatusRuntimeException e) {
+            throw new AssertionError(
+                    n.id + " did not apply lsn " + last + ": " + e.getStatus() + tails(), e);
+        }
     }
 
     /**
@@ -281,6 +290,8 @@ class ClusterRecoveryProcessTest {
                 GetRequest.newBuilder()
                         .setCollection(COLLECTION)
                         .setConsistency(ReadConsistency.READ_CONSISTENCY_LOCAL)
+                        .setIncludeValues(true)
+                        .setIncludeMetadata(true)
                         .setMinLsn(minLsn);
         for (int k = 0; k < BATCH; k++) {
             g.addIds(batch + "-" + k);
