@@ -10,6 +10,7 @@
 #   ./bench.sh grpc    --addr HOST:PORT --data DIR --concurrency C --duration S [--upsert]
 #                      [--api-key KEY] [--tls-ca PEM]
 #   ./bench.sh security --data DIR [--passes 3]   plain vs API keys vs TLS vs both, ratios
+#   ./bench.sh security-cpu --data DIR           server CPU per op with keys/TLS on vs off (load-robust)
 #   ./bench.sh hnsw    --data DIR --m 16 --ef-construction 200 --ef 10,16,24,32,64,128
 #                      [--quantization none] [--index-dir D] [--rebuild]
 #                      builds into a directory once, then searches it in a fresh JVM
@@ -98,6 +99,7 @@ case "$cmd" in
     ingest) run_java io.vectaraft.bench.BenchMain ingest "$@" ;;
     python-ingest) build; exec "$PY" "$ROOT/bench/tools/python_ingest.py" "$@" ;;
     security) build; exec "$PY" "$ROOT/bench/tools/security_suite.py" "$@" ;;
+    security-cpu) build; exec "$PY" "$ROOT/bench/tools/security_cpu.py" "$@" ;;
     hnsw)
         # Two JVMs: the build (skipped when the index directory holds the same build), then the
         # search of the index loaded from disk (docs/toolchain-notes.md: a fresh JVM).

@@ -3,11 +3,14 @@
 
     ./bench.sh python-ingest --data DIR [--n N] [--batch 1000] [--concurrency 2] [--passes 5]
 
-The in-process rate comes from `./bench.sh ingest` (its own JVM, StorageEngine.inMemory(), the
-same batches); the server is `./run.sh --no-wal` (memory only) with the benchmark heap settings.
-Each path uploads the first N base vectors into a fresh flat Euclidean collection, pass after
-pass, until two passes agree within 10% (at most --passes); the last pass counts. Prints one
-JSON line per path, then a table with the ratios.
+The in-process rate comes from `./bench.sh ingest` (its own JVM, StorageEngine.inMemory() as
+`--no-wal` serves it, the same batches, the same heap settings); the server is `./run.sh
+--no-wal` (memory only) with the benchmark heap settings. The in-process rate is measured before
+and after the client paths and their mean is the peer, so that a change of machine load during
+the run weighs on both sides. Each path uploads the first N base vectors into a fresh flat
+Euclidean collection, pass after pass, until two passes agree within 10% (at most --passes);
+the last pass counts. Prints one JSON line per path (with the 1-minute load average), then a
+table with the ratios.
 """
 
 import argparse
@@ -47,11 +50,16 @@ def main():
     ids = [str(i) for i in range(n)]
     common = {"data": meta["name"], "n": n, "dim": dim, "batch": args.batch}
 
-    in_process = json.loads(subprocess.run(
-        [os.path.join(ROOT, "bench.sh"), "ingest", "--data", args.data, "--n", str(n),
-         "--batch", str(args.batch)], check=True, capture_output=True, text=True
-    ).stdout.strip().splitlines()[-1])
-    print(json.dumps(in_process), flush=True)
+    def in_process_rate(when):
+        line = json.loads(subprocess.run(
+            [os.path.join(ROOT, "bench.sh"), "ingest", "--data", args.data, "--n", str(n),
+             "--batch", str(args.batch)], check=True, capture_output=True, text=True
+        ).stdout.strip().splitlines()[-1])
+        line.update(when=when, load1=os.getloadavg()[0])
+        print(json.dumps(line), flush=True)
+        return line["vectors_per_s"]
+
+    before = in_process_rate("before")
 
     server = start_server()
     try:
@@ -74,12 +82,13 @@ def main():
                 rate = timed_passes(client, mode, upload, n, args.passes)
                 results[mode] = rate
                 line = dict(engine="vectaraft-python", mode=mode, vectors_per_s=round(rate, 1),
-                            concurrency=args.concurrency if mode == "sdk" else 1, **common)
+                            concurrency=args.concurrency if mode == "sdk" else 1,
+                            load1=os.getloadavg()[0], **common)
                 print(json.dumps(line), flush=True)
     finally:
         server.stop()
 
-    peer = in_process["vectors_per_s"]
+    peer = (before + in_process_rate("after")) / 2
     print("%-12s %14s %10s %14s" % ("path", "vectors/s", "x raw", "x in-process"))
     for mode, rate in (("in-process", peer), ("sdk", results["sdk"]),
                        ("raw-stubs", results["raw-stubs"])):

@@ -9,9 +9,11 @@ import hashlib
 import os
 import queue
 import re
+import socket
 import subprocess
 import sys
 import threading
+import time
 
 import pytest
 
@@ -39,10 +41,12 @@ def image():
 class Server:
     """bin/vectaraft running with the given flags; address once it listens."""
 
-    def __init__(self, work_dir, *flags, env=None):
+    def __init__(self, work_dir, *flags, env=None, java_opts=None):
         environment = {k: v for k, v in os.environ.items()
                        if not k.startswith("VECTARAFT_")}
         environment.update(env or {})
+        if java_opts:
+            environment["VECTARAFT_JAVA_OPTS"] = java_opts
         self.process = subprocess.Popen(
             [os.path.join(image(), "bin", "vectaraft"), "--port", "0", "--no-metrics", *flags],
             cwd=work_dir, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -65,6 +69,9 @@ class Server:
             if match:
                 found.put("127.0.0.1:%s" % match.group(2))
         found.put(None)
+
+    def tail(self, lines=40):
+        return "\n".join(self.lines[-lines:])
 
     def stop(self):
         self.process.terminate()
@@ -105,6 +112,66 @@ def keyed_server(tmp_path_factory):
     s = Server(str(work), "--no-wal", "--api-keys-file", str(keys))
     yield s
     s.stop()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+LEADER = re.compile(r"cluster: leader is (\S+) ")
+
+
+class Cluster:
+    """Three bin/vectaraft processes forming a Raft group on loopback (as the server's
+    ClusterProcessTest starts them): nodes[i].address is node i's gRPC address."""
+
+    def __init__(self, work_dir, size=3):
+        peers = ",".join("n%d=127.0.0.1:%d" % (i, free_port()) for i in range(1, size + 1))
+        self.nodes = []
+        try:
+            for i in range(1, size + 1):
+                node_dir = os.path.join(work_dir, "n%d" % i)
+                os.makedirs(node_dir)
+                self.nodes.append(Server(node_dir, "--wal-path", os.path.join(node_dir, "wal.jsonl"),
+                                         "--fsync", "none", "--node-id", "n%d" % i,
+                                         "--peers", peers, java_opts="-Xmx256m"))
+            self.await_leader()
+        except BaseException:
+            self.stop()
+            raise
+
+    def leader(self):
+        """The leader most recently announced by a live node's log, or None."""
+        seen = None
+        for node in self.nodes:
+            if node.process.poll() is None:
+                for line in node.lines:
+                    match = LEADER.search(line)
+                    if match and match.group(1) != "unknown":
+                        seen = match.group(1)
+        return seen
+
+    def await_leader(self, timeout=90):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.leader():
+                return self.leader()
+            time.sleep(0.05)  # polling other processes' logs: nothing to wait on here
+        pytest.fail("no leader within %d s:\n%s" % (timeout, "\n".join(
+            "--- n%d\n%s" % (i + 1, n.tail()) for i, n in enumerate(self.nodes))))
+
+    def stop(self):
+        for node in self.nodes:
+            node.stop()
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    c = Cluster(str(tmp_path_factory.mktemp("cluster")))
+    yield c
+    c.stop()
 
 
 @pytest.fixture

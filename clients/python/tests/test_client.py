@@ -97,6 +97,7 @@ def test_delete_by_ids_and_by_filter_and_count(client, name):
     col = movies(client, name)
     assert col.count() == 6
     assert col.count(where={"genre": "sf"}) == 3
+    assert col.describe().count == 6 and col.info.count == 6
     assert col.delete(ids=["arrival", "missing"]) == 1
     assert col.delete(where={"genre": "noir"}) == 2
     assert col.count() == 3

@@ -37,3 +37,21 @@ def test_errors_are_renumbered_to_the_callers_rows():
     assert e.message == 'record[5003] id "x": expected dimension 2, got 3' and e.index == 5003
     other = _codec.with_offset(errors.InvalidArgument("records: expected at least one"), 5000)
     assert other.index is None and other.message == "records: expected at least one"
+
+
+def test_numpy_batches_without_metadata_parse_as_protobuf_builds_them():
+    # Runs of ids of one byte length are laid out as blocks: mix lengths, multi-byte UTF-8,
+    # an id whose length takes two varint bytes, and cut by the byte limit mid-batch.
+    ids = ["a", "b", "cc", "é", "dd", "x" * 200, "y" * 200, "e", "10", "11", "12"]
+    rows = np.random.default_rng(4).standard_normal((len(ids), 24))
+    batches = list(_codec.upsert_batches("docs", ids, _codec.Rows(rows, 24, ids),
+                                         [None] * len(ids), 8, 700, False))
+    assert sum(count for _, count, _ in batches) == len(ids)
+    assert all(len(payload) <= 700 for _, _, payload in batches)
+    assert [offset for offset, _, _ in batches] == [0] + list(
+        np.cumsum([count for _, count, _ in batches])[:-1])
+    for offset, count, payload in batches:
+        assert pb2.UpsertRequest.FromString(payload) == pb2.UpsertRequest(
+            collection="docs", records=[
+                pb2.Record(id=ids[i], packed_values=rows[i].astype("<f4").tobytes())
+                for i in range(offset, offset + count)])

@@ -73,6 +73,13 @@ def test_the_next_address_answers_when_the_first_is_down(server):
         assert client.ping().version
 
 
+def test_deadline_exceeded(server):
+    # No call crosses loopback and back in 0.1 ms.
+    with vectaraft.Client(server.address, timeout=1e-4) as hurried:
+        with pytest.raises(vectaraft.DeadlineExceeded):
+            hurried.list_collections()
+
+
 def test_resource_exhausted_over_the_servers_message_limit(memory_server, name):
     # The client allows 8 MiB; the server 1 MiB.
     with vectaraft.Client(memory_server.address, max_message_bytes=8 << 20) as client:

@@ -80,10 +80,11 @@ class Rows:
         self._ids = ids
         if np is not None:
             self._matrix = self._as_matrix(vectors)
+            self.matrix = self._matrix
             self._rows = None
             self.count = self._matrix.shape[0]
         else:
-            self._matrix = None
+            self._matrix = self.matrix = None
             self._rows = vectors
             self.count = len(vectors)
 
@@ -117,11 +118,14 @@ class Rows:
         not finite, or all zeros under cosine."""
         if self._matrix is not None:
             block = self._matrix[start:stop]
-            finite = np.isfinite(block)
-            if not finite.all():
-                row, col = np.argwhere(~finite)[0]
-                self._bad(start + int(row), "values[%d]: expected a finite number, got %s"
-                          % (col, java_float(float(block[row, col]))))
+            # A sum of finite values is finite unless it overflows: only then, or when a
+            # value is NaN or infinite, is every value looked at (a cheaper pass than isfinite).
+            if not np.isfinite(block.sum()):
+                finite = np.isfinite(block)
+                if not finite.all():
+                    row, col = np.argwhere(~finite)[0]
+                    self._bad(start + int(row), "values[%d]: expected a finite number, got %s"
+                              % (col, java_float(float(block[row, col]))))
             if cosine:
                 zero = ~block.any(axis=1)
                 if zero.any():
@@ -262,8 +266,11 @@ def upsert_batches(collection, ids, rows, metadata, batch_size, max_bytes, cosin
         stop = min(start + batch_size, rows.count)
         batch_ids = [as_id(ids[i], i) for i in range(start, stop)]
         rows.check(start, stop, cosine)
-        records = encode_records(batch_ids, rows.packed(start, stop),
-                                 metadata[start:stop] if metadata is not None else None, start)
+        batch_meta = metadata[start:stop] if metadata is not None else None
+        if rows.matrix is not None and not (batch_meta and any(batch_meta)):
+            yield from _matrix_batches(header, batch_ids, rows.matrix, start, max_bytes)
+            continue
+        records = encode_records(batch_ids, rows.packed(start, stop), batch_meta, start)
         first, parts, size = 0, [header], len(header)
         for i, (prefix, packed) in enumerate(records):
             length = len(prefix) + len(packed)
@@ -273,6 +280,56 @@ def upsert_batches(collection, ids, rows, metadata, batch_size, max_bytes, cosin
             parts += (prefix, packed)
             size += length
         yield start + first, len(records) - first, b"".join(parts)
+
+
+def _matrix_batches(header, batch_ids, matrix, start, max_bytes):
+    """upsert_batches for numpy rows without metadata, the bulk-load case, laid out by numpy:
+    a record is its prefix (UpsertRequest.records tag and length, Record.id tag, length and
+    bytes, Record.packed_values tag and length) then its row's bytes, and every run of ids of
+    one byte length is written as one 2-D block, so Python touches each id once and each
+    vector is copied once."""
+    row_bytes = matrix.shape[1] * 4
+    tail = b"\x22" + _varint(row_bytes)  # Record.packed_values = 4
+    encoded = [record_id.encode("utf-8") for record_id in batch_ids]
+    id_lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+    heads = {}  # id length -> b"\x12" len(record) b"\x0a" len(id)
+    for length in np.unique(id_lengths).tolist():
+        body = 1 + len(_varint(length)) + length + len(tail) + row_bytes
+        heads[length] = b"\x12" + _varint(body) + b"\x0a" + _varint(length)
+    record_lengths = id_lengths + row_bytes + len(tail)
+    for length, head in heads.items():
+        record_lengths[id_lengths == length] += len(head)
+    ends = np.cumsum(record_lengths)  # record i's end after the header
+    first, count = 0, len(encoded)
+    while first < count:
+        before = ends[first - 1] if first else 0
+        stop = max(first + 1, int(np.searchsorted(ends, before + max_bytes - len(header),
+                                                  side="right")))
+        yield start + first, stop - first, _lay_out(
+            header, encoded, id_lengths, heads, tail, matrix, start, first, stop,
+            int(ends[stop - 1] - before))
+        first = stop
+
+
+def _lay_out(header, encoded, id_lengths, heads, tail, matrix, start, first, stop, size):
+    """The message of records [first, stop) of a batch at start, size bytes after header."""
+    row_bytes = matrix.shape[1] * 4
+    out = np.empty(len(header) + size, dtype=np.uint8)
+    out[:len(header)] = np.frombuffer(header, dtype=np.uint8)
+    at = len(header)
+    cuts = (np.flatnonzero(np.diff(id_lengths[first:stop])) + 1 + first).tolist()
+    for i, j in zip([first] + cuts, cuts + [stop]):
+        length = int(id_lengths[i])
+        head = heads[length]
+        prefix = len(head) + length + len(tail)
+        block = out[at:at + (j - i) * (prefix + row_bytes)].reshape(j - i, prefix + row_bytes)
+        block[:, :len(head)] = np.frombuffer(head, dtype=np.uint8)
+        block[:, len(head):len(head) + length] = np.frombuffer(
+            b"".join(encoded[i:j]), dtype=np.uint8).reshape(j - i, length)
+        block[:, len(head) + length:prefix] = np.frombuffer(tail, dtype=np.uint8)
+        block[:, prefix:] = matrix[start + i:start + j].view(np.uint8)
+        at += (j - i) * (prefix + row_bytes)
+    return out.tobytes()
 
 
 # ---------------------------------------------------------------------------------------

@@ -2,12 +2,14 @@
 blocking and the asyncio client."""
 
 import os
+import threading
 from dataclasses import dataclass
 from typing import Optional, Union
 
 import grpc
 
 from . import errors
+from .v1 import vectaraft_pb2 as pb2
 
 SERVICE = "/vectaraft.v1.VectorService/"
 DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024  # the server's default grpc.max-message-bytes
@@ -85,3 +87,63 @@ class Retry:
         return (idempotent and attempt < self.attempts
                 and isinstance(error, grpc.RpcError)
                 and error.code() == grpc.StatusCode.UNAVAILABLE)
+
+
+CONSISTENCIES = {None: pb2.READ_CONSISTENCY_LOCAL, "local": pb2.READ_CONSISTENCY_LOCAL,
+                 "linearizable": pb2.READ_CONSISTENCY_LINEARIZABLE}
+
+
+def consistency(name):
+    """The ReadConsistency for None or "local" (this node's state) and "linearizable" (every
+    write acknowledged before the read, by any node)."""
+    key = name.lower() if isinstance(name, str) else name
+    if key not in CONSISTENCIES:
+        raise errors.InvalidArgument("consistency: expected local or linearizable, got %r"
+                                     % (name,))
+    return CONSISTENCIES[key]
+
+
+class Session:
+    """Read-your-writes: the highest log position (lsn) the client's writes returned, sent as
+    min_lsn on its reads, so a node that has not applied the client's last write yet waits
+    for it (within the call's deadline) instead of answering from older state.
+
+    A mutation's reply carries its lsn (the Raft log index in a cluster, the write-ahead log's
+    sequence standalone; 0 without a log). Reads are the calls whose requests take min_lsn.
+    Thread-safe."""
+
+    def __init__(self, enabled):
+        self.enabled = enabled
+        self._lock = threading.Lock()
+        self._lsn = 0  # guarded by _lock
+
+    @property
+    def lsn(self):
+        with self._lock:
+            return self._lsn
+
+    def advance(self, lsn):
+        """Raises the position reads wait for to lsn, if it is higher."""
+        if lsn < 0:
+            raise errors.InvalidArgument("lsn: expected 0 or more, got %d" % lsn)
+        with self._lock:
+            if lsn > self._lsn:
+                self._lsn = lsn
+
+    def before(self, kind, request):
+        """A read's request with min_lsn raised to the session's position."""
+        if kind == READ and self.enabled and not isinstance(request, bytes):
+            lsn = self.lsn
+            if lsn > request.min_lsn:
+                request.min_lsn = lsn
+        return request
+
+    def after(self, kind, reply):
+        """Notes a write's position."""
+        if kind == WRITE and reply.lsn:
+            self.advance(reply.lsn)
+        return reply
+
+
+READ = "read"    # the request takes consistency and min_lsn
+WRITE = "write"  # the reply carries the write's lsn

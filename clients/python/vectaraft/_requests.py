@@ -29,10 +29,10 @@ def _ef(ef):
     return 0 if ef is None else ef
 
 
-def query(info, vector, k, where, include_values, include_metadata, ef, exact):
+def query(info, vector, k, where, include_values, include_metadata, ef, exact, consistency):
     return _with_filter(pb2.QueryRequest(
         collection=info.name, top_k=k, include_values=include_values,
-        include_metadata=include_metadata, ef=_ef(ef), exact=exact,
+        include_metadata=include_metadata, ef=_ef(ef), exact=exact, consistency=consistency,
         packed_vector=_codec.query_vector(vector, info.dimension, info.metric == "cosine")),
         where)
 
@@ -41,7 +41,8 @@ def hits(reply, include_metadata, include_values):
     return [Hit.of(m, include_metadata, include_values) for m in reply.matches]
 
 
-def query_batch(info, matrix, k, where, include_values, include_metadata, ef, exact):
+def query_batch(info, matrix, k, where, include_values, include_metadata, ef, exact,
+                consistency):
     if len(matrix) == 0:
         raise errors.InvalidArgument("queries: expected at least one query, got none")
     cosine = info.metric == "cosine"
@@ -49,12 +50,14 @@ def query_batch(info, matrix, k, where, include_values, include_metadata, ef, ex
         row, info.dimension, cosine, "queries[%d]" % i)) for i, row in enumerate(matrix)]
     return _with_filter(pb2.QueryBatchRequest(
         collection=info.name, queries=queries, top_k=k, include_values=include_values,
-        include_metadata=include_metadata, ef=_ef(ef), exact=exact), where)
+        include_metadata=include_metadata, ef=_ef(ef), exact=exact, consistency=consistency),
+        where)
 
 
-def get(info, ids, include_values, include_metadata):
+def get(info, ids, include_values, include_metadata, consistency):
     return pb2.GetRequest(collection=info.name, ids=[_codec.as_id(x, i) for i, x in enumerate(ids)],
-                          include_values=include_values, include_metadata=include_metadata)
+                          include_values=include_values, include_metadata=include_metadata,
+                          consistency=consistency)
 
 
 def records(reply, include_values, include_metadata):
@@ -71,17 +74,18 @@ def delete(info, ids, where):
     return _with_filter(pb2.DeleteRequest(collection=info.name), where)
 
 
-def count(info, where):
-    return _with_filter(pb2.CountRequest(collection=info.name), where)
+def count(info, where, consistency):
+    return _with_filter(pb2.CountRequest(collection=info.name, consistency=consistency), where)
 
 
-def scroll(info, where, batch_size, include_values, include_metadata, token):
+def scroll(info, where, batch_size, include_values, include_metadata, token, consistency):
     if not 1 <= batch_size <= MAX_SCROLL_PAGE:
         raise errors.InvalidArgument("batch_size: expected 1..%d, got %d"
                                      % (MAX_SCROLL_PAGE, batch_size))
     return _with_filter(pb2.ScrollRequest(
         collection=info.name, limit=batch_size, page_token=token,
-        include_values=include_values, include_metadata=include_metadata), where)
+        include_values=include_values, include_metadata=include_metadata,
+        consistency=consistency), where)
 
 
 class Upload:

@@ -26,7 +26,7 @@ class Client:
 
     def __init__(self, address="127.0.0.1:50051", api_key=None, tls=None, timeout=10.0,
                  retry=None, max_message_bytes=_connection.DEFAULT_MAX_MESSAGE_BYTES,
-                 concurrency=2):
+                 concurrency=2, read_your_writes=True, consistency="local"):
         self._addresses = _connection.addresses(address)
         self._credentials = _connection.credentials(tls)
         self._metadata = _connection.call_metadata(api_key)
@@ -35,6 +35,9 @@ class Client:
         self.retry = retry or _connection.Retry()
         self.max_message_bytes = max_message_bytes
         self.concurrency = concurrency
+        _connection.consistency(consistency)  # refused here, not at the first read
+        self.consistency = consistency
+        self._session = _connection.Session(read_your_writes)
         self._current = 0
         self._channels = {}
         self._callables = {}
@@ -55,14 +58,27 @@ class Client:
             self._callables[(address, method)] = found
         return found
 
+    @property
+    def last_lsn(self):
+        """As vectaraft.Client.last_lsn."""
+        return self._session.lsn
+
+    def observe_lsn(self, lsn):
+        """As vectaraft.Client.observe_lsn."""
+        self._session.advance(lsn)
+
+    def _consistency(self, consistency):
+        return _connection.consistency(self.consistency if consistency is None else consistency)
+
     async def call(self, method, request):
         """Calls one RPC with retries; raises a VectaraftError."""
-        idempotent = METHODS[method][1]
+        _, idempotent, kind = METHODS[method]
+        request = self._session.before(kind, request)
         attempt = 0
         while True:
             try:
-                return await self._callable(method)(request, timeout=self.timeout,
-                                                    metadata=self._metadata)
+                return self._session.after(kind, await self._callable(method)(
+                    request, timeout=self.timeout, metadata=self._metadata))
             except grpc.RpcError as e:
                 if not self.retry.should_retry(e, attempt, idempotent):
                     raise errors.from_rpc_error(e) from None
@@ -93,8 +109,9 @@ class Client:
             name, dimension, metric, index, quantization, oversample, on_disk))
         return Collection(self, _requests.collection_info(reply))
 
-    async def get_collection(self, name):
-        reply = await self.call("DescribeCollection", pb2.DescribeCollectionRequest(name=name))
+    async def get_collection(self, name, consistency=None):
+        reply = await self.call("DescribeCollection", pb2.DescribeCollectionRequest(
+            name=name, consistency=self._consistency(consistency)))
         return Collection(self, _requests.collection_info(reply))
 
     async def list_collections(self):
@@ -127,8 +144,8 @@ class Collection:
     def dimension(self):
         return self.info.dimension
 
-    async def describe(self):
-        self.info = (await self._client.get_collection(self.name)).info
+    async def describe(self, consistency=None):
+        self.info = (await self._client.get_collection(self.name, consistency)).info
         return self.info
 
     async def upsert(self, ids, vectors, metadata=None, batch_size=1000, show_progress=False,
@@ -162,35 +179,40 @@ class Collection:
         return written
 
     async def query(self, vector, k=10, where=None, include_values=False,
-                    include_metadata=True, ef=None, exact=False):
+                    include_metadata=True, ef=None, exact=False, consistency=None):
         reply = await self._client.call("Query", _requests.query(
-            self.info, vector, k, where, include_values, include_metadata, ef, exact))
+            self.info, vector, k, where, include_values, include_metadata, ef, exact,
+            self._client._consistency(consistency)))
         return _requests.hits(reply, include_metadata, include_values)
 
     async def query_batch(self, matrix, k=10, where=None, include_values=False,
-                          include_metadata=True, ef=None, exact=False):
+                          include_metadata=True, ef=None, exact=False, consistency=None):
         reply = await self._client.call("QueryBatch", _requests.query_batch(
-            self.info, matrix, k, where, include_values, include_metadata, ef, exact))
+            self.info, matrix, k, where, include_values, include_metadata, ef, exact,
+            self._client._consistency(consistency)))
         return [_requests.hits(r, include_metadata, include_values) for r in reply.results]
 
-    async def get(self, ids, include_values=False, include_metadata=True):
+    async def get(self, ids, include_values=False, include_metadata=True, consistency=None):
         reply = await self._client.call("Get", _requests.get(
-            self.info, ids, include_values, include_metadata))
+            self.info, ids, include_values, include_metadata,
+            self._client._consistency(consistency)))
         return _requests.records(reply, include_values, include_metadata)
 
     async def delete(self, ids=None, where=None):
         reply = await self._client.call("Delete", _requests.delete(self.info, ids, where))
         return reply.deleted_count
 
-    async def count(self, where=None):
-        return (await self._client.call("Count", _requests.count(self.info, where))).count
+    async def count(self, where=None, consistency=None):
+        return (await self._client.call("Count", _requests.count(
+            self.info, where, self._client._consistency(consistency)))).count
 
     async def scroll(self, where=None, batch_size=1000, include_values=False,
-                     include_metadata=True):
+                     include_metadata=True, consistency=None):
         token = ""
+        level = self._client._consistency(consistency)
         while True:
             reply = await self._client.call("Scroll", _requests.scroll(
-                self.info, where, batch_size, include_values, include_metadata, token))
+                self.info, where, batch_size, include_values, include_metadata, token, level))
             for record in _requests.records(reply, include_values, include_metadata):
                 yield record
             token = reply.next_page_token

@@ -18,23 +18,25 @@ from ._progress import progress
 from .types import ServerInfo, Snapshot
 from .v1 import vectaraft_pb2 as pb2
 
-# method: (response message, idempotent). Retrying an idempotent call after UNAVAILABLE
-# cannot change the outcome; a repeated DeleteCollection would answer NOT_FOUND.
+# method: (response message, idempotent, kind). Retrying an idempotent call after UNAVAILABLE
+# cannot change the outcome; a repeated DeleteCollection would answer NOT_FOUND. kind: READ
+# requests take min_lsn (read-your-writes), WRITE replies carry the write's lsn.
+_READ, _WRITE = _connection.READ, _connection.WRITE
 METHODS = {
-    "Ping": (pb2.PingResponse, True),
-    "CreateCollection": (pb2.CollectionInfo, True),
-    "ListCollections": (pb2.ListCollectionsResponse, True),
-    "DescribeCollection": (pb2.CollectionInfo, True),
-    "DeleteCollection": (pb2.DeleteCollectionResponse, False),
-    "Upsert": (pb2.UpsertResponse, True),
-    "Get": (pb2.GetResponse, True),
-    "Delete": (pb2.DeleteResponse, True),
-    "Query": (pb2.QueryResponse, True),
-    "QueryBatch": (pb2.QueryBatchResponse, True),
-    "Count": (pb2.CountResponse, True),
-    "Scroll": (pb2.ScrollResponse, True),
-    "CreateSnapshot": (pb2.SnapshotInfo, False),
-    "ListSnapshots": (pb2.ListSnapshotsResponse, True),
+    "Ping": (pb2.PingResponse, True, None),
+    "CreateCollection": (pb2.CollectionInfo, True, _WRITE),
+    "ListCollections": (pb2.ListCollectionsResponse, True, None),
+    "DescribeCollection": (pb2.CollectionInfo, True, _READ),
+    "DeleteCollection": (pb2.DeleteCollectionResponse, False, _WRITE),
+    "Upsert": (pb2.UpsertResponse, True, _WRITE),
+    "Get": (pb2.GetResponse, True, _READ),
+    "Delete": (pb2.DeleteResponse, True, _WRITE),
+    "Query": (pb2.QueryResponse, True, _READ),
+    "QueryBatch": (pb2.QueryBatchResponse, True, _READ),
+    "Count": (pb2.CountResponse, True, _READ),
+    "Scroll": (pb2.ScrollResponse, True, _READ),
+    "CreateSnapshot": (pb2.SnapshotInfo, False, None),
+    "ListSnapshots": (pb2.ListSnapshotsResponse, True, None),
 }
 
 
@@ -50,12 +52,20 @@ class Client:
     $VECTARAFT_API_KEY); tls: None (plaintext), True (system roots), a CA file path or
     vectaraft.Tls(ca, cert, key); timeout: seconds per call; retry: vectaraft.Retry for
     UNAVAILABLE on idempotent calls; concurrency: upsert batches in flight at once.
+
+    read_your_writes (default True): reads wait until the node that answers has applied the
+    client's own last write (its lsn sent as min_lsn), so a read through any node of a
+    cluster sees what this client wrote; `last_lsn` is that position. consistency: the
+    default of every read, "local" (the node's state, after read_your_writes' wait) or
+    "linearizable" (every write acknowledged by any node before the read; a round trip to
+    the leader in a cluster); each read method also takes consistency=.
+
     Thread-safe; use it as a context manager or call close().
     """
 
     def __init__(self, address="127.0.0.1:50051", api_key=None, tls=None, timeout=10.0,
                  retry=None, max_message_bytes=_connection.DEFAULT_MAX_MESSAGE_BYTES,
-                 concurrency=2):
+                 concurrency=2, read_your_writes=True, consistency="local"):
         self._addresses = _connection.addresses(address)
         self._credentials = _connection.credentials(tls)
         self._metadata = _connection.call_metadata(api_key)
@@ -64,6 +74,9 @@ class Client:
         self.retry = retry or _connection.Retry()
         self.max_message_bytes = max_message_bytes
         self.concurrency = concurrency
+        _connection.consistency(consistency)  # refused here, not at the first read
+        self.consistency = consistency
+        self._session = _connection.Session(read_your_writes)
         self._lock = threading.Lock()
         self._current = 0
         self._channels = {}  # guarded by _lock
@@ -93,20 +106,36 @@ class Client:
         with self._lock:
             self._current = (self._current + 1) % len(self._addresses)
 
+    @property
+    def last_lsn(self):
+        """The highest log position this client's writes returned (0 before any, and always
+        without a log): what its reads wait for under read_your_writes."""
+        return self._session.lsn
+
+    def observe_lsn(self, lsn):
+        """Makes this client's reads wait for lsn too, e.g. another client's last_lsn: a
+        reader then sees that writer's writes on whichever node it asks."""
+        self._session.advance(lsn)
+
     def call(self, method, request):
         """Calls one RPC with retries; raises a VectaraftError."""
-        idempotent = METHODS[method][1]
+        _, idempotent, kind = METHODS[method]
+        request = self._session.before(kind, request)
         attempt = 0
         while True:
             try:
-                return self._callable(method)(request, timeout=self.timeout,
-                                              metadata=self._metadata)
+                return self._session.after(kind, self._callable(method)(
+                    request, timeout=self.timeout, metadata=self._metadata))
             except grpc.RpcError as e:
                 if not self.retry.should_retry(e, attempt, idempotent):
                     raise errors.from_rpc_error(e) from None
                 self._next_address()
                 time.sleep(self.retry.delay(attempt))
                 attempt += 1
+
+    def _consistency(self, consistency):
+        """A read's ReadConsistency: the call's, else the client's default."""
+        return _connection.consistency(self.consistency if consistency is None else consistency)
 
     def close(self):
         with self._lock:
@@ -136,9 +165,10 @@ class Client:
             name, dimension, metric, index, quantization, oversample, on_disk))
         return Collection(self, _requests.collection_info(reply))
 
-    def get_collection(self, name):
+    def get_collection(self, name, consistency=None):
         """The collection of that name; NotFound when there is none."""
-        reply = self.call("DescribeCollection", pb2.DescribeCollectionRequest(name=name))
+        reply = self.call("DescribeCollection", pb2.DescribeCollectionRequest(
+            name=name, consistency=self._consistency(consistency)))
         return Collection(self, _requests.collection_info(reply))
 
     def list_collections(self):
@@ -178,9 +208,9 @@ class Collection:
         return "Collection(%r, dimension=%d, metric=%r)" % (self.name, self.dimension,
                                                               self.info.metric)
 
-    def describe(self):
+    def describe(self, consistency=None):
         """Fresh CollectionInfo (count and index state) from the server."""
-        self.info = self._client.get_collection(self.name).info
+        self.info = self._client.get_collection(self.name, consistency).info
         return self.info
 
     def upsert(self, ids, vectors, metadata=None, batch_size=1000, show_progress=False,
@@ -233,39 +263,45 @@ class Collection:
         return reply.upserted_count
 
     def query(self, vector, k=10, where=None, include_values=False, include_metadata=True,
-              ef=None, exact=False):
+              ef=None, exact=False, consistency=None):
         """The k nearest records to vector, best first, as Hits."""
         reply = self._client.call("Query", _requests.query(
-            self.info, vector, k, where, include_values, include_metadata, ef, exact))
+            self.info, vector, k, where, include_values, include_metadata, ef, exact,
+            self._client._consistency(consistency)))
         return _requests.hits(reply, include_metadata, include_values)
 
     def query_batch(self, matrix, k=10, where=None, include_values=False,
-                    include_metadata=True, ef=None, exact=False):
+                    include_metadata=True, ef=None, exact=False, consistency=None):
         """One list of Hits per row of matrix, in order."""
         reply = self._client.call("QueryBatch", _requests.query_batch(
-            self.info, matrix, k, where, include_values, include_metadata, ef, exact))
+            self.info, matrix, k, where, include_values, include_metadata, ef, exact,
+            self._client._consistency(consistency)))
         return [_requests.hits(r, include_metadata, include_values) for r in reply.results]
 
-    def get(self, ids, include_values=False, include_metadata=True):
+    def get(self, ids, include_values=False, include_metadata=True, consistency=None):
         """Records found, in the order asked; missing ids are absent."""
-        reply = self._client.call("Get", _requests.get(self.info, ids, include_values,
-                                                       include_metadata))
+        reply = self._client.call("Get", _requests.get(
+            self.info, ids, include_values, include_metadata,
+            self._client._consistency(consistency)))
         return _requests.records(reply, include_values, include_metadata)
 
     def delete(self, ids=None, where=None):
         """Deletes by ids or by filter (exactly one); returns how many were deleted."""
         return self._client.call("Delete", _requests.delete(self.info, ids, where)).deleted_count
 
-    def count(self, where=None):
+    def count(self, where=None, consistency=None):
         """Records matching where (all without it)."""
-        return self._client.call("Count", _requests.count(self.info, where)).count
+        return self._client.call("Count", _requests.count(
+            self.info, where, self._client._consistency(consistency))).count
 
-    def scroll(self, where=None, batch_size=1000, include_values=False, include_metadata=True):
+    def scroll(self, where=None, batch_size=1000, include_values=False, include_metadata=True,
+               consistency=None):
         """Every matching record in id order (UTF-8 bytes), fetched batch_size at a time."""
         token = ""
+        level = self._client._consistency(consistency)
         while True:
             reply = self._client.call("Scroll", _requests.scroll(
-                self.info, where, batch_size, include_values, include_metadata, token))
+                self.info, where, batch_size, include_values, include_metadata, token, level))
             yield from _requests.records(reply, include_values, include_metadata)
             token = reply.next_page_token
             if not token:

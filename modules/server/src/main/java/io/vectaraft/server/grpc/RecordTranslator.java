@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Records and metadata values between the wire ({@code vectaraft.v1}) and the index. Checks only
@@ -33,7 +34,8 @@ final class RecordTranslator {
     }
 
     static VectorRecord toRecord(int index, Record record) {
-        String where = Texts.recordAt("record", index, record.getId());
+        // Built only for a message: a batch of valid records never pays for the text.
+        Supplier<String> where = () -> Texts.recordAt("record", index, record.getId());
         return new VectorRecord(
                 record.getId(),
                 vector(
@@ -54,7 +56,7 @@ final class RecordTranslator {
      * @param where how messages name the vector's message, e.g. {@code record[3] id "a7"}
      */
     static float[] vector(
-            String where,
+            Supplier<String> where,
             String floatsField,
             int count,
             IntToFloat values,
@@ -65,7 +67,7 @@ final class RecordTranslator {
         }
         if (count > 0) {
             throw new InvalidArgumentException(
-                    where
+                    where.get()
                             + ": expected one of "
                             + floatsField
                             + " and "
@@ -74,7 +76,7 @@ final class RecordTranslator {
         }
         if (packed.size() % Float.BYTES != 0) {
             throw new InvalidArgumentException(
-                    where
+                    where.get()
                             + " "
                             + packedField
                             + ": expected a multiple of 4 bytes (little-endian float32), got "
@@ -100,18 +102,26 @@ final class RecordTranslator {
         float get(int index);
     }
 
-    static Map<String, MetadataValue> toMetadata(String where, Map<String, Value> metadata) {
+    static Map<String, MetadataValue> toMetadata(
+            Supplier<String> where, Map<String, Value> metadata) {
         Map<String, MetadataValue> result = HashMap.newHashMap(metadata.size());
         for (Map.Entry<String, Value> e : metadata.entrySet()) {
             result.put(
                     e.getKey(),
-                    toValue(where + " metadata " + ClientText.quote(e.getKey()), e.getValue()));
+                    toValue(
+                            () -> where.get() + " metadata " + ClientText.quote(e.getKey()),
+                            e.getValue()));
         }
         return result;
     }
 
     /** A metadata value; an empty {@code Value} (no kind set) is an error at {@code where}. */
     static MetadataValue toValue(String where, Value value) {
+        return toValue(() -> where, value);
+    }
+
+    /** {@link #toValue(String, Value)} with the text built only for a message. */
+    static MetadataValue toValue(Supplier<String> where, Value value) {
         return switch (value.getKindCase()) {
             case STRING_VALUE -> new MetadataValue.Text(value.getStringValue());
             case INT_VALUE -> new MetadataValue.Int(value.getIntValue());
@@ -121,7 +131,7 @@ final class RecordTranslator {
                     new MetadataValue.TextList(value.getStringListValue().getValuesList());
             case KIND_NOT_SET ->
                     throw new InvalidArgumentException(
-                            where
+                            where.get()
                                     + ": expected a string, int, double, bool or string list"
                                     + " value, got an empty Value");
         };

@@ -255,7 +255,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                             new SearchRequest(
                                     List.of(
                                             RecordTranslator.vector(
-                                                    "query",
+                                                    () -> "query",
                                                     "vector",
                                                     request.getVectorCount(),
                                                     request::getVector,
@@ -290,9 +290,10 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                     List<float[]> queries = new ArrayList<>(request.getQueriesCount());
                     for (int i = 0; i < request.getQueriesCount(); i++) {
                         QueryVector q = request.getQueries(i);
+                        int index = i;
                         queries.add(
                                 RecordTranslator.vector(
-                                        "queries[" + i + "]",
+                                        () -> "queries[" + index + "]",
                                         "values",
                                         q.getValuesCount(),
                                         q::getValues,
