@@ -178,5 +178,5 @@ case "$cmd" in
             io.vectaraft.server.ClusterBench --dir "$work" "$@" \
             2> >(grep -v -e 'Using incubator modules' >&2) ;;
     jmh) run_java org.openjdk.jmh.Main -jvmArgsAppend "-Xms2g -Xmx2g -XX:+AlwaysPreTouch --add-modules jdk.incubator.vector" "$@" ;;
-    *) sed -n '2,37p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,38p' "$0" >&2; exit 2 ;;
 esac
