@@ -127,6 +127,18 @@ final class RaftNode implements AutoCloseable {
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, snapshotEntries);
         RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+        // Ratis purges only once a snapshot is purge.gap (default 1024) entries past the last
+        // purge: with fewer snapshot entries the log was never purged, so a follower behind it was
+        // never sent a snapshot. A wiped follower then stayed empty: the leader keeps its old
+        // matchIndex and resends from there, which the empty follower rejects, forever.
+        RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.min(snapshotEntries, 1024));
+        // A snapshot chunk must fit in one gRPC message (Ratis's default chunk is 16 MB).
+        RaftServerConfigKeys.Log.Appender.setSnapshotChunkSizeMax(p, entryRoom);
+        // Ratis's default (1 ms x10, 1 s x20, then 5 s) counts the errors of a follower's whole
+        // downtime and each INCONSISTENCY reply after it: the restarted follower then waited up to
+        // 5 s per step back through a conflicting log tail, and without heartbeats in between it
+        // timed out and campaigned. Retrying within the election timeout keeps it following.
+        RaftServerConfigKeys.Log.Appender.setRetryPolicy(p, "1ms,10, 100ms,1000000");
         return p;
     }
 

@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -31,6 +32,12 @@ final class ClusterNode implements AutoCloseable {
     private static final Pattern READY = Pattern.compile("ready in .* grpc=(\\S+):(\\d+) ");
     private static final Pattern LEADER = Pattern.compile("cluster: leader is (\\S+) ");
     private static final int KEPT_LINES = 400;
+
+    /**
+     * System property: a directory to copy each node's whole output to ({@code n1.log}, ...), with
+     * {@code vectaraft.cluster.node-logging} naming a logging.properties for the nodes.
+     */
+    private static final String LOG_DIR = System.getProperty("vectaraft.cluster.node-log-dir");
 
     final String id;
     private final Path dir;
@@ -78,7 +85,14 @@ final class ClusterNode implements AutoCloseable {
                 List.of(
                         "--add-modules",
                         "jdk.incubator.vector",
-                        "-Xmx" + System.getProperty("vectaraft.cluster.node-heap", "256m"),
+                        "-Xmx" + System.getProperty("vectaraft.cluster.node-heap", "256m")));
+        // A logging.properties for the nodes (e.g. Ratis at DEBUG while chasing a cluster bug).
+        String logging = System.getProperty("vectaraft.cluster.node-logging");
+        if (logging != null) {
+            c.add("-Djava.util.logging.config.file=" + logging);
+        }
+        c.addAll(
+                List.of(
                         "-cp",
                         System.getProperty(
                                 "surefire.test.class.path", System.getProperty("java.class.path")),
@@ -143,6 +157,13 @@ final class ClusterNode implements AutoCloseable {
                         new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
+                if (LOG_DIR != null) { // the whole output, beyond the tail a failure shows
+                    Files.writeString(
+                            Path.of(LOG_DIR, id + ".log"),
+                            line + "\n",
+                            StandardOpenOption.CREATE,
+                            StandardOpenOption.APPEND);
+                }
                 synchronized (lines) {
                     lines.addLast(line);
                     all.add(line);
