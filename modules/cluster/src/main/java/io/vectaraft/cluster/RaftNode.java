@@ -132,8 +132,10 @@ final class RaftNode implements AutoCloseable {
         // never sent a snapshot. A wiped follower then stayed empty: the leader keeps its old
         // matchIndex and resends from there, which the empty follower rejects, forever.
         RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.min(snapshotEntries, 1024));
-        // A snapshot chunk must fit in one gRPC message (Ratis's default chunk is 16 MB).
-        RaftServerConfigKeys.Log.Appender.setSnapshotChunkSizeMax(p, entryRoom);
+        // A snapshot chunk must fit in one gRPC message: Ratis's 16 MB chunk, or less when the
+        // message limit (from grpc.max-message-bytes) is smaller.
+        RaftServerConfigKeys.Log.Appender.setSnapshotChunkSizeMax(
+                p, SizeInBytes.valueOf(Math.min(16L << 20, entryRoom.getSize())));
         // Ratis's default (1 ms x10, 1 s x20, then 5 s) counts the errors of a follower's whole
         // downtime and each INCONSISTENCY reply after it: the restarted follower then waited up to
         // 5 s per step back through a conflicting log tail, and without heartbeats in between it
