@@ -184,6 +184,7 @@ class FieldIndexServiceTest {
             stub.createCollection(hnsw("c", DIM, Metric.COSINE, 8, 32, 32));
             upsertAll(stub, "c", data(0, 100, 3));
             stub.createFieldIndex(index("c", "color", FieldIndexType.FIELD_INDEX_KEYWORD));
+            s.awaitGraphs(); // the background build, which would change readiness and size
             CollectionInfo before = describe(stub, "c");
             expect(
                     Status.Code.INVALID_ARGUMENT,
