@@ -263,12 +263,8 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                 reply,
                 () -> {
                     String name = resolved(request.getCollection());
-                    boolean byIds = request.getIdsCount() > 0;
-                    if (byIds == request.hasFilter()) {
-                        throw new InvalidArgumentException(
-                                "delete: expected exactly one of ids and filter, got "
-                                        + (byIds ? "both" : "neither"));
-                    }
+                    boolean byIds =
+                            byIdsOrFilter("delete", request.getIdsCount(), request.hasFilter());
                     WriteResult r =
                             byIds
                                     ? store.delete(name, request.getIdsList())
@@ -480,12 +476,8 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                 reply,
                 () -> {
                     String name = resolved(request.getCollection());
-                    boolean byIds = request.getIdsCount() > 0;
-                    if (byIds == request.hasFilter()) {
-                        throw new InvalidArgumentException(
-                                "update: expected exactly one of ids and filter, got "
-                                        + (byIds ? "both" : "neither"));
-                    }
+                    boolean byIds =
+                            byIdsOrFilter("update", request.getIdsCount(), request.hasFilter());
                     MetadataPatch patch =
                             new MetadataPatch(
                                             RecordTranslator.toMetadata(
@@ -624,6 +616,22 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
                     before.forEach(recall::forget); // estimates of the replaced collections
                     return info;
                 });
+    }
+
+    /**
+     * Whether a request that takes ids or a filter, exactly one of them, names ids.
+     *
+     * @throws InvalidArgumentException when it sends both or neither
+     */
+    private static boolean byIdsOrFilter(String what, int ids, boolean hasFilter) {
+        boolean byIds = ids > 0;
+        if (byIds == hasFilter) {
+            throw new InvalidArgumentException(
+                    what
+                            + ": expected exactly one of ids and filter, got "
+                            + (byIds ? "both" : "neither"));
+        }
+        return byIds;
     }
 
     /** Longest snapshot path accepted: Linux's PATH_MAX. */

@@ -5,6 +5,7 @@ import io.vectaraft.index.write.CollectionImageIO;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,9 @@ public final class GraphSection implements SnapshotSection {
     public static final String TAG = "hnsw-graph";
     public static final String CODES_TAG = "codes";
     public static final String FIELD_INDEXES_TAG = "field-indexes";
+
+    /** Longest field index key read back: no request (64 MiB at most) carries a longer one. */
+    private static final int MAX_KEY_BYTES = 64 << 20;
 
     private final Map<String, ByteArrayOutputStream> images = new HashMap<>();
     private final Map<String, ByteArrayOutputStream> codeImages = new HashMap<>();
@@ -103,7 +107,10 @@ public final class GraphSection implements SnapshotSection {
                 List<FieldIndexSpec> specs = fieldIndexes.remove(collection.spec().name());
                 out.writeInt(specs.size());
                 for (FieldIndexSpec spec : specs) {
-                    out.writeUTF(spec.key());
+                    // Keys are client text of any length: writeUTF stops at 64 KB.
+                    byte[] key = spec.key().getBytes(StandardCharsets.UTF_8);
+                    out.writeInt(key.length);
+                    out.write(key);
                     out.writeUTF(spec.type().wireName());
                 }
             }
@@ -118,7 +125,20 @@ public final class GraphSection implements SnapshotSection {
         }
         List<FieldIndexSpec> out = new java.util.ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            out.add(new FieldIndexSpec(in.readUTF(), FieldIndexSpec.Type.parse(in.readUTF())));
+            int length = in.readInt();
+            if (length < 0 || length > MAX_KEY_BYTES) {
+                throw new IOException(
+                        "field index key: expected [0, "
+                                + MAX_KEY_BYTES
+                                + "] bytes, got "
+                                + length);
+            }
+            byte[] key = new byte[length];
+            in.readFully(key);
+            out.add(
+                    new FieldIndexSpec(
+                            new String(key, StandardCharsets.UTF_8),
+                            FieldIndexSpec.Type.parse(in.readUTF())));
         }
         return out;
     }
