@@ -3,13 +3,17 @@ package io.vectaraft.cluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
@@ -18,7 +22,7 @@ import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
-import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
 
@@ -32,12 +36,24 @@ import org.apache.ratis.util.TimeDuration;
  */
 final class RaftNode implements AutoCloseable {
     private final RaftPeerId self;
+    private final RaftGroupId groupId;
     private final RaftServer server;
     private final RaftClient client;
     private final PeersCheck peersCheck;
 
-    private RaftNode(RaftPeerId self, RaftServer server, RaftClient client, PeersCheck peersCheck) {
+    /** The client id of the read requests this node hands its own server (see readIndexAsync). */
+    private final ClientId reads = ClientId.randomId();
+
+    private final AtomicLong readCalls = new AtomicLong();
+
+    private RaftNode(
+            RaftPeerId self,
+            RaftGroupId groupId,
+            RaftServer server,
+            RaftClient client,
+            PeersCheck peersCheck) {
         this.self = self;
+        this.groupId = groupId;
         this.server = server;
         this.client = client;
         this.peersCheck = peersCheck;
@@ -86,9 +102,15 @@ final class RaftNode implements AutoCloseable {
                         .setProperties(clientProperties)
                         .setRetryPolicy(
                                 RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                                        100, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
+                                        10_000
+                                                / Integer.getInteger(
+                                                        "vectaraft.cluster.xp-retry-ms", 100),
+                                        TimeDuration.valueOf(
+                                                Integer.getInteger(
+                                                        "vectaraft.cluster.xp-retry-ms", 100),
+                                                TimeUnit.MILLISECONDS)))
                         .build();
-        return new RaftNode(self, server, client, peersCheck);
+        return new RaftNode(self, group.getGroupId(), server, client, peersCheck);
     }
 
     static RaftGroup group(RaftGroupId id, Peers peers) {
@@ -121,8 +143,16 @@ final class RaftNode implements AutoCloseable {
         RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
         // Ratis's 150-300 ms election timeout churns leaders when the nodes share busy cores
         // (heartbeats arrive late); 0.5-1 s still elects within about a second.
-        RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(500, TimeUnit.MILLISECONDS));
-        RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(1, TimeUnit.SECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMin(
+                p,
+                TimeDuration.valueOf(
+                        Integer.getInteger("vectaraft.cluster.xp-min-ms", 500),
+                        TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(
+                p,
+                TimeDuration.valueOf(
+                        Integer.getInteger("vectaraft.cluster.xp-max-ms", 1000),
+                        TimeUnit.MILLISECONDS));
         // A node being added (AddNode) must answer the leader within this, or the change fails;
         // Ratis's default (3 election timeouts) is too short for a JVM just started on a busy
         // machine, and a node that then times out of a configuration without it stops its group.
@@ -156,16 +186,36 @@ final class RaftNode implements AutoCloseable {
         return server;
     }
 
-    /** Submits an entry; returns once it is committed and applied on the leader. */
+    /**
+     * Submits an entry; returns once it is committed and applied on the leader. The entry is
+     * wrapped, not copied: the caller does not touch it afterwards.
+     */
     RaftClientReply submit(byte[] entry) throws IOException {
-        return client.io().send(Message.valueOf(ByteString.copyFrom(entry)));
+        return client.io().send(Message.valueOf(UnsafeByteOperations.unsafeWrap(entry)));
     }
 
     /**
-     * A linearizable read barrier through this node (ReadIndex): returns once this node caught up.
+     * One linearizable read barrier (ReadIndex) handed to this node's own server, in process: the
+     * server asks the leader for its commit index (the leader confirms its leadership with a
+     * heartbeat round), waits until this node has applied it, and replies. Going through the Ratis
+     * client instead cost a gRPC round trip to this very server per read. Never retried here; the
+     * reply may carry an exception (no leader known, a snapshot being installed).
      */
-    RaftClientReply readIndex() throws IOException {
-        return client.io().sendReadOnly(Message.EMPTY, self);
+    CompletableFuture<RaftClientReply> readIndexAsync() {
+        RaftClientRequest request =
+                RaftClientRequest.newBuilder()
+                        .setClientId(reads)
+                        .setServerId(self)
+                        .setGroupId(groupId)
+                        .setCallId(readCalls.incrementAndGet())
+                        .setMessage(Message.EMPTY)
+                        .setType(RaftClientRequest.readRequestType())
+                        .build();
+        try {
+            return server.submitClientRequestAsync(request);
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     PeersCheck peersCheck() {

@@ -23,6 +23,12 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.apache.ratis.protocol.RaftClientReply;
 
@@ -39,15 +45,20 @@ public final class ReplicatedStore implements Store {
     /** How long a write that the group committed may take to be applied here. */
     private static final Duration LOCAL_APPLY_TIMEOUT = Duration.ofSeconds(30);
 
+    /** Between attempts of a linearizable read whose read index failed (an election, mostly). */
+    private static final Duration READ_RETRY_PAUSE = Duration.ofMillis(50);
+
     private final ReplicaState state;
     private final ReplicaStateMachine stateMachine;
     private final RaftNode node;
     private final ClusterAdmin admin;
+    private final ReadBarrier reads;
 
     private ReplicatedStore(ReplicaState state, ReplicaStateMachine stateMachine, RaftNode node) {
         this.state = state;
         this.stateMachine = stateMachine;
         this.node = node;
+        this.reads = new ReadBarrier(this::readIndexRequest);
         this.admin = new ClusterAdmin(node, stateMachine);
         stateMachine.reportStatusWith(() -> admin.local().encode());
     }
@@ -255,22 +266,57 @@ public final class ReplicatedStore implements Store {
                         + "; it will be applied");
     }
 
+    /**
+     * Waits for a linearizable read barrier (shared with the reads in flight, {@link ReadBarrier}).
+     * A barrier that fails (no leader known during an election, a snapshot being installed) is
+     * retried after a short pause until the deadline.
+     */
+    private void readBarrier(long deadlineNanos) {
+        while (true) {
+            CompletableFuture<Void> barrier = reads.await();
+            try {
+                barrier.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+                return;
+            } catch (TimeoutException e) {
+                throw new ClusterUnavailableException(
+                        "cluster: linearizable read: no read index from the leader before the"
+                                + " deadline; this node has applied up to "
+                                + appliedIndex());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ClusterUnavailableException(
+                        "cluster: linearizable read: interrupted while waiting for a read index");
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (deadlineNanos - System.nanoTime() <= READ_RETRY_PAUSE.toNanos()) {
+                    throw new ClusterUnavailableException(
+                            "cluster: linearizable read: no read index from the leader: "
+                                    + cause.getMessage(),
+                            cause);
+                }
+                // The group is electing a leader, or this node installs a snapshot: both pass.
+                LockSupport.parkNanos(READ_RETRY_PAUSE.toNanos());
+            }
+        }
+    }
+
+    private CompletableFuture<?> readIndexRequest() {
+        return node.readIndexAsync()
+                .thenApply(
+                        reply -> {
+                            if (!reply.isSuccess()) {
+                                throw new CompletionException(
+                                        new ClusterUnavailableException(
+                                                "read index refused: " + reply.getException()));
+                            }
+                            return reply;
+                        });
+    }
+
     @Override
     public void awaitFresh(boolean linearizable, long minLsn, long deadlineNanos) {
         if (linearizable) {
-            RaftClientReply reply;
-            try {
-                reply = node.readIndex();
-            } catch (IOException e) {
-                throw new ClusterUnavailableException(
-                        "cluster: linearizable read: no read index from the leader: "
-                                + e.getMessage(),
-                        e);
-            }
-            if (!reply.isSuccess()) {
-                throw new ClusterUnavailableException(
-                        "cluster: linearizable read refused: " + reply.getException());
-            }
+            readBarrier(deadlineNanos);
         }
         if (minLsn > 0) {
             boolean reached;

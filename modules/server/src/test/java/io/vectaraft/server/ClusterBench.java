@@ -43,7 +43,7 @@ import java.util.stream.Collectors;
  *
  * <pre>
  * ClusterBench [--seconds 15] [--writers 16] [--batch 100] [--dim 768] [--readers 8]
- *              [--passes 3] [--kills 20] [--dir D]
+ *              [--passes 3] [--kills 20] [--dir D] [--phases upserts,queries,failover]
  * </pre>
  */
 public final class ClusterBench {
@@ -86,36 +86,15 @@ public final class ClusterBench {
         int writers = integer("writers", 16);
         int batch = integer("batch", 100);
         int dim = integer("dim", 768);
+        java.util.Set<String> phases =
+                java.util.Set.of(o.getOrDefault("phases", "upserts,queries,failover").split(","));
         emit("start", Map.of("load", load(), "dir", "\"" + dir + "\""));
-
-        double standalone;
-        try (ClusterNode s =
-                ClusterNode.standalone(
-                        "standalone", dir.resolve("standalone"), "--fsync", "always")) {
-            s.start();
-            s.awaitReady();
-            s.stub().createCollection(Protos.create(UPSERTS, dim, Metric.COSINE));
-            standalone = upserts(List.of(s), writers, batch, dim);
-        }
-        emit(
-                "upsert",
-                Map.of(
-                        "mode",
-                        "\"standalone fsync always\"",
-                        "writers",
-                        writers,
-                        "batch",
-                        batch,
-                        "dim",
-                        dim,
-                        "records_per_s",
-                        round(standalone),
-                        "load",
-                        load()));
 
         String peers = ClusterNode.peers(3);
         List<ClusterNode> nodes = new ArrayList<>();
-        try {
+        try (ClusterNode standalone =
+                ClusterNode.standalone(
+                        "standalone", dir.resolve("standalone"), "--fsync", "always")) {
             for (int i = 1; i <= 3; i++) {
                 nodes.add(new ClusterNode("n" + i, dir.resolve("n" + i), peers));
             }
@@ -126,34 +105,63 @@ public final class ClusterBench {
                 n.awaitReady();
             }
             leader(nodes);
-            nodes.get(0).stub().createCollection(Protos.create(UPSERTS, dim, Metric.COSINE));
-            double replicated = upserts(nodes, writers, batch, dim);
-            emit(
-                    "upsert",
-                    Map.of(
-                            "mode",
-                            "\"cluster of 3\"",
-                            "writers",
-                            writers,
-                            "batch",
-                            batch,
-                            "dim",
-                            dim,
-                            "records_per_s",
-                            round(replicated),
-                            "ratio_to_standalone",
-                            round3(replicated / standalone),
-                            "load",
-                            load()));
-            queries(nodes);
-            failover(nodes, integer("kills", 20));
+            if (phases.contains(UPSERTS)) {
+                standalone.start();
+                standalone.awaitReady();
+                upserts(standalone, nodes, writers, batch, dim);
+                standalone.close();
+            }
+            if (phases.contains(QUERIES)) {
+                queries(nodes);
+            }
+            if (phases.contains(FAILOVER)) {
+                failover(nodes, integer("kills", 20));
+            }
         } finally {
             nodes.forEach(ClusterNode::close);
         }
     }
 
+    /**
+     * Upsert throughput of the standalone server and of the group, alternated {@code --passes}
+     * times (each pass into a collection of its own), so that both see the same machine load; the
+     * ratio of the medians.
+     */
+    private void upserts(
+            ClusterNode standalone, List<ClusterNode> nodes, int writers, int batch, int dim)
+            throws Exception {
+        int passes = integer("passes", 3);
+        List<Double> alone = new ArrayList<>();
+        List<Double> replicated = new ArrayList<>();
+        long announcedBefore = leaderAnnouncements(nodes);
+        for (int p = 0; p < passes; p++) {
+            String collection = UPSERTS + "-" + p;
+            standalone.stub().createCollection(Protos.create(collection, dim, Metric.COSINE));
+            alone.add(upserts(List.of(standalone), collection, writers, batch, dim));
+            nodes.get(0).stub().createCollection(Protos.create(collection, dim, Metric.COSINE));
+            replicated.add(upserts(nodes, collection, writers, batch, dim));
+        }
+        double a = median(alone);
+        double r = median(replicated);
+        long changes = leaderAnnouncements(nodes) - announcedBefore;
+        emit(
+                "upsert",
+                Map.of(
+                        "writers", writers,
+                        "batch", batch,
+                        "dim", dim,
+                        "standalone_fsync_always_records_per_s", round(a),
+                        "cluster_of_3_records_per_s", round(r),
+                        "ratio_to_standalone", round3(r / a),
+                        "passes_standalone", alone.stream().map(ClusterBench::round).toList(),
+                        "passes_cluster", replicated.stream().map(ClusterBench::round).toList(),
+                        "leader_announcements", changes,
+                        "load", load()));
+    }
+
     /** Records/s acknowledged by {@code writers} clients over {@code seconds}, spread on nodes. */
-    private double upserts(List<ClusterNode> nodes, int writers, int batch, int dim)
+    private double upserts(
+            List<ClusterNode> nodes, String collection, int writers, int batch, int dim)
             throws Exception {
         AtomicLong records = new AtomicLong();
         AtomicLong errors = new AtomicLong();
@@ -167,7 +175,7 @@ public final class ClusterBench {
                             return () -> {
                                 UpsertRequest r =
                                         batch(
-                                                UPSERTS,
+                                                collection,
                                                 "w" + w + "-" + n.getAndIncrement(),
                                                 batch,
                                                 dim,
@@ -198,6 +206,7 @@ public final class ClusterBench {
         }
         List<Double> local = new ArrayList<>();
         List<Double> linearizable = new ArrayList<>();
+        long announcedBefore = leaderAnnouncements(nodes);
         for (int p = 0; p < passes; p++) {
             local.add(qps(nodes, readers, dim, ReadConsistency.READ_CONSISTENCY_LOCAL));
             linearizable.add(
@@ -216,6 +225,7 @@ public final class ClusterBench {
                         "passes_local", local.stream().map(ClusterBench::round).toList(),
                         "passes_linearizable",
                                 linearizable.stream().map(ClusterBench::round).toList(),
+                        "leader_announcements", leaderAnnouncements(nodes) - announcedBefore,
                         "load", load()));
     }
 
@@ -380,6 +390,14 @@ public final class ClusterBench {
             Thread.sleep(20); // the election is in other processes: poll their logs
         }
         throw new IllegalStateException("no leader within 60 s");
+    }
+
+    /**
+     * The "leader is" lines the nodes logged so far: a phase that adds none ran under one leader
+     * (no election started by late heartbeats under load).
+     */
+    private static long leaderAnnouncements(List<ClusterNode> nodes) {
+        return nodes.stream().mapToLong(n -> n.count(l -> l.contains("cluster: leader is"))).sum();
     }
 
     private static ClusterNode node(List<ClusterNode> nodes, String id) {

@@ -86,6 +86,11 @@ final class ClusterNode implements AutoCloseable {
                         "--add-modules",
                         "jdk.incubator.vector",
                         "-Xmx" + System.getProperty("vectaraft.cluster.node-heap", "256m")));
+        // Extra JVM options for the nodes, space-separated (a JFR recording while profiling).
+        String javaOpts = System.getProperty("vectaraft.cluster.node-java-opts", "").strip();
+        if (!javaOpts.isEmpty()) {
+            c.addAll(List.of(javaOpts.split("\\s+")));
+        }
         // A logging.properties for the nodes (e.g. Ratis at DEBUG while chasing a cluster bug).
         String logging = System.getProperty("vectaraft.cluster.node-logging");
         if (logging != null) {
@@ -199,6 +204,13 @@ final class ClusterNode implements AutoCloseable {
     boolean logged(Predicate<String> line) {
         synchronized (lines) {
             return all.stream().anyMatch(line);
+        }
+    }
+
+    /** How many lines of this run's output (since the last start) match. */
+    long count(Predicate<String> line) {
+        synchronized (lines) {
+            return all.stream().filter(line).count();
         }
     }
 

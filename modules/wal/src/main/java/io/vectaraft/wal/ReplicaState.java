@@ -5,6 +5,7 @@ import io.vectaraft.index.Database;
 import io.vectaraft.index.VectaraftException;
 import io.vectaraft.index.VectorCollection;
 import io.vectaraft.index.write.WritableDatabase;
+import io.vectaraft.wal.log.BinaryUpsertCodec;
 import io.vectaraft.wal.log.EntryCodec;
 import io.vectaraft.wal.snapshot.CollectionImage;
 import io.vectaraft.wal.snapshot.GraphSection;
@@ -21,7 +22,7 @@ import java.util.Optional;
  * The database of a replica whose log is kept elsewhere (a Raft log): it checks mutations before
  * they are submitted, applies committed entries through the one apply path ({@link
  * MutationApplier}), and writes and loads its state as this project's snapshot files. Entries use
- * the local log's JSON encoding ({@link #encode}).
+ * the local log's JSON encoding, upserts a binary one ({@link #encode}).
  *
  * <p>The caller applies entries one at a time, in log order, and does not write or load a snapshot
  * while it applies (a Raft state machine's updater thread does exactly that). {@link #database()}
@@ -95,8 +96,15 @@ public final class ReplicaState {
         applier.prepare(mutation);
     }
 
-    /** The entry of a mutation in the log (the local log's JSON encoding). */
+    /**
+     * The entry of a mutation in the log: the local log's JSON encoding, except upserts, the bulk
+     * of the log, which are binary ({@link BinaryUpsertCodec}) since every replica decodes every
+     * entry.
+     */
     public static byte[] encode(Mutation mutation) {
+        if (mutation instanceof Mutation.Upsert u) {
+            return BinaryUpsertCodec.encode(u);
+        }
         return EntryCodec.encode(mutation);
     }
 
@@ -111,7 +119,11 @@ public final class ReplicaState {
      * @throws IllegalArgumentException when the entry does not decode (a bug or a damaged log)
      */
     public Applied apply(byte[] entry) {
-        Mutation mutation = EntryCodec.decode(entry, 0, entry.length);
+        // Logs written before upserts were binary hold JSON ones: both forms decode.
+        Mutation mutation =
+                BinaryUpsertCodec.is(entry)
+                        ? BinaryUpsertCodec.decode(entry)
+                        : EntryCodec.decode(entry, 0, entry.length);
         try {
             if (mutation instanceof Mutation.Create c) {
                 Optional<VectorCollection> existing = current.find(c.spec().name());

@@ -12,6 +12,8 @@ import io.vectaraft.index.MetadataPatch;
 import io.vectaraft.index.MetadataValue;
 import io.vectaraft.index.VectorRecord;
 import io.vectaraft.index.filter.Filter;
+import io.vectaraft.wal.log.BinaryUpsertCodec;
+import io.vectaraft.wal.log.EntryCodec;
 import io.vectaraft.wal.log.Fixtures;
 import java.nio.file.Path;
 import java.util.List;
@@ -45,6 +47,22 @@ class ReplicaStateTest {
                 state.apply(delete).count(),
                 "deleted what matched when applied (" + matching + " when encoded)");
         assertEquals(0, state.database().get("c").count(tagged), "none left");
+    }
+
+    @Test
+    void upsertsAreBinaryAndJsonOnesFromOlderLogsStillApply() {
+        ReplicaState state = new ReplicaState(dir.resolve("vectors"));
+        state.apply(entry(new Mutation.Create(Fixtures.spec("c", 4))));
+        Mutation.Upsert upsert =
+                new Mutation.Upsert("c", Fixtures.records(new Random(5), "r", 3, 4));
+        assertEquals(BinaryUpsertCodec.FORMAT, entry(upsert)[0], "binary");
+        assertEquals(3, state.apply(EntryCodec.encode(upsert)).count(), "a JSON upsert applies");
+        Mutation.Upsert more = new Mutation.Upsert("c", Fixtures.records(new Random(6), "s", 2, 4));
+        assertEquals(2, state.apply(entry(more)).count(), "a binary upsert applies");
+        assertEquals(
+                List.of(upsert.records().get(1)),
+                state.database().get("c").get(List.of("r1"), true),
+                "decoded as written");
     }
 
     @Test
