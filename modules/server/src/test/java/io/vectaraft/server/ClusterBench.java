@@ -312,7 +312,12 @@ public final class ClusterBench {
                 ms.add(took);
                 killedAt.set(Long.MAX_VALUE);
                 System.err.printf(
-                        Locale.ROOT, "bench: kill %d of %s: %.0f ms%n", k, victim.id, took);
+                        Locale.ROOT,
+                        "bench: kill %d of %s at %s: %.0f ms%n",
+                        k,
+                        victim.id,
+                        java.time.Instant.now().minusNanos(System.nanoTime() - t),
+                        took);
                 victim.restart();
                 long caughtUp = lastLsn.get();
                 victim.stub()
