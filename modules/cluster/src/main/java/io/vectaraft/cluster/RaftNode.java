@@ -102,13 +102,7 @@ final class RaftNode implements AutoCloseable {
                         .setProperties(clientProperties)
                         .setRetryPolicy(
                                 RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                                        10_000
-                                                / Integer.getInteger(
-                                                        "vectaraft.cluster.xp-retry-ms", 100),
-                                        TimeDuration.valueOf(
-                                                Integer.getInteger(
-                                                        "vectaraft.cluster.xp-retry-ms", 100),
-                                                TimeUnit.MILLISECONDS)))
+                                        100, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
                         .build();
         return new RaftNode(self, group.getGroupId(), server, client, peersCheck);
     }
@@ -143,16 +137,8 @@ final class RaftNode implements AutoCloseable {
         RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
         // Ratis's 150-300 ms election timeout churns leaders when the nodes share busy cores
         // (heartbeats arrive late); 0.5-1 s still elects within about a second.
-        RaftServerConfigKeys.Rpc.setTimeoutMin(
-                p,
-                TimeDuration.valueOf(
-                        Integer.getInteger("vectaraft.cluster.xp-min-ms", 500),
-                        TimeUnit.MILLISECONDS));
-        RaftServerConfigKeys.Rpc.setTimeoutMax(
-                p,
-                TimeDuration.valueOf(
-                        Integer.getInteger("vectaraft.cluster.xp-max-ms", 1000),
-                        TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(500, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(1, TimeUnit.SECONDS));
         // A node being added (AddNode) must answer the leader within this, or the change fails;
         // Ratis's default (3 election timeouts) is too short for a JVM just started on a busy
         // machine, and a node that then times out of a configuration without it stops its group.
