@@ -26,6 +26,9 @@
 #   ./bench.sh python-ingest --data DIR [--n N --batch 1000 --concurrency 2 --passes 5]
 #                      upload through the Python SDK, beside the raw stubs and the in-process rate
 #   ./bench.sh ingest  --data DIR [--n N --batch 1000]   the server's upsert path in process
+#   ./bench.sh cluster [--seconds 15 --writers 16 --batch 100 --dim 768 --readers 8 --passes 3
+#                      --kills 20]   3 nodes of a Raft group beside a standalone server (fsync
+#                      always): upserts/s, LOCAL vs LINEARIZABLE queries/s, write pause on a leader kill
 #   ./bench.sh jmh     [JMH options, e.g. KernelBenchmark -p dim=784]
 #   ./bench.sh wal throughput --dir D [--dims 128,768 --batches 1,100 --writers 1,16
 #                      --policies memory,none,interval,always --warmup S --duration S]
@@ -169,6 +172,25 @@ case "$cmd" in
         grep -v -e 'request failed' "$work/server.log" | grep -e 'ms' -e WARN -e SEVERE -e ERROR \
             | tail -40 >&2 || true
         exit "$status" ;;
+    cluster)
+        # Three server processes of a Raft group on this machine beside a standalone server with
+        # fsync always; the driver and the node harness live in modules/server's test sources
+        # (io.vectaraft.server.ClusterBench, ClusterNode). Nodes get CLUSTER_NODE_HEAP (default 1g).
+        SRV="$ROOT/modules/server/target"
+        # package, not test-compile: Ratis reaches the classpath as the bundle jar.
+        if stale "$SRV/cluster-classpath.txt"; then
+            echo "bench: building the server module and its tests" >&2
+            mvn_quiet -pl modules/server -am package dependency:build-classpath \
+                -Dmdep.outputFile=target/cluster-classpath.txt -Dmdep.includeScope=test
+            touch "$SRV/cluster-classpath.txt"
+        fi
+        work=$(mktemp -d)
+        trap 'rm -rf "$work"' EXIT
+        cp="$ROOT/modules/api/target/classes:$ROOT/modules/index/target/classes:$ROOT/modules/wal/target/classes"
+        cp="$cp:$SRV/classes:$SRV/test-classes:$(cat "$SRV/cluster-classpath.txt")"
+        "$JAVA" -Xmx1g -Dvectaraft.cluster.node-heap="${CLUSTER_NODE_HEAP:-1g}" -cp "$cp" \
+            io.vectaraft.server.ClusterBench --dir "$work" "$@" \
+            2> >(grep -v -e 'Using incubator modules' >&2) ;;
     jmh) run_java org.openjdk.jmh.Main -jvmArgsAppend "-Xms2g -Xmx2g -XX:+AlwaysPreTouch --add-modules jdk.incubator.vector" "$@" ;;
-    *) sed -n '2,36p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,43p' "$0" >&2; exit 2 ;;
 esac
