@@ -24,8 +24,11 @@
 #   ./bench.sh hnsw-peers --data DIR --m 16 --ef-construction 200 --ef ... --threads N
 #                      hnswlib and FAISS IndexHNSWFlat, one JSON line per ef
 #   ./bench.sh python-ingest --data DIR [--n N --batch 1000 --concurrency 2 --passes 5]
-#                      upload through the Python SDK, beside the raw stubs and the in-process rate
+#                      [--paths sdk,raw,discard,encode]   upload through the Python SDK, beside the
+#                      raw stubs, the in-process rate and the ceilings (a server that drops upserts,
+#                      Python's encoding alone)
 #   ./bench.sh ingest  --data DIR [--n N --batch 1000]   the server's upsert path in process
+#   ./bench.sh discard-server [--port 0 --parse protobuf|none]   gRPC server whose Upsert drops
 #   ./bench.sh jmh     [JMH options, e.g. KernelBenchmark -p dim=784]
 #   ./bench.sh wal throughput --dir D [--dims 128,768 --batches 1,100 --writers 1,16
 #                      --policies memory,none,interval,always --warmup S --duration S]
@@ -100,6 +103,7 @@ case "$cmd" in
             run_java io.vectaraft.bench.BenchMain flat "$@" ;;
     grpc) run_java io.vectaraft.bench.BenchMain grpc "$@" ;;
     ingest) run_java io.vectaraft.bench.BenchMain ingest "$@" ;;
+    discard-server) run_java io.vectaraft.bench.BenchMain discard-server "$@" ;;
     python-ingest) build; exec "$PY" "$ROOT/bench/tools/python_ingest.py" "$@" ;;
     security) build; exec "$PY" "$ROOT/bench/tools/security_suite.py" "$@" ;;
     security-cpu) build; exec "$PY" "$ROOT/bench/tools/security_cpu.py" "$@" ;;
@@ -170,5 +174,5 @@ case "$cmd" in
             | tail -40 >&2 || true
         exit "$status" ;;
     jmh) run_java org.openjdk.jmh.Main -jvmArgsAppend "-Xms2g -Xmx2g -XX:+AlwaysPreTouch --add-modules jdk.incubator.vector" "$@" ;;
-    *) sed -n '2,36p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,44p' "$0" >&2; exit 2 ;;
 esac
