@@ -27,7 +27,7 @@
 #                      [--paths sdk,raw,discard,encode]   upload through the Python SDK, beside the
 #                      raw stubs, the in-process rate and the ceilings (a server that drops upserts,
 #                      Python's encoding alone)
-#   ./bench.sh ingest  --data DIR [--n N --batch 1000]   the server's upsert path in process
+#   ./bench.sh ingest  --data DIR [--n N --batch 1000 --warmup 3 --passes 5]   upserts in process
 #   ./bench.sh discard-server [--port 0 --parse protobuf|none]   gRPC server whose Upsert drops
 #   ./bench.sh jmh     [JMH options, e.g. KernelBenchmark -p dim=784]
 #   ./bench.sh wal throughput --dir D [--dims 128,768 --batches 1,100 --writers 1,16

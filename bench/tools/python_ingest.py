@@ -10,10 +10,9 @@ The in-process rate comes from `./bench.sh ingest` (its own JVM, StorageEngine.i
 --no-wal` (memory only) with the benchmark heap settings. The in-process rate is measured before
 and after the client paths and their mean is the peer, so that a change of machine load during
 the run weighs on both sides. Each path uploads the first N base vectors into a fresh flat
-Euclidean collection, pass after pass, until two passes agree within 10% (at most --passes);
-the last pass counts. A client path first runs --warmup passes that do not count: a server
-JVM reached its steady rate only after 4-6 passes of 100k x 768 (about 5 s), later than two
-passes first agreed.
+Euclidean collection: --warmup passes that do not count (a server JVM reached its steady rate
+only after 4-6 passes of 100k x 768, about 5 s), then --passes measured ones, whose median
+counts (the in-process path likewise, in its own JVM).
 
 The ceilings (--paths discard,encode): the SDK uploading to `BenchMain discard-server` (the same
 gRPC transport, Upsert parsed with protobuf's generated parser and the vectors decoded, then
@@ -54,7 +53,7 @@ def main():
     parser.add_argument("--n", type=int, default=0, help="rows to upload (default: all)")
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=2)
-    parser.add_argument("--passes", type=int, default=5)
+    parser.add_argument("--passes", type=int, default=5, help="measured passes per path")
     parser.add_argument("--warmup", type=int, default=3,
                         help="passes of each client path run first and not counted")
     parser.add_argument("--paths", default=",".join(PATHS),
@@ -76,7 +75,8 @@ def main():
     def in_process_rate(when):
         line = json.loads(subprocess.run(
             [os.path.join(ROOT, "bench.sh"), "ingest", "--data", args.data, "--n", str(n),
-             "--batch", str(args.batch)], check=True, capture_output=True, text=True
+             "--batch", str(args.batch), "--warmup", str(args.warmup), "--passes",
+             str(args.passes)], check=True, capture_output=True, text=True
         ).stdout.strip().splitlines()[-1])
         line.update(when=when, load1=os.getloadavg()[0])
         print(json.dumps(line), flush=True)
@@ -159,33 +159,28 @@ def main():
 
 
 def timed_passes(client, mode, upload, n, passes, warmup, server):
-    """(rate of the last pass, its CPU seconds by side): warmup passes, then passes until two
-    agree."""
-    for attempt in range(1, warmup + 1):
-        name = "%s-warmup-%d" % (mode, attempt)
-        start = time.perf_counter()
-        upload(name)
-        print("%s warm-up %d: %.0f vectors/s" % (mode, attempt, n / (time.perf_counter() - start)),
-              file=sys.stderr, flush=True)
-        if client is not None:
-            client.delete_collection(name)
-    previous = rate = 0.0
-    for attempt in range(1, passes + 1):
-        name = "%s-%d" % (mode, attempt)
+    """(median rate of the measured passes, CPU seconds per pass by side, averaged): warmup
+    passes, then passes measured."""
+    rates, cpu = [], {}
+    for attempt in range(1 - warmup, passes + 1):
+        name = "%s-%d" % (mode, attempt + warmup)
         cpu_before = client_cpu(), server.cpu() if server else 0.0
         start = time.perf_counter()
         upload(name)
         rate = n / (time.perf_counter() - start)
-        cpu = {"client_cpu_s_per_100k": client_cpu() - cpu_before[0]}
+        used = {"client_cpu_s_per_100k": client_cpu() - cpu_before[0]}
         if server:
-            cpu["server_cpu_s_per_100k"] = server.cpu() - cpu_before[1]
+            used["server_cpu_s_per_100k"] = server.cpu() - cpu_before[1]
         if client is not None:
             client.delete_collection(name)
-        print("%s pass %d: %.0f vectors/s" % (mode, attempt, rate), file=sys.stderr, flush=True)
-        if attempt > 1 and abs(rate - previous) <= 0.1 * max(rate, previous):
-            break
-        previous = rate
-    return rate, cpu
+        print("%s %s %d: %.0f vectors/s" % (mode, "warm-up" if attempt < 1 else "pass",
+                                           attempt + warmup if attempt < 1 else attempt, rate),
+              file=sys.stderr, flush=True)
+        if attempt >= 1:
+            rates.append(rate)
+            for key, value in used.items():
+                cpu[key] = cpu.get(key, 0.0) + value / passes
+    return sorted(rates)[len(rates) // 2], cpu
 
 
 def client_cpu():
