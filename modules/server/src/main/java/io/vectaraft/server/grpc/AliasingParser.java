@@ -29,6 +29,14 @@ import java.util.List;
  * hooks); only a field that straddles two buffers is copied.
  */
 final class AliasingParser {
+    /**
+     * The shortest piece handed to protobuf as is. Protobuf joins two adjacent pieces shorter than
+     * 128 bytes together by copying them into a heap array, and one heap piece among direct ones
+     * makes its reader copy the whole message (no aliasing at all): shorter pieces are gathered
+     * into direct buffers of this size first (a few bytes copied; grpc's frames are 16 KiB).
+     */
+    private static final int MIN_PIECE = 128;
+
     private AliasingParser() {}
 
     /** A message parsed over {@code buffers}, which hold its aliased fields' bytes until closed. */
@@ -80,10 +88,29 @@ final class AliasingParser {
         }
         buffers.mark(buffers.available());
         List<ByteString> pieces = new ArrayList<>();
+        ByteBuffer small = null; // pieces shorter than MIN_PIECE, gathered (see below)
         while (buffers.available() > 0) {
             ByteBuffer piece = ((HasByteBuffer) buffers).getByteBuffer();
-            pieces.add(UnsafeByteOperations.unsafeWrap(piece));
             buffers.skip(piece.remaining());
+            while (piece.hasRemaining()) {
+                if (small == null && piece.remaining() >= MIN_PIECE) {
+                    pieces.add(UnsafeByteOperations.unsafeWrap(piece));
+                    break;
+                }
+                if (small == null) {
+                    small = ByteBuffer.allocateDirect(MIN_PIECE);
+                }
+                ByteBuffer part = piece.slice(0, Math.min(small.remaining(), piece.remaining()));
+                small.put(part);
+                piece = piece.slice(part.limit(), piece.remaining() - part.limit());
+                if (!small.hasRemaining()) {
+                    pieces.add(UnsafeByteOperations.unsafeWrap(small.flip()));
+                    small = null;
+                }
+            }
+        }
+        if (small != null) {
+            pieces.add(UnsafeByteOperations.unsafeWrap(small.flip()));
         }
         buffers.reset();
         // A rope over the views (no copy); its coded input reads them in place and lets
