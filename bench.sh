@@ -24,8 +24,14 @@
 #   ./bench.sh hnsw-peers --data DIR --m 16 --ef-construction 200 --ef ... --threads N
 #                      hnswlib and FAISS IndexHNSWFlat, one JSON line per ef
 #   ./bench.sh python-ingest --data DIR [--n N --batch 1000 --concurrency 2 --passes 5]
-#                      upload through the Python SDK, beside the raw stubs and the in-process rate
-#   ./bench.sh ingest  --data DIR [--n N --batch 1000]   the server's upsert path in process
+#                      [--paths sdk,raw,discard,encode]   upload through the Python SDK, beside the
+#                      raw stubs, the in-process rate and the ceilings (a server that drops upserts,
+#                      Python's encoding alone)
+#   ./bench.sh ingest  --data DIR [--n N --batch 1000 --warmup 3 --passes 5]   upserts in process
+#   ./bench.sh discard-server [--port 0 --parse protobuf|none]   gRPC server whose Upsert drops
+#   ./bench.sh cluster [--seconds 15 --writers 16 --batch 100 --dim 768 --readers 8 --passes 3
+#                      --kills 20]   3 nodes of a Raft group beside a standalone server (fsync
+#                      always): upserts/s, LOCAL vs LINEARIZABLE queries/s, write pause on a leader kill
 #   ./bench.sh jmh     [JMH options, e.g. KernelBenchmark -p dim=784]
 #   ./bench.sh wal throughput --dir D [--dims 128,768 --batches 1,100 --writers 1,16
 #                      --policies memory,none,interval,always --warmup S --duration S]
@@ -100,6 +106,7 @@ case "$cmd" in
             run_java io.vectaraft.bench.BenchMain flat "$@" ;;
     grpc) run_java io.vectaraft.bench.BenchMain grpc "$@" ;;
     ingest) run_java io.vectaraft.bench.BenchMain ingest "$@" ;;
+    discard-server) run_java io.vectaraft.bench.BenchMain discard-server "$@" ;;
     python-ingest) build; exec "$PY" "$ROOT/bench/tools/python_ingest.py" "$@" ;;
     security) build; exec "$PY" "$ROOT/bench/tools/security_suite.py" "$@" ;;
     security-cpu) build; exec "$PY" "$ROOT/bench/tools/security_cpu.py" "$@" ;;
@@ -169,6 +176,25 @@ case "$cmd" in
         grep -v -e 'request failed' "$work/server.log" | grep -e 'ms' -e WARN -e SEVERE -e ERROR \
             | tail -40 >&2 || true
         exit "$status" ;;
+    cluster)
+        # Three server processes of a Raft group on this machine beside a standalone server with
+        # fsync always; the driver and the node harness live in modules/server's test sources
+        # (io.vectaraft.server.ClusterBench, ClusterNode). Nodes get CLUSTER_NODE_HEAP (default 1g).
+        SRV="$ROOT/modules/server/target"
+        # package, not test-compile: Ratis reaches the classpath as the bundle jar.
+        if stale "$SRV/cluster-classpath.txt"; then
+            echo "bench: building the server module and its tests" >&2
+            mvn_quiet -pl modules/server -am package dependency:build-classpath \
+                -Dmdep.outputFile=target/cluster-classpath.txt -Dmdep.includeScope=test
+            touch "$SRV/cluster-classpath.txt"
+        fi
+        work=$(mktemp -d)
+        trap 'rm -rf "$work"' EXIT
+        cp="$ROOT/modules/api/target/classes:$ROOT/modules/index/target/classes:$ROOT/modules/wal/target/classes"
+        cp="$cp:$SRV/classes:$SRV/test-classes:$(cat "$SRV/cluster-classpath.txt")"
+        "$JAVA" -Xmx1g -Dvectaraft.cluster.node-heap="${CLUSTER_NODE_HEAP:-1g}" -cp "$cp" \
+            io.vectaraft.server.ClusterBench --dir "$work" "$@" \
+            2> >(grep -v -e 'Using incubator modules' >&2) ;;
     jmh) run_java org.openjdk.jmh.Main -jvmArgsAppend "-Xms2g -Xmx2g -XX:+AlwaysPreTouch --add-modules jdk.incubator.vector" "$@" ;;
-    *) sed -n '2,36p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,47p' "$0" >&2; exit 2 ;;
 esac

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Pings a vectaraft server with the Java client:
-#   clients/java/ping.sh [--api-key K] [--tls-ca CA.pem [--tls-cert C.pem --tls-key K.pem]] [--timeout S] [HOST:PORT]
-# (default 127.0.0.1:50051). Builds the client first if it is missing or stale.
+#   clients/java/ping.sh [--api-key K] [--tls-ca CA.pem [--tls-cert C.pem --tls-key K.pem]] [--timeout S] [HOST:PORT[,HOST:PORT...]]
+# (default 127.0.0.1:50051; several addresses, comma-separated: a node answering UNAVAILABLE is passed over for the next). Builds the client first if it is missing or stale.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 export JAVA_HOME=${VECTARAFT_JDK:-/usr/lib/jvm/temurin-25-jdk-amd64}

@@ -17,6 +17,7 @@ import io.vectaraft.api.v1.VectorServiceGrpc;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -26,9 +27,10 @@ import java.util.concurrent.TimeUnit;
  * Pings a vectaraft server and prints its version and uptime.
  *
  * <p>Usage: {@code clients/java/ping.sh [--api-key KEY] [--tls-ca CA.pem [--tls-cert C.pem
- * --tls-key K.pem]] [HOST:PORT]} (default {@value #DEFAULT_TARGET}); the key may also come from
- * {@code VECTARAFT_API_KEY}. Exit status 0 when the server answered, 1 when the call failed, 2 on a
- * usage error.
+ * --tls-key K.pem]] [HOST:PORT[,HOST:PORT...]]} (default {@value #DEFAULT_TARGET}); the key may
+ * also come from {@code VECTARAFT_API_KEY}. With several addresses (the nodes of a cluster), a node
+ * that answers {@code UNAVAILABLE} is passed over for the next ({@link Endpoints}). Exit status 0
+ * when the server answered, 1 when the call failed, 2 on a usage error.
  */
 public final class PingClient {
     /** Where the server listens by default. */
@@ -65,18 +67,22 @@ public final class PingClient {
             out.println(usage());
             return 0;
         }
-        ManagedChannel channel;
+        Endpoints endpoints;
         try {
-            channel = channel(options);
-        } catch (IOException | IllegalArgumentException e) {
+            endpoints =
+                    Endpoints.open(
+                            options.target(),
+                            t -> channel(t, options),
+                            c -> withKey(c, options.apiKey()));
+        } catch (UncheckedIOException | IllegalArgumentException e) {
             err.println("ping " + options.target() + ": cannot set up TLS: " + e.getMessage());
             return 2;
         }
-        try {
-            PingResponse pong = ping(withKey(channel, options.apiKey()), options.timeout());
+        try (endpoints) {
+            PingResponse pong = endpoints.call(c -> ping(c, options.timeout()));
             out.printf(
                     "vectaraft %s at %s, up %d ms%n",
-                    pong.getVersion(), options.target(), pong.getUptimeMs());
+                    pong.getVersion(), endpoints.current(), pong.getUptimeMs());
             return 0;
         } catch (StatusRuntimeException e) {
             String description = e.getStatus().getDescription();
@@ -86,14 +92,20 @@ public final class PingClient {
                     e.getStatus().getCode(),
                     description == null ? "" : ": " + description.lines().findFirst().orElse(""));
             return 1;
-        } finally {
-            shutdown(channel);
         }
     }
 
     /** Plaintext, or TLS trusting {@code --tls-ca} (and presenting a client certificate). */
-    private static ManagedChannel channel(Options o) throws IOException {
-        NettyChannelBuilder builder = NettyChannelBuilder.forTarget(o.target());
+    private static ManagedChannel channel(String target, Options o) {
+        try {
+            return channel(NettyChannelBuilder.forTarget(target), o);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    private static ManagedChannel channel(NettyChannelBuilder builder, Options o)
+            throws IOException {
         if (o.tlsCa() == null) {
             return builder.usePlaintext().build();
         }
@@ -132,20 +144,11 @@ public final class PingClient {
 
     private static String usage() {
         return "usage: ping.sh [--api-key KEY] [--tls-ca CA.pem [--tls-cert CERT.pem --tls-key"
-                + " KEY.pem]] [--timeout SECONDS] [HOST:PORT]   (default "
+                + " KEY.pem]] [--timeout SECONDS] [HOST:PORT[,HOST:PORT...]]   (default "
                 + DEFAULT_TARGET
                 + ", "
                 + DEFAULT_TIMEOUT.toSeconds()
                 + " s; the key also from VECTARAFT_API_KEY)";
-    }
-
-    private static void shutdown(ManagedChannel channel) {
-        channel.shutdownNow();
-        try {
-            channel.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** The command line, checked. */
@@ -180,6 +183,7 @@ public final class PingClient {
                         if (arg.startsWith("-") || target != null) {
                             throw new IllegalArgumentException("");
                         }
+                        Endpoints.parse(arg); // fails naming a bad address
                         target = arg;
                     }
                 }

@@ -2,9 +2,7 @@ package io.vectaraft.cluster;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
@@ -33,19 +31,16 @@ import org.apache.ratis.util.TimeDuration;
  * entries, and the log purged behind them; a log write buffer big enough for the largest request.
  */
 final class RaftNode implements AutoCloseable {
-    /** One group for now: its id is fixed, so every node started with the same peers joins it. */
-    static final RaftGroupId GROUP_ID =
-            RaftGroupId.valueOf(
-                    UUID.nameUUIDFromBytes("vectaraft".getBytes(StandardCharsets.UTF_8)));
-
     private final RaftPeerId self;
     private final RaftServer server;
     private final RaftClient client;
+    private final PeersCheck peersCheck;
 
-    private RaftNode(RaftPeerId self, RaftServer server, RaftClient client) {
+    private RaftNode(RaftPeerId self, RaftServer server, RaftClient client, PeersCheck peersCheck) {
         this.self = self;
         this.server = server;
         this.client = client;
+        this.peersCheck = peersCheck;
     }
 
     static RaftNode start(
@@ -53,7 +48,12 @@ final class RaftNode implements AutoCloseable {
             ReplicaStateMachine stateMachine,
             long snapshotEntries,
             int maxEntryBytes) {
-        RaftGroup group = group(options.peers());
+        // One group for now, its id derived from the peers list it was formed from: nodes given
+        // different lists never form one group, and PeersCheck tells the misconfigured one.
+        RaftGroup group =
+                group(GroupIdentity.resolve(options.dir(), options.peers()), options.peers());
+        PeersCheck peersCheck = new PeersCheck(options, group.getGroupId());
+        peersCheck.atStart();
         RaftPeerId self = RaftPeerId.valueOf(options.nodeId());
         RaftProperties properties = serverProperties(options, snapshotEntries, maxEntryBytes);
         RaftServer server;
@@ -88,10 +88,10 @@ final class RaftNode implements AutoCloseable {
                                 RetryPolicies.retryUpToMaximumCountWithFixedSleep(
                                         100, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
                         .build();
-        return new RaftNode(self, server, client);
+        return new RaftNode(self, server, client, peersCheck);
     }
 
-    static RaftGroup group(Peers peers) {
+    static RaftGroup group(RaftGroupId id, Peers peers) {
         List<RaftPeer> members =
                 peers.all().stream()
                         .map(
@@ -101,7 +101,7 @@ final class RaftNode implements AutoCloseable {
                                                 .setAddress(p.address())
                                                 .build())
                         .toList();
-        return RaftGroup.valueOf(GROUP_ID, members);
+        return RaftGroup.valueOf(id, members);
     }
 
     private static RaftProperties serverProperties(
@@ -131,6 +131,20 @@ final class RaftNode implements AutoCloseable {
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, snapshotEntries);
         RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+        // Ratis purges only once a snapshot is purge.gap (default 1024) entries past the last
+        // purge: with fewer snapshot entries the log was never purged, so a follower behind it was
+        // never sent a snapshot. A wiped follower then stayed empty: the leader keeps its old
+        // matchIndex and resends from there, which the empty follower rejects, forever.
+        RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.min(snapshotEntries, 1024));
+        // A snapshot chunk must fit in one gRPC message: Ratis's 16 MB chunk, or less when the
+        // message limit (from grpc.max-message-bytes) is smaller.
+        RaftServerConfigKeys.Log.Appender.setSnapshotChunkSizeMax(
+                p, SizeInBytes.valueOf(Math.min(16L << 20, entryRoom.getSize())));
+        // Ratis's default (1 ms x10, 1 s x20, then 5 s) counts the errors of a follower's whole
+        // downtime and each INCONSISTENCY reply after it: the restarted follower then waited up to
+        // 5 s per step back through a conflicting log tail, and without heartbeats in between it
+        // timed out and campaigned. Retrying within the election timeout keeps it following.
+        RaftServerConfigKeys.Log.Appender.setRetryPolicy(p, "1ms,10, 100ms,1000000");
         return p;
     }
 
@@ -154,8 +168,13 @@ final class RaftNode implements AutoCloseable {
         return client.io().sendReadOnly(Message.EMPTY, self);
     }
 
+    PeersCheck peersCheck() {
+        return peersCheck;
+    }
+
     @Override
     public void close() {
+        peersCheck.close();
         try {
             client.close();
         } catch (IOException e) {

@@ -26,6 +26,7 @@ import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.util.LifeCycle;
 import org.apache.ratis.util.MD5FileUtil;
 
 /**
@@ -72,14 +73,36 @@ final class ReplicaStateMachine extends BaseStateMachine {
     public void initialize(RaftServer server, RaftGroupId group, RaftStorage raftStorage)
             throws IOException {
         super.initialize(server, group, raftStorage);
-        storage.init(raftStorage);
-        loadLatestSnapshot();
+        getLifeCycle()
+                .startAndTransition(
+                        () -> {
+                            storage.init(raftStorage);
+                            loadLatestSnapshot();
+                        },
+                        IOException.class);
+    }
+
+    /**
+     * Before Ratis publishes a snapshot installed from the leader. Its updater reloads the state
+     * machine only from PAUSED (it asserts that, and stops the server otherwise), so the life cycle
+     * goes RUNNING, PAUSING, PAUSED here and back to RUNNING in {@link #reinitialize}.
+     */
+    @Override
+    public void pause() {
+        if (getLifeCycleState() == LifeCycle.State.RUNNING) {
+            getLifeCycle().transition(LifeCycle.State.PAUSING);
+            getLifeCycle().transition(LifeCycle.State.PAUSED);
+        }
     }
 
     /** After a snapshot was installed from the leader: its files are in place, load them. */
     @Override
     public void reinitialize() throws IOException {
         loadLatestSnapshot();
+        if (getLifeCycleState() == LifeCycle.State.PAUSED) {
+            getLifeCycle().transition(LifeCycle.State.STARTING);
+            getLifeCycle().transition(LifeCycle.State.RUNNING);
+        }
     }
 
     private void loadLatestSnapshot() {

@@ -23,6 +23,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.apache.ratis.protocol.RaftClientReply;
 
 /**
@@ -78,6 +79,15 @@ public final class ReplicatedStore implements Store {
                         + ", Raft storage "
                         + options.dir());
         return new ReplicatedStore(state, stateMachine, node);
+    }
+
+    /**
+     * Keeps checking in the background that the other nodes were given the same peers list (a node
+     * started before them could not tell); the first mismatch found goes to {@code onMismatch}, as
+     * a one-line message naming both lists.
+     */
+    public void watchPeers(Consumer<String> onMismatch) {
+        node.peersCheck().watch(onMismatch);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.vectaraft.server;
 
 import io.helidon.logging.common.LogConfig;
+import io.vectaraft.cluster.ClusterConfigException;
+import io.vectaraft.cluster.ReplicatedStore;
 import io.vectaraft.index.VectaraftException;
 import io.vectaraft.index.vector.VectorOps;
 import io.vectaraft.server.admin.ClusterCommand;
@@ -107,6 +109,10 @@ public final class Main {
             return; // stopped during start-up: the shutdown hook ends the process
         }
         HangupSignal.onHangup(server::reload);
+        server.store()
+                .filter(ReplicatedStore.class::isInstance)
+                .map(ReplicatedStore.class::cast)
+                .ifPresent(r -> r.watchPeers(Main::misconfiguredCluster));
         logSummary(server, loaded, (System.nanoTime() - t0) / 1_000_000);
         if (Boolean.getBoolean(CDS_TRAINING)) {
             trainAndExit(server);
@@ -143,8 +149,9 @@ public final class Main {
 
     /** Reports why the start failed and exits: 2 for configuration, 1 for anything else. */
     private static VectaraftServer failedStart(RuntimeException e) {
-        if (e instanceof ConfigException) {
-            // An unusable key file or certificate: a configuration error, as for flags.
+        if (e instanceof ConfigException || e instanceof ClusterConfigException) {
+            // An unusable key file or certificate, a Raft address taken, a peers list that differs
+            // from the group's: a configuration error, as for flags.
             System.err.println("vectaraft: " + e.getMessage());
             System.exit(2);
         } else if (e instanceof VectaraftException || e instanceof UncheckedIOException) {
@@ -156,6 +163,15 @@ public final class Main {
             System.exit(1);
         }
         throw e;
+    }
+
+    /**
+     * Another node serves a group formed from a different peers list: exit as for bad flags (the
+     * shutdown hook stops the server).
+     */
+    private static void misconfiguredCluster(String message) {
+        System.err.println("vectaraft: " + message);
+        System.exit(2);
     }
 
     /** Exits 0 after a training run, as on SIGTERM (the shutdown hook stops the server). */

@@ -338,15 +338,27 @@ class ClusterAdminProcessTest {
     }
 
     private static void assertRaftMeters(ClusterNodeProcess n, String role) throws Exception {
+        // The gauges are sampled one after another during a scrape, and a follower learns the
+        // commit index with the next heartbeat: only a scrape of a settled node shows them equal.
+        await(n.id + ": applied index equal to the commit index", () -> settled(n));
         String m = n.get("/metrics").body();
         assertEquals(1.0, value(m, "vectaraft_raft_role", "role=\"" + role + "\""), n.id);
         assertEquals(0.0, value(m, "vectaraft_raft_role", "role=\"candidate\""), n.id);
         assertTrue(value(m, "vectaraft_raft_term") >= 1, m);
-        double commit = value(m, "vectaraft_raft_commit_index");
-        double applied = value(m, "vectaraft_raft_applied_index");
-        assertTrue(commit > 0 && applied > 0 && applied <= commit + 0.5, commit + " / " + applied);
+        assertTrue(value(m, "vectaraft_raft_commit_index") > 0, m);
+        assertTrue(value(m, "vectaraft_raft_applied_index") > 0, m);
         assertTrue(value(m, "vectaraft_raft_apply_lag") >= 0, m);
         assertTrue(value(m, "vectaraft_raft_leader_changes_total") >= 1, m);
+    }
+
+    private static boolean settled(ClusterNodeProcess n) {
+        try {
+            String m = n.get("/metrics").body();
+            double commit = value(m, "vectaraft_raft_commit_index");
+            return commit > 0 && commit == value(m, "vectaraft_raft_applied_index");
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     /** The value of the first sample of {@code name} in Prometheus text. */

@@ -54,14 +54,14 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <pre>
  * ./test.sh -o -pl modules/server -am -Dtest=ClusterProcessTest \
- *     -Dsurefire.failIfNoSpecifiedTests=false -Dvectaraft.cluster.cycles=20
+ *     -Dsurefire.failIfNoSpecifiedTests=false -Dvectaraft.cluster.cycles=100
  * </pre>
  */
 class ClusterProcessTest {
-    private static final int DEFAULT_CYCLES = 2;
+    private static final int DEFAULT_CYCLES = 10;
     private static final int DIM = 4;
     private static final int BATCH = 3;
-    private static final int WRITERS = 6;
+    private static final int WRITERS = 8;
     private static final String COLLECTION = "replicated";
     private static final Pattern READY = Pattern.compile("ready in .* grpc=(\\S+):(\\d+) ");
     private static final Pattern LEADER = Pattern.compile("cluster: leader is (\\S+) ");

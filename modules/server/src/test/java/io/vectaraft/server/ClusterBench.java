@@ -1,0 +1,444 @@
+package io.vectaraft.server;
+
+import io.grpc.StatusRuntimeException;
+import io.vectaraft.api.v1.CountRequest;
+import io.vectaraft.api.v1.Metric;
+import io.vectaraft.api.v1.QueryRequest;
+import io.vectaraft.api.v1.ReadConsistency;
+import io.vectaraft.api.v1.Record;
+import io.vectaraft.api.v1.UpsertRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * {@code ./bench.sh cluster}: three server processes on this machine as a Raft group, beside one
+ * standalone server with {@code fsync always} in the same run. Prints one JSON line per
+ * measurement:
+ *
+ * <ul>
+ *   <li>upsert throughput (records/s) of {@code --writers} clients sending batches of {@code
+ *       --batch} x {@code --dim}, standalone then through the three nodes (writers spread over
+ *       them), and the ratio;
+ *   <li>query throughput (top 10 of a small collection, {@code --readers} clients spread over the
+ *       nodes) with {@code LOCAL} and {@code LINEARIZABLE} reads, alternated {@code --passes}
+ *       times, and the ratio of the medians;
+ *   <li>failover: {@code --kills} times, the leader is SIGKILLed under writes from 8 clients that
+ *       pass over a node that fails; the time from the kill to the first acknowledgement of a write
+ *       sent after it (p50, p99, max), then the victim is restarted and caught up.
+ * </ul>
+ *
+ * <pre>
+ * ClusterBench [--seconds 15] [--writers 16] [--batch 100] [--dim 768] [--readers 8]
+ *              [--passes 3] [--kills 20] [--dir D]
+ * </pre>
+ */
+public final class ClusterBench {
+    private static final String UPSERTS = "upserts";
+    private static final String QUERIES = "queries";
+    private static final String FAILOVER = "failover";
+
+    private final Map<String, String> o;
+    private final int seconds;
+    private final Path dir;
+    private final java.io.PrintStream out;
+
+    ClusterBench(Map<String, String> o, java.io.PrintStream out) throws Exception {
+        this.o = o;
+        this.out = out;
+        this.seconds = Integer.parseInt(o.getOrDefault("seconds", "15"));
+        this.dir =
+                o.containsKey("dir")
+                        ? Path.of(o.get("dir"))
+                        : Files.createTempDirectory("vectaraft-cluster-bench");
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> o = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("expected --flag value, got " + args[i]);
+            }
+            o.put(args[i].substring(2), args[i + 1]);
+        }
+        new ClusterBench(o, System.out).run();
+        System.exit(0); // the gRPC client threads would otherwise keep the JVM
+    }
+
+    private int integer(String key, int fallback) {
+        return Integer.parseInt(o.getOrDefault(key, Integer.toString(fallback)));
+    }
+
+    void run() throws Exception {
+        int writers = integer("writers", 16);
+        int batch = integer("batch", 100);
+        int dim = integer("dim", 768);
+        emit("start", Map.of("load", load(), "dir", "\"" + dir + "\""));
+
+        double standalone;
+        try (ClusterNode s =
+                ClusterNode.standalone(
+                        "standalone", dir.resolve("standalone"), "--fsync", "always")) {
+            s.start();
+            s.awaitReady();
+            s.stub().createCollection(Protos.create(UPSERTS, dim, Metric.COSINE));
+            standalone = upserts(List.of(s), writers, batch, dim);
+        }
+        emit(
+                "upsert",
+                Map.of(
+                        "mode",
+                        "\"standalone fsync always\"",
+                        "writers",
+                        writers,
+                        "batch",
+                        batch,
+                        "dim",
+                        dim,
+                        "records_per_s",
+                        round(standalone),
+                        "load",
+                        load()));
+
+        String peers = ClusterNode.peers(3);
+        List<ClusterNode> nodes = new ArrayList<>();
+        try {
+            for (int i = 1; i <= 3; i++) {
+                nodes.add(new ClusterNode("n" + i, dir.resolve("n" + i), peers));
+            }
+            for (ClusterNode n : nodes) {
+                n.start();
+            }
+            for (ClusterNode n : nodes) {
+                n.awaitReady();
+            }
+            leader(nodes);
+            nodes.get(0).stub().createCollection(Protos.create(UPSERTS, dim, Metric.COSINE));
+            double replicated = upserts(nodes, writers, batch, dim);
+            emit(
+                    "upsert",
+                    Map.of(
+                            "mode",
+                            "\"cluster of 3\"",
+                            "writers",
+                            writers,
+                            "batch",
+                            batch,
+                            "dim",
+                            dim,
+                            "records_per_s",
+                            round(replicated),
+                            "ratio_to_standalone",
+                            round3(replicated / standalone),
+                            "load",
+                            load()));
+            queries(nodes);
+            failover(nodes, integer("kills", 20));
+        } finally {
+            nodes.forEach(ClusterNode::close);
+        }
+    }
+
+    /** Records/s acknowledged by {@code writers} clients over {@code seconds}, spread on nodes. */
+    private double upserts(List<ClusterNode> nodes, int writers, int batch, int dim)
+            throws Exception {
+        AtomicLong records = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        long elapsed =
+                during(
+                        writers,
+                        w -> {
+                            ClusterNode through = nodes.get(w % nodes.size());
+                            Random rnd = new Random(w);
+                            AtomicLong n = new AtomicLong();
+                            return () -> {
+                                UpsertRequest r =
+                                        batch(
+                                                UPSERTS,
+                                                "w" + w + "-" + n.getAndIncrement(),
+                                                batch,
+                                                dim,
+                                                rnd);
+                                try {
+                                    through.stub().upsert(r);
+                                    records.addAndGet(batch);
+                                } catch (StatusRuntimeException e) {
+                                    errors.incrementAndGet();
+                                }
+                            };
+                        });
+        if (errors.get() > 0) {
+            System.err.println("bench: " + errors.get() + " failed upserts");
+        }
+        return records.get() * 1e9 / elapsed;
+    }
+
+    /** LOCAL and LINEARIZABLE query throughput, alternated; the ratio of the medians. */
+    private void queries(List<ClusterNode> nodes) throws Exception {
+        int dim = 128;
+        int readers = integer("readers", 8);
+        int passes = integer("passes", 3);
+        nodes.get(0).stub().createCollection(Protos.create(QUERIES, dim, Metric.COSINE));
+        Random rnd = new Random(7);
+        for (int b = 0; b < 20; b++) {
+            nodes.get(b % 3).stub().upsert(batch(QUERIES, "q" + b, 100, dim, rnd));
+        }
+        List<Double> local = new ArrayList<>();
+        List<Double> linearizable = new ArrayList<>();
+        for (int p = 0; p < passes; p++) {
+            local.add(qps(nodes, readers, dim, ReadConsistency.READ_CONSISTENCY_LOCAL));
+            linearizable.add(
+                    qps(nodes, readers, dim, ReadConsistency.READ_CONSISTENCY_LINEARIZABLE));
+        }
+        double l = median(local);
+        double li = median(linearizable);
+        emit(
+                "query",
+                Map.of(
+                        "collection", "\"2000 x 128, cosine, top 10\"",
+                        "readers", readers,
+                        "local_qps", round(l),
+                        "linearizable_qps", round(li),
+                        "ratio_linearizable_to_local", round3(li / l),
+                        "passes_local", local.stream().map(ClusterBench::round).toList(),
+                        "passes_linearizable",
+                                linearizable.stream().map(ClusterBench::round).toList(),
+                        "load", load()));
+    }
+
+    private double qps(List<ClusterNode> nodes, int readers, int dim, ReadConsistency c)
+            throws Exception {
+        AtomicLong done = new AtomicLong();
+        long elapsed =
+                during(
+                        readers,
+                        w -> {
+                            ClusterNode through = nodes.get(w % nodes.size());
+                            Random rnd = new Random(100 + w);
+                            return () -> {
+                                QueryRequest.Builder q =
+                                        QueryRequest.newBuilder()
+                                                .setCollection(QUERIES)
+                                                .setTopK(10)
+                                                .setConsistency(c);
+                                for (int i = 0; i < dim; i++) {
+                                    q.addVector((float) rnd.nextGaussian());
+                                }
+                                through.stub().query(q.build());
+                                done.incrementAndGet();
+                            };
+                        });
+        return done.get() * 1e9 / elapsed;
+    }
+
+    /**
+     * Kills the leader {@code kills} times under writes; the time from each kill to the first
+     * acknowledgement of a write sent after it.
+     */
+    private void failover(List<ClusterNode> nodes, int kills) throws Exception {
+        int dim = 128;
+        nodes.get(0).stub().createCollection(Protos.create(FAILOVER, dim, Metric.COSINE));
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong killedAt = new AtomicLong(Long.MAX_VALUE);
+        AtomicLong firstAck = new AtomicLong(Long.MAX_VALUE);
+        AtomicLong acks = new AtomicLong();
+        AtomicLong lastLsn = new AtomicLong();
+        int writers = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        for (int w = 0; w < writers; w++) {
+            int writer = w;
+            pool.submit(
+                    () -> {
+                        Random rnd = new Random(1000 + writer);
+                        int node = writer % nodes.size();
+                        for (int n = 0; !stop.get(); n++) {
+                            long sent = System.nanoTime();
+                            UpsertRequest r = batch(FAILOVER, "f" + writer + "-" + n, 10, dim, rnd);
+                            try {
+                                long lsn =
+                                        nodes.get(node)
+                                                .stub()
+                                                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                                                .upsert(r)
+                                                .getLsn();
+                                long now = System.nanoTime();
+                                lastLsn.accumulateAndGet(lsn, Math::max);
+                                acks.incrementAndGet();
+                                if (sent >= killedAt.get()) {
+                                    firstAck.accumulateAndGet(now, Math::min);
+                                }
+                            } catch (StatusRuntimeException | IllegalStateException e) {
+                                node = (node + 1) % nodes.size(); // as a client with several
+                                // addresses
+                            }
+                        }
+                    });
+        }
+        List<Double> ms = new ArrayList<>();
+        try {
+            for (int k = 0; k < kills; k++) {
+                long before = acks.get();
+                awaitTrue(() -> acks.get() >= before + 20, "writes flow before kill " + k);
+                ClusterNode victim = node(nodes, leader(nodes));
+                firstAck.set(Long.MAX_VALUE);
+                long t = System.nanoTime();
+                killedAt.set(t);
+                victim.kill();
+                awaitTrue(() -> firstAck.get() != Long.MAX_VALUE, "a write after kill " + k);
+                double took = (firstAck.get() - t) / 1e6;
+                ms.add(took);
+                killedAt.set(Long.MAX_VALUE);
+                System.err.printf(
+                        Locale.ROOT, "bench: kill %d of %s: %.0f ms%n", k, victim.id, took);
+                victim.restart();
+                long caughtUp = lastLsn.get();
+                victim.stub()
+                        .withDeadlineAfter(120, TimeUnit.SECONDS)
+                        .count(
+                                CountRequest.newBuilder()
+                                        .setCollection(FAILOVER)
+                                        .setMinLsn(caughtUp)
+                                        .build());
+            }
+        } finally {
+            stop.set(true);
+            pool.shutdown();
+            pool.awaitTermination(60, TimeUnit.SECONDS);
+        }
+        List<Double> sorted = ms.stream().sorted().toList();
+        emit(
+                "failover",
+                Map.of(
+                        "kills", kills,
+                        "writers", writers,
+                        "p50_ms", round(percentile(sorted, 0.50)),
+                        "p99_ms", round(percentile(sorted, 0.99)),
+                        "max_ms", round(sorted.get(sorted.size() - 1)),
+                        "samples_ms", ms.stream().map(ClusterBench::round).toList(),
+                        "load", load()));
+    }
+
+    /** Runs one loop per worker for {@code seconds}; the elapsed nanoseconds. */
+    private long during(int workers, Function<Integer, Runnable> body) throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        ExecutorService pool = Executors.newFixedThreadPool(workers);
+        long start = System.nanoTime();
+        for (int w = 0; w < workers; w++) {
+            Runnable step = body.apply(w);
+            pool.submit(
+                    () -> {
+                        while (!stop.get()) {
+                            step.run();
+                        }
+                    });
+        }
+        Thread.sleep(seconds * 1000L); // the measured interval itself, not a synchronisation
+        stop.set(true);
+        long elapsed = System.nanoTime() - start;
+        pool.shutdown();
+        if (!pool.awaitTermination(120, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("clients did not stop");
+        }
+        return elapsed;
+    }
+
+    private static UpsertRequest batch(
+            String collection, String name, int size, int dim, Random rnd) {
+        UpsertRequest.Builder b = UpsertRequest.newBuilder().setCollection(collection);
+        for (int k = 0; k < size; k++) {
+            Record.Builder r = Record.newBuilder().setId(name + "-" + k);
+            for (int i = 0; i < dim; i++) {
+                r.addValues((float) rnd.nextGaussian());
+            }
+            b.addRecords(r);
+        }
+        return b.build();
+    }
+
+    private static String leader(List<ClusterNode> nodes) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            for (ClusterNode n : nodes) {
+                String l = n.alive() ? n.lastLeader() : null;
+                if (l != null && !l.equals("unknown") && node(nodes, l).alive()) {
+                    return l;
+                }
+            }
+            Thread.sleep(20); // the election is in other processes: poll their logs
+        }
+        throw new IllegalStateException("no leader within 60 s");
+    }
+
+    private static ClusterNode node(List<ClusterNode> nodes, String id) {
+        return nodes.stream().filter(n -> n.id.equals(id)).findFirst().orElseThrow();
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier c, String what)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!c.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("timed out: " + what);
+            }
+            Thread.sleep(1); // polls the writers' counters
+        }
+    }
+
+    private static double percentile(List<Double> sorted, double p) {
+        int i = (int) Math.ceil(p * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+    }
+
+    private static double median(List<Double> v) {
+        return percentile(v.stream().sorted().toList(), 0.5);
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+
+    private static double round3(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    private static String load() {
+        try {
+            String[] f =
+                    Files.readString(Path.of("/proc/loadavg"), StandardCharsets.UTF_8).split(" ");
+            return "\"" + f[0] + " " + f[1] + " " + f[2] + "\"";
+        } catch (java.io.IOException e) {
+            return "\"unknown\"";
+        }
+    }
+
+    /** One JSON line: {@code {"bench":"cluster","phase":...,...}}, keys sorted. */
+    private void emit(String phase, Map<String, Object> fields) {
+        String body =
+                new java.util.TreeMap<>(fields)
+                        .entrySet().stream()
+                                .map(e -> "\"" + e.getKey() + "\":" + json(e.getValue()))
+                                .collect(Collectors.joining(","));
+        out.println("{\"bench\":\"cluster\",\"phase\":\"" + phase + "\"," + body + "}");
+        out.flush();
+    }
+
+    private static String json(Object v) {
+        if (v instanceof List<?> l) {
+            return l.stream().map(ClusterBench::json).collect(Collectors.joining(",", "[", "]"));
+        }
+        return v.toString();
+    }
+}
