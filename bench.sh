@@ -24,8 +24,11 @@
 #   ./bench.sh hnsw-peers --data DIR --m 16 --ef-construction 200 --ef ... --threads N
 #                      hnswlib and FAISS IndexHNSWFlat, one JSON line per ef
 #   ./bench.sh python-ingest --data DIR [--n N --batch 1000 --concurrency 2 --passes 5]
-#                      upload through the Python SDK, beside the raw stubs and the in-process rate
-#   ./bench.sh ingest  --data DIR [--n N --batch 1000]   the server's upsert path in process
+#                      [--paths sdk,raw,discard,encode]   upload through the Python SDK, beside the
+#                      raw stubs, the in-process rate and the ceilings (a server that drops upserts,
+#                      Python's encoding alone)
+#   ./bench.sh ingest  --data DIR [--n N --batch 1000 --warmup 3 --passes 5]   upserts in process
+#   ./bench.sh discard-server [--port 0 --parse protobuf|none]   gRPC server whose Upsert drops
 #   ./bench.sh cluster [--seconds 15 --writers 16 --batch 100 --dim 768 --readers 8 --passes 3
 #                      --kills 20]   3 nodes of a Raft group beside a standalone server (fsync
 #                      always): upserts/s, LOCAL vs LINEARIZABLE queries/s, write pause on a leader kill
@@ -103,6 +106,7 @@ case "$cmd" in
             run_java io.vectaraft.bench.BenchMain flat "$@" ;;
     grpc) run_java io.vectaraft.bench.BenchMain grpc "$@" ;;
     ingest) run_java io.vectaraft.bench.BenchMain ingest "$@" ;;
+    discard-server) run_java io.vectaraft.bench.BenchMain discard-server "$@" ;;
     python-ingest) build; exec "$PY" "$ROOT/bench/tools/python_ingest.py" "$@" ;;
     security) build; exec "$PY" "$ROOT/bench/tools/security_suite.py" "$@" ;;
     security-cpu) build; exec "$PY" "$ROOT/bench/tools/security_cpu.py" "$@" ;;
@@ -194,5 +198,5 @@ case "$cmd" in
             io.vectaraft.server.ClusterBench --dir "$work" "$@" \
             2> >(grep -v -e 'Using incubator modules' >&2) ;;
     jmh) run_java org.openjdk.jmh.Main -jvmArgsAppend "-Xms2g -Xmx2g -XX:+AlwaysPreTouch --add-modules jdk.incubator.vector" "$@" ;;
-    *) sed -n '2,43p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,47p' "$0" >&2; exit 2 ;;
 esac

@@ -262,13 +262,15 @@ def upsert_batches(collection, ids, rows, metadata, batch_size, max_bytes, cosin
     raises InvalidArgument only when its batch comes up."""
     name = collection.encode("utf-8")
     header = b"\x0a" + _varint(len(name)) + name  # UpsertRequest.collection = 1
+    scratch = _Scratch()
     for start in range(0, rows.count, batch_size):
         stop = min(start + batch_size, rows.count)
         batch_ids = [as_id(ids[i], i) for i in range(start, stop)]
         rows.check(start, stop, cosine)
         batch_meta = metadata[start:stop] if metadata is not None else None
         if rows.matrix is not None and not (batch_meta and any(batch_meta)):
-            yield from _matrix_batches(header, batch_ids, rows.matrix, start, max_bytes)
+            yield from _matrix_batches(header, batch_ids, rows.matrix, start, max_bytes,
+                                       scratch)
             continue
         records = encode_records(batch_ids, rows.packed(start, stop), batch_meta, start)
         first, parts, size = 0, [header], len(header)
@@ -282,7 +284,21 @@ def upsert_batches(collection, ids, rows, metadata, batch_size, max_bytes, cosin
         yield start + first, len(records) - first, b"".join(parts)
 
 
-def _matrix_batches(header, batch_ids, matrix, start, max_bytes):
+class _Scratch:
+    """One layout buffer for all the batches of an upload: a fresh multi-megabyte array per
+    batch is fresh memory from the OS each time (glibc maps and unmaps it), and the page faults
+    of filling it cost more than the layout itself on these VMs."""
+
+    def __init__(self):
+        self._buffer = np.empty(0, dtype=np.uint8) if np is not None else None
+
+    def get(self, size):
+        if len(self._buffer) < size:
+            self._buffer = np.empty(size, dtype=np.uint8)
+        return self._buffer[:size]
+
+
+def _matrix_batches(header, batch_ids, matrix, start, max_bytes, scratch):
     """upsert_batches for numpy rows without metadata, the bulk-load case, laid out by numpy:
     a record is its prefix (UpsertRequest.records tag and length, Record.id tag, length and
     bytes, Record.packed_values tag and length) then its row's bytes, and every run of ids of
@@ -307,14 +323,14 @@ def _matrix_batches(header, batch_ids, matrix, start, max_bytes):
                                                   side="right")))
         yield start + first, stop - first, _lay_out(
             header, encoded, id_lengths, heads, tail, matrix, start, first, stop,
-            int(ends[stop - 1] - before))
+            scratch.get(len(header) + int(ends[stop - 1] - before)))
         first = stop
 
 
-def _lay_out(header, encoded, id_lengths, heads, tail, matrix, start, first, stop, size):
-    """The message of records [first, stop) of a batch at start, size bytes after header."""
+def _lay_out(header, encoded, id_lengths, heads, tail, matrix, start, first, stop, out):
+    """The message of records [first, stop) of a batch at start, laid out in out (exactly its
+    size) and returned as bytes."""
     row_bytes = matrix.shape[1] * 4
-    out = np.empty(len(header) + size, dtype=np.uint8)
     out[:len(header)] = np.frombuffer(header, dtype=np.uint8)
     at = len(header)
     cuts = (np.flatnonzero(np.diff(id_lengths[first:stop])) + 1 + first).tolist()

@@ -22,6 +22,7 @@ public final class BenchMain {
                 case "flat" -> flat(new Args(argv, 1));
                 case "grpc" -> GrpcBench.run(new Args(argv, 1));
                 case "ingest" -> IngestBench.run(new Args(argv, 1));
+                case "discard-server" -> DiscardServer.run(new Args(argv, 1));
                 case "hnsw-build" -> HnswBench.build(new Args(argv, 1));
                 case "hnsw-search" -> HnswBench.search(new Args(argv, 1));
                 case "lucene-build" -> LuceneBench.build(new Args(argv, 1));
@@ -29,8 +30,8 @@ public final class BenchMain {
                 case "filtered" -> FilteredBench.run(new Args(argv, 1));
                 default ->
                         throw new IllegalArgumentException(
-                                "command: expected flat, grpc, ingest, hnsw-build, hnsw-search,"
-                                        + " lucene-build or lucene-search, got "
+                                "command: expected flat, grpc, ingest, discard-server, hnsw-build,"
+                                        + " hnsw-search, lucene-build or lucene-search, got "
                                         + argv[0]);
             }
         } catch (IllegalArgumentException e) {

@@ -3,28 +3,28 @@ package io.vectaraft.index.field;
 import io.vectaraft.index.FieldIndexSpec;
 import io.vectaraft.index.MetadataValue;
 import io.vectaraft.index.filter.Filter;
-import io.vectaraft.index.filter.FilterMatcher;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
-import java.util.TreeMap;
 
 /**
  * The postings of one metadata key: for each value of the index's kind, the slots holding it
- * (keyword and bool: a hash of values; integer and float: values in exact numeric order, so a range
- * is a walk over a sub-map). Besides, every slot that has the key at all ({@code present}) and the
- * slots whose value is of another kind ({@code others}: a number under a keyword index, a NaN, a
- * double under an integer index), which a filter checks one by one, so answers stay exact whatever
- * the records hold.
+ * (keyword and bool: a hash of values to posting lists; integer and float: (value, slot) pairs in
+ * exact numeric order, {@link SortedNumbers}, so a range is a binary search and a run). Besides,
+ * every slot that has the key at all ({@code present}) and the slots whose value is of another kind
+ * ({@code others}: a number under a keyword index, a NaN, a double under an integer index), which a
+ * filter checks one by one, so answers stay exact whatever the records hold.
  *
  * <p>Not thread-safe: changed under the collection's write lock, read under its read lock.
  */
 final class FieldIndex {
+    /** The largest magnitude up to which every integer is exactly a double. */
+    private static final long EXACT_DOUBLE = 1L << 53;
+
     private final FieldIndexSpec spec;
     private final Map<Object, Postings> hashed; // keyword: String; bool: Boolean
-    private final NavigableMap<MetadataValue, Postings> ordered; // integer, float
+    private final SortedNumbers ordered; // integer, float
     private long[] present = new long[1];
     private long[] others = new long[1];
     private int presentCount;
@@ -36,7 +36,7 @@ final class FieldIndex {
                 spec.type() == FieldIndexSpec.Type.INTEGER
                         || spec.type() == FieldIndexSpec.Type.FLOAT;
         this.hashed = numeric ? null : new HashMap<>();
-        this.ordered = numeric ? new TreeMap<>(FilterMatcher::compareNumbers) : null;
+        this.ordered = numeric ? new SortedNumbers(spec.type() == FieldIndexSpec.Type.FLOAT) : null;
     }
 
     FieldIndexSpec spec() {
@@ -49,15 +49,32 @@ final class FieldIndex {
     }
 
     long distinctValues() {
-        return hashed != null ? hashed.size() : ordered.size();
+        return hashed != null ? hashed.size() : ordered.distinct();
     }
 
     long bytes() {
         long b = 8L * (present.length + others.length);
-        for (Postings p : hashed != null ? hashed.values() : ordered.values()) {
+        if (ordered != null) {
+            return b + ordered.bytes();
+        }
+        for (Postings p : hashed.values()) {
             b += 48 + p.bytes();
         }
         return b;
+    }
+
+    /** Starts a bulk load of numbers ({@link FieldIndexes#buildStep}): sorted once at the end. */
+    void startBulk() {
+        if (ordered != null) {
+            ordered.startAppends();
+        }
+    }
+
+    /** Ends a bulk load started by {@link #startBulk}. */
+    void finishBulk() {
+        if (ordered != null) {
+            ordered.finishAppends();
+        }
     }
 
     /** Indexes one slot's value under this key (null: the record lacks the key). */
@@ -80,10 +97,8 @@ final class FieldIndex {
                 }
             }
             case MetadataValue.Bool b -> posting(b.value()).add(slot);
-            case MetadataValue.Int i ->
-                    ordered.computeIfAbsent(key(i), k -> new Postings()).add(slot);
-            case MetadataValue.Real r ->
-                    ordered.computeIfAbsent(key(r), k -> new Postings()).add(slot);
+            case MetadataValue.Int i -> ordered.add(ordered.key(i), slot);
+            case MetadataValue.Real r -> ordered.add(ordered.key(r), slot);
         }
     }
 
@@ -107,8 +122,8 @@ final class FieldIndex {
                 }
             }
             case MetadataValue.Bool b -> unpost(hashed, b.value(), slot);
-            case MetadataValue.Int i -> unpost(ordered, key(i), slot);
-            case MetadataValue.Real r -> unpost(ordered, key(r), slot);
+            case MetadataValue.Int i -> ordered.remove(ordered.key(i), slot);
+            case MetadataValue.Real r -> ordered.remove(ordered.key(r), slot);
         }
     }
 
@@ -122,13 +137,6 @@ final class FieldIndex {
         }
     }
 
-    /** Real -0.0 and 0.0 compare equal; one key for both keeps the map's keys distinct. */
-    private static MetadataValue key(MetadataValue v) {
-        return v instanceof MetadataValue.Real r && r.value() == 0.0
-                ? new MetadataValue.Real(0.0)
-                : v;
-    }
-
     private Postings posting(Object value) {
         return hashed.computeIfAbsent(value, k -> new Postings());
     }
@@ -139,8 +147,9 @@ final class FieldIndex {
             case KEYWORD -> v instanceof MetadataValue.Text || v instanceof MetadataValue.TextList;
             case BOOL -> v instanceof MetadataValue.Bool;
             case INTEGER -> v instanceof MetadataValue.Int;
+            // An integer beyond 2^53 has no exact double key: checked per record, as a NaN is.
             case FLOAT ->
-                    v instanceof MetadataValue.Int
+                    (v instanceof MetadataValue.Int i && Math.abs(i.value()) <= EXACT_DOUBLE)
                             || (v instanceof MetadataValue.Real r && !Double.isNaN(r.value()));
         };
     }
@@ -162,6 +171,17 @@ final class FieldIndex {
      * {@code and}: the posting sizes for EQ/IN, every record with the key otherwise.
      */
     long estimate(Filter.Condition c) {
+        if (ordered != null && isNumber(c.value())) {
+            return othersCount
+                    + switch (c.op()) {
+                        case EQ -> ordered.countEquals(c.value());
+                        case GT -> ordered.countRange(false, false, c.value());
+                        case GTE -> ordered.countRange(false, true, c.value());
+                        case LT -> ordered.countRange(true, false, c.value());
+                        case LTE -> ordered.countRange(true, true, c.value());
+                        default -> presentCount;
+                    };
+        }
         return switch (c.op()) {
             case EQ -> postingSize(c.value()) + othersCount;
             case IN -> {
@@ -176,8 +196,17 @@ final class FieldIndex {
     }
 
     private long postingSize(MetadataValue v) {
+        if (ordered != null) {
+            return isNumber(v) ? ordered.countEquals(v) : 0;
+        }
         Postings p = lookup(v);
         return p == null ? 0 : p.size();
+    }
+
+    /** A number the filter can order (Int, or a non-NaN Real). */
+    private static boolean isNumber(MetadataValue v) {
+        return v instanceof MetadataValue.Int
+                || (v instanceof MetadataValue.Real r && !Double.isNaN(r.value()));
     }
 
     /**
@@ -195,6 +224,12 @@ final class FieldIndex {
      * index holds, so they add nothing.
      */
     void orEquals(MetadataValue operand, long[] out) {
+        if (ordered != null) {
+            if (isNumber(operand)) {
+                ordered.orEquals(operand, out);
+            }
+            return;
+        }
         Postings p = lookup(operand);
         if (p != null) {
             p.orInto(out);
@@ -211,9 +246,8 @@ final class FieldIndex {
                     hashed != null && spec.type() == FieldIndexSpec.Type.BOOL
                             ? hashed.get(b.value())
                             : null;
-            case MetadataValue.Int i -> ordered != null ? ordered.get(i) : null;
-            case MetadataValue.Real r ->
-                    ordered != null && !Double.isNaN(r.value()) ? ordered.get(key(r)) : null;
+            case MetadataValue.Int i -> null;
+            case MetadataValue.Real r -> null;
             case MetadataValue.TextList l -> null;
         };
     }
@@ -223,21 +257,15 @@ final class FieldIndex {
      * number). Only numeric indexes hold ordered values; a NaN operand is unordered.
      */
     void orRange(Filter.Op op, MetadataValue operand, long[] out) {
-        if (ordered == null
-                || (operand instanceof MetadataValue.Real r && Double.isNaN(r.value()))) {
+        if (ordered == null || !isNumber(operand)) {
             return;
         }
-        MetadataValue k = key(operand);
-        NavigableMap<MetadataValue, Postings> range =
-                switch (op) {
-                    case GT -> ordered.tailMap(k, false);
-                    case GTE -> ordered.tailMap(k, true);
-                    case LT -> ordered.headMap(k, false);
-                    case LTE -> ordered.headMap(k, true);
-                    default -> throw new IllegalArgumentException("not a range: " + op);
-                };
-        for (Postings p : range.values()) {
-            p.orInto(out);
+        switch (op) {
+            case GT -> ordered.orRange(false, false, operand, out);
+            case GTE -> ordered.orRange(false, true, operand, out);
+            case LT -> ordered.orRange(true, false, operand, out);
+            case LTE -> ordered.orRange(true, true, operand, out);
+            default -> throw new IllegalArgumentException("not a range: " + op);
         }
     }
 

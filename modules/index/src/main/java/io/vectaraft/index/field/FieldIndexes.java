@@ -95,11 +95,13 @@ public final class FieldIndexes implements MetadataListener {
             }
             FieldIndex ix = e.getValue();
             int end = Math.min(limit, cursor[0] + BUILD_STEP_SLOTS);
+            ix.startBulk(); // numbers: sorted and merged once per step, not inserted one by one
             for (int slot = cursor[0]; slot < end; slot++) {
                 if ((live[slot >>> 6] & (1L << slot)) != 0) {
                     ix.add(slot, store.metadata(slot).get(ix.spec().key()));
                 }
             }
+            ix.finishBulk();
             cursor[0] = end >= limit ? READY : end;
             more |= cursor[0] != READY;
         }

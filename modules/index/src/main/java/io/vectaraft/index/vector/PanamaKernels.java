@@ -46,6 +46,11 @@ final class PanamaKernels implements VectorKernels {
     }
 
     @Override
+    public int firstNonFinite(float[] v, int offset, int length) {
+        return PanamaChecks.firstNonFinite(v, offset, length);
+    }
+
+    @Override
     public void dotQueries(
             float[][] queries, int from, int to, float[] data, int offset, float[] scores) {
         PanamaBatchKernels.dotQueries(queries, from, to, data, offset, scores);

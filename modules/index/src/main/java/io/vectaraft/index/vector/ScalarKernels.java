@@ -35,4 +35,14 @@ final class ScalarKernels implements VectorKernels {
         }
         return sum;
     }
+
+    @Override
+    public int firstNonFinite(float[] v, int offset, int length) {
+        for (int i = 0; i < length; i++) {
+            if (!Float.isFinite(v[offset + i])) {
+                return i;
+            }
+        }
+        return -1;
+    }
 }

@@ -20,6 +20,13 @@ interface VectorKernels {
 
     float squareDistance(float[] a, int aOffset, float[] b, int bOffset, int length);
 
+    /**
+     * The position (from {@code offset}) of the first value of {@code v[offset..offset + length)}
+     * that is NaN or infinite, or -1 when every value is finite. Exact: both implementations return
+     * the same position.
+     */
+    int firstNonFinite(float[] v, int offset, int length);
+
     /** {@code scores[q - from] = dot(queries[q], data[offset ..])} for {@code from <= q < to}. */
     default void dotQueries(
             float[][] queries, int from, int to, float[] data, int offset, float[] scores) {

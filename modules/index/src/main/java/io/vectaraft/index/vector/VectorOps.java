@@ -47,6 +47,24 @@ public final class VectorOps {
         return IMPL.squareDistance(a, aOffset, b, bOffset, length);
     }
 
+    /**
+     * The index of the first value of {@code v} that is NaN or infinite, or -1 when all are finite:
+     * the check every vector passes before it is stored or searched. Vectorized under the Vector
+     * API; the same answer from either implementation.
+     */
+    public static int firstNonFinite(float[] v) {
+        return IMPL.firstNonFinite(v, 0, v.length);
+    }
+
+    /**
+     * {@link #firstNonFinite(float[])} over the slice {@code v[offset..offset + length)}; the index
+     * returned counts from {@code offset}.
+     */
+    public static int firstNonFinite(float[] v, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, v.length);
+        return IMPL.firstNonFinite(v, offset, length);
+    }
+
     public static float dot(float[] a, float[] b) {
         return IMPL.dot(a, 0, b, 0, checkedLength(a, b));
     }

@@ -2,6 +2,7 @@ package io.vectaraft.index.write;
 
 import io.vectaraft.index.InvalidArgumentException;
 import io.vectaraft.index.Metric;
+import io.vectaraft.index.vector.VectorOps;
 
 /** Checks and normalization of vectors, shared by upserts and queries. */
 final class Vectors {
@@ -27,18 +28,26 @@ final class Vectors {
         if (vector.length != dimension) {
             return "expected dimension " + dimension + ", got " + vector.length;
         }
-        boolean allZero = true;
-        for (int i = 0; i < vector.length; i++) {
-            float v = vector[i];
-            if (!Float.isFinite(v)) {
-                return "values[" + i + "]: expected a finite number, got " + v;
-            }
-            allZero &= v == 0f;
+        // The kernel (SIMD under the Vector API): a scalar loop here was ~15% of an upsert's server
+        // time at 768 dimensions, as C2 does not vectorize a loop that exits early.
+        int bad = VectorOps.firstNonFinite(vector);
+        if (bad >= 0) {
+            return "values[" + bad + "]: expected a finite number, got " + vector[bad];
         }
-        if (allZero && metric == Metric.COSINE) {
+        if (metric == Metric.COSINE && allZero(vector)) {
             return "expected a non-zero vector under COSINE, got all zeros";
         }
         return null;
+    }
+
+    /** Whether every value is 0 (or -0); stops at the first that is not, usually the first. */
+    private static boolean allZero(float[] vector) {
+        for (float v : vector) {
+            if (v != 0f) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

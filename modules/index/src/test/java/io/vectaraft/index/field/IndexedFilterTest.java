@@ -35,8 +35,10 @@ class IndexedFilterTest {
                     new FieldIndexSpec("tags", FieldIndexSpec.Type.KEYWORD),
                     new FieldIndexSpec("n", FieldIndexSpec.Type.INTEGER),
                     new FieldIndexSpec("x", FieldIndexSpec.Type.FLOAT),
-                    new FieldIndexSpec("flag", FieldIndexSpec.Type.BOOL));
-    private static final String[] KEYS = {"color", "tags", "n", "x", "flag", "free"};
+                    new FieldIndexSpec("flag", FieldIndexSpec.Type.BOOL),
+                    new FieldIndexSpec("wide", FieldIndexSpec.Type.INTEGER),
+                    new FieldIndexSpec("wx", FieldIndexSpec.Type.FLOAT));
+    private static final String[] KEYS = {"color", "tags", "n", "x", "flag", "free", "wide", "wx"};
 
     @ParameterizedTest(name = "round {0}")
     @ValueSource(ints = {0, 1, 2, 3, 4, 5, 6, 7})
@@ -155,7 +157,20 @@ class IndexedFilterTest {
             case "n" -> MetadataValue.of((long) random.nextInt(20) - 5);
             case "x" -> number(random);
             case "flag" -> MetadataValue.of(random.nextBoolean());
+            case "wide", "wx" -> wide(random);
             default -> anyValue(random);
+        };
+    }
+
+    /**
+     * Numbers over a wide range, mostly distinct (the sorted pairs of a numeric index hold one run
+     * per range, merged as records change), integers and doubles mixed.
+     */
+    private static MetadataValue wide(Random random) {
+        return switch (random.nextInt(6)) {
+            case 0 -> MetadataValue.of(random.nextInt(2_000_001) / 2.0 - 500_000);
+            case 1 -> number(random);
+            default -> MetadataValue.of((long) random.nextInt(1_000_001) - 500_000);
         };
     }
 
@@ -203,7 +218,9 @@ class IndexedFilterTest {
         Filter.Op op = Filter.Op.values()[random.nextInt(Filter.Op.values().length)];
         return switch (op) {
             case EQ, NE -> new Filter.Condition(key, op, operand(random, key), null);
-            case GT, GTE, LT, LTE -> new Filter.Condition(key, op, number(random), null);
+            case GT, GTE, LT, LTE ->
+                    new Filter.Condition(
+                            key, op, key.startsWith("w") ? wide(random) : number(random), null);
             case IN, NIN -> {
                 List<MetadataValue> values = new ArrayList<>();
                 for (int i = 0, c = 1 + random.nextInt(3); i < c; i++) {

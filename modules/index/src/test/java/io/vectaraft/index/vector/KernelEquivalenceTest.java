@@ -10,10 +10,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every float kernel the server runs (single pair, multi-query, tile; the rows kernels are the
- * single-pair one in a loop, see {@link VectorOpsTest}) equals the scalar reference, over
- * dimensions on both sides of every lane and loop boundary (1, 15, 16, 17, 255, 256, 257, ...) and
- * unaligned offsets.
+ * Every float kernel the server runs (single pair, multi-query, tile, the finiteness check; the
+ * rows kernels are the single-pair one in a loop, see {@link VectorOpsTest}) equals the scalar
+ * reference, over dimensions on both sides of every lane and loop boundary (1, 15, 16, 17, 255,
+ * 256, 257, ...) and unaligned offsets.
  *
  * <p>Two kinds of data. Small integers (-8..8): every product and partial sum is an integer below
  * 2^24, so a float sum is exact in any order and each kernel must equal the scalar reference and a
@@ -223,6 +223,73 @@ class KernelEquivalenceTest {
                         scores[(q - 1) * count + i],
                         dotScale(queries[q], data, o),
                         "SIMD dotTile vs scalar" + where(dim) + " query " + q + " row " + i);
+            }
+        }
+    }
+
+    /** The edges of the finite floats: the check must let every one pass. */
+    private static final float[] FINITE_EDGES = {
+        Float.MAX_VALUE,
+        -Float.MAX_VALUE,
+        Float.MIN_VALUE,
+        -Float.MIN_VALUE,
+        Float.MIN_NORMAL,
+        Float.intBitsToFloat(0x007fffff),
+        0f,
+        -0f,
+        Math.nextDown(Float.MAX_VALUE)
+    };
+
+    /** NaN and the infinities, NaNs with other payloads and signs among them. */
+    private static final float[] NON_FINITE = {
+        Float.NaN,
+        Float.POSITIVE_INFINITY,
+        Float.NEGATIVE_INFINITY,
+        Float.intBitsToFloat(0x7f800001),
+        Float.intBitsToFloat(0xffffffff)
+    };
+
+    /**
+     * The finiteness check returns the first non-finite position, the same in both implementations:
+     * every non-finite kind at every position (lanes, loop bound and tail), with a second
+     * non-finite value after it, and finite edge values and non-finite values just outside the
+     * slice that must not count.
+     */
+    @ParameterizedTest(name = "dim {0}")
+    @MethodSource("dims")
+    void finitenessCheckFindsTheFirstNonFiniteValue(int dim) {
+        Random random = new Random(SEED + 31L * dim);
+        for (int offset : new int[] {0, 3}) {
+            float[] v = gaussians(random, offset + dim + 2);
+            for (int i = 0; i < dim; i += 1 + random.nextInt(4)) {
+                v[offset + i] = FINITE_EDGES[random.nextInt(FINITE_EDGES.length)];
+            }
+            if (offset > 0) {
+                v[offset - 1] = Float.NaN;
+            }
+            v[offset + dim] = Float.POSITIVE_INFINITY;
+            v[offset + dim + 1] = Float.NaN;
+            String where = where(dim) + " offset " + offset;
+            for (VectorKernels kernels : new VectorKernels[] {SCALAR, SIMD}) {
+                assertEquals(
+                        -1,
+                        kernels.firstNonFinite(v, offset, dim),
+                        kernels.name() + " finite" + where);
+            }
+            for (int p = 0; p < dim; p++) {
+                for (float bad : NON_FINITE) {
+                    float[] w = v.clone();
+                    w[offset + p] = bad;
+                    if (p + 1 < dim) {
+                        w[offset + p + 1 + random.nextInt(dim - p - 1)] = Float.NaN;
+                    }
+                    for (VectorKernels kernels : new VectorKernels[] {SCALAR, SIMD}) {
+                        assertEquals(
+                                p,
+                                kernels.firstNonFinite(w, offset, dim),
+                                kernels.name() + " " + bad + " at " + p + where);
+                    }
+                }
             }
         }
     }

@@ -36,6 +36,16 @@ class VectorOpsTest {
     }
 
     @Test
+    void finitenessCheckOverAnArrayAndASlice() {
+        float[] v = {1, Float.NaN, 2, Float.NEGATIVE_INFINITY, 3};
+        assertEquals(1, VectorOps.firstNonFinite(v), "first of two");
+        assertEquals(1, VectorOps.firstNonFinite(v, 2, 2), "counted from the slice's start");
+        assertEquals(-1, VectorOps.firstNonFinite(v, 4, 1), "the finite tail");
+        assertEquals(-1, VectorOps.firstNonFinite(new float[0]), "empty");
+        assertThrows(IndexOutOfBoundsException.class, () -> VectorOps.firstNonFinite(v, 3, 3));
+    }
+
+    @Test
     void rejectsDifferentDimensions() {
         var e =
                 assertThrows(

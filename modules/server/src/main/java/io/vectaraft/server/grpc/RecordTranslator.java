@@ -83,6 +83,8 @@ final class RecordTranslator {
                             + packed.size());
         }
         float[] result = new float[packed.size() / Float.BYTES];
+        // One bulk copy; for an Upsert the bytes are still in grpc's receive buffer (aliased, see
+        // AliasingParser), so this is the only copy between the socket and the array.
         packed.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(result);
         return result;
     }
@@ -104,6 +106,9 @@ final class RecordTranslator {
 
     static Map<String, MetadataValue> toMetadata(
             Supplier<String> where, Map<String, Value> metadata) {
+        if (metadata.isEmpty()) {
+            return Map.of(); // a bulk load's records mostly have none: no map to build and copy
+        }
         Map<String, MetadataValue> result = HashMap.newHashMap(metadata.size());
         for (Map.Entry<String, Value> e : metadata.entrySet()) {
             result.put(

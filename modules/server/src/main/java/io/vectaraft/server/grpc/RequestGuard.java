@@ -1,9 +1,12 @@
 package io.vectaraft.server.grpc;
 
+import com.google.protobuf.MessageLite;
+import com.google.protobuf.Parser;
 import io.grpc.Attributes;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.MethodDescriptor.Marshaller;
+import io.grpc.MethodDescriptor.PrototypeMarshaller;
 import io.grpc.SecurityLevel;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -11,9 +14,11 @@ import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
+import io.vectaraft.api.v1.VectorServiceGrpc;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -27,9 +32,21 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * method carries a {@link Parsed} request instead: its marshaller keeps the failure rather than
  * throwing it, and the call's listener closes the call with the status. The methods handed on to
  * the wrapped handler are the original ones, so the interceptors inside see the real request types.
+ *
+ * <p>Upsert requests are parsed with their packed vectors left in grpc's receive buffers ({@link
+ * AliasingParser}): the guard holds those buffers for the call and releases them once the handler
+ * has returned from the half-close (unary handlers run the method there, synchronously, and the
+ * service translates the vectors into arrays of its own before it returns) or the call ends.
  */
 public final class RequestGuard {
     private static final System.Logger LOG = System.getLogger(RequestGuard.class.getName());
+
+    /**
+     * Methods whose requests are parsed with aliasing: Upsert, whose packed vectors are nearly all
+     * of its bytes. Their handlers must not keep any part of the request past their return.
+     */
+    private static final Set<String> ALIASED =
+            Set.of(VectorServiceGrpc.getUpsertMethod().getFullMethodName());
 
     private RequestGuard() {}
 
@@ -58,7 +75,8 @@ public final class RequestGuard {
         MethodDescriptor<Q, R> method = definition.getMethodDescriptor();
         MethodDescriptor<Parsed<Q>, R> guarded =
                 method.toBuilder(
-                                new ParsingMarshaller<>(method.getRequestMarshaller()),
+                                new ParsingMarshaller<>(
+                                        method.getRequestMarshaller(), aliasingParser(method)),
                                 method.getResponseMarshaller())
                         .build();
         ServerCallHandler<Q, R> next = definition.getServerCallHandler();
@@ -66,11 +84,36 @@ public final class RequestGuard {
                 guarded, (call, headers) -> new Listener<>(call, method, next, headers));
     }
 
-    /** A request as read: the message, or why it could not be parsed. */
-    record Parsed<Q>(Q request, RuntimeException failure) {}
+    /** The protobuf parser of an {@link #ALIASED} method's requests; null for other methods. */
+    @SuppressWarnings("unchecked") // a PrototypeMarshaller<Q>'s prototype is a Q
+    private static <Q> Parser<Q> aliasingParser(MethodDescriptor<Q, ?> method) {
+        if (ALIASED.contains(method.getFullMethodName())
+                && method.getRequestMarshaller() instanceof PrototypeMarshaller<Q> p
+                && p.getMessagePrototype() instanceof MessageLite prototype) {
+            return (Parser<Q>) prototype.getParserForType();
+        }
+        return null;
+    }
 
-    /** The method's own marshaller, with a parse failure kept rather than thrown. */
-    private record ParsingMarshaller<Q>(Marshaller<Q> parser) implements Marshaller<Parsed<Q>> {
+    /**
+     * A request as read: the message, or why it could not be parsed; {@code buffers} holds the
+     * bytes an aliased message still points into (null when it was copied).
+     */
+    record Parsed<Q>(Q request, RuntimeException failure, InputStream buffers) {
+        /** Gives the aliased bytes back to the transport (once the request is no longer read). */
+        void release() {
+            if (buffers != null) {
+                AliasingParser.release(buffers);
+            }
+        }
+    }
+
+    /**
+     * The method's own marshaller, with a parse failure kept rather than thrown; with {@code
+     * aliasing} (not null) when the message can be parsed over grpc's buffers.
+     */
+    private record ParsingMarshaller<Q>(Marshaller<Q> parser, Parser<Q> aliasing)
+            implements Marshaller<Parsed<Q>> {
         @Override
         public InputStream stream(Parsed<Q> value) {
             return parser.stream(value.request());
@@ -79,9 +122,13 @@ public final class RequestGuard {
         @Override
         public Parsed<Q> parse(InputStream stream) {
             try {
-                return new Parsed<>(parser.parse(stream), null);
+                AliasingParser.Aliased<Q> aliased =
+                        aliasing == null ? null : AliasingParser.parse(stream, aliasing);
+                return aliased != null
+                        ? new Parsed<>(aliased.message(), null, aliased.buffers())
+                        : new Parsed<>(parser.parse(stream), null, null);
             } catch (RuntimeException e) {
-                return new Parsed<>(null, e);
+                return new Parsed<>(null, e, null);
             }
         }
     }
@@ -96,6 +143,8 @@ public final class RequestGuard {
         private final AtomicBoolean closed = new AtomicBoolean();
         private final ServerCall.Listener<Q> next;
         private boolean received;
+        // The request handed on, until the call is done with it (events come one at a time).
+        private Parsed<Q> held;
 
         Listener(
                 ServerCall<Parsed<Q>, R> call,
@@ -110,9 +159,11 @@ public final class RequestGuard {
         @Override
         public void onMessage(Parsed<Q> message) {
             if (closed.get()) {
+                message.release();
                 return;
             }
             if (received) {
+                message.release();
                 reject("expected one request message, got more");
                 return;
             }
@@ -121,29 +172,52 @@ public final class RequestGuard {
                 reject(MalformedRequest.describe(method, message.failure()));
                 return;
             }
+            held = message;
             next.onMessage(message.request());
         }
 
         @Override
         public void onHalfClose() {
             if (closed.get()) {
+                release();
                 return;
             }
             if (!received) {
                 reject("expected one request message, got none");
                 return;
             }
-            next.onHalfClose();
+            try {
+                next.onHalfClose(); // a unary handler runs the method here and returns after it
+            } finally {
+                release();
+            }
         }
 
         @Override
         public void onCancel() {
-            next.onCancel();
+            try {
+                next.onCancel();
+            } finally {
+                release();
+            }
         }
 
         @Override
         public void onComplete() {
-            next.onComplete();
+            try {
+                next.onComplete();
+            } finally {
+                release();
+            }
+        }
+
+        /** Releases the request's aliased buffers, if any; the call reads it no more. */
+        private void release() {
+            Parsed<Q> request = held;
+            held = null;
+            if (request != null) {
+                request.release();
+            }
         }
 
         @Override
@@ -152,6 +226,7 @@ public final class RequestGuard {
         }
 
         private void reject(String description) {
+            release();
             if (closed.compareAndSet(false, true)) {
                 Status status = Status.INVALID_ARGUMENT.withDescription(description);
                 FailedCallLogger.log(method.getBareMethodName(), status);
