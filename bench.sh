@@ -31,8 +31,7 @@
 #   ./bench.sh discard-server [--port 0 --parse protobuf|none]   gRPC server whose Upsert drops
 #   ./bench.sh cluster [--seconds 15 --writers 16 --batch 100 --dim 768 --readers 8 --passes 3
 #                      --kills 20 --phases upserts,queries,failover]   3 nodes of a Raft group
-#                      beside a standalone server (fsync
-#                      always): upserts/s, LOCAL vs LINEARIZABLE queries/s, write pause on a leader kill
+#                      beside a standalone server (fsync always): upserts/s, LOCAL vs LINEARIZABLE queries/s, write pause on a leader kill
 #   ./bench.sh jmh     [JMH options, e.g. KernelBenchmark -p dim=784]
 #   ./bench.sh wal throughput --dir D [--dims 128,768 --batches 1,100 --writers 1,16
 #                      --policies memory,none,interval,always --warmup S --duration S]
