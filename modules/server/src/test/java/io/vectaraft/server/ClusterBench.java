@@ -104,7 +104,7 @@ public final class ClusterBench {
             for (ClusterNode n : nodes) {
                 n.awaitReady();
             }
-            leader(nodes);
+            ClusterNode.awaitLeader(nodes);
             if (phases.contains(UPSERTS)) {
                 standalone.start();
                 standalone.awaitReady();
@@ -302,7 +302,7 @@ public final class ClusterBench {
             for (int k = 0; k < kills; k++) {
                 long before = acks.get();
                 awaitTrue(() -> acks.get() >= before + 20, "writes flow before kill " + k);
-                ClusterNode victim = node(nodes, leader(nodes));
+                ClusterNode victim = ClusterNode.byId(nodes, ClusterNode.awaitLeader(nodes));
                 firstAck.set(Long.MAX_VALUE);
                 long t = System.nanoTime();
                 killedAt.set(t);
@@ -383,30 +383,12 @@ public final class ClusterBench {
         return b.build();
     }
 
-    private static String leader(List<ClusterNode> nodes) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            for (ClusterNode n : nodes) {
-                String l = n.alive() ? n.lastLeader() : null;
-                if (l != null && !l.equals("unknown") && node(nodes, l).alive()) {
-                    return l;
-                }
-            }
-            Thread.sleep(20); // the election is in other processes: poll their logs
-        }
-        throw new IllegalStateException("no leader within 60 s");
-    }
-
     /**
      * The "leader is" lines the nodes logged so far: a phase that adds none ran under one leader
      * (no election started by late heartbeats under load).
      */
     private static long leaderAnnouncements(List<ClusterNode> nodes) {
         return nodes.stream().mapToLong(n -> n.count(l -> l.contains("cluster: leader is"))).sum();
-    }
-
-    private static ClusterNode node(List<ClusterNode> nodes, String id) {
-        return nodes.stream().filter(n -> n.id.equals(id)).findFirst().orElseThrow();
     }
 
     private static void awaitTrue(java.util.function.BooleanSupplier c, String what)

@@ -191,6 +191,35 @@ final class ClusterNode implements AutoCloseable {
         r.completeExceptionally(new IOException(id + " exited before it was ready"));
     }
 
+    /**
+     * The leader a live node of {@code nodes} announced last, once one is announced and alive: the
+     * election runs in the other processes, so their logs are polled.
+     */
+    static String awaitLeader(List<ClusterNode> nodes) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            for (ClusterNode n : nodes) {
+                String l = n.alive() ? n.lastLeader() : null;
+                if (l != null && !l.equals("unknown") && byId(nodes, l).alive()) {
+                    return l;
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no leader announced within 60 s: " + tails(nodes));
+    }
+
+    static ClusterNode byId(List<ClusterNode> nodes, String id) {
+        return nodes.stream().filter(n -> n.id.equals(id)).findFirst().orElseThrow();
+    }
+
+    /** The kept output of every node, for failure messages. */
+    static String tails(List<ClusterNode> nodes) {
+        StringBuilder b = new StringBuilder();
+        nodes.forEach(n -> b.append("\n--- ").append(n.id).append(":\n").append(n.tail()));
+        return b.toString();
+    }
+
     boolean alive() {
         return process != null && process.isAlive();
     }

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.vectaraft.api.v1.CountRequest;
@@ -16,21 +14,11 @@ import io.vectaraft.api.v1.ReadConsistency;
 import io.vectaraft.api.v1.Record;
 import io.vectaraft.api.v1.UpsertRequest;
 import io.vectaraft.api.v1.UpsertResponse;
-import io.vectaraft.api.v1.VectorServiceGrpc;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -38,8 +26,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,33 +49,30 @@ class ClusterProcessTest {
     private static final int BATCH = 3;
     private static final int WRITERS = 8;
     private static final String COLLECTION = "replicated";
-    private static final Pattern READY = Pattern.compile("ready in .* grpc=(\\S+):(\\d+) ");
-    private static final Pattern LEADER = Pattern.compile("cluster: leader is (\\S+) ");
 
     @TempDir Path dir;
 
-    private final List<Node> nodes = new ArrayList<>();
-    private String peers;
+    private final List<ClusterNode> nodes = new ArrayList<>();
 
     /** Acknowledged batches: name, and the lsn the group gave it. */
     private final Map<String, Long> acked = new ConcurrentHashMap<>();
 
     @AfterEach
     void stop() {
-        nodes.forEach(Node::close);
+        nodes.forEach(ClusterNode::close);
     }
 
     @Test
     void writesAnywhereReadEverywhereAndSurviveLeaderKills() throws Exception {
         startGroup();
         leader(); // the first write would otherwise spend its deadline on the first election
-        Node first = nodes.get(0);
+        ClusterNode first = nodes.get(0);
         first.stub().createCollection(Protos.create(COLLECTION, DIM, Metric.EUCLIDEAN));
 
         // A write through one follower is seen by a linearizable read on another at once.
         for (int i = 0; i < nodes.size(); i++) {
-            Node writer = nodes.get(i);
-            Node reader = nodes.get((i + 1) % nodes.size());
+            ClusterNode writer = nodes.get(i);
+            ClusterNode reader = nodes.get((i + 1) % nodes.size());
             String name = "direct" + i;
             UpsertResponse r = writer.stub().upsert(batch(name, new Random(i)));
             assertTrue(r.getLsn() > 0, "a replicated write has an lsn: " + r);
@@ -106,7 +89,7 @@ class ClusterProcessTest {
 
         // Bad input on a follower is refused there and changes nothing anywhere.
         String leader = leader();
-        Node follower = nodes.stream().filter(n -> !n.id.equals(leader)).findFirst().get();
+        ClusterNode follower = nodes.stream().filter(n -> !n.id.equals(leader)).findFirst().get();
         long before = count(follower);
         StatusRuntimeException refused =
                 expectStatus(
@@ -120,7 +103,7 @@ class ClusterProcessTest {
                                                         .build()));
         assertEquals(
                 Status.Code.INVALID_ARGUMENT, refused.getStatus().getCode(), "wrong dimension");
-        for (Node n : nodes) {
+        for (ClusterNode n : nodes) {
             assertEquals(before, count(n), "nothing of the refused batch on " + n.id);
         }
 
@@ -137,7 +120,7 @@ class ClusterProcessTest {
     /** Writers on every node; the leader is killed mid-way, writes go on, it comes back. */
     private void killLeaderUnderWrites(int cycle, Random rnd) throws Exception {
         String oldLeader = leader();
-        Node victim = node(oldLeader);
+        ClusterNode victim = node(oldLeader);
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch afterKill = new CountDownLatch(10);
         AtomicBoolean killed = new AtomicBoolean();
@@ -145,7 +128,7 @@ class ClusterProcessTest {
         CountDownLatch warm = new CountDownLatch(5 + rnd.nextInt(20));
         ExecutorService pool = Executors.newFixedThreadPool(WRITERS);
         for (int w = 0; w < WRITERS; w++) {
-            Node through = nodes.get(w % nodes.size());
+            ClusterNode through = nodes.get(w % nodes.size());
             String prefix = "k" + cycle + "w" + w + "b";
             long writerSeed = rnd.nextLong();
             pool.submit(
@@ -189,7 +172,7 @@ class ClusterProcessTest {
     /** Every acknowledged batch is on every node, whole. */
     private void verifyEverywhere(String when) {
         long last = acked.values().stream().mapToLong(Long::longValue).max().orElse(0);
-        for (Node n : nodes) {
+        for (ClusterNode n : nodes) {
             for (Map.Entry<String, Long> e : acked.entrySet()) {
                 int present =
                         get(n, e.getKey(), ReadConsistency.READ_CONSISTENCY_LOCAL, last).size();
@@ -206,17 +189,17 @@ class ClusterProcessTest {
             }
         }
         long counted = count(nodes.get(0));
-        for (Node n : nodes) {
+        for (ClusterNode n : nodes) {
             assertEquals(counted, count(n), when + ": the same records on " + n.id);
         }
         String digest = digest(nodes.get(0), last);
-        for (Node n : nodes) {
+        for (ClusterNode n : nodes) {
             assertEquals(digest, digest(n, last), when + ": the same content digest on " + n.id);
         }
     }
 
     /** The collection's content digest on {@code n} once it has applied {@code minLsn}. */
-    private static String digest(Node n, long minLsn) {
+    private static String digest(ClusterNode n, long minLsn) {
         return n.stub()
                 .describeCollection(
                         DescribeCollectionRequest.newBuilder()
@@ -228,49 +211,28 @@ class ClusterProcessTest {
     }
 
     private void startGroup() throws Exception {
-        List<String> items = new ArrayList<>();
+        String peers = ClusterNode.peers(3);
         for (int i = 1; i <= 3; i++) {
-            items.add("n" + i + "=127.0.0.1:" + freePort());
+            nodes.add(new ClusterNode("n" + i, dir.resolve("n" + i), peers));
         }
-        peers = String.join(",", items);
-        for (int i = 1; i <= 3; i++) {
-            nodes.add(new Node("n" + i, dir.resolve("n" + i), peers));
-        }
-        for (Node n : nodes) {
+        for (ClusterNode n : nodes) {
             n.start();
         }
-        for (Node n : nodes) {
+        for (ClusterNode n : nodes) {
             n.awaitReady();
         }
     }
 
-    /** The leader most recently announced by a live node (waits for an election). */
     private String leader() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            String seen = null;
-            for (Node n : nodes) {
-                String l = n.alive() ? n.lastLeader() : null;
-                if (l != null && !l.equals("unknown") && node(l).alive()) {
-                    seen = l;
-                }
-            }
-            if (seen != null) {
-                return seen;
-            }
-            Thread.sleep(50); // polling the nodes' logs: the election is in another process
-        }
-        throw new AssertionError("no leader announced within 60 s");
+        return ClusterNode.awaitLeader(nodes);
     }
 
     private String tails() {
-        StringBuilder b = new StringBuilder();
-        nodes.forEach(n -> b.append("\n--- ").append(n.id).append(":\n").append(n.tail()));
-        return b.toString();
+        return ClusterNode.tails(nodes);
     }
 
-    private Node node(String id) {
-        return nodes.stream().filter(n -> n.id.equals(id)).findFirst().orElseThrow();
+    private ClusterNode node(String id) {
+        return ClusterNode.byId(nodes, id);
     }
 
     private static UpsertRequest batch(String name, Random rnd) {
@@ -285,7 +247,7 @@ class ClusterProcessTest {
         return b.build();
     }
 
-    private static List<Record> get(Node n, String batch, ReadConsistency c, long minLsn) {
+    private static List<Record> get(ClusterNode n, String batch, ReadConsistency c, long minLsn) {
         GetRequest.Builder g =
                 GetRequest.newBuilder()
                         .setCollection(COLLECTION)
@@ -297,7 +259,7 @@ class ClusterProcessTest {
         return n.stub().get(g.build()).getRecordsList();
     }
 
-    private static long count(Node n) {
+    private static long count(ClusterNode n) {
         return n.stub()
                 .count(
                         CountRequest.newBuilder()
@@ -314,154 +276,5 @@ class ClusterProcessTest {
             return e;
         }
         return fail("expected the call to fail");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    /** One server process of the group; restarts keep its directory. */
-    private static final class Node implements AutoCloseable {
-        final String id;
-        private final Path dir;
-        private final String peers;
-        private final Deque<String> lines = new ArrayDeque<>();
-        private volatile Process process;
-        private volatile CompletableFuture<String> ready;
-        private volatile String lastLeader;
-        private ManagedChannel channel;
-
-        Node(String id, Path dir, String peers) {
-            this.id = id;
-            this.dir = dir;
-            this.peers = peers;
-        }
-
-        void start() throws IOException {
-            String java = ProcessHandle.current().info().command().orElseThrow();
-            String classpath =
-                    System.getProperty(
-                            "surefire.test.class.path", System.getProperty("java.class.path"));
-            ProcessBuilder pb =
-                    new ProcessBuilder(
-                                    java,
-                                    "--add-modules",
-                                    "jdk.incubator.vector",
-                                    "-Xmx256m",
-                                    "-cp",
-                                    classpath,
-                                    "io.vectaraft.server.Main",
-                                    "--port",
-                                    "0",
-                                    "--no-metrics",
-                                    "--wal-path",
-                                    dir.resolve("wal.jsonl").toString(),
-                                    "--node-id",
-                                    id,
-                                    "--peers",
-                                    peers)
-                            .directory(dir.getParent().toFile())
-                            .redirectErrorStream(true);
-            Files.createDirectories(dir);
-            ready = new CompletableFuture<>();
-            lastLeader = null;
-            Process p = pb.start();
-            process = p;
-            CompletableFuture<String> r = ready;
-            Thread.ofPlatform().daemon().name("node-" + id).start(() -> drain(p, r));
-        }
-
-        void awaitReady() throws Exception {
-            String hostPort;
-            try {
-                hostPort = ready.get(90, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                process.destroyForcibly();
-                throw new AssertionError(id + " did not start: " + tail(), e);
-            }
-            int colon = hostPort.lastIndexOf(':');
-            if (channel != null) {
-                channel.shutdownNow();
-            }
-            channel =
-                    ManagedChannelBuilder.forAddress(
-                                    hostPort.substring(0, colon),
-                                    Integer.parseInt(hostPort.substring(colon + 1)))
-                            .usePlaintext()
-                            .build();
-        }
-
-        private void drain(Process p, CompletableFuture<String> r) {
-            try (BufferedReader in =
-                    new BufferedReader(
-                            new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    synchronized (lines) {
-                        lines.addLast(line);
-                        if (lines.size() > 60) {
-                            lines.removeFirst();
-                        }
-                    }
-                    Matcher m = READY.matcher(line);
-                    if (m.find()) {
-                        r.complete(m.group(1) + ":" + m.group(2));
-                    }
-                    Matcher l = LEADER.matcher(line);
-                    if (l.find()) {
-                        lastLeader = l.group(1);
-                    }
-                }
-            } catch (IOException e) {
-                // The process died; its output ends here.
-            }
-            r.completeExceptionally(new IOException(id + " exited before it was ready"));
-        }
-
-        boolean alive() {
-            return process != null && process.isAlive();
-        }
-
-        String lastLeader() {
-            return lastLeader;
-        }
-
-        VectorServiceGrpc.VectorServiceBlockingStub stub() {
-            return VectorServiceGrpc.newBlockingStub(channel)
-                    .withDeadlineAfter(30, TimeUnit.SECONDS);
-        }
-
-        String tail() {
-            synchronized (lines) {
-                return String.join("\n", lines);
-            }
-        }
-
-        void kill() throws InterruptedException {
-            process.destroyForcibly();
-            process.waitFor(30, TimeUnit.SECONDS);
-        }
-
-        void restart() throws Exception {
-            start();
-            awaitReady();
-        }
-
-        @Override
-        public void close() {
-            if (channel != null) {
-                channel.shutdownNow();
-            }
-            if (process != null && process.isAlive()) {
-                process.destroyForcibly();
-                try {
-                    process.waitFor(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
     }
 }

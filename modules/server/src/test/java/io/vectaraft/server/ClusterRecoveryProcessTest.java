@@ -255,34 +255,22 @@ class ClusterRecoveryProcessTest {
         }
     }
 
-    private String leader() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            for (ClusterNode n : nodes) {
-                String l = n.alive() ? n.lastLeader() : null;
-                if (l != null && !l.equals("unknown") && node(l).alive()) {
-                    return l;
-                }
-            }
-            Thread.sleep(50); // the election is in other processes: poll their logs
-        }
-        throw new AssertionError("no leader announced within 60 s: " + tails());
-    }
-
     private static boolean newLeaderAmong(List<ClusterNode> followers, String old) {
         return followers.stream()
                 .map(ClusterNode::lastLeader)
                 .anyMatch(l -> l != null && !l.equals("unknown") && !l.equals(old));
     }
 
+    private String leader() throws InterruptedException {
+        return ClusterNode.awaitLeader(nodes);
+    }
+
     private ClusterNode node(String id) {
-        return nodes.stream().filter(n -> n.id.equals(id)).findFirst().orElseThrow();
+        return ClusterNode.byId(nodes, id);
     }
 
     private String tails() {
-        StringBuilder b = new StringBuilder();
-        nodes.forEach(n -> b.append("\n--- ").append(n.id).append(":\n").append(n.tail()));
-        return b.toString();
+        return ClusterNode.tails(nodes);
     }
 
     /** The batch of this name: its vectors derived from the name, so a check can recompute them. */
