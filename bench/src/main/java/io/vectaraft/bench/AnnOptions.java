@@ -173,7 +173,7 @@ record AnnOptions(
                         + "\"recall_at_k\":%.4f,\"p50_ms\":%.4f,\"p99_ms\":%.4f,\"build_s\":%.1f,"
                         + "\"load_s\":%.1f,\"heap_bytes_per_vector\":%.0f,"
                         + "\"mapped_bytes_per_vector\":%.0f,\"raw_bytes_per_vector\":%d,"
-                        + "\"warmup_s\":%.0f,\"queries\":%d,\"load\":%.2f}",
+                        + "\"warmup_s\":%.0f,\"queries\":%d,\"load\":%.2f,\"visited\":%.1f}",
                 engine,
                 impl,
                 d.name(),
@@ -198,6 +198,7 @@ record AnnOptions(
                 4 * d.dim(),
                 r.warmup(),
                 r.queries(),
-                load);
+                load,
+                r.visited());
     }
 }

@@ -98,6 +98,16 @@ final class HnswBench {
                                                                     false))
                                                     .matches()
                                                     .getFirst()),
+                            (query, k, ef) ->
+                                    c.search(
+                                                    new SearchRequest(
+                                                            List.of(query),
+                                                            k,
+                                                            null,
+                                                            ef,
+                                                            false,
+                                                            false))
+                                            .visited(),
                             data,
                             o.timing(),
                             recall);

@@ -20,6 +20,7 @@ import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.AcceptDocs;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.ScoreDoc;
@@ -148,6 +149,15 @@ final class LuceneBench {
                                                 rowOfDoc)
                                         : firstK(top, k, rowOfDoc);
                             },
+                            (query, k, ef) ->
+                                    leaf.searchNearestVectors(
+                                                    FIELD,
+                                                    query,
+                                                    o.beam(ef, k),
+                                                    AcceptDocs.fromLiveDocs(null, leaf.maxDoc()),
+                                                    Integer.MAX_VALUE)
+                                            .totalHits
+                                            .value(),
                             data,
                             o.timing(),
                             recall);

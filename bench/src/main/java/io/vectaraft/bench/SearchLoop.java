@@ -18,6 +18,11 @@ final class SearchLoop {
         int[] search(float[] query, int k, int ef) throws Exception;
     }
 
+    /** How many stored vectors one search scored (the engine's own visited count). */
+    interface Visits {
+        long of(float[] query, int k, int ef) throws Exception;
+    }
+
     record Options(
             int k,
             double warmupMin,
@@ -48,9 +53,11 @@ final class SearchLoop {
             double p50,
             double p99,
             long queries,
-            double warmup) {}
+            double warmup,
+            double visited) {}
 
     private final Searcher searcher;
+    private final Visits visits;
     private final Dataset data;
     private final Options options;
     private final Recall recall;
@@ -58,7 +65,13 @@ final class SearchLoop {
     private boolean warmedOnce;
 
     SearchLoop(Searcher searcher, Dataset data, Options options, Recall recall) {
+        this(searcher, null, data, options, recall);
+    }
+
+    /** With {@code visits}, each result also gives the mean vectors scored per query (untimed). */
+    SearchLoop(Searcher searcher, Visits visits, Dataset data, Options options, Recall recall) {
         this.searcher = searcher;
+        this.visits = visits;
         this.data = data;
         this.options = options;
         this.recall = recall;
@@ -101,6 +114,14 @@ final class SearchLoop {
                             : searcher.search(data.query(q), options.k(), ef);
             sum += recall.of(q, ids);
         }
+        double visited = -1;
+        if (visits != null) {
+            long total = 0;
+            for (int q = 0; q < data.nq(); q++) {
+                total += visits.of(data.query(q), options.k(), ef);
+            }
+            visited = total / (double) data.nq();
+        }
         long[] sorted = latencies[0];
         Arrays.sort(sorted);
         return new Result(
@@ -111,7 +132,8 @@ final class SearchLoop {
                 pct(sorted, 0.5),
                 pct(sorted, 0.99),
                 queries,
-                warmup);
+                warmup,
+                visited);
     }
 
     /** Queries back to back for {@code seconds}; returns the QPS. */

@@ -127,10 +127,8 @@ final class HnswGraphBuilder {
             if (n == 0) {
                 continue;
             }
-            // As hnswlib: a new node takes M links on every layer (2*M would double the
-            // heuristic's work for little recall); its neighbours' lists still grow to 2*M on
-            // layer 0 through the links back.
-            int selected = selectDiverse(candNodes, candScores, n, graph.m());
+            // As Lucene: a new node takes up to 2*M links on layer 0, M above.
+            int selected = selectDiverse(candNodes, candScores, n, graph.maxConn(l));
             graph.setNeighbors(l, node, selNodes, selScores, selected);
             // linkBack reuses selNodes/selScores, so walk a copy.
             int[] linked = java.util.Arrays.copyOf(selNodes, selected);
@@ -175,7 +173,9 @@ final class HnswGraphBuilder {
         if (graph.tryAddNeighbor(level, neighbor, node, score)) {
             return;
         }
-        // Full: choose again among the current links plus the new one, best first.
+        // Full: as Lucene, drop one link, so that lists stay full (re-running the heuristic over
+        // the whole list, as hnswlib does, often keeps far fewer than maxConn, and a sparser graph
+        // needs a wider beam for the same recall).
         int count = graph.neighborCount(level, neighbor);
         int[] nodes = new int[count + 1];
         float[] scores = new float[count + 1];
@@ -186,8 +186,44 @@ final class HnswGraphBuilder {
         nodes[count] = node;
         scores[count] = score;
         sortBestFirst(nodes, scores, count + 1);
-        int selected = selectDiverse(nodes, scores, count + 1, graph.maxConn(level));
-        graph.setNeighbors(level, neighbor, selNodes, selScores, selected);
+        int drop = worstNonDiverse(nodes, scores, count + 1, node);
+        System.arraycopy(nodes, drop + 1, nodes, drop, count - drop);
+        System.arraycopy(scores, drop + 1, scores, drop, count - drop);
+        graph.setNeighbors(level, neighbor, nodes, scores, count);
+    }
+
+    /**
+     * Which of a full list plus one new link (best first) to drop, after Lucene's {@code
+     * findWorstNonDiverse}: the worst link that is closer to a better link than to the list's
+     * owner, else the worst. Only pairs with the new link are scored (a worse link against it, and
+     * it against every better link): about 2*M scores, where choosing the whole list again takes up
+     * to (2*M)^2. Lucene also re-checks links appended to lists that had room; this does not.
+     */
+    private int worstNonDiverse(int[] nodes, float[] scores, int n, int added) {
+        int at = 0;
+        while (nodes[at] != added) {
+            at++;
+        }
+        QueryScorer fromAdded = null;
+        for (int i = n - 1; i > at; i--) {
+            if (fromAdded == null) {
+                fromAdded = scorer.link(added);
+            }
+            if (fromAdded.score(nodes[i]) > scores[i]) {
+                return i;
+            }
+        }
+        if (at > 0) {
+            if (fromAdded == null) {
+                fromAdded = scorer.link(added);
+            }
+            for (int j = 0; j < at; j++) {
+                if (fromAdded.score(nodes[j]) > scores[at]) {
+                    return at;
+                }
+            }
+        }
+        return n - 1;
     }
 
     /**
