@@ -17,6 +17,9 @@ import java.util.regex.Pattern;
 public record Dataset(
         Path dir, String name, int n, int nq, int dim, int gtK, float[] base, float[] queries) {
 
+    /** Bases up to this size are read into the heap; larger ones stay in their file. */
+    private static final long IN_HEAP_LIMIT = 1L << 30;
+
     public static Dataset load(Path dir) throws IOException {
         String meta = Files.readString(dir.resolve("meta.json"));
         int n = intField(meta, "n");
@@ -24,7 +27,19 @@ public record Dataset(
         int dim = intField(meta, "dim");
         int gtK = intField(meta, "gt_k");
         String name = stringField(meta, "name");
-        float[] base = readFloats(dir.resolve("base.f32"), (long) n * dim);
+        // A base over 2 GiB stays in its file (rows() reads it): a float[] cannot hold it, and a
+        // benchmark of a collection larger than its heap must not hold a copy either.
+        Path baseFile = dir.resolve("base.f32");
+        long baseBytes = 4L * n * dim;
+        float[] base = baseBytes <= IN_HEAP_LIMIT ? readFloats(baseFile, (long) n * dim) : null;
+        if (base == null && Files.size(baseFile) != baseBytes) {
+            throw new IOException(
+                    baseFile
+                            + ": expected "
+                            + baseBytes
+                            + " bytes (from meta.json), got "
+                            + Files.size(baseFile));
+        }
         float[] queries = readFloats(dir.resolve("query.f32"), (long) nq * dim);
         return new Dataset(dir, name, n, nq, dim, gtK, base, queries);
     }
@@ -41,6 +56,45 @@ public record Dataset(
                                     "--metric: expected euclidean, cosine or dot, got " + metric);
                 };
         return readInts(dir.resolve(file), (long) nq * gtK);
+    }
+
+    /**
+     * Base rows {@code from..to} as vectors, from the heap copy or, for a base kept in its file,
+     * read from the file.
+     */
+    public float[][] rows(int from, int to) throws IOException {
+        float[][] out = new float[to - from][];
+        if (base != null) {
+            for (int i = from; i < to; i++) {
+                out[i - from] = java.util.Arrays.copyOfRange(base, i * dim, (i + 1) * dim);
+            }
+            return out;
+        }
+        ByteBuffer buffer =
+                ByteBuffer.allocate(4 * dim * (to - from)).order(ByteOrder.LITTLE_ENDIAN);
+        try (FileChannel channel = FileChannel.open(dir.resolve("base.f32"))) {
+            long position = 4L * dim * from;
+            while (buffer.hasRemaining()) {
+                int read = channel.read(buffer, position + buffer.position());
+                if (read < 0) {
+                    throw new IOException(dir.resolve("base.f32") + ": ends before row " + to);
+                }
+            }
+        }
+        FloatBufferView view = new FloatBufferView(buffer.flip().asFloatBuffer());
+        for (int i = 0; i < out.length; i++) {
+            out[i] = view.next(dim);
+        }
+        return out;
+    }
+
+    /** Sequential reads of float rows out of a buffer. */
+    private record FloatBufferView(java.nio.FloatBuffer floats) {
+        float[] next(int dim) {
+            float[] v = new float[dim];
+            floats.get(v);
+            return v;
+        }
     }
 
     public float[] query(int i) {

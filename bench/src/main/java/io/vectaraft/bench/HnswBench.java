@@ -44,14 +44,12 @@ final class HnswBench {
         long t0 = System.nanoTime();
         try (StorageEngine engine = StorageEngine.open(options(o))) {
             engine.createCollection(spec(o, data));
-            int dim = data.dim();
             for (int from = 0; from < data.n(); from += o.loadBatch()) {
                 int to = Math.min(data.n(), from + o.loadBatch());
                 List<VectorRecord> batch = new ArrayList<>(to - from);
+                float[][] rows = data.rows(from, to);
                 for (int i = from; i < to; i++) {
-                    float[] v = new float[dim];
-                    System.arraycopy(data.base(), i * dim, v, 0, dim);
-                    batch.add(new VectorRecord(Integer.toString(i), v, Map.of()));
+                    batch.add(new VectorRecord(Integer.toString(i), rows[i - from], Map.of()));
                 }
                 engine.upsert(COLLECTION, batch);
             }

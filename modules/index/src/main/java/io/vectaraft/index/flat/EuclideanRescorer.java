@@ -53,14 +53,15 @@ final class EuclideanRescorer {
         int shift = store.chunkShift();
         int mask = store.chunkMask();
         int dim = store.dimension();
-        float[] row = store.mapped() != null ? new float[dim] : null;
+        MappedVectors mapped = store.mapped();
         TopK exact = new TopK(k, store.idsBySlot());
         for (int i = 0; i < n; i++) {
             int slot = slots[i];
             float distance;
-            if (row != null) {
-                store.copyVector(slot, row, 0);
-                distance = VectorOps.squareDistance(query, 0, row, 0, dim);
+            if (mapped != null) {
+                distance =
+                        VectorOps.squareDistance(
+                                query, 0, mapped.chunk(slot), mapped.offset(slot), dim);
             } else {
                 distance =
                         VectorOps.squareDistance(

@@ -9,8 +9,8 @@ import io.vectaraft.index.vector.VectorOps;
  * squared distance for EUCLIDEAN). A NaN (from overflowing products) scores as negative infinity,
  * the worst, so it never wins a comparison.
  *
- * <p>Reads the store's chunks directly (an {@code on_disk} store's rows are copied out of the
- * mapping one at a time); callers hold the collection's lock.
+ * <p>Reads the store's chunks, or an {@code on_disk} store's mapping, in place; callers hold the
+ * collection's lock.
  */
 public final class ExactScorer {
     private final SlotStore store;
@@ -25,12 +25,9 @@ public final class ExactScorer {
 
     /** The scorer of one query (normalized under COSINE). */
     public QueryScorer query(float[] query) {
-        if (store.mapped() != null) {
-            float[] row = new float[dim]; // one row read out of the mapping at a time
-            return node -> {
-                store.copyVector(node, row, 0);
-                return score(query, 0, row, 0);
-            };
+        MappedVectors mapped = store.mapped();
+        if (mapped != null) {
+            return node -> score(query, mapped, node);
         }
         return node -> score(query, node);
     }
@@ -51,10 +48,20 @@ public final class ExactScorer {
     /** The exact score of a query against one slot (reads a mapped row into a new array). */
     public float score(float[] query, int node) {
         if (store.mapped() != null) {
-            return score(query, 0, store.copyVector(node), 0);
+            return score(query, store.mapped(), node);
         }
         float[] chunk = store.chunks()[node >>> store.chunkShift()];
         return score(query, 0, chunk, (node & store.chunkMask()) * dim);
+    }
+
+    /** A query against a row of the mapping, read in place. */
+    private float score(float[] query, MappedVectors mapped, int node) {
+        float s =
+                euclidean
+                        ? -VectorOps.squareDistance(
+                                query, 0, mapped.chunk(node), mapped.offset(node), dim)
+                        : VectorOps.dot(query, 0, mapped.chunk(node), mapped.offset(node), dim);
+        return s != s ? Float.NEGATIVE_INFINITY : s;
     }
 
     private float score(float[] a, int aOffset, float[] b, int bOffset) {

@@ -24,8 +24,9 @@ import java.util.Arrays;
  * the heap, and larger than memory at the cost of page faults (see docs/decisions on quantization:
  * with quantized codes, a search reads only its rescored candidates here).
  *
- * <p>Readers copy rows out ({@link #copy}): the distance kernels work on {@code float[]}. A scan
- * copies runs of rows into a small buffer that stays in cache; a random read copies one row.
+ * <p>Random reads (graph walks, rescoring) score rows in place ({@link #chunk}, {@link #offset} and
+ * the {@code MemorySegment} kernels of {@code VectorOps}); a scan copies runs of rows into a small
+ * buffer that stays in cache ({@link #copy}), for the batch kernels that work on {@code float[]}.
  * Thread-safety as {@link SlotStore}: writes under the collection's write lock, reads under its
  * read lock; {@link #close} unmaps, after which the store must not be used.
  */
@@ -114,11 +115,13 @@ public final class MappedVectors implements AutoCloseable {
         return rowsPerChunk - slot % rowsPerChunk;
     }
 
-    private MemorySegment chunk(int slot) {
+    /** The mapped chunk that holds a slot's row: the kernels read rows there in place. */
+    MemorySegment chunk(int slot) {
         return chunks[slot / rowsPerChunk];
     }
 
-    private long offset(int slot) {
+    /** The byte offset of a slot's row within its {@link #chunk}. */
+    long offset(int slot) {
         return 4L * dim * (slot % rowsPerChunk);
     }
 

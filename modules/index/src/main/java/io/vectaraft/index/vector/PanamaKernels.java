@@ -1,5 +1,6 @@
 package io.vectaraft.index.vector;
 
+import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 
 /**
@@ -42,6 +43,16 @@ final class PanamaKernels implements VectorKernels {
 
     @Override
     public float squareDistance(float[] a, int aOffset, float[] b, int bOffset, int length) {
+        return PanamaPairKernels.squareDistance(a, aOffset, b, bOffset, length);
+    }
+
+    @Override
+    public float dot(float[] a, int aOffset, MemorySegment b, long bOffset, int length) {
+        return PanamaPairKernels.dot(a, aOffset, b, bOffset, length);
+    }
+
+    @Override
+    public float squareDistance(float[] a, int aOffset, MemorySegment b, long bOffset, int length) {
         return PanamaPairKernels.squareDistance(a, aOffset, b, bOffset, length);
     }
 

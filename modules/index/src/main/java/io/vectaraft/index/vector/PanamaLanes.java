@@ -1,5 +1,7 @@
 package io.vectaraft.index.vector;
 
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
@@ -37,6 +39,15 @@ final class PanamaLanes {
     private static final VectorShuffle<Float> XOR1 = xorShuffle(1);
 
     private PanamaLanes() {}
+
+    /**
+     * {@code LANES} little-endian floats of a segment, from float {@code index} past byte {@code
+     * base}.
+     */
+    static FloatVector load(MemorySegment segment, long base, int index) {
+        return FloatVector.fromMemorySegment(
+                SPECIES, segment, base + 4L * index, ByteOrder.LITTLE_ENDIAN);
+    }
 
     static FloatVector load(float[] array, int offset) {
         return FloatVector.fromArray(SPECIES, array, offset);

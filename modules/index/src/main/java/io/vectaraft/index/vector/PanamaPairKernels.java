@@ -5,6 +5,7 @@ import static io.vectaraft.index.vector.PanamaLanes.SPECIES;
 import static io.vectaraft.index.vector.PanamaLanes.load;
 import static io.vectaraft.index.vector.PanamaLanes.sumLanes;
 
+import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 
 /**
@@ -90,6 +91,73 @@ final class PanamaPairKernels {
         }
         for (; i < length; i++) {
             float d = a[aOffset + i] - b[bOffset + i];
+            sum = Math.fma(d, d, sum);
+        }
+        return sum;
+    }
+
+    /**
+     * {@link #dot} with {@code b} in a memory segment (little-endian floats from byte {@code
+     * bOffset}): the same loop, so the same bits as the array version.
+     */
+    static float dot(float[] a, int aOffset, MemorySegment b, long bOffset, int length) {
+        int i = 0;
+        float sum = 0f;
+        if (length >= WIDE_MIN) {
+            FloatVector acc0 = FloatVector.zero(SPECIES), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+            int bound = length - ACCUMULATORS * LANES;
+            for (; i <= bound; i += ACCUMULATORS * LANES) {
+                acc0 = load(a, aOffset + i).fma(load(b, bOffset, i), acc0);
+                acc1 = load(a, aOffset + i + LANES).fma(load(b, bOffset, i + LANES), acc1);
+                acc2 = load(a, aOffset + i + 2 * LANES).fma(load(b, bOffset, i + 2 * LANES), acc2);
+                acc3 = load(a, aOffset + i + 3 * LANES).fma(load(b, bOffset, i + 3 * LANES), acc3);
+            }
+            sum = sumLanes(acc0.add(acc1).add(acc2.add(acc3)));
+        }
+        if (length - i >= LANES) {
+            FloatVector acc = FloatVector.zero(SPECIES);
+            for (int bound = length - LANES; i <= bound; i += LANES) {
+                acc = load(a, aOffset + i).fma(load(b, bOffset, i), acc);
+            }
+            sum += sumLanes(acc);
+        }
+        for (; i < length; i++) {
+            sum = Math.fma(a[aOffset + i], b.get(ScalarKernels.FLOAT_LE, bOffset + 4L * i), sum);
+        }
+        return sum;
+    }
+
+    /** {@link #squareDistance} with {@code b} in a memory segment, as {@link #dot} above. */
+    static float squareDistance(float[] a, int aOffset, MemorySegment b, long bOffset, int length) {
+        int i = 0;
+        float sum = 0f;
+        if (length >= WIDE_MIN) {
+            FloatVector acc0 = FloatVector.zero(SPECIES), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+            int bound = length - ACCUMULATORS * LANES;
+            for (; i <= bound; i += ACCUMULATORS * LANES) {
+                FloatVector d0 = load(a, aOffset + i).sub(load(b, bOffset, i));
+                FloatVector d1 = load(a, aOffset + i + LANES).sub(load(b, bOffset, i + LANES));
+                FloatVector d2 =
+                        load(a, aOffset + i + 2 * LANES).sub(load(b, bOffset, i + 2 * LANES));
+                FloatVector d3 =
+                        load(a, aOffset + i + 3 * LANES).sub(load(b, bOffset, i + 3 * LANES));
+                acc0 = d0.fma(d0, acc0);
+                acc1 = d1.fma(d1, acc1);
+                acc2 = d2.fma(d2, acc2);
+                acc3 = d3.fma(d3, acc3);
+            }
+            sum = sumLanes(acc0.add(acc1).add(acc2.add(acc3)));
+        }
+        if (length - i >= LANES) {
+            FloatVector acc = FloatVector.zero(SPECIES);
+            for (int bound = length - LANES; i <= bound; i += LANES) {
+                FloatVector d = load(a, aOffset + i).sub(load(b, bOffset, i));
+                acc = d.fma(d, acc);
+            }
+            sum += sumLanes(acc);
+        }
+        for (; i < length; i++) {
+            float d = a[aOffset + i] - b.get(ScalarKernels.FLOAT_LE, bOffset + 4L * i);
             sum = Math.fma(d, d, sum);
         }
         return sum;

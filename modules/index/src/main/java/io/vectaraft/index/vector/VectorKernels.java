@@ -1,5 +1,7 @@
 package io.vectaraft.index.vector;
 
+import java.lang.foreign.MemorySegment;
+
 /**
  * The float distance kernels behind {@link VectorOps}. Implementations are stateless and
  * thread-safe; arguments are already checked by the facade, so kernels do no validation of their
@@ -19,6 +21,15 @@ interface VectorKernels {
     float dot(float[] a, int aOffset, float[] b, int bOffset, int length);
 
     float squareDistance(float[] a, int aOffset, float[] b, int bOffset, int length);
+
+    /**
+     * {@link #dot} with {@code b} as {@code length} little-endian floats at byte {@code bOffset} of
+     * a memory segment (a mapped vector file): the same bits as the array version.
+     */
+    float dot(float[] a, int aOffset, MemorySegment b, long bOffset, int length);
+
+    /** {@link #squareDistance} with {@code b} in a memory segment, as {@link #dot} is. */
+    float squareDistance(float[] a, int aOffset, MemorySegment b, long bOffset, int length);
 
     /**
      * The position (from {@code offset}) of the first value of {@code v[offset..offset + length)}

@@ -1,5 +1,6 @@
 package io.vectaraft.index.vector;
 
+import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 
 /**
@@ -44,6 +45,21 @@ public final class VectorOps {
 
     /** Squared Euclidean distance of two slices. */
     public static float squareDistance(float[] a, int aOffset, float[] b, int bOffset, int length) {
+        return IMPL.squareDistance(a, aOffset, b, bOffset, length);
+    }
+
+    /**
+     * {@link #dot} with {@code b} as {@code length} little-endian floats at byte {@code bOffset} of
+     * a memory segment (an {@code on_disk} collection's mapped vectors), read in place: the same
+     * bits as the array version. Bounds are checked by the segment.
+     */
+    public static float dot(float[] a, int aOffset, MemorySegment b, long bOffset, int length) {
+        return IMPL.dot(a, aOffset, b, bOffset, length);
+    }
+
+    /** {@link #squareDistance} with {@code b} in a memory segment, as {@link #dot} is. */
+    public static float squareDistance(
+            float[] a, int aOffset, MemorySegment b, long bOffset, int length) {
         return IMPL.squareDistance(a, aOffset, b, bOffset, length);
     }
 

@@ -3,6 +3,8 @@ package io.vectaraft.index.vector;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.Random;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,6 +66,42 @@ class KernelEquivalenceTest {
                         l2,
                         kernels.squareDistance(a, ao, b, bo, dim),
                         kernels.name() + " squareDistance" + where);
+            }
+        }
+    }
+
+    /**
+     * The memory-segment kernels (rows of a mapped vector file, read in place) give the same bits
+     * as the array kernels of the same implementation, at unaligned byte offsets too; the scalar
+     * ones are checked against the array reference, the SIMD ones against the SIMD array kernels,
+     * which the tests above tie to the reference.
+     */
+    @ParameterizedTest(name = "dim {0}")
+    @MethodSource("dims")
+    void segmentKernelsEqualArrayKernels(int dim) {
+        Random random = new Random(SEED + 31 * dim);
+        try (Arena arena = Arena.ofConfined()) {
+            for (int round = 0; round < 10; round++) {
+                int ao = round % 3;
+                int rowOffset = round % 4; // floats before the row in the segment: 4 bytes each
+                float[] a = gaussians(random, ao + dim + 2);
+                float[] b = gaussians(random, rowOffset + dim);
+                MemorySegment segment = arena.allocate(4L * b.length + 1);
+                long byteOffset = round % 2 == 0 ? 4L * rowOffset : 0;
+                MemorySegment at = round % 2 == 0 ? segment : segment.asSlice(1);
+                MemorySegment.copy(b, rowOffset, at, ScalarKernels.FLOAT_LE, byteOffset, dim);
+                String where = where(dim) + " round " + round;
+                for (VectorKernels kernels : new VectorKernels[] {SCALAR, SIMD}) {
+                    assertEquals(
+                            Float.floatToIntBits(kernels.dot(a, ao, b, rowOffset, dim)),
+                            Float.floatToIntBits(kernels.dot(a, ao, at, byteOffset, dim)),
+                            kernels.name() + " dot over a segment" + where);
+                    assertEquals(
+                            Float.floatToIntBits(kernels.squareDistance(a, ao, b, rowOffset, dim)),
+                            Float.floatToIntBits(
+                                    kernels.squareDistance(a, ao, at, byteOffset, dim)),
+                            kernels.name() + " squareDistance over a segment" + where);
+                }
             }
         }
     }
