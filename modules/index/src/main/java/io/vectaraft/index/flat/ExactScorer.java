@@ -45,7 +45,7 @@ public final class ExactScorer {
         };
     }
 
-    /** The exact score of a query against one slot (reads a mapped row into a new array). */
+    /** The exact score of a query against one slot. */
     public float score(float[] query, int node) {
         if (store.mapped() != null) {
             return score(query, store.mapped(), node);
