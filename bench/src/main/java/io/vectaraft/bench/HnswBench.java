@@ -7,6 +7,7 @@ import io.vectaraft.index.Match;
 import io.vectaraft.index.Metric;
 import io.vectaraft.index.Quantization;
 import io.vectaraft.index.SearchRequest;
+import io.vectaraft.index.SearchResults;
 import io.vectaraft.index.VectorCollection;
 import io.vectaraft.index.VectorRecord;
 import io.vectaraft.index.vector.VectorOps;
@@ -84,28 +85,8 @@ final class HnswBench {
             double heapPerVector = (SearchLoop.usedHeap() - heapBefore) / (double) data.n();
             SearchLoop loop =
                     new SearchLoop(
-                            (query, k, ef) ->
-                                    ids(
-                                            c.search(
-                                                            new SearchRequest(
-                                                                    List.of(query),
-                                                                    k,
-                                                                    null,
-                                                                    ef,
-                                                                    false,
-                                                                    false))
-                                                    .matches()
-                                                    .getFirst()),
-                            (query, k, ef) ->
-                                    c.search(
-                                                    new SearchRequest(
-                                                            List.of(query),
-                                                            k,
-                                                            null,
-                                                            ef,
-                                                            false,
-                                                            false))
-                                            .visited(),
+                            (query, k, ef) -> ids(search(c, query, k, ef).matches().getFirst()),
+                            (query, k, ef) -> search(c, query, k, ef).visited(),
                             data,
                             o.timing(),
                             recall);
@@ -123,6 +104,11 @@ final class HnswBench {
                                 load));
             }
         }
+    }
+
+    /** One query with beam {@code ef}, no filter, ids only. */
+    private static SearchResults search(VectorCollection c, float[] query, int k, int ef) {
+        return c.search(new SearchRequest(List.of(query), k, null, ef, false, false));
     }
 
     private static StorageOptions options(AnnOptions o) {
