@@ -18,6 +18,7 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -108,7 +109,7 @@ public final class Main {
         if (server == null) {
             return; // stopped during start-up: the shutdown hook ends the process
         }
-        HangupSignal.onHangup(server::reload);
+        onHangup(server, loaded.config());
         server.store()
                 .filter(ReplicatedStore.class::isInstance)
                 .map(ReplicatedStore.class::cast)
@@ -118,6 +119,24 @@ public final class Main {
             trainAndExit(server);
         }
         server.awaitTermination();
+    }
+
+    /**
+     * SIGHUP reloads the key file and certificates, unless whoever started the server ignored it
+     * (nohup): then it stays ignored, and without a warning an operator who rotates keys and sends
+     * SIGHUP would see nothing happen.
+     */
+    private static void onHangup(VectaraftServer server, ServerConfig config) {
+        HangupSignal.Effect hangup = HangupSignal.onHangup(server::reload);
+        Optional<Path> keys = config.auth().keysFile();
+        if (hangup == HangupSignal.Effect.IGNORED && keys.isPresent()) {
+            LOG.log(
+                    Level.WARNING,
+                    "SIGHUP is ignored by the process that started vectaraft (e.g. nohup): the key"
+                            + " file "
+                            + keys.get()
+                            + " reloads only when it changes, not on SIGHUP");
+        }
     }
 
     /**

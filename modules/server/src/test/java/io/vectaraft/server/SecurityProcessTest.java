@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@link Main} as a real process: refusals to start (exit 2, one line) and SIGHUP. */
 class SecurityProcessTest {
     private static final Pattern LISTENING = Pattern.compile("gRPC listening on [^ ]+:(\\d+)");
+    private static final String HANGUP_IGNORED = "SIGHUP is ignored by the process that started";
 
     private record Exit(int status, String output) {
         String lastLine() {
@@ -119,16 +121,7 @@ class SecurityProcessTest {
                         .redirectErrorStream(true)
                         .start();
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread drain =
-                Thread.ofVirtual()
-                        .start(
-                                () -> {
-                                    try (BufferedReader r = p.inputReader(StandardCharsets.UTF_8)) {
-                                        r.lines().forEach(lines::add);
-                                    } catch (IOException e) {
-                                        lines.add("(output failed: " + e + ")");
-                                    }
-                                });
+        Thread drain = drainInto(p, lines);
         StringBuilder seen = new StringBuilder();
         try {
             int port = -1;
@@ -174,5 +167,104 @@ class SecurityProcessTest {
             p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             drain.join();
         }
+    }
+
+    /**
+     * Under nohup SIGHUP stays ignored and never reloads the key file: the start-up says so once,
+     * naming the file.
+     */
+    @Test
+    void sighupIgnoredByTheStarterIsReportedWhenKeysAreOn(@TempDir Path dir) throws Exception {
+        Path keys = TestKeys.write(dir.resolve("keys.yaml"), Entry.of("k", "read-only"));
+        List<String> out =
+                outputUntilReady(
+                        dir,
+                        List.of("nohup"),
+                        "--port",
+                        "0",
+                        "--no-wal",
+                        "--no-metrics",
+                        "--api-keys-file",
+                        keys.toString());
+        List<String> warnings = out.stream().filter(l -> l.contains(HANGUP_IGNORED)).toList();
+        assertEquals(1, warnings.size(), "one warning in:\n" + String.join("\n", out));
+        assertTrue(
+                warnings.getFirst().contains("the key file " + keys + " reloads only when it"),
+                warnings.getFirst());
+    }
+
+    /** Without a key file SIGHUP has nothing to reload that an operator would wait for. */
+    @Test
+    void sighupIgnoredByTheStarterIsNotReportedWithoutAKeyFile(@TempDir Path dir) throws Exception {
+        List<String> out =
+                outputUntilReady(dir, List.of("nohup"), "--port", "0", "--no-wal", "--no-metrics");
+        assertTrue(
+                out.stream().noneMatch(l -> l.contains(HANGUP_IGNORED)),
+                "no warning in:\n" + String.join("\n", out));
+    }
+
+    /** A server started as usual installs its handler and does not warn. */
+    @Test
+    void sighupNotIgnoredIsNotReported(@TempDir Path dir) throws Exception {
+        Path keys = TestKeys.write(dir.resolve("keys.yaml"), Entry.of("k", "read-only"));
+        List<String> out =
+                outputUntilReady(
+                        dir,
+                        List.of(),
+                        "--port",
+                        "0",
+                        "--no-wal",
+                        "--no-metrics",
+                        "--api-keys-file",
+                        keys.toString());
+        assertTrue(
+                out.stream().noneMatch(l -> l.contains(HANGUP_IGNORED)),
+                "no warning (unless this build runs with SIGHUP ignored, e.g. under nohup) in:\n"
+                        + String.join("\n", out));
+    }
+
+    /**
+     * Starts {@link Main} with {@code args} under {@code wrapper} (a command that execs the rest,
+     * or none), returns its output up to its "ready" line (logged after every start-up warning),
+     * then stops it.
+     */
+    private static List<String> outputUntilReady(Path dir, List<String> wrapper, String... args)
+            throws Exception {
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(MainProcessTest.launchCommand(args));
+        Process p =
+                new ProcessBuilder(command)
+                        .directory(dir.toFile())
+                        .redirectErrorStream(true)
+                        .start();
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread drain = drainInto(p, lines);
+        List<String> seen = new ArrayList<>();
+        try {
+            while (seen.isEmpty() || !seen.getLast().contains(" ready in ")) {
+                String line = lines.poll(60, TimeUnit.SECONDS);
+                assertTrue(line != null, "no ready line in:\n" + String.join("\n", seen));
+                seen.add(line);
+            }
+            p.toHandle().destroy();
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "stopped after SIGTERM");
+            return seen;
+        } finally {
+            p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            drain.join();
+        }
+    }
+
+    /** Reads the process's output into {@code lines}, one per line, on a thread of its own. */
+    private static Thread drainInto(Process p, BlockingQueue<String> lines) {
+        return Thread.ofVirtual()
+                .start(
+                        () -> {
+                            try (BufferedReader r = p.inputReader(StandardCharsets.UTF_8)) {
+                                r.lines().forEach(lines::add);
+                            } catch (IOException e) {
+                                lines.add("(output failed: " + e + ")");
+                            }
+                        });
     }
 }
