@@ -11,17 +11,20 @@ import io.vectaraft.server.config.CommandLine;
 import io.vectaraft.server.config.ConfigException;
 import io.vectaraft.server.config.ConfigLoader;
 import io.vectaraft.server.config.ServerConfig;
+import io.vectaraft.server.config.TlsSettings;
 import io.vectaraft.server.reload.HangupSignal;
 import io.vectaraft.wal.Store;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * Starts the vectaraft server in the foreground: parses flags, loads the configuration, recovers
@@ -128,15 +131,26 @@ public final class Main {
      */
     private static void onHangup(VectaraftServer server, ServerConfig config) {
         HangupSignal.Effect hangup = HangupSignal.onHangup(server::reload);
-        Optional<Path> keys = config.auth().keysFile();
-        if (hangup == HangupSignal.Effect.IGNORED && keys.isPresent()) {
+        List<Path> reloaded = reloadedFiles(config);
+        if (hangup == HangupSignal.Effect.IGNORED && !reloaded.isEmpty()) {
             LOG.log(
                     Level.WARNING,
-                    "SIGHUP is ignored by the process that started vectaraft (e.g. nohup): the key"
-                            + " file "
-                            + keys.get()
-                            + " reloads only when it changes, not on SIGHUP");
+                    "SIGHUP is ignored by the process that started vectaraft (e.g. nohup): "
+                            + reloaded
+                            + " reload only when they change, not on SIGHUP");
         }
+    }
+
+    /** The files a SIGHUP re-reads: the key file and the certificates with their keys. */
+    private static List<Path> reloadedFiles(ServerConfig config) {
+        List<Path> files = new ArrayList<>();
+        config.auth().keysFile().ifPresent(files::add);
+        TlsSettings tls = config.tls();
+        Stream.of(tls.grpc(), tls.http())
+                .flatMap(Optional::stream)
+                .forEach(identity -> files.addAll(List.of(identity.cert(), identity.key())));
+        tls.clientCa().ifPresent(files::add);
+        return files.stream().distinct().toList();
     }
 
     /**

@@ -189,13 +189,14 @@ class SecurityProcessTest {
         List<String> warnings = out.stream().filter(l -> l.contains(HANGUP_IGNORED)).toList();
         assertEquals(1, warnings.size(), "one warning in:\n" + String.join("\n", out));
         assertTrue(
-                warnings.getFirst().contains("the key file " + keys + " reloads only when it"),
+                warnings.getFirst().contains("[" + keys + "] reload only when they change"),
                 warnings.getFirst());
     }
 
-    /** Without a key file SIGHUP has nothing to reload that an operator would wait for. */
+    /** Without a key file or certificates SIGHUP has nothing to reload. */
     @Test
-    void sighupIgnoredByTheStarterIsNotReportedWithoutAKeyFile(@TempDir Path dir) throws Exception {
+    void sighupIgnoredByTheStarterIsNotReportedWithNothingToReload(@TempDir Path dir)
+            throws Exception {
         List<String> out =
                 outputUntilReady(dir, List.of("nohup"), "--port", "0", "--no-wal", "--no-metrics");
         assertTrue(
