@@ -43,7 +43,7 @@ final class GraphScorer {
     /** The scorer whose query is the vector in slot {@code node}, for linking. */
     QueryScorer link(int node) {
         return quantized() && codes.kind() == Quantization.Kind.INT8
-                ? codes.scorer(store.copyVector(node), store)
+                ? codes.nodeScorer(node, store)
                 : exact.node(node);
     }
 }

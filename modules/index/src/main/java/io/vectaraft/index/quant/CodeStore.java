@@ -195,6 +195,28 @@ public final class CodeStore {
     }
 
     /**
+     * {@link #scorer} with the stored vector of slot {@code node} as the query, for linking a
+     * graph. Under EUCLIDEAN int8 that query's grid bytes are the slot's own code, so the scorer
+     * reads the code in place: the same scores without copying and quantizing the vector again on
+     * every call (graph building asks for one per candidate and per full neighbour list).
+     */
+    public QueryScorer nodeScorer(int node, SlotStore store) {
+        if (int8 == null || !euclidean) {
+            return scorer(store.copyVector(node), store);
+        }
+        byte[][] chunks = bytes;
+        int shift = chunkShift;
+        int mask = chunkMask;
+        int units = rowUnits;
+        byte[] own = chunks[node >>> shift];
+        int ownOffset = (node & mask) * units;
+        Int8Quantizer quantizer = int8;
+        return slot ->
+                -quantizer.squareDistance(
+                        own, ownOffset, chunks[slot >>> shift], (slot & mask) * units);
+    }
+
+    /**
      * The estimated similarity of a query to the codes (higher is better, as {@link QueryScorer}):
      * for EUCLIDEAN {@code -(|q|^2 - 2 q.x + |x|^2)} with the exact stored norms of the vectors.
      *
@@ -212,7 +234,7 @@ public final class CodeStore {
                 Int8Quantizer quantizer = int8;
                 return slot ->
                         -quantizer.squareDistance(
-                                onGrid, chunks[slot >>> shift], (slot & mask) * units);
+                                onGrid, 0, chunks[slot >>> shift], (slot & mask) * units);
             }
             Int8Quantizer.Query q = int8.prepare(query);
             return slot -> Int8Quantizer.dot(q, chunks[slot >>> shift], (slot & mask) * units);

@@ -144,11 +144,14 @@ final class Int8Quantizer {
     }
 
     /**
-     * The estimated squared distance of a query on the grid to the code at {@code codes[offset..]}.
+     * The estimated squared distance of a query on the grid ({@code onGrid[gridOffset..]}, a stored
+     * code or {@link #onGrid}'s bytes) to the code at {@code codes[offset..]}.
      */
-    float squareDistance(byte[] onGrid, byte[] codes, int offset) {
+    float squareDistance(byte[] onGrid, int gridOffset, byte[] codes, int offset) {
         float s = step[0];
-        return s * s * VectorOps.squareDistanceInt8(onGrid, 0, codes, offset, onGrid.length);
+        return s
+                * s
+                * VectorOps.squareDistanceInt8(onGrid, gridOffset, codes, offset, center.length);
     }
 
     void write(DataOutput out) throws IOException {

@@ -142,7 +142,7 @@ class QuantizerTest {
             for (int d = 0; d < dim; d++) {
                 truth += (query[d] - x[d]) * (double) (query[d] - x[d]);
             }
-            double estimate = q.squareDistance(q.onGrid(query), code, 0);
+            double estimate = q.squareDistance(q.onGrid(query), 0, code, 0);
             // Each of query and vector is off by at most step/2 per dimension (inside the bounds).
             double bound = 2 * Math.sqrt(truth) * step * Math.sqrt(dim) + dim * step * step + 1e-4;
             assertTrue(

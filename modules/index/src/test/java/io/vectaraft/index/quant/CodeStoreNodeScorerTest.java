@@ -1,0 +1,80 @@
+package io.vectaraft.index.quant;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.vectaraft.index.CollectionSpec;
+import io.vectaraft.index.IndexSpec;
+import io.vectaraft.index.Metric;
+import io.vectaraft.index.Quantization;
+import io.vectaraft.index.TestSeeds;
+import io.vectaraft.index.flat.QueryScorer;
+import io.vectaraft.index.flat.SlotStore;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * A stored vector as the query of a graph link: {@link CodeStore#nodeScorer} must score exactly as
+ * the vector copied out and quantized as a query ({@link CodeStore#scorer}), whichever shortcut it
+ * takes, or graphs built with it would differ.
+ */
+class CodeStoreNodeScorerTest {
+    private static final int DIM = 37; // not a multiple of any lane count
+    private static final int N = 300;
+
+    @ParameterizedTest
+    @EnumSource(Metric.class)
+    void nodeScorerGivesTheBitsOfTheCopiedVectorAsAQuery(Metric metric) {
+        long seed = TestSeeds.seed();
+        Random r = new Random(seed);
+        SlotStore store = new SlotStore(DIM);
+        CodeStore codes =
+                new CodeStore(
+                        new CollectionSpec(
+                                "c",
+                                DIM,
+                                metric,
+                                IndexSpec.flat(),
+                                Quantization.of(Quantization.Kind.INT8),
+                                false),
+                        100);
+        for (int i = 0; i < N; i++) {
+            float[] v = new float[DIM];
+            for (int d = 0; d < DIM; d++) {
+                v[d] = (float) (3 + 2 * r.nextGaussian()); // off-centre, some clipped
+            }
+            if (metric == Metric.COSINE) {
+                normalize(v);
+            }
+            codes.put(store.put("v" + i, v, Map.of()), v, store);
+        }
+        for (int node = 0; node < N; node += 7) {
+            QueryScorer shortcut = codes.nodeScorer(node, store);
+            QueryScorer reference = codes.scorer(store.copyVector(node), store);
+            for (int slot = 0; slot < N; slot++) {
+                assertEquals(
+                        Float.floatToIntBits(reference.score(slot)),
+                        Float.floatToIntBits(shortcut.score(slot)),
+                        metric
+                                + " node "
+                                + node
+                                + " slot "
+                                + slot
+                                + " "
+                                + TestSeeds.describe(seed));
+            }
+        }
+    }
+
+    private static void normalize(float[] v) {
+        double sum = 0;
+        for (float x : v) {
+            sum += x * x;
+        }
+        float inv = (float) (1 / Math.sqrt(sum));
+        for (int d = 0; d < v.length; d++) {
+            v[d] *= inv;
+        }
+    }
+}
