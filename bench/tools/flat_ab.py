@@ -17,8 +17,16 @@ def main():
         med = {s: statistics.median(r["qps"] for r in rs) for s, rs in sides.items()}
         a, b, f = med.get("A"), med.get("B"), med.get("faiss")
         runs = " ".join(f"{s}:{r['qps']:.0f}({r['load']:.1f})" for s, rs in sides.items() for r in rs)
-        print(f"{data:20}{threads:>4}{batch:>6}{a:>10.1f}{b:>10.1f}{f:>10.1f}"
-              f"{b / a:>7.2f}{a / f:>7.2f}{b / f:>7.2f}  {runs}")
+        print(f"{data:20}{threads:>4}{batch:>6}{fmt(a, 10, 1)}{fmt(b, 10, 1)}{fmt(f, 10, 1)}"
+              f"{ratio(b, a)}{ratio(a, f)}{ratio(b, f)}  {runs}")
+
+
+def fmt(value, width, digits):
+    return f"{value:>{width}.{digits}f}" if value is not None else f"{'-':>{width}}"
+
+
+def ratio(x, y):
+    return fmt(x / y if x is not None and y else None, 7, 2)
 
 
 main()
