@@ -1,6 +1,7 @@
 package io.vectaraft.cluster;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * How this node joins the Raft group.
@@ -9,10 +10,17 @@ import java.nio.file.Path;
  * @param peers every member of the group (the same list on every node)
  * @param dir where Ratis keeps this node's log, metadata and snapshots
  * @param vectorDir where {@code on_disk} collections keep their vector files (caches)
+ * @param electionTimeout the shortest time a follower waits for the leader before it campaigns; the
+ *     longest is twice this
  */
-public record ClusterOptions(String nodeId, Peers peers, Path dir, Path vectorDir) {
+public record ClusterOptions(
+        String nodeId, Peers peers, Path dir, Path vectorDir, Duration electionTimeout) {
     public ClusterOptions {
         peers.require(nodeId);
+        if (electionTimeout.isNegative() || electionTimeout.isZero()) {
+            throw new IllegalArgumentException(
+                    "election timeout must be positive: " + electionTimeout);
+        }
     }
 
     public Peer self() {

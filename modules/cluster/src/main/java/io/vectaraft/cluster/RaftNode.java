@@ -31,8 +31,9 @@ import org.apache.ratis.util.TimeDuration;
  * the group through whichever node leads. Owns both.
  *
  * <p>Settings that differ from Ratis's defaults: linearizable reads (ReadIndex, also on followers);
- * an election timeout of 0.5-1 s; snapshots taken automatically every {@code snapshotEntries}
- * entries, and the log purged behind them; a log write buffer big enough for the largest request.
+ * an election timeout from {@link ClusterOptions#electionTimeout()} to twice that; snapshots taken
+ * automatically every {@code snapshotEntries} entries, and the log purged behind them; a log write
+ * buffer big enough for the largest request.
  */
 final class RaftNode implements AutoCloseable {
     private final RaftPeerId self;
@@ -135,10 +136,13 @@ final class RaftNode implements AutoCloseable {
                 p, SizeInBytes.valueOf(Math.max(32L << 20, 2L * entryRoom.getSize())));
         RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, entryRoom);
         RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
-        // Ratis's 150-300 ms election timeout churns leaders when the nodes share busy cores
-        // (heartbeats arrive late); 0.5-1 s still elects within about a second.
-        RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(500, TimeUnit.MILLISECONDS));
-        RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(1, TimeUnit.SECONDS));
+        // A follower sleeps a random timeout between these, then campaigns if nothing came from
+        // the leader during that sleep: a leader's loss is noticed after up to twice the maximum.
+        long electionMillis = options.electionTimeout().toMillis();
+        RaftServerConfigKeys.Rpc.setTimeoutMin(
+                p, TimeDuration.valueOf(electionMillis, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(
+                p, TimeDuration.valueOf(2 * electionMillis, TimeUnit.MILLISECONDS));
         // A node being added (AddNode) must answer the leader within this, or the change fails;
         // Ratis's default (3 election timeouts) is too short for a JVM just started on a busy
         // machine, and a node that then times out of a configuration without it stops its group.

@@ -320,13 +320,27 @@ public final class ClusterBench {
                         took);
                 victim.restart();
                 long caughtUp = lastLsn.get();
-                victim.stub()
-                        .withDeadlineAfter(120, TimeUnit.SECONDS)
-                        .count(
-                                CountRequest.newBuilder()
-                                        .setCollection(FAILOVER)
-                                        .setMinLsn(caughtUp)
-                                        .build());
+                try {
+                    victim.stub()
+                            .withDeadlineAfter(120, TimeUnit.SECONDS)
+                            .count(
+                                    CountRequest.newBuilder()
+                                            .setCollection(FAILOVER)
+                                            .setMinLsn(caughtUp)
+                                            .build());
+                } catch (StatusRuntimeException e) {
+                    throw new IllegalStateException(
+                            victim.id
+                                    + " restarted after kill "
+                                    + k
+                                    + " did not apply lsn "
+                                    + caughtUp
+                                    + ": "
+                                    + e.getStatus()
+                                    + "\n"
+                                    + ClusterNode.tails(nodes),
+                            e);
+                }
             }
         } finally {
             stop.set(true);

@@ -3,15 +3,17 @@ package io.vectaraft.server.config;
 import io.vectaraft.cluster.ClusterOptions;
 import io.vectaraft.cluster.Peers;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Cluster mode: this node's id, the group's members, where Ratis keeps this node's log and
- * snapshots, and how many entries separate snapshots.
+ * snapshots, how many entries separate snapshots, and the shortest election timeout.
  */
-public record ClusterSettings(String nodeId, Peers peers, Path dir, long snapshotEntries) {
+public record ClusterSettings(
+        String nodeId, Peers peers, Path dir, long snapshotEntries, Duration electionTimeout) {
 
     /** The options of the cluster module; {@code vectorDir} for on-disk collections' files. */
     public ClusterOptions options(Path vectorDir) {
-        return new ClusterOptions(nodeId, peers, dir, vectorDir);
+        return new ClusterOptions(nodeId, peers, dir, vectorDir, electionTimeout);
     }
 }

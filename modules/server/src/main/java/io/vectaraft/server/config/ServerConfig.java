@@ -116,7 +116,8 @@ public record ServerConfig(
                         dir.isEmpty()
                                 ? wal.resolveSibling("raft")
                                 : workingDir.resolve(dir).normalize(),
-                        (Long) v.get(Setting.CLUSTER_SNAPSHOT_ENTRIES)));
+                        (Long) v.get(Setting.CLUSTER_SNAPSHOT_ENTRIES),
+                        Duration.ofMillis((Integer) v.get(Setting.ELECTION_TIMEOUT_MS))));
     }
 
     private static AuthSettings auth(Map<Setting, Object> v, Path workingDir) {

@@ -138,6 +138,14 @@ public enum Setting {
             "10000",
             Kind.POSITIVE_LONG,
             "Raft log entries between a cluster node's snapshots (the log is purged behind them)"),
+    ELECTION_TIMEOUT_MS(
+            "cluster.election-timeout-ms",
+            "VECTARAFT_ELECTION_TIMEOUT_MS",
+            "--election-timeout-ms",
+            "300",
+            Kind.POSITIVE_INT,
+            "a follower campaigns after a random timeout between this and twice this without a"
+                    + " message from the leader; a leader's loss is noticed within about 2-4x this"),
     METRICS_ENABLED(
             "metrics.enabled",
             "VECTARAFT_ENABLE_METRICS",

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -118,6 +119,29 @@ class ConfigLoaderTest {
         assertEquals(new HostPort("::1", 7001), c.grpcAddress());
     }
 
+    @Test
+    void clusterElectionTimeoutFromEnvironmentAndFlag() {
+        Map<String, String> env =
+                Map.of("VECTARAFT_NODE_ID", "n1", "VECTARAFT_PEERS", "n1=127.0.0.1:7001");
+        assertEquals(
+                Duration.ofMillis(300),
+                load(env).config().cluster().orElseThrow().electionTimeout(),
+                "default");
+        Map<String, String> shorter = new HashMap<>(env);
+        shorter.put("VECTARAFT_ELECTION_TIMEOUT_MS", "200");
+        assertEquals(
+                Duration.ofMillis(200),
+                load(shorter).config().cluster().orElseThrow().electionTimeout());
+        assertEquals(
+                Duration.ofMillis(250),
+                load(shorter, "--election-timeout-ms", "250")
+                        .config()
+                        .cluster()
+                        .orElseThrow()
+                        .electionTimeout(),
+                "the flag wins");
+    }
+
     @ParameterizedTest
     @CsvSource(
             delimiter = '|',
@@ -128,6 +152,7 @@ class ConfigLoaderTest {
                 "--wal-recovery=lenient | invalid wal.recovery \"lenient\" from flag --wal-recovery: expected strict or truncate",
                 "--metrics-addr localhost | invalid metrics.address \"localhost\" from flag --metrics-addr: expected host:port with port 0..65535",
                 "--max-message-bytes 0 | invalid grpc.max-message-bytes \"0\" from flag --max-message-bytes: expected an integer 1..2147483647",
+                "--election-timeout-ms 0 | invalid cluster.election-timeout-ms \"0\" from flag --election-timeout-ms: expected an integer 1..2147483647",
                 "--bogus | unknown flag \"--bogus\" (run with --help for the list)",
                 "--port | flag --port needs a value",
                 "--port 1 --port 2 | flag --port given twice",
