@@ -108,10 +108,18 @@ record AnnOptions(
                 buildSeconds);
     }
 
-    /** Whether a finished build with these parameters is in the index directory. */
+    /** Whether the build step may reuse the index directory: no --rebuild, and {@link #built}. */
+    boolean reusable(Dataset d) throws IOException {
+        return !rebuild && built(d);
+    }
+
+    /**
+     * Whether a finished build with these parameters is in the index directory (the search step
+     * asks this whatever --rebuild says: the build step before it has just rebuilt).
+     */
     boolean built(Dataset d) throws IOException {
         Path marker = indexDir.resolve(MARKER);
-        if (rebuild || !Files.isRegularFile(marker)) {
+        if (!Files.isRegularFile(marker)) {
             return false;
         }
         String text = Files.readString(marker);

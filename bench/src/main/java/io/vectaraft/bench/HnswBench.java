@@ -37,7 +37,7 @@ final class HnswBench {
     static void build(Args a) throws Exception {
         AnnOptions o = AnnOptions.parse(a, "vectaraft", QUANTIZATIONS, true);
         Dataset data = Dataset.load(o.data());
-        if (o.built(data)) {
+        if (o.reusable(data)) {
             System.err.println("vectaraft: reusing the index in " + o.indexDir());
             return;
         }

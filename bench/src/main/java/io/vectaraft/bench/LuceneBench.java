@@ -57,7 +57,7 @@ final class LuceneBench {
     static void build(Args a) throws Exception {
         AnnOptions o = AnnOptions.parse(a, "lucene", QUANTIZATIONS, false);
         Dataset data = Dataset.load(o.data());
-        if (o.built(data)) {
+        if (o.reusable(data)) {
             System.err.println("lucene: reusing the index in " + o.indexDir());
             return;
         }
