@@ -142,7 +142,7 @@ public enum Setting {
             "cluster.election-timeout-ms",
             "VECTARAFT_ELECTION_TIMEOUT_MS",
             "--election-timeout-ms",
-            "300",
+            "500",
             Kind.POSITIVE_INT,
             "a follower campaigns after a random timeout between this and twice this without a"
                     + " message from the leader; a leader's loss is noticed within about 2-4x this"),

@@ -124,7 +124,7 @@ class ConfigLoaderTest {
         Map<String, String> env =
                 Map.of("VECTARAFT_NODE_ID", "n1", "VECTARAFT_PEERS", "n1=127.0.0.1:7001");
         assertEquals(
-                Duration.ofMillis(300),
+                Duration.ofMillis(500),
                 load(env).config().cluster().orElseThrow().electionTimeout(),
                 "default");
         Map<String, String> shorter = new HashMap<>(env);
