@@ -66,6 +66,22 @@ class MainProcessTest {
                 lastLine(out));
     }
 
+    /**
+     * Reads the process's output into {@code lines}, one per line, on a thread of its own, so the
+     * child never blocks on a full pipe.
+     */
+    static Thread drainInto(Process p, BlockingQueue<String> lines) {
+        return Thread.ofVirtual()
+                .start(
+                        () -> {
+                            try (BufferedReader r = p.inputReader(StandardCharsets.UTF_8)) {
+                                r.lines().forEach(lines::add);
+                            } catch (IOException e) {
+                                lines.add("(output failed: " + e + ")");
+                            }
+                        });
+    }
+
     static List<String> launchCommand(String... args) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElseThrow());
@@ -98,18 +114,8 @@ class MainProcessTest {
     @Test
     void announcesThePortServesAndStopsOnSigterm(@TempDir Path dir) throws Exception {
         Process p = launch(dir, "--port", "0", "--no-wal", "--metrics-addr", "127.0.0.1:0");
-        // Drain the output on its own thread so the child never blocks on a full pipe.
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread drain =
-                Thread.ofVirtual()
-                        .start(
-                                () -> {
-                                    try (BufferedReader r = p.inputReader(StandardCharsets.UTF_8)) {
-                                        r.lines().forEach(lines::add);
-                                    } catch (IOException e) {
-                                        lines.add("(output failed: " + e + ")");
-                                    }
-                                });
+        Thread drain = drainInto(p, lines);
         StringBuilder seen = new StringBuilder();
         try {
             int port = -1;

@@ -8,8 +8,6 @@ import io.grpc.ManagedChannelBuilder;
 import io.vectaraft.api.v1.PingRequest;
 import io.vectaraft.api.v1.VectorServiceGrpc;
 import io.vectaraft.server.TestKeys.Entry;
-import java.io.BufferedReader;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -121,7 +119,7 @@ class SecurityProcessTest {
                         .redirectErrorStream(true)
                         .start();
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread drain = drainInto(p, lines);
+        Thread drain = MainProcessTest.drainInto(p, lines);
         StringBuilder seen = new StringBuilder();
         try {
             int port = -1;
@@ -239,7 +237,7 @@ class SecurityProcessTest {
                         .redirectErrorStream(true)
                         .start();
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread drain = drainInto(p, lines);
+        Thread drain = MainProcessTest.drainInto(p, lines);
         List<String> seen = new ArrayList<>();
         try {
             while (seen.isEmpty() || !seen.getLast().contains(" ready in ")) {
@@ -254,18 +252,5 @@ class SecurityProcessTest {
             p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             drain.join();
         }
-    }
-
-    /** Reads the process's output into {@code lines}, one per line, on a thread of its own. */
-    private static Thread drainInto(Process p, BlockingQueue<String> lines) {
-        return Thread.ofVirtual()
-                .start(
-                        () -> {
-                            try (BufferedReader r = p.inputReader(StandardCharsets.UTF_8)) {
-                                r.lines().forEach(lines::add);
-                            } catch (IOException e) {
-                                lines.add("(output failed: " + e + ")");
-                            }
-                        });
     }
 }
