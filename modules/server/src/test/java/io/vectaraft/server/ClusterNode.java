@@ -261,6 +261,15 @@ final class ClusterNode implements AutoCloseable {
         return process.pid();
     }
 
+    /** The CPU time (user and system) the node's current process has used, in nanoseconds. */
+    long cpuNanos() {
+        return process.toHandle()
+                .info()
+                .totalCpuDuration()
+                .orElseThrow(() -> new IllegalStateException("no CPU time for process " + pid()))
+                .toNanos();
+    }
+
     void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);

@@ -107,6 +107,24 @@ class ClusterProcessTest {
             assertEquals(before, count(n), "nothing of the refused batch on " + n.id);
         }
 
+        // A log position this node will not reach in time: it says so before the deadline fires.
+        long ahead = acked.values().stream().mapToLong(Long::longValue).max().orElse(0) + 1_000_000;
+        StatusRuntimeException behind =
+                expectStatus(
+                        () ->
+                                follower.stub()
+                                        .withDeadlineAfter(1, TimeUnit.SECONDS)
+                                        .get(
+                                                GetRequest.newBuilder()
+                                                        .setCollection(COLLECTION)
+                                                        .addIds("direct0-0")
+                                                        .setMinLsn(ahead)
+                                                        .build()));
+        assertEquals(Status.Code.UNAVAILABLE, behind.getStatus().getCode(), behind.toString());
+        assertTrue(
+                behind.getStatus().getDescription().contains("min_lsn"),
+                "names what it waited for: " + behind.getStatus());
+
         long seed = Long.getLong("vectaraft.cluster.seed", System.nanoTime());
         int cycles = Integer.getInteger("vectaraft.cluster.cycles", DEFAULT_CYCLES);
         System.out.println("ClusterProcessTest: seed " + seed + ", cycles " + cycles);

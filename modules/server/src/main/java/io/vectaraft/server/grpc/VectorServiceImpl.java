@@ -832,6 +832,14 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
     private static final long DEFAULT_READ_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     /**
+     * The most of a call's remaining time that a freshness wait leaves unused (a tenth of it below
+     * two seconds), so that a read which cannot be made fresh in time answers UNAVAILABLE, naming
+     * what it waited for, before the caller's deadline fires: a bare DEADLINE_EXCEEDED would not
+     * say whether the node, the network or the log was behind.
+     */
+    private static final long MAX_ANSWER_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
+    /**
      * Waits until this node may answer a read as fresh as asked: {@code LINEARIZABLE} reflects
      * every write acknowledged before the read began (a ReadIndex in a cluster), {@code min_lsn}
      * waits until this node has applied that log position; both bounded by the call's deadline.
@@ -849,12 +857,16 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
         if (!linearizable && minLsn == 0) {
             return;
         }
+        store.awaitFresh(linearizable, minLsn, System.nanoTime() + freshnessWait());
+    }
+
+    private static long freshnessWait() {
         Deadline deadline = Context.current().getDeadline();
-        long wait =
-                deadline == null
-                        ? DEFAULT_READ_WAIT_NANOS
-                        : deadline.timeRemaining(TimeUnit.NANOSECONDS);
-        store.awaitFresh(linearizable, minLsn, System.nanoTime() + wait);
+        if (deadline == null) {
+            return DEFAULT_READ_WAIT_NANOS;
+        }
+        long remaining = deadline.timeRemaining(TimeUnit.NANOSECONDS);
+        return remaining - Math.min(remaining / 10, MAX_ANSWER_MARGIN_NANOS);
     }
 
     private VectorCollection collection(String name) {
