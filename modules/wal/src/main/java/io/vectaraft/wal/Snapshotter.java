@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,7 +40,9 @@ final class Snapshotter {
     private final LogWriter log;
     private final ReentrantReadWriteLock structure;
     private final ReentrantLock catalog;
+    private final ReentrantReadWriteLock imaging;
     private final ReentrantLock oneAtATime = new ReentrantLock();
+    private volatile Runnable whileWriting = () -> {};
     private final ExecutorService background =
             Executors.newSingleThreadExecutor(
                     r -> Thread.ofPlatform().daemon().name("vectaraft-snapshot").unstarted(r));
@@ -50,12 +53,19 @@ final class Snapshotter {
             StorageOptions options,
             LogWriter log,
             ReentrantReadWriteLock structure,
-            ReentrantLock catalog) {
+            ReentrantLock catalog,
+            ReentrantReadWriteLock imaging) {
         this.database = database;
         this.options = options;
         this.log = log;
         this.structure = structure;
         this.catalog = catalog;
+        this.imaging = imaging;
+    }
+
+    /** Runs {@code hook} in every later snapshot between its cut and its writing (tests). */
+    void whileWriting(Runnable hook) {
+        this.whileWriting = hook;
     }
 
     /** Starts a background snapshot if the active log passed the threshold and none is running. */
@@ -126,27 +136,39 @@ final class Snapshotter {
     }
 
     /**
-     * Holds the catalog lock throughout, so no collection is created or dropped while the snapshot
-     * is cut and written. The cut ({@link #cut}) takes the structure lock exclusively, so every
-     * appended entry has been applied, notes the last sequence number and seals the log there.
-     * Upserts and deletes then go on while the collections are written (each collection is visited
-     * under its own read lock, so its writers pause only for that visit). The snapshot is therefore
-     * "fuzzy": a collection may already hold some writes after the cut. Replay from the cut is
-     * still exact, because those writes are upserts and deletes by id, whose final effect on an id
-     * depends only on the last one, and metadata updates, whose effect on each key of an id depends
-     * only on the last write touching it (a set or unset of that key, or an upsert or delete of the
-     * id): replaying them again on top of the snapshot gives the same state. Alias changes hold the
-     * catalog lock, so the snapshot has the aliases exactly as of the cut.
+     * The cut ({@link #cut}), under the catalog lock, takes the structure lock exclusively, so
+     * every appended entry has been applied, notes the last sequence number, seals the log there
+     * and lists the collections and aliases to write. Creates and alias changes may then go on:
+     * they are logged after the cut, so replay makes them again, and the list leaves them out.
+     * Drops and restores wait on the imaging lock, which the snapshot holds shared until the listed
+     * collections are written (a drop releases a collection's files). Upserts and deletes go on
+     * while the collections are written (each collection is visited under its own read lock, so its
+     * writers pause only for that visit). The snapshot is therefore "fuzzy": a collection may
+     * already hold some writes after the cut. Replay from the cut is still exact, because those
+     * writes are upserts and deletes by id, whose final effect on an id depends only on the last
+     * one, and metadata updates, whose effect on each key of an id depends only on the last write
+     * touching it (a set or unset of that key, or an upsert or delete of the id): replaying them
+     * again on top of the snapshot gives the same state. The aliases are copied at the cut, so the
+     * snapshot has them exactly as of the cut.
      */
     private Written write() throws IOException {
-        catalog.lock();
+        imaging.readLock().lock();
         try {
-            Cut cut = cut();
-            return cut.covering() != null
-                    ? new Written(cut.covering(), false)
-                    : new Written(writeAt(cut.seq()), true);
+            Listed listed;
+            catalog.lock();
+            try {
+                Cut cut = cut();
+                if (cut.covering() != null) {
+                    return new Written(cut.covering(), false);
+                }
+                listed = Listed.of(database, cut.seq());
+            } finally {
+                catalog.unlock();
+            }
+            whileWriting.run();
+            return new Written(writeAt(listed), true);
         } finally {
-            catalog.unlock();
+            imaging.readLock().unlock();
         }
     }
 
@@ -172,18 +194,32 @@ final class Snapshotter {
         }
     }
 
-    private SnapshotFile writeAt(long seq) throws IOException {
+    /**
+     * What a snapshot of sequence {@code seq} writes: the collections of {@code db} and a copy of
+     * its aliases, as they are when listed.
+     */
+    private record Listed(long seq, List<CollectionImage> images, List<SnapshotSection> sections) {
+        static Listed of(WritableDatabase db, long seq) {
+            GraphSection graphs = new GraphSection();
+            List<CollectionImage> images =
+                    db.list().stream()
+                            .map(VectorCollection::spec)
+                            .map(spec -> graphs.image(db.imageIO(spec.name())))
+                            .toList();
+            return new Listed(
+                    seq, images, Snapshotter.sections(graphs, new TreeMap<>(db.aliases())));
+        }
+
+        SnapshotFile writeTo(Path dir) throws IOException {
+            return new SnapshotWriter(sections).write(dir, seq, images);
+        }
+    }
+
+    private SnapshotFile writeAt(Listed listed) throws IOException {
+        long seq = listed.seq();
         LOG.log(Level.INFO, "snapshot: writing seq " + seq + " to " + options.snapshotDir());
-        GraphSection graphs = new GraphSection();
-        List<CollectionImage> images =
-                database.list().stream()
-                        .map(VectorCollection::spec)
-                        .map(spec -> graphs.image(database.imageIO(spec.name())))
-                        .toList();
         long start = System.nanoTime();
-        SnapshotFile info =
-                new SnapshotWriter(sections(graphs, database.aliases()))
-                        .write(options.snapshotDir(), seq, images);
+        SnapshotFile info = listed.writeTo(options.snapshotDir());
         LOG.log(
                 Level.INFO,
                 "snapshot "
@@ -200,13 +236,7 @@ final class Snapshotter {
 
     /** Writes {@code db} as the snapshot of {@code seq} in {@code dir} (a restore's new state). */
     static SnapshotFile writeImage(WritableDatabase db, Path dir, long seq) throws IOException {
-        GraphSection graphs = new GraphSection();
-        List<CollectionImage> images =
-                db.list().stream()
-                        .map(VectorCollection::spec)
-                        .map(spec -> graphs.image(db.imageIO(spec.name())))
-                        .toList();
-        return new SnapshotWriter(sections(graphs, db.aliases())).write(dir, seq, images);
+        return Listed.of(db, seq).writeTo(dir);
     }
 
     /** What a snapshot carries besides the records: codes, graphs, field indexes and aliases. */

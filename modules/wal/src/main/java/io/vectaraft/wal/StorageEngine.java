@@ -48,9 +48,11 @@ import java.util.function.Supplier;
  * nothing is waited for (no log, or the {@code none} and {@code interval} policies), the entry is
  * applied under the order lock right after its append. Applying stores the records (an HNSW
  * collection links them into its graph in the background), so neither path waits for graph linking.
- * Creating and dropping collections, and the cut of a snapshot, take the structure lock exclusively
- * and so wait for in-flight mutations; they also hold the catalog lock, which keeps creates and
- * drops out of a snapshot while it is written.
+ * Creating and dropping collections, alias changes and the cut of a snapshot take the structure
+ * lock exclusively and so wait for in-flight mutations; they also hold the catalog lock, which
+ * orders them with one another. A snapshot holds the catalog lock only for its cut; while it writes
+ * the collections it holds the imaging lock shared, which keeps drops and restores (they release a
+ * collection's files) out until it is done.
  *
  * <p><b>Visibility and durability.</b> A mutation becomes visible to readers only after it is
  * durable under the policy (with {@link FsyncPolicy#ALWAYS}: after the fsync), and before it is
@@ -63,8 +65,9 @@ import java.util.function.Supplier;
  *
  * <p><b>Snapshots.</b> When the active log passes {@link StorageOptions#snapshotThresholdBytes()},
  * a background snapshot rotates the log and writes every collection; segments it covers are then
- * deleted. Only creating and dropping collections waits for a snapshot; upserts and deletes go on
- * ({@code Snapshotter} explains why a snapshot taken under writes still replays exactly).
+ * deleted. Only dropping collections and restores wait for a snapshot; upserts, deletes, creates
+ * and alias changes go on ({@code Snapshotter} explains why a snapshot taken under writes still
+ * replays exactly).
  */
 public final class StorageEngine implements Store {
     private static final System.Logger LOG = System.getLogger(StorageEngine.class.getName());
@@ -75,9 +78,12 @@ public final class StorageEngine implements Store {
     private final LogWriter log;
     private final Map<String, WriteSequencer> sequencers = new ConcurrentHashMap<>();
     private final ReentrantReadWriteLock structure = new ReentrantReadWriteLock();
-    // Creates and drops hold it, and so does a snapshot while it writes (lock order: the catalog
-    // lock, then the structure lock).
+    // Creates, drops, alias changes, restores and a snapshot's cut hold it (lock order: the imaging
+    // lock, the catalog lock, then the structure lock).
     private final ReentrantLock catalog = new ReentrantLock();
+    // Shared by a snapshot while it writes collections it listed at its cut; exclusive for drops
+    // and restores, which release collections (an on_disk collection's vector file is unmapped).
+    private final ReentrantReadWriteLock imaging = new ReentrantReadWriteLock();
     private final Snapshotter snapshotter;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile WriteObserver observer = WriteObserver.NONE;
@@ -91,7 +97,9 @@ public final class StorageEngine implements Store {
             sequencers.put(c.spec().name(), new WriteSequencer());
         }
         this.snapshotter =
-                log == null ? null : new Snapshotter(database, options, log, structure, catalog);
+                log == null
+                        ? null
+                        : new Snapshotter(database, options, log, structure, catalog, imaging);
     }
 
     /** A store without a log: nothing survives a restart. */
@@ -208,11 +216,16 @@ public final class StorageEngine implements Store {
     /** Deletes a collection and its records. */
     @Override
     public WriteResult dropCollection(String name) {
-        catalog.lock();
+        imaging.writeLock().lock();
         try {
-            return drop(name);
+            catalog.lock();
+            try {
+                return drop(name);
+            } finally {
+                catalog.unlock();
+            }
         } finally {
-            catalog.unlock();
+            imaging.writeLock().unlock();
         }
     }
 
@@ -285,11 +298,11 @@ public final class StorageEngine implements Store {
     /**
      * Replaces the whole state with a snapshot file's, in a running server. The file is read back
      * whole and loaded into a new database before anything changes; a damaged or foreign file is
-     * refused with the reason. Then, with no write in flight and no snapshot running (catalog and
-     * structure locks): the loaded state is written as the snapshot of sequence {@code last + 1}, a
-     * {@code restored} entry takes that sequence in the log (so later entries follow it), and the
-     * database takes over the loaded collections. A crash before the snapshot is whole leaves the
-     * old state; after it, recovery starts from the restored snapshot.
+     * refused with the reason. Then, with no write in flight and no snapshot running (imaging,
+     * catalog and structure locks): the loaded state is written as the snapshot of sequence {@code
+     * last + 1}, a {@code restored} entry takes that sequence in the log (so later entries follow
+     * it), and the database takes over the loaded collections. A crash before the snapshot is whole
+     * leaves the old state; after it, recovery starts from the restored snapshot.
      */
     @Override
     public SnapshotFile restore(Path file) {
@@ -314,6 +327,7 @@ public final class StorageEngine implements Store {
                                     ? "no such file"
                                     : e.getMessage()));
         }
+        imaging.writeLock().lock();
         catalog.lock();
         try {
             structure.writeLock().lock();
@@ -345,6 +359,7 @@ public final class StorageEngine implements Store {
             }
         } finally {
             catalog.unlock();
+            imaging.writeLock().unlock();
         }
     }
 
@@ -601,6 +616,11 @@ public final class StorageEngine implements Store {
                             + " --no-wal");
         }
         return snapshotter.take();
+    }
+
+    /** Runs {@code hook} in every later snapshot between its cut and its writing (tests). */
+    void whileSnapshotWrites(Runnable hook) {
+        snapshotter.whileWriting(hook);
     }
 
     /** Simulates a process kill: stops without snapshot or fsync (crash tests). */
