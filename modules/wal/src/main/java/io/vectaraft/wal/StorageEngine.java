@@ -328,38 +328,46 @@ public final class StorageEngine implements Store {
                                     : e.getMessage()));
         }
         imaging.writeLock().lock();
-        catalog.lock();
         try {
-            structure.writeLock().lock();
+            catalog.lock();
             try {
-                long seq = log.lastSeq() + 1;
-                SnapshotFile written;
-                try {
-                    written = Snapshotter.writeImage(restored, options.snapshotDir(), seq);
-                } catch (IOException e) {
-                    release(restored);
-                    throw new SnapshotException(
-                            "RestoreSnapshot: writing the restored state failed, nothing changed: "
-                                    + e.getMessage(),
-                            e);
-                }
-                long lsn = logDurably(new Mutation.Restored(file.getFileName().toString()));
-                if (lsn != seq) {
-                    throw new IllegalStateException(
-                            "restore: expected log position " + seq + ", got " + lsn);
-                }
-                database.replaceWith(restored);
-                sequencers.clear();
-                for (VectorCollection c : database.list()) {
-                    sequencers.put(c.spec().name(), new WriteSequencer());
-                }
-                return written;
+                return install(restored, file);
             } finally {
-                structure.writeLock().unlock();
+                catalog.unlock();
             }
         } finally {
-            catalog.unlock();
             imaging.writeLock().unlock();
+        }
+    }
+
+    /** The second half of {@link #restore}: under the imaging and catalog locks. */
+    private SnapshotFile install(WritableDatabase restored, Path file) {
+        structure.writeLock().lock();
+        try {
+            long seq = log.lastSeq() + 1;
+            SnapshotFile written;
+            try {
+                written = Snapshotter.writeImage(restored, options.snapshotDir(), seq);
+            } catch (IOException e) {
+                release(restored);
+                throw new SnapshotException(
+                        "RestoreSnapshot: writing the restored state failed, nothing changed: "
+                                + e.getMessage(),
+                        e);
+            }
+            long lsn = logDurably(new Mutation.Restored(file.getFileName().toString()));
+            if (lsn != seq) {
+                throw new IllegalStateException(
+                        "restore: expected log position " + seq + ", got " + lsn);
+            }
+            database.replaceWith(restored);
+            sequencers.clear();
+            for (VectorCollection c : database.list()) {
+                sequencers.put(c.spec().name(), new WriteSequencer());
+            }
+            return written;
+        } finally {
+            structure.writeLock().unlock();
         }
     }
 
