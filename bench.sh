@@ -30,8 +30,9 @@
 #   ./bench.sh ingest  --data DIR [--n N --batch 1000 --warmup 3 --passes 5]   upserts in process
 #   ./bench.sh discard-server [--port 0 --parse protobuf|none]   gRPC server whose Upsert drops
 #   ./bench.sh cluster [--seconds 15 --writers 16 --batch 100 --dim 768 --readers 8 --passes 3
-#                      --kills 20 --phases upserts,queries,failover]   3 nodes of a Raft group
-#                      beside a standalone server (fsync always): upserts/s, LOCAL vs LINEARIZABLE queries/s, write pause on a leader kill
+#                      --warmup-passes 1 --kills 20 --latency-reads 500 --phases upserts,queries,failover]
+#                      3 nodes of a Raft group beside a standalone server (fsync always): upserts/s,
+#                      LOCAL vs LINEARIZABLE queries/s and latency, write pause on a leader kill
 #   ./bench.sh jmh     [JMH options, e.g. KernelBenchmark -p dim=784]
 #   ./bench.sh wal throughput --dir D [--dims 128,768 --batches 1,100 --writers 1,16
 #                      --policies memory,none,interval,always --warmup S --duration S]
@@ -198,5 +199,5 @@ case "$cmd" in
             io.vectaraft.server.ClusterBench --dir "$work" "$@" \
             2> >(grep -v -e 'Using incubator modules' >&2) ;;
     jmh) run_java org.openjdk.jmh.Main -jvmArgsAppend "-Xms2g -Xmx2g -XX:+AlwaysPreTouch --add-modules jdk.incubator.vector" "$@" ;;
-    *) sed -n '2,47p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,48p' "$0" >&2; exit 2 ;;
 esac

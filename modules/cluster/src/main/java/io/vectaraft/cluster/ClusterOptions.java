@@ -12,9 +12,15 @@ import java.time.Duration;
  * @param vectorDir where {@code on_disk} collections keep their vector files (caches)
  * @param electionTimeout the shortest time a follower waits for the leader before it campaigns; the
  *     longest is twice this
+ * @param leaderLease whether the leader answers a read index within its lease (no heartbeat round)
  */
 public record ClusterOptions(
-        String nodeId, Peers peers, Path dir, Path vectorDir, Duration electionTimeout) {
+        String nodeId,
+        Peers peers,
+        Path dir,
+        Path vectorDir,
+        Duration electionTimeout,
+        boolean leaderLease) {
     public ClusterOptions {
         peers.require(nodeId);
         if (electionTimeout.isNegative() || electionTimeout.isZero()) {

@@ -30,10 +30,11 @@ import org.apache.ratis.util.TimeDuration;
  * This node's Ratis server (its member of the one Raft group) and a Ratis client that submits to
  * the group through whichever node leads. Owns both.
  *
- * <p>Settings that differ from Ratis's defaults: linearizable reads (ReadIndex, also on followers);
- * an election timeout from {@link ClusterOptions#electionTimeout()} to twice that; snapshots taken
- * automatically every {@code snapshotEntries} entries, and the log purged behind them; a log write
- * buffer big enough for the largest request.
+ * <p>Settings that differ from Ratis's defaults: linearizable reads (ReadIndex, also on followers;
+ * the leader's answered within its lease unless turned off); an election timeout from {@link
+ * ClusterOptions#electionTimeout()} to twice that; snapshots taken automatically every {@code
+ * snapshotEntries} entries, and the log purged behind them; a log write buffer big enough for the
+ * largest request.
  */
 final class RaftNode implements AutoCloseable {
     private final RaftPeerId self;
@@ -136,6 +137,12 @@ final class RaftNode implements AutoCloseable {
                 p, SizeInBytes.valueOf(Math.max(32L << 20, 2L * entryRoom.getSize())));
         RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, entryRoom);
         RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        // Within its lease (0.9x the shortest election timeout since the send time of the entries
+        // a majority last acknowledged) no other node can have been elected: the leader then
+        // answers a read index at once instead of after a heartbeat round. Ratis drops the lease
+        // when the leader steps down or transfers leadership; it rests on clocks running at about
+        // the same rate on every node, not on synchronised clocks.
+        RaftServerConfigKeys.Read.setLeaderLeaseEnabled(p, options.leaderLease());
         // A follower sleeps a random timeout between these, then campaigns if nothing came from
         // the leader during that sleep: a leader's loss is noticed after up to twice the maximum.
         long electionMillis = options.electionTimeout().toMillis();

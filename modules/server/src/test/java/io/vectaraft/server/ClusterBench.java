@@ -37,8 +37,10 @@ import java.util.stream.Collectors;
  *       summed for the group) and its ratio, the bound on the throughput ratio when both sides are
  *       CPU-bound on this machine's shared cores;
  *   <li>query throughput (top 10 of a small collection, {@code --readers} clients spread over the
- *       nodes) with {@code LOCAL} and {@code LINEARIZABLE} reads, alternated {@code --passes}
- *       times, and the ratio of the medians;
+ *       nodes) with {@code LOCAL} and {@code LINEARIZABLE} reads, alternated {@code --passes} times
+ *       after {@code --warmup-passes} untimed ones, the ratio of the medians and the servers' CPU
+ *       per query; then, one reader at a time, the median latency of each kind through the leader
+ *       and through the followers ({@code --latency-reads} queries per node and kind);
  *   <li>failover: {@code --kills} times, the leader is SIGKILLed under writes from 8 clients that
  *       pass over a node that fails; the time from the kill to the first acknowledgement of a write
  *       sent after it (p50, p99, max), then the victim is restarted and caught up.
@@ -46,7 +48,8 @@ import java.util.stream.Collectors;
  *
  * <pre>
  * ClusterBench [--seconds 15] [--writers 16] [--batch 100] [--dim 768] [--readers 8]
- *              [--passes 3] [--kills 20] [--dir D] [--phases upserts,queries,failover]
+ *              [--passes 3] [--warmup-passes 1] [--kills 20] [--latency-reads 500] [--dir D]
+ *              [--phases upserts,queries,failover]
  * </pre>
  */
 public final class ClusterBench {
@@ -134,8 +137,8 @@ public final class ClusterBench {
             ClusterNode standalone, List<ClusterNode> nodes, int writers, int batch, int dim)
             throws Exception {
         int passes = integer("passes", 3);
-        List<UpsertPass> alone = new ArrayList<>();
-        List<UpsertPass> replicated = new ArrayList<>();
+        List<Pass> alone = new ArrayList<>();
+        List<Pass> replicated = new ArrayList<>();
         long announcedBefore = leaderAnnouncements(nodes);
         for (int p = 0; p < passes; p++) {
             String collection = UPSERTS + "-" + p;
@@ -151,11 +154,10 @@ public final class ClusterBench {
             standalone.stub().deleteCollection(drop);
             nodes.get(0).stub().deleteCollection(drop);
         }
-        double a = median(alone.stream().map(UpsertPass::recordsPerSecond).toList());
-        double r = median(replicated.stream().map(UpsertPass::recordsPerSecond).toList());
-        double aCpu = median(alone.stream().map(UpsertPass::serverCpuMicrosPerRecord).toList());
-        double rCpu =
-                median(replicated.stream().map(UpsertPass::serverCpuMicrosPerRecord).toList());
+        double a = median(alone.stream().map(Pass::perSecond).toList());
+        double r = median(replicated.stream().map(Pass::perSecond).toList());
+        double aCpu = median(alone.stream().map(Pass::cpuMicrosEach).toList());
+        double rCpu = median(replicated.stream().map(Pass::cpuMicrosEach).toList());
         long changes = leaderAnnouncements(nodes) - announcedBefore;
         Map<String, Object> fields = new java.util.LinkedHashMap<>();
         fields.put("writers", writers);
@@ -164,11 +166,8 @@ public final class ClusterBench {
         fields.put("standalone_fsync_always_records_per_s", round(a));
         fields.put("cluster_of_3_records_per_s", round(r));
         fields.put("ratio_to_standalone", round3(r / a));
-        fields.put(
-                "passes_standalone", alone.stream().map(x -> round(x.recordsPerSecond())).toList());
-        fields.put(
-                "passes_cluster",
-                replicated.stream().map(x -> round(x.recordsPerSecond())).toList());
+        fields.put("passes_standalone", alone.stream().map(x -> round(x.perSecond())).toList());
+        fields.put("passes_cluster", replicated.stream().map(x -> round(x.perSecond())).toList());
         // Server CPU per record (all three processes for the group): when both sides are CPU-bound
         // on cores they share, the ratio above cannot exceed the ratio of these, whatever the
         // protocol; a side that waits on fsync instead is not bound by it.
@@ -180,14 +179,14 @@ public final class ClusterBench {
         emit("upsert", fields);
     }
 
-    /** One timed upsert pass: acknowledged records/s and the servers' CPU time per record. */
-    private record UpsertPass(double recordsPerSecond, double serverCpuMicrosPerRecord) {}
+    /** A pass: operations (records or queries) per second, and the servers' CPU per operation. */
+    private record Pass(double perSecond, double cpuMicrosEach) {}
 
     /**
      * Records/s acknowledged by {@code writers} clients over {@code seconds}, spread on nodes, and
      * the CPU those nodes' processes spent meanwhile.
      */
-    private UpsertPass upserts(
+    private Pass upserts(
             List<ClusterNode> nodes, String collection, int writers, int batch, int dim)
             throws Exception {
         AtomicLong records = new AtomicLong();
@@ -220,7 +219,7 @@ public final class ClusterBench {
         if (errors.get() > 0) {
             System.err.println("bench: " + errors.get() + " failed upserts");
         }
-        return new UpsertPass(records.get() * 1e9 / elapsed, cpu / 1e3 / records.get());
+        return new Pass(records.get() * 1e9 / elapsed, cpu / 1e3 / records.get());
     }
 
     private static long cpuNanos(List<ClusterNode> nodes) {
@@ -237,34 +236,50 @@ public final class ClusterBench {
         for (int b = 0; b < 20; b++) {
             nodes.get(b % 3).stub().upsert(batch(QUERIES, "q" + b, 100, dim, rnd));
         }
-        List<Double> local = new ArrayList<>();
-        List<Double> linearizable = new ArrayList<>();
+        List<Pass> local = new ArrayList<>();
+        List<Pass> linearizable = new ArrayList<>();
         long announcedBefore = leaderAnnouncements(nodes);
-        for (int p = 0; p < passes; p++) {
-            local.add(qps(nodes, readers, dim, ReadConsistency.READ_CONSISTENCY_LOCAL));
-            linearizable.add(
-                    qps(nodes, readers, dim, ReadConsistency.READ_CONSISTENCY_LINEARIZABLE));
+        // Untimed passes first: the read paths of four fresh JVMs are compiled during them (LOCAL
+        // reads ran 400 q/s in a first timed pass and 6,000 in a fifth).
+        for (int p = 0; p < integer("warmup-passes", 1); p++) {
+            queryPass(nodes, readers, dim, ReadConsistency.READ_CONSISTENCY_LOCAL);
+            queryPass(nodes, readers, dim, ReadConsistency.READ_CONSISTENCY_LINEARIZABLE);
         }
-        double l = median(local);
-        double li = median(linearizable);
-        emit(
-                "query",
-                Map.of(
-                        "collection", "\"2000 x 128, cosine, top 10\"",
-                        "readers", readers,
-                        "local_qps", round(l),
-                        "linearizable_qps", round(li),
-                        "ratio_linearizable_to_local", round3(li / l),
-                        "passes_local", local.stream().map(ClusterBench::round).toList(),
-                        "passes_linearizable",
-                                linearizable.stream().map(ClusterBench::round).toList(),
-                        "leader_announcements", leaderAnnouncements(nodes) - announcedBefore,
-                        "load", load()));
+        for (int p = 0; p < passes; p++) {
+            local.add(queryPass(nodes, readers, dim, ReadConsistency.READ_CONSISTENCY_LOCAL));
+            linearizable.add(
+                    queryPass(nodes, readers, dim, ReadConsistency.READ_CONSISTENCY_LINEARIZABLE));
+        }
+        double l = median(local.stream().map(Pass::perSecond).toList());
+        double li = median(linearizable.stream().map(Pass::perSecond).toList());
+        Map<String, Object> fields = new java.util.HashMap<>();
+        fields.put("collection", "\"2000 x 128, cosine, top 10\"");
+        fields.put("readers", readers);
+        fields.put("local_qps", round(l));
+        fields.put("linearizable_qps", round(li));
+        fields.put("ratio_linearizable_to_local", round3(li / l));
+        fields.put("passes_local", local.stream().map(q -> round(q.perSecond())).toList());
+        fields.put(
+                "passes_linearizable",
+                linearizable.stream().map(q -> round(q.perSecond())).toList());
+        // Servers' CPU per query (three nodes summed): beside the rates, it tells a pass bound by
+        // the machine's cores from one bound by waiting (a ReadIndex round trip).
+        fields.put(
+                "local_cpu_us_per_query",
+                round3(median(local.stream().map(Pass::cpuMicrosEach).toList())));
+        fields.put(
+                "linearizable_cpu_us_per_query",
+                round3(median(linearizable.stream().map(Pass::cpuMicrosEach).toList())));
+        fields.put("leader_announcements", leaderAnnouncements(nodes) - announcedBefore);
+        fields.put("load", load());
+        fields.putAll(readLatency(nodes, dim));
+        emit("query", fields);
     }
 
-    private double qps(List<ClusterNode> nodes, int readers, int dim, ReadConsistency c)
+    private Pass queryPass(List<ClusterNode> nodes, int readers, int dim, ReadConsistency c)
             throws Exception {
         AtomicLong done = new AtomicLong();
+        long cpuBefore = cpuNanos(nodes);
         long elapsed =
                 during(
                         readers,
@@ -284,7 +299,55 @@ public final class ClusterBench {
                                 done.incrementAndGet();
                             };
                         });
-        return done.get() * 1e9 / elapsed;
+        long cpu = cpuNanos(nodes) - cpuBefore;
+        return new Pass(done.get() * 1e9 / elapsed, cpu / 1e3 / done.get());
+    }
+
+    /**
+     * One reader, one node at a time, {@code --latency-reads} queries of each kind per node: the
+     * median latency of a LOCAL and of a LINEARIZABLE query through the leader and through the
+     * followers (what a read index costs one read, apart from the machine's load).
+     */
+    private Map<String, Object> readLatency(List<ClusterNode> nodes, int dim) throws Exception {
+        int reads = integer("latency-reads", 500);
+        String leader = ClusterNode.awaitLeader(nodes);
+        Map<String, List<Long>> micros = new java.util.TreeMap<>();
+        Random rnd = new Random(11);
+        for (ClusterNode n : nodes) {
+            String role = n.id.equals(leader) ? "leader" : "follower";
+            for (ReadConsistency c :
+                    List.of(
+                            ReadConsistency.READ_CONSISTENCY_LOCAL,
+                            ReadConsistency.READ_CONSISTENCY_LINEARIZABLE)) {
+                String key =
+                        role
+                                + (c == ReadConsistency.READ_CONSISTENCY_LOCAL
+                                        ? "_local"
+                                        : "_linearizable")
+                                + "_p50_us";
+                List<Long> into = micros.computeIfAbsent(key, k -> new ArrayList<>());
+                for (int i = 0; i < reads; i++) {
+                    QueryRequest.Builder q =
+                            QueryRequest.newBuilder()
+                                    .setCollection(QUERIES)
+                                    .setTopK(10)
+                                    .setConsistency(c);
+                    for (int d = 0; d < dim; d++) {
+                        q.addVector((float) rnd.nextGaussian());
+                    }
+                    long t0 = System.nanoTime();
+                    n.stub().query(q.build());
+                    into.add((System.nanoTime() - t0) / 1000);
+                }
+            }
+        }
+        Map<String, Object> p50 = new java.util.HashMap<>();
+        micros.forEach(
+                (k, v) -> {
+                    List<Long> sorted = v.stream().sorted().toList();
+                    p50.put(k, sorted.get(sorted.size() / 2));
+                });
+        return p50;
     }
 
     /**

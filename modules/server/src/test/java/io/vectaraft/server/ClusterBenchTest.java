@@ -30,6 +30,7 @@ class ClusterBenchTest {
                                 "dim", "8",
                                 "readers", "2",
                                 "passes", "1",
+                                "latency-reads", "5",
                                 "kills", "1"),
                         new PrintStream(bytes, true, StandardCharsets.UTF_8))
                 .run();
@@ -39,7 +40,11 @@ class ClusterBenchTest {
                 lines.get(1).contains("\"standalone_fsync_always_records_per_s\":")
                         && lines.get(1).contains("\"ratio_to_standalone\":"),
                 lines.get(1));
-        assertTrue(lines.get(2).contains("\"ratio_linearizable_to_local\":"), lines.get(2));
+        assertTrue(
+                lines.get(2).contains("\"ratio_linearizable_to_local\":")
+                        && lines.get(2).contains("\"follower_linearizable_p50_us\":")
+                        && lines.get(2).contains("\"leader_linearizable_p50_us\":"),
+                lines.get(2));
         assertTrue(
                 lines.get(3).contains("\"p99_ms\":") && lines.get(3).contains("\"kills\":1"),
                 lines.get(3));

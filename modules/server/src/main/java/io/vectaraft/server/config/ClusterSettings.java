@@ -7,13 +7,19 @@ import java.time.Duration;
 
 /**
  * Cluster mode: this node's id, the group's members, where Ratis keeps this node's log and
- * snapshots, how many entries separate snapshots, and the shortest election timeout.
+ * snapshots, how many entries separate snapshots, the shortest election timeout, and whether the
+ * leader answers linearizable reads within its lease.
  */
 public record ClusterSettings(
-        String nodeId, Peers peers, Path dir, long snapshotEntries, Duration electionTimeout) {
+        String nodeId,
+        Peers peers,
+        Path dir,
+        long snapshotEntries,
+        Duration electionTimeout,
+        boolean leaderLease) {
 
     /** The options of the cluster module; {@code vectorDir} for on-disk collections' files. */
     public ClusterOptions options(Path vectorDir) {
-        return new ClusterOptions(nodeId, peers, dir, vectorDir, electionTimeout);
+        return new ClusterOptions(nodeId, peers, dir, vectorDir, electionTimeout, leaderLease);
     }
 }

@@ -117,7 +117,8 @@ public record ServerConfig(
                                 ? wal.resolveSibling("raft")
                                 : workingDir.resolve(dir).normalize(),
                         (Long) v.get(Setting.CLUSTER_SNAPSHOT_ENTRIES),
-                        Duration.ofMillis((Integer) v.get(Setting.ELECTION_TIMEOUT_MS))));
+                        Duration.ofMillis((Integer) v.get(Setting.ELECTION_TIMEOUT_MS)),
+                        (Boolean) v.get(Setting.LEADER_LEASE)));
     }
 
     private static AuthSettings auth(Map<Setting, Object> v, Path workingDir) {

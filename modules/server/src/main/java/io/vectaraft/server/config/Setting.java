@@ -146,6 +146,15 @@ public enum Setting {
             Kind.POSITIVE_INT,
             "a follower campaigns after a random timeout between this and twice this without a"
                     + " message from the leader; a leader's loss is noticed within about 2-4x this"),
+    LEADER_LEASE(
+            "cluster.leader-lease",
+            "VECTARAFT_LEADER_LEASE",
+            "--no-leader-lease",
+            "true",
+            Kind.BOOLEAN,
+            "the leader answers linearizable reads within its lease (0.9x the election timeout"
+                    + " since a majority last acknowledged it) without a heartbeat round; off:"
+                    + " every read index waits for one (env: 0|1)"),
     METRICS_ENABLED(
             "metrics.enabled",
             "VECTARAFT_ENABLE_METRICS",

@@ -142,6 +142,17 @@ class ConfigLoaderTest {
                 "the flag wins");
     }
 
+    @Test
+    void leaderLeaseOnByDefaultOffByEnvironmentOrFlag() {
+        Map<String, String> env =
+                Map.of("VECTARAFT_NODE_ID", "n1", "VECTARAFT_PEERS", "n1=127.0.0.1:7001");
+        assertTrue(load(env).config().cluster().orElseThrow().leaderLease(), "default");
+        assertFalse(load(env, "--no-leader-lease").config().cluster().orElseThrow().leaderLease());
+        Map<String, String> off = new HashMap<>(env);
+        off.put("VECTARAFT_LEADER_LEASE", "0");
+        assertFalse(load(off).config().cluster().orElseThrow().leaderLease());
+    }
+
     @ParameterizedTest
     @CsvSource(
             delimiter = '|',
