@@ -24,6 +24,7 @@ import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.SetConfigurationRequest;
+import org.apache.ratis.protocol.exceptions.AlreadyExistsException;
 import org.apache.ratis.protocol.exceptions.ReconfigurationTimeoutException;
 import org.apache.ratis.retry.ExceptionDependentRetry;
 import org.apache.ratis.retry.RetryPolicies;
@@ -61,15 +62,14 @@ public final class ClusterAdmin {
 
     /** This node's member of the group (the server hosts one group: whichever it is). */
     private RaftServer.Division division() {
-        try {
-            for (RaftGroupId id : node.server().getGroupIds()) {
-                return node.server().getDivision(id);
-            }
-        } catch (IOException e) {
-            throw new ClusterUnavailableException(
-                    "cluster: this node's Raft server has no group: " + e.getMessage(), e);
-        }
-        throw new ClusterUnavailableException("cluster: this node's Raft server has no group yet");
+        return node.division()
+                .orElseThrow(
+                        () ->
+                                new ClusterUnavailableException(
+                                        "cluster: node "
+                                                + nodeId()
+                                                + " is in no group yet (started with --join);"
+                                                + " ask a member of the group"));
     }
 
     /**
@@ -292,6 +292,7 @@ public final class ClusterAdmin {
         }
         requireStable(d.getRaftConf());
         RaftPeer peer = RaftPeer.newBuilder().setId(added.id()).setAddress(added.address()).build();
+        handGroup(d, peer, current, timeout);
         setConfiguration(
                 d,
                 SetConfigurationRequest.Arguments.newBuilder()
@@ -303,8 +304,47 @@ public final class ClusterAdmin {
                         + added
                         + " (is it running, started with --node-id "
                         + added.id()
-                        + " and --peers naming it?)");
+                        + " --join?)");
         return membership();
+    }
+
+    /**
+     * Hands the group to a node started with {@code --join}, before the configuration change: with
+     * the current members as its configuration the node is outside it, so it waits for the leader
+     * to stage it instead of campaigning (Ratis's leader would answer a campaign from outside the
+     * configuration by telling the node to shut its group down). A node that already serves the
+     * group (started with a peers list naming it, or a repeated call) keeps it.
+     */
+    private void handGroup(
+            RaftServer.Division d, RaftPeer peer, List<RaftPeer> current, Duration timeout) {
+        RaftGroupId id = d.getGroup().getGroupId();
+        RaftGroup handed = RaftGroup.valueOf(id, current);
+        try (RaftClient client =
+                client(RaftGroup.valueOf(id, peer), timeout, RetryPolicies.noRetry())) {
+            RaftClientReply reply =
+                    within(timeout, () -> client.getGroupManagementApi(peer.getId()).add(handed));
+            if (!reply.isSuccess()) {
+                throw new ClusterUnavailableException(
+                        "cluster: add "
+                                + peer.getId()
+                                + ": it refused the group: "
+                                + describe(reply.getException()));
+            }
+        } catch (IOException e) {
+            if (servesAlready(e)) {
+                return;
+            }
+            throw new ClusterUnavailableException(
+                    "cluster: add "
+                            + peer.getId()
+                            + ": cannot reach it at "
+                            + peer.getAddress()
+                            + " to hand it the group (is it running, started with --node-id "
+                            + peer.getId()
+                            + " --join?): "
+                            + describe(e),
+                    e);
+        }
     }
 
     /**
@@ -412,6 +452,16 @@ public final class ClusterAdmin {
         } catch (IOException e) {
             throw new ClusterUnavailableException("cluster: " + what + ": " + describe(e), e);
         }
+    }
+
+    /** Whether a failed groupAdd says the node serves the group already. */
+    private static boolean servesAlready(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof AlreadyExistsException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** An admin request that may block, as one call. */

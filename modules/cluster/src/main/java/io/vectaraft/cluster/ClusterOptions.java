@@ -13,6 +13,8 @@ import java.time.Duration;
  * @param electionTimeout the shortest time a follower waits for the leader before it campaigns; the
  *     longest is twice this
  * @param leaderLease whether the leader answers a read index within its lease (no heartbeat round)
+ * @param join whether a node that stores no group yet starts in none and waits for AddNode, instead
+ *     of forming one with {@code peers}
  */
 public record ClusterOptions(
         String nodeId,
@@ -20,7 +22,8 @@ public record ClusterOptions(
         Path dir,
         Path vectorDir,
         Duration electionTimeout,
-        boolean leaderLease) {
+        boolean leaderLease,
+        boolean join) {
     public ClusterOptions {
         peers.require(nodeId);
         if (electionTimeout.isNegative() || electionTimeout.isZero()) {

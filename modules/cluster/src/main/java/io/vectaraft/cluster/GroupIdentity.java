@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -41,11 +42,16 @@ final class GroupIdentity {
      * directory by its id), else the one formed from {@code peers}.
      */
     static RaftGroupId resolve(Path storageDir, Peers peers) {
-        List<RaftGroupId> stored = stored(storageDir);
-        return stored.size() == 1 ? stored.get(0) : of(peers);
+        return stored(storageDir).orElseGet(() -> of(peers));
     }
 
-    private static List<RaftGroupId> stored(Path storageDir) {
+    /** The group stored under {@code storageDir} by an earlier start, if exactly one is. */
+    static Optional<RaftGroupId> stored(Path storageDir) {
+        List<RaftGroupId> stored = storedGroups(storageDir);
+        return stored.size() == 1 ? Optional.of(stored.get(0)) : Optional.empty();
+    }
+
+    private static List<RaftGroupId> storedGroups(Path storageDir) {
         if (!Files.isDirectory(storageDir)) {
             return List.of();
         }

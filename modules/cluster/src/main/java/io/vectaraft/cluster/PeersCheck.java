@@ -51,10 +51,12 @@ final class PeersCheck implements AutoCloseable {
     PeersCheck(ClusterOptions options, RaftGroupId group) {
         this.options = options;
         this.group = group;
-        options.peers().all().stream()
-                .map(Peer::id)
-                .filter(id -> !id.equals(options.nodeId()))
-                .forEach(unconfirmed::add);
+        if (!options.join()) { // a joining node's list is not the group's: AddNode decides
+            options.peers().all().stream()
+                    .map(Peer::id)
+                    .filter(id -> !id.equals(options.nodeId()))
+                    .forEach(unconfirmed::add);
+        }
     }
 
     /**

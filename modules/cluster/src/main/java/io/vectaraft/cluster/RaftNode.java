@@ -3,9 +3,11 @@ package io.vectaraft.cluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
@@ -38,10 +40,14 @@ import org.apache.ratis.util.TimeDuration;
  */
 final class RaftNode implements AutoCloseable {
     private final RaftPeerId self;
-    private final RaftGroupId groupId;
     private final RaftServer server;
-    private final RaftClient client;
+    private final RaftProperties clientProperties;
     private final PeersCheck peersCheck;
+
+    /** Made once this node serves a group (at start, or when AddNode hands a joining node one). */
+    private volatile RaftClient client;
+
+    private final ReentrantLock clientLock = new ReentrantLock();
 
     /** The client id of the read requests this node hands its own server (see readIndexAsync). */
     private final ClientId reads = ClientId.randomId();
@@ -50,14 +56,12 @@ final class RaftNode implements AutoCloseable {
 
     private RaftNode(
             RaftPeerId self,
-            RaftGroupId groupId,
             RaftServer server,
-            RaftClient client,
+            RaftProperties clientProperties,
             PeersCheck peersCheck) {
         this.self = self;
-        this.groupId = groupId;
         this.server = server;
-        this.client = client;
+        this.clientProperties = clientProperties;
         this.peersCheck = peersCheck;
     }
 
@@ -67,10 +71,21 @@ final class RaftNode implements AutoCloseable {
             long snapshotEntries,
             int maxEntryBytes) {
         // One group for now, its id derived from the peers list it was formed from: nodes given
-        // different lists never form one group, and PeersCheck tells the misconfigured one.
+        // different lists never form one group, and PeersCheck tells the misconfigured one. A node
+        // started to join serves no group until AddNode hands it the group: outside every
+        // configuration it does not campaign (Ratis starts such a member "initializing"), so it
+        // cannot be told by the leader to shut its group down before the leader stages it.
+        Optional<RaftGroupId> stored = GroupIdentity.stored(options.dir());
+        boolean joining = options.join() && stored.isEmpty();
+        // No group at all, not an empty one: Ratis would host a division of the empty group.
         RaftGroup group =
-                group(GroupIdentity.resolve(options.dir(), options.peers()), options.peers());
-        PeersCheck peersCheck = new PeersCheck(options, group.getGroupId());
+                joining
+                        ? null
+                        : group(
+                                stored.orElseGet(() -> GroupIdentity.of(options.peers())),
+                                options.peers());
+        PeersCheck peersCheck =
+                new PeersCheck(options, joining ? RaftGroupId.emptyGroupId() : group.getGroupId());
         peersCheck.atStart();
         RaftPeerId self = RaftPeerId.valueOf(options.nodeId());
         RaftProperties properties = serverProperties(options, snapshotEntries, maxEntryBytes);
@@ -93,20 +108,20 @@ final class RaftNode implements AutoCloseable {
                             + e.getMessage(),
                     e);
         }
+        if (joining) {
+            System.getLogger(RaftNode.class.getName())
+                    .log(
+                            System.Logger.Level.INFO,
+                            "cluster: node "
+                                    + self
+                                    + " serves no group yet: waiting for AddNode through a member");
+        }
         RaftProperties clientProperties = new RaftProperties();
         RaftClientConfigKeys.Rpc.setRequestTimeout(
                 clientProperties, TimeDuration.valueOf(3, TimeUnit.SECONDS));
         GrpcConfigKeys.setMessageSizeMax(
                 clientProperties, SizeInBytes.valueOf(maxEntryBytes + (1 << 20)));
-        RaftClient client =
-                RaftClient.newBuilder()
-                        .setRaftGroup(group)
-                        .setProperties(clientProperties)
-                        .setRetryPolicy(
-                                RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                                        100, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
-                        .build();
-        return new RaftNode(self, group.getGroupId(), server, client, peersCheck);
+        return new RaftNode(self, server, clientProperties, peersCheck);
     }
 
     static RaftGroup group(RaftGroupId id, Peers peers) {
@@ -188,7 +203,52 @@ final class RaftNode implements AutoCloseable {
      * wrapped, not copied: the caller does not touch it afterwards.
      */
     RaftClientReply submit(byte[] entry) throws IOException {
-        return client.io().send(Message.valueOf(UnsafeByteOperations.unsafeWrap(entry)));
+        return client().io().send(Message.valueOf(UnsafeByteOperations.unsafeWrap(entry)));
+    }
+
+    /** This node's member of the group (the server hosts one group), once it serves one. */
+    Optional<RaftServer.Division> division() {
+        try {
+            for (RaftGroupId id : server.getGroupIds()) {
+                return Optional.of(server.getDivision(id));
+            }
+        } catch (IOException e) {
+            // closing, or the group is being removed: as good as none
+        }
+        return Optional.empty();
+    }
+
+    private RaftClient client() {
+        RaftClient c = client;
+        if (c != null) {
+            return c;
+        }
+        clientLock.lock();
+        try {
+            if (client == null) {
+                RaftServer.Division d = division().orElseThrow(this::notInAGroup);
+                client =
+                        RaftClient.newBuilder()
+                                .setRaftGroup(d.getGroup())
+                                .setProperties(clientProperties)
+                                .setRetryPolicy(
+                                        RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                                                100,
+                                                TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
+                                .build();
+            }
+            return client;
+        } finally {
+            clientLock.unlock();
+        }
+    }
+
+    private ClusterUnavailableException notInAGroup() {
+        return new ClusterUnavailableException(
+                "cluster: node "
+                        + self
+                        + " is in no group yet (started with --join): add it through a member"
+                        + " (AddNode)");
     }
 
     /**
@@ -199,11 +259,15 @@ final class RaftNode implements AutoCloseable {
      * reply may carry an exception (no leader known, a snapshot being installed).
      */
     CompletableFuture<RaftClientReply> readIndexAsync() {
+        Optional<RaftServer.Division> d = division();
+        if (d.isEmpty()) {
+            return CompletableFuture.failedFuture(notInAGroup());
+        }
         RaftClientRequest request =
                 RaftClientRequest.newBuilder()
                         .setClientId(reads)
                         .setServerId(self)
-                        .setGroupId(groupId)
+                        .setGroupId(d.get().getGroup().getGroupId())
                         .setCallId(readCalls.incrementAndGet())
                         .setMessage(Message.EMPTY)
                         .setType(RaftClientRequest.readRequestType())
@@ -223,7 +287,10 @@ final class RaftNode implements AutoCloseable {
     public void close() {
         peersCheck.close();
         try {
-            client.close();
+            RaftClient c = client;
+            if (c != null) {
+                c.close();
+            }
         } catch (IOException e) {
             System.getLogger(RaftNode.class.getName())
                     .log(System.Logger.Level.WARNING, "cluster: closing the Raft client", e);

@@ -44,9 +44,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Cluster administration against three real server processes on loopback: ClusterStatus through
  * every node agrees on the leader and term; the CLI prints it; readiness and the Raft meters on the
- * leader and a follower; TransferLeadership moves the leader; RemoveNode (then, with {@code
- * -Dvectaraft.cluster.add-node=true}, AddNode of the node wiped, which catches up); content digests
- * equal on every node after writes; bad requests get precise statuses.
+ * leader and a follower; TransferLeadership moves the leader; RemoveNode, then AddNode of the node
+ * wiped and started with {@code --join}, which catches up; content digests equal on every node
+ * after writes; bad requests get precise statuses.
  */
 class ClusterAdminProcessTest {
     private static final String COLLECTION = "admin";
@@ -191,16 +191,15 @@ class ClusterAdminProcessTest {
                 "not a member",
                 () -> follower.stub().removeNode(remove(removed.id)));
 
-        // AddNode of the same node, wiped: it catches up and every digest agrees. Off by default:
-        // a node started before AddNode campaigns once its election timeout passes, and the
-        // leader tells a candidate outside the configuration to shut its group down (Ratis), so
-        // this step fails whenever the restart outpaces the call (see ADR 0009, "Administration").
-        if (!Boolean.getBoolean("vectaraft.cluster.add-node")) {
-            System.out.println("ClusterAdminProcessTest: AddNode step skipped");
-            return;
-        }
+        // AddNode of the same node, wiped and started to join: it waits outside any group, not
+        // ready, until AddNode hands it the group; then it catches up and every digest agrees.
         removed.killAndWipe();
-        removed.start(peers);
+        removed.start(removed.id + "=" + removed.raftAddress(), "--join");
+        await(removed.id + " not ready before it is added", () -> readyCode(removed) == 503);
+        assertStatus(
+                Status.Code.UNAVAILABLE,
+                "no group yet",
+                () -> removed.stub().createCollection(Protos.create("early", DIM, Metric.COSINE)));
         String out =
                 cliOrTails(
                         "add-node",

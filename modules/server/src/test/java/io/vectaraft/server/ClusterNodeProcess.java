@@ -71,8 +71,8 @@ final class ClusterNodeProcess implements AutoCloseable {
         }
     }
 
-    /** Starts the process with this peers list and waits until it serves. */
-    void start(String peers) throws Exception {
+    /** Starts the process with this peers list and these extra flags; waits until it serves. */
+    void start(String peers, String... flags) throws Exception {
         Files.createDirectories(dir);
         List<String> command =
                 new ArrayList<>(
@@ -96,6 +96,7 @@ final class ClusterNodeProcess implements AutoCloseable {
                                 id,
                                 "--peers",
                                 peers));
+        command.addAll(List.of(flags));
         Process p =
                 new ProcessBuilder(command)
                         .directory(dir.toFile())

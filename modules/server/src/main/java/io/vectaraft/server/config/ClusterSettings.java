@@ -7,8 +7,9 @@ import java.time.Duration;
 
 /**
  * Cluster mode: this node's id, the group's members, where Ratis keeps this node's log and
- * snapshots, how many entries separate snapshots, the shortest election timeout, and whether the
- * leader answers linearizable reads within its lease.
+ * snapshots, how many entries separate snapshots, the shortest election timeout, whether the leader
+ * answers linearizable reads within its lease, and whether the node starts to join a group
+ * (AddNode) instead of forming one.
  */
 public record ClusterSettings(
         String nodeId,
@@ -16,10 +17,12 @@ public record ClusterSettings(
         Path dir,
         long snapshotEntries,
         Duration electionTimeout,
-        boolean leaderLease) {
+        boolean leaderLease,
+        boolean join) {
 
     /** The options of the cluster module; {@code vectorDir} for on-disk collections' files. */
     public ClusterOptions options(Path vectorDir) {
-        return new ClusterOptions(nodeId, peers, dir, vectorDir, electionTimeout, leaderLease);
+        return new ClusterOptions(
+                nodeId, peers, dir, vectorDir, electionTimeout, leaderLease, join);
     }
 }

@@ -118,7 +118,8 @@ public record ServerConfig(
                                 : workingDir.resolve(dir).normalize(),
                         (Long) v.get(Setting.CLUSTER_SNAPSHOT_ENTRIES),
                         Duration.ofMillis((Integer) v.get(Setting.ELECTION_TIMEOUT_MS)),
-                        (Boolean) v.get(Setting.LEADER_LEASE)));
+                        (Boolean) v.get(Setting.LEADER_LEASE),
+                        (Boolean) v.get(Setting.JOIN)));
     }
 
     private static AuthSettings auth(Map<Setting, Object> v, Path workingDir) {

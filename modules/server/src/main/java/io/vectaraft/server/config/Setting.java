@@ -146,6 +146,15 @@ public enum Setting {
             Kind.POSITIVE_INT,
             "a follower campaigns after a random timeout between this and twice this without a"
                     + " message from the leader; a leader's loss is noticed within about 2-4x this"),
+    JOIN(
+            "cluster.join",
+            "VECTARAFT_JOIN",
+            "--join",
+            "false",
+            Kind.BOOLEAN,
+            "start outside any group and wait for AddNode through a member to hand this node the"
+                    + " group (--peers then only needs to name this node); a node that already"
+                    + " stores a group rejoins it"),
     LEADER_LEASE(
             "cluster.leader-lease",
             "VECTARAFT_LEADER_LEASE",

@@ -153,6 +153,17 @@ class ConfigLoaderTest {
         assertFalse(load(off).config().cluster().orElseThrow().leaderLease());
     }
 
+    @Test
+    void joinOffByDefaultOnByEnvironmentOrFlag() {
+        Map<String, String> env =
+                Map.of("VECTARAFT_NODE_ID", "n4", "VECTARAFT_PEERS", "n4=127.0.0.1:7004");
+        assertFalse(load(env).config().cluster().orElseThrow().join(), "default");
+        assertTrue(load(env, "--join").config().cluster().orElseThrow().join());
+        Map<String, String> on = new HashMap<>(env);
+        on.put("VECTARAFT_JOIN", "1");
+        assertTrue(load(on).config().cluster().orElseThrow().join());
+    }
+
     @ParameterizedTest
     @CsvSource(
             delimiter = '|',
