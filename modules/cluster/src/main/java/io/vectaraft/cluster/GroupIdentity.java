@@ -39,13 +39,8 @@ final class GroupIdentity {
 
     /**
      * The group stored under {@code storageDir} by an earlier start (Ratis names a group's
-     * directory by its id), else the one formed from {@code peers}.
+     * directory by its id), if exactly one is.
      */
-    static RaftGroupId resolve(Path storageDir, Peers peers) {
-        return stored(storageDir).orElseGet(() -> of(peers));
-    }
-
-    /** The group stored under {@code storageDir} by an earlier start, if exactly one is. */
     static Optional<RaftGroupId> stored(Path storageDir) {
         List<RaftGroupId> stored = storedGroups(storageDir);
         return stored.size() == 1 ? Optional.of(stored.get(0)) : Optional.empty();

@@ -33,9 +33,9 @@ import java.util.stream.Collectors;
  * <ul>
  *   <li>upsert throughput (records/s) of {@code --writers} clients sending batches of {@code
  *       --batch} x {@code --dim}, standalone then through the three nodes (writers spread over
- *       them), and the ratio; beside it the servers' CPU time per record (the three processes
- *       summed for the group) and its ratio, the bound on the throughput ratio when both sides are
- *       CPU-bound on this machine's shared cores;
+ *       them), after {@code --warmup-passes} untimed passes of each, and the ratio; beside it the
+ *       servers' CPU time per record (the three processes summed for the group) and its ratio, the
+ *       bound on the throughput ratio when both sides are CPU-bound on this machine's shared cores;
  *   <li>query throughput (top 10 of a small collection, {@code --readers} clients spread over the
  *       nodes) with {@code LOCAL} and {@code LINEARIZABLE} reads, alternated {@code --passes} times
  *       after {@code --warmup-passes} untimed ones, the ratio of the medians and the servers' CPU
@@ -130,22 +130,30 @@ public final class ClusterBench {
 
     /**
      * Upsert throughput of the standalone server and of the group, alternated {@code --passes}
-     * times (each pass into a collection of its own), so that both see the same machine load; the
-     * ratio of the medians.
+     * times after {@code --warmup-passes} untimed ones (each pass into a collection of its own), so
+     * that both see the same machine load; the ratio of the medians.
      */
     private void upserts(
             ClusterNode standalone, List<ClusterNode> nodes, int writers, int batch, int dim)
             throws Exception {
         int passes = integer("passes", 3);
+        int warmups = integer("warmup-passes", 1);
         List<Pass> alone = new ArrayList<>();
         List<Pass> replicated = new ArrayList<>();
         long announcedBefore = leaderAnnouncements(nodes);
-        for (int p = 0; p < passes; p++) {
-            String collection = UPSERTS + "-" + p;
+        // Untimed passes first, as for queries: the group's three fresh JVMs compile their write
+        // path more slowly than the standalone server (cold, 3.0k then 5.5k then 7.6k records/s
+        // in successive 15 s passes while the standalone server held 16.4k).
+        for (int p = -warmups; p < passes; p++) {
+            String collection = UPSERTS + "-" + (p + warmups);
             standalone.stub().createCollection(Protos.create(collection, dim, Metric.COSINE));
-            alone.add(upserts(List.of(standalone), collection, writers, batch, dim));
+            Pass a = upserts(List.of(standalone), collection, writers, batch, dim);
             nodes.get(0).stub().createCollection(Protos.create(collection, dim, Metric.COSINE));
-            replicated.add(upserts(nodes, collection, writers, batch, dim));
+            Pass r = upserts(nodes, collection, writers, batch, dim);
+            if (p >= 0) {
+                alone.add(a);
+                replicated.add(r);
+            }
             // Each pass's records go, so that a node's heap holds one pass at a time: with every
             // pass kept, a standalone server with the bench's 1 GiB heap fell from 11-18k
             // records/s to 2,343 and then 40 in passes four and five (about 700 MB of vectors).
@@ -287,20 +295,22 @@ public final class ClusterBench {
                             ClusterNode through = nodes.get(w % nodes.size());
                             Random rnd = new Random(100 + w);
                             return () -> {
-                                QueryRequest.Builder q =
-                                        QueryRequest.newBuilder()
-                                                .setCollection(QUERIES)
-                                                .setTopK(10)
-                                                .setConsistency(c);
-                                for (int i = 0; i < dim; i++) {
-                                    q.addVector((float) rnd.nextGaussian());
-                                }
-                                through.stub().query(q.build());
+                                through.stub().query(randomQuery(dim, c, rnd));
                                 done.incrementAndGet();
                             };
                         });
         long cpu = cpuNanos(nodes) - cpuBefore;
         return new Pass(done.get() * 1e9 / elapsed, cpu / 1e3 / done.get());
+    }
+
+    /** The top 10 of the query collection for a random vector, read with {@code c}. */
+    private static QueryRequest randomQuery(int dim, ReadConsistency c, Random rnd) {
+        QueryRequest.Builder q =
+                QueryRequest.newBuilder().setCollection(QUERIES).setTopK(10).setConsistency(c);
+        for (int i = 0; i < dim; i++) {
+            q.addVector((float) rnd.nextGaussian());
+        }
+        return q.build();
     }
 
     /**
@@ -327,16 +337,9 @@ public final class ClusterBench {
                                 + "_p50_us";
                 List<Long> into = micros.computeIfAbsent(key, k -> new ArrayList<>());
                 for (int i = 0; i < reads; i++) {
-                    QueryRequest.Builder q =
-                            QueryRequest.newBuilder()
-                                    .setCollection(QUERIES)
-                                    .setTopK(10)
-                                    .setConsistency(c);
-                    for (int d = 0; d < dim; d++) {
-                        q.addVector((float) rnd.nextGaussian());
-                    }
+                    QueryRequest q = randomQuery(dim, c, rnd);
                     long t0 = System.nanoTime();
-                    n.stub().query(q.build());
+                    n.stub().query(q);
                     into.add((System.nanoTime() - t0) / 1000);
                 }
             }
