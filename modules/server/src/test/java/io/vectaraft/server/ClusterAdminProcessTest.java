@@ -217,6 +217,15 @@ class ClusterAdminProcessTest {
         MembershipResponse idempotent =
                 follower.stub().addNode(add(removed.id, removed.raftAddress()));
         assertEquals(3, idempotent.getMembersCount(), "adding a member again changes nothing");
+
+        // Restarted with the same flags, the joined node takes its stored group back (--join only
+        // matters while no group is stored) and catches up with a write made while it was down.
+        removed.close();
+        write(follower, 1);
+        removed.start(removed.id + "=" + removed.raftAddress(), "--join");
+        awaitAgreement(nodes, 3);
+        await(removed.id + " ready after a restart", () -> readyCode(removed) == 200);
+        sameDigestEverywhere(nodes);
     }
 
     private ClusterNodeProcess other(ClusterNodeProcess a, ClusterNodeProcess b) {
