@@ -137,7 +137,7 @@ final class RaftNode implements AutoCloseable {
         return RaftGroup.valueOf(id, members);
     }
 
-    private static RaftProperties serverProperties(
+    static RaftProperties serverProperties(
             ClusterOptions options, long snapshotEntries, int maxEntryBytes) {
         RaftProperties p = new RaftProperties();
         RaftServerConfigKeys.setStorageDir(p, List.of(options.dir().toFile()));
