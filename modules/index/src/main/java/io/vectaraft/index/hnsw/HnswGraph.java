@@ -12,9 +12,10 @@ import java.util.Arrays;
  *
  * <p>Layer 0 holds every node, so its lists live in one flat {@code int[]} with a fixed stride
  * ({@code [count, n1, n2, ...]} per node) and the scores of those links in a parallel {@code
- * float[]} (shrinking a list needs them); upper layers hold about 1/M of the nodes each and keep
- * one array per node that has them. Not thread-safe: the owning collection's lock orders writers
- * (the builder) before readers (searchers).
+ * float[]} (shrinking a list needs them), and each node's count of layer-0 in-links (so that
+ * shrinking never orphans a node); upper layers hold about 1/M of the nodes each and keep one array
+ * per node that has them. Not thread-safe: the owning collection's lock orders writers (the
+ * builder) before readers (searchers).
  */
 public final class HnswGraph {
     private static final int NO_LEVEL = -1;
@@ -24,6 +25,7 @@ public final class HnswGraph {
     private final int strideUpper;
     private int[] links0 = new int[0];
     private float[] scores0 = new float[0];
+    private int[] inLinks0 = new int[0];
     private int[][] linksUpper = new int[0][];
     private float[][] scoresUpper = new float[0][];
     private byte[] levels = new byte[0];
@@ -112,6 +114,15 @@ public final class HnswGraph {
                 : scoresUpper[node][(level - 1) * m + i];
     }
 
+    /**
+     * How many layer-0 lists link to a node. Kept so that pruning never takes a node's last
+     * in-link: layer 0 is where every search ends, so a node without one there is found by no
+     * search.
+     */
+    int inLinks(int node) {
+        return inLinks0[node];
+    }
+
     /** Replaces a node's links on a layer with {@code count} (neighbour, score) pairs. */
     void setNeighbors(int level, int node, int[] nodes, float[] scores, int count) {
         if (count > maxConn(level)) {
@@ -119,6 +130,13 @@ public final class HnswGraph {
                     "neighbours: expected at most " + maxConn(level) + ", got " + count);
         }
         if (level == 0) {
+            int base = node * stride0;
+            for (int i = 1; i <= links0[base]; i++) {
+                inLinks0[links0[base + i]]--;
+            }
+            for (int i = 0; i < count; i++) {
+                inLinks0[nodes[i]]++;
+            }
             links0[node * stride0] = count;
             System.arraycopy(nodes, 0, links0, node * stride0 + 1, count);
             System.arraycopy(scores, 0, scores0, node * (stride0 - 1), count);
@@ -137,6 +155,7 @@ public final class HnswGraph {
             return false;
         }
         if (level == 0) {
+            inLinks0[neighbor]++;
             links0[node * stride0] = count + 1;
             links0[node * stride0 + 1 + count] = neighbor;
             scores0[node * (stride0 - 1) + count] = score;
@@ -151,7 +170,8 @@ public final class HnswGraph {
 
     /** Bytes held by the link arrays (for memory reports). */
     public long bytesUsed() {
-        long bytes = 4L * links0.length + 4L * scores0.length + levels.length;
+        long bytes =
+                4L * links0.length + 4L * scores0.length + 4L * inLinks0.length + levels.length;
         for (int i = 0; i < linksUpper.length; i++) {
             if (linksUpper[i] != null) {
                 bytes += 4L * linksUpper[i].length + 4L * scoresUpper[i].length + 32;
@@ -170,6 +190,7 @@ public final class HnswGraph {
         Arrays.fill(levels, old, n, (byte) NO_LEVEL);
         links0 = Arrays.copyOf(links0, n * stride0);
         scores0 = Arrays.copyOf(scores0, n * (stride0 - 1));
+        inLinks0 = Arrays.copyOf(inLinks0, n);
         linksUpper = Arrays.copyOf(linksUpper, n);
         scoresUpper = Arrays.copyOf(scoresUpper, n);
     }

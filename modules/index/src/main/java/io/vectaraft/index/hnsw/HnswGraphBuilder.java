@@ -186,10 +186,41 @@ final class HnswGraphBuilder {
         nodes[count] = node;
         scores[count] = score;
         sortBestFirst(nodes, scores, count + 1);
-        int drop = worstNonDiverse(nodes, scores, count + 1, node);
+        int drop =
+                keepLastInLink(
+                        level,
+                        nodes,
+                        count + 1,
+                        node,
+                        worstNonDiverse(nodes, scores, count + 1, node));
         System.arraycopy(nodes, drop + 1, nodes, drop, count - drop);
         System.arraycopy(scores, drop + 1, scores, drop, count - drop);
         graph.setNeighbors(level, neighbor, nodes, scores, count);
+    }
+
+    /**
+     * {@code drop}, unless that link is its target's last in-link on layer 0: then the worst link
+     * that is not (the list is full of sole in-links only in a pathological graph; {@code drop}
+     * stays then). Without this, a node farther from each neighbour than all of that neighbour's
+     * links (an outlier, or just an unlucky point in high dimensions: about 0.4% of 3,000 Gaussian
+     * 16-d points at M 8) is pruned from every list that linked to it, and no search reaches it.
+     */
+    private int keepLastInLink(int level, int[] nodes, int n, int added, int drop) {
+        if (level > 0 || !lastInLink(nodes[drop], added)) {
+            return drop;
+        }
+        for (int i = n - 1; i >= 0; i--) {
+            if (!lastInLink(nodes[i], added)) {
+                return i;
+            }
+        }
+        return drop;
+    }
+
+    /** Whether dropping a link to {@code target} from the list being pruned leaves it none. */
+    private boolean lastInLink(int target, int added) {
+        // The added node is not in the list yet: dropping it costs it nothing it had.
+        return graph.inLinks(target) == (target == added ? 0 : 1);
     }
 
     /**
