@@ -18,6 +18,7 @@ module io.vectaraft.server {
     requires io.helidon.logging.common;
     requires java.logging;
     requires java.management;
+    requires jdk.management;
     requires jdk.unsupported;
     requires org.yaml.snakeyaml;
     requires io.grpc.util;

@@ -177,6 +177,9 @@ class ObservabilityTest {
                     "5 searches x 3 vectors");
             assertEquals(1, sample(text, "vectaraft_collections"));
             assertEquals(2, sample(text, "vectaraft_collection_vectors", "collection=\"m\""));
+            assertEquals(0, sample(text, "vectaraft_heap_full_refusals_total"), "no write refused");
+            double heap = sample(text, "vectaraft_heap_after_gc_ratio");
+            assertTrue(heap >= 0 && heap < 1, "heap after GC, of the maximum: " + heap);
             assertTrue(text.contains("jvm_memory_used_bytes"), "JVM meters present");
             assertTrue(text.contains("process_cpu_usage"), "process meters present");
             promtoolAccepts(text);

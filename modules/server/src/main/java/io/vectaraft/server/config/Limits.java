@@ -12,13 +12,16 @@ import java.time.Duration;
  * @param maxFilterTerms conditions and operand values of one filter
  * @param maxConcurrentSearches searches and scans running at once
  * @param queueTimeout how long a search waits for one of them
+ * @param writeHeapPercent how full the heap may be after the last garbage collection before writes
+ *     that add data are refused (100: never)
  */
 public record Limits(
         int maxResults,
         long maxResponseBytes,
         int maxFilterTerms,
         int maxConcurrentSearches,
-        Duration queueTimeout) {
+        Duration queueTimeout,
+        int writeHeapPercent) {
     /** The built-in defaults. */
     public static Limits defaults() {
         return new Limits(
@@ -26,6 +29,7 @@ public record Limits(
                 Long.parseLong(Setting.MAX_RESPONSE_BYTES.defaultValue()),
                 Integer.parseInt(Setting.MAX_FILTER_TERMS.defaultValue()),
                 Integer.parseInt(Setting.MAX_CONCURRENT_SEARCHES.defaultValue()),
-                Duration.ofMillis(Long.parseLong(Setting.QUEUE_TIMEOUT_MS.defaultValue())));
+                Duration.ofMillis(Long.parseLong(Setting.QUEUE_TIMEOUT_MS.defaultValue())),
+                Integer.parseInt(Setting.WRITE_HEAP_PERCENT.defaultValue()));
     }
 }

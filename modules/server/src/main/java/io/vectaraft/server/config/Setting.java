@@ -59,6 +59,16 @@ public enum Setting {
             "1000",
             Kind.POSITIVE_INT,
             "how long a search waits in line before it gets RESOURCE_EXHAUSTED, in milliseconds"),
+    WRITE_HEAP_PERCENT(
+            "limits.write-heap-percent",
+            "VECTARAFT_WRITE_HEAP_PERCENT",
+            "--write-heap-percent",
+            "90",
+            Kind.PERCENT,
+            "writes that add data (Upsert, UpdateMetadata, CreateCollection, CreateFieldIndex,"
+                    + " CreateAlias, RestoreSnapshot) get RESOURCE_EXHAUSTED while the heap is at"
+                    + " least this full after the last garbage collection; reads and deletes go"
+                    + " on (100: off)"),
     WAL_ENABLED(
             "wal.enabled",
             "VECTARAFT_ENABLE_WAL",
@@ -379,6 +389,7 @@ public enum Setting {
         ADDRESS("host:port with port 0..65535", HostPort::parse),
         POSITIVE_INT("an integer 1..2147483647", s -> (int) positive(s, Integer.MAX_VALUE)),
         POSITIVE_LONG("a positive integer", s -> positive(s, Long.MAX_VALUE)),
+        PERCENT("an integer 1..100", s -> (int) positive(s, 100)),
         BOOLEAN("1, 0, true or false", Kind::bool),
         PATH("a non-empty file path", Kind::path),
         OPTIONAL_PATH("a directory path, or empty", s -> s),
@@ -412,6 +423,7 @@ public enum Setting {
                 case PORT -> "<port>";
                 case ADDRESS -> "<host:port>";
                 case POSITIVE_INT, POSITIVE_LONG -> "<n>";
+                case PERCENT -> "<1..100>";
                 case BOOLEAN -> "<0|1>";
                 case PATH -> "<file>";
                 case OPTIONAL_PATH -> "<dir>";

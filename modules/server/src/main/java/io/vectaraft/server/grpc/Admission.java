@@ -4,6 +4,7 @@ import io.grpc.Status;
 import io.vectaraft.index.InvalidArgumentException;
 import io.vectaraft.server.config.Limits;
 import io.vectaraft.server.config.Setting;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -18,6 +19,9 @@ import java.util.function.Supplier;
  * reply is built and sent; a call that finds none free within {@link Limits#queueTimeout()} gets
  * {@code RESOURCE_EXHAUSTED} (worth retrying later). Together they bound the heap a burst of valid
  * requests can take to about slots x results x bytes per result.
+ *
+ * <p>Writes that add data are refused with {@code RESOURCE_EXHAUSTED} while the heap is nearly full
+ * of live data ({@link WriteHeapLimit}).
  */
 public final class Admission {
     /** Reply bytes of one match or record besides its vector: id, score, framing, some metadata. */
@@ -25,10 +29,17 @@ public final class Admission {
 
     private final Limits limits;
     private final Semaphore slots;
+    private final WriteHeapLimit heap;
 
+    /** The limits, with writes admitted by this JVM's heap occupancy. */
     public Admission(Limits limits) {
+        this(limits, GcHeapOccupancy.jvm());
+    }
+
+    public Admission(Limits limits, HeapOccupancy heap) {
         this.limits = limits;
         this.slots = new Semaphore(limits.maxConcurrentSearches(), true);
+        this.heap = new WriteHeapLimit(limits.writeHeapPercent(), heap);
     }
 
     public Limits limits() {
@@ -65,6 +76,11 @@ public final class Admission {
                             + Setting.MAX_RESPONSE_BYTES.key()
                             + ")");
         }
+    }
+
+    /** Empty when a write that adds data may go ahead, else the status that refuses it. */
+    Optional<Status> writeRefusal() {
+        return heap.refusal();
     }
 
     /** Calls waiting for a slot now (an estimate, as {@link Semaphore#getQueueLength}). */

@@ -2,7 +2,8 @@ package io.vectaraft.server.grpc;
 
 /**
  * What the service reports about the data it handled (for metrics). Called after a request
- * succeeded; implementations must be thread-safe and cheap.
+ * succeeded (or, for {@link #writeRefused}, when it was refused); implementations must be
+ * thread-safe and cheap.
  */
 public interface ServiceEvents {
     /** Ignores every event. */
@@ -15,6 +16,9 @@ public interface ServiceEvents {
     default void upserted(String collection, long records) {}
 
     default void deleted(String collection, long records) {}
+
+    /** A write that adds data ({@code method}) was refused: the heap was nearly full. */
+    default void writeRefused(String method) {}
 
     /** {@code queries} searches that together compared {@code scanned} stored vectors. */
     default void queried(String collection, long queries, long scanned) {}

@@ -77,6 +77,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -146,6 +147,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
         respond(
                 reply,
                 () -> {
+                    roomToWrite("CreateCollection");
                     CollectionCreated created =
                             store.createCollection(CollectionTranslator.toSpec(request));
                     VectorCollection c = created.collection();
@@ -217,6 +219,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
         respond(
                 reply,
                 () -> {
+                    roomToWrite("Upsert");
                     String name = resolved(request.getCollection());
                     WriteResult r =
                             store.upsert(
@@ -475,6 +478,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
         respond(
                 reply,
                 () -> {
+                    roomToWrite("UpdateMetadata");
                     String name = resolved(request.getCollection());
                     boolean byIds =
                             byIdsOrFilter("update", request.getIdsCount(), request.hasFilter());
@@ -507,6 +511,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
         respond(
                 reply,
                 () -> {
+                    roomToWrite("CreateAlias");
                     String alias = aliasName(request.getAlias());
                     String target = target(request.getCollection());
                     return aliasResponse(store.createAlias(alias, target));
@@ -595,6 +600,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
         respond(
                 reply,
                 () -> {
+                    roomToWrite("RestoreSnapshot");
                     java.nio.file.Path file =
                             switch (request.getSourceCase()) {
                                 case PATH -> {
@@ -694,6 +700,7 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
         respond(
                 reply,
                 () -> {
+                    roomToWrite("CreateFieldIndex");
                     String name = name(request.getCollection());
                     io.vectaraft.index.FieldIndexSpec index =
                             new io.vectaraft.index.FieldIndexSpec(
@@ -922,6 +929,19 @@ public final class VectorServiceImpl extends VectorServiceGrpc.VectorServiceImpl
         }
         CollectionSpec.checkName(collection);
         return collection;
+    }
+
+    /**
+     * Refuses a write that adds data while the heap is nearly full ({@link WriteHeapLimit}), first
+     * thing in the call: on a cluster node before the write goes to the group, so that followers
+     * applying the log never refuse.
+     */
+    private void roomToWrite(String method) {
+        Optional<io.grpc.Status> refusal = admission.writeRefusal();
+        if (refusal.isPresent()) {
+            events.writeRefused(method);
+            throw refusal.get().asRuntimeException();
+        }
     }
 
     /** Runs one unary call: its reply, or its failure mapped to a status. */

@@ -121,6 +121,11 @@ public final class DeferredMetrics implements ServiceEvents, Refusal.Listener, A
     }
 
     @Override
+    public void writeRefused(String method) {
+        apply(m -> m.writeRefused(method));
+    }
+
+    @Override
     public void queried(String collection, long queries, long scanned) {
         apply(m -> m.queried(collection, queries, scanned));
     }

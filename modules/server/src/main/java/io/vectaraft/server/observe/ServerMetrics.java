@@ -10,6 +10,7 @@ import io.vectaraft.cluster.NodeStatus;
 import io.vectaraft.cluster.ReplicatedStore;
 import io.vectaraft.index.VectorCollection;
 import io.vectaraft.server.auth.Refusal;
+import io.vectaraft.server.grpc.GcHeapOccupancy;
 import io.vectaraft.server.grpc.ServiceEvents;
 import io.vectaraft.wal.StorageStats;
 import io.vectaraft.wal.Store;
@@ -38,6 +39,7 @@ public final class ServerMetrics
     private final Counter deleted;
     private final Counter queries;
     private final Counter scanned;
+    private final Counter heapRefusals;
     private final GrpcCallMeters calls;
     private volatile Store store;
     private final List<io.micrometer.core.instrument.Meter> walMeters;
@@ -67,8 +69,27 @@ public final class ServerMetrics
                 counter(
                         "vectaraft_query_candidates_scanned",
                         "stored vectors compared with queries (for HNSW: the graph nodes scored)");
+        this.heapRefusals =
+                counter(
+                        "vectaraft_heap_full_refusals",
+                        "writes that add data refused with RESOURCE_EXHAUSTED because the heap was"
+                                + " at least limits.write-heap-percent full after the last garbage"
+                                + " collection");
+        registry.getOrCreate(
+                Gauge.builder("vectaraft_heap_after_gc_ratio", HEAP_AFTER_GC)
+                        .description(
+                                "heap in use after the last garbage collection, of the maximum"
+                                        + " heap (what limits.write-heap-percent is compared with;"
+                                        + " 0 before the first collection)"));
         this.calls = new GrpcCallMeters(registry);
     }
+
+    /** Held here: Micrometer keeps only a weak reference to a meter's state object. */
+    private static final Supplier<Double> HEAP_AFTER_GC =
+            () -> {
+                GcHeapOccupancy heap = GcHeapOccupancy.jvm();
+                return Math.max(0, heap.usedAfterGc()) / (double) heap.max();
+            };
 
     public MeterRegistry registry() {
         return registry;
@@ -196,6 +217,11 @@ public final class ServerMetrics
     @Override
     public void deleted(String collection, long records) {
         deleted.increment(records);
+    }
+
+    @Override
+    public void writeRefused(String method) {
+        heapRefusals.increment();
     }
 
     @Override

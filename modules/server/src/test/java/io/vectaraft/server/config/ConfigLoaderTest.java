@@ -175,6 +175,8 @@ class ConfigLoaderTest {
                 "--metrics-addr localhost | invalid metrics.address \"localhost\" from flag --metrics-addr: expected host:port with port 0..65535",
                 "--max-message-bytes 0 | invalid grpc.max-message-bytes \"0\" from flag --max-message-bytes: expected an integer 1..2147483647",
                 "--election-timeout-ms 0 | invalid cluster.election-timeout-ms \"0\" from flag --election-timeout-ms: expected an integer 1..2147483647",
+                "--write-heap-percent 0 | invalid limits.write-heap-percent \"0\" from flag --write-heap-percent: expected an integer 1..100",
+                "--write-heap-percent 101 | invalid limits.write-heap-percent \"101\" from flag --write-heap-percent: expected an integer 1..100",
                 "--bogus | unknown flag \"--bogus\" (run with --help for the list)",
                 "--port | flag --port needs a value",
                 "--port 1 --port 2 | flag --port given twice",
@@ -196,6 +198,7 @@ class ConfigLoaderTest {
                 "VECTARAFT_METRICS_ADDR | 127.0.0.1:99999 | from environment variable VECTARAFT_METRICS_ADDR: expected host:port with port 0..65535",
                 "VECTARAFT_GRPC_ADDR | nohost | invalid gRPC address \"nohost\" from environment variable VECTARAFT_GRPC_ADDR: expected host:port",
                 "VECTARAFT_FSYNC | often | from environment variable VECTARAFT_FSYNC: expected always, interval or none",
+                "VECTARAFT_WRITE_HEAP_PERCENT | 95% | invalid limits.write-heap-percent \"95%\" from environment variable VECTARAFT_WRITE_HEAP_PERCENT: expected an integer 1..100",
             })
     void invalidEnvironmentSaysWhichVariable(String name, String value, String message) {
         ConfigException e = assertThrows(ConfigException.class, () -> load(Map.of(name, value)));

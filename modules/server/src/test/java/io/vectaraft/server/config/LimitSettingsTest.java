@@ -23,7 +23,7 @@ class LimitSettingsTest {
     @Test
     void defaults() {
         assertEquals(
-                new Limits(100_000, 64L << 20, 4096, 4, Duration.ofSeconds(1)),
+                new Limits(100_000, 64L << 20, 4096, 4, Duration.ofSeconds(1), 90),
                 load(Map.of()),
                 "built-in defaults");
         assertEquals(Limits.defaults(), load(Map.of()), "Limits.defaults() agrees");
@@ -49,8 +49,38 @@ class LimitSettingsTest {
                         "--max-concurrent-searches",
                         "1",
                         "--queue-timeout-ms",
-                        "250");
-        assertEquals(new Limits(900, 12345, 7, 1, Duration.ofMillis(250)), flags, "flags over all");
+                        "250",
+                        "--write-heap-percent",
+                        "75");
+        assertEquals(
+                new Limits(900, 12345, 7, 1, Duration.ofMillis(250), 75), flags, "flags over all");
+    }
+
+    @Test
+    void theWriteHeapPercentComesFromEveryLayer() throws Exception {
+        assertEquals(
+                80,
+                load(Map.of("VECTARAFT_WRITE_HEAP_PERCENT", "80")).writeHeapPercent(),
+                "environment");
+        assertEquals(100, load(Map.of(), "--write-heap-percent", "100").writeHeapPercent(), "off");
+        Files.writeString(dir.resolve("vectaraft.yaml"), "limits:\n  write-heap-percent: 85\n");
+        assertEquals(85, load(Map.of()).writeHeapPercent(), "YAML file");
+    }
+
+    @Test
+    void aWriteHeapPercentOutside1To100IsRefusedNamingTheSetting() {
+        for (String value : new String[] {"0", "101", "90%", "0.9"}) {
+            ConfigException e =
+                    assertThrows(
+                            ConfigException.class,
+                            () -> load(Map.of(), "--write-heap-percent", value),
+                            value);
+            assertEquals(
+                    "invalid limits.write-heap-percent \""
+                            + value
+                            + "\" from flag --write-heap-percent: expected an integer 1..100",
+                    e.getMessage());
+        }
     }
 
     @Test

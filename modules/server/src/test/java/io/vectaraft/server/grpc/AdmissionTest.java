@@ -29,7 +29,7 @@ class AdmissionTest {
     }
 
     private static Admission admission(int slots, Duration queue) {
-        return new Admission(new Limits(1000, 1_000_000, 10, slots, queue));
+        return new Admission(new Limits(1000, 1_000_000, 10, slots, queue, 90));
     }
 
     @Test
