@@ -67,9 +67,11 @@ class OnDiskCollectionTest {
         for (int from = 0; from < records.size(); from += 1000) {
             db.writer("heap").upsert(records.subList(from, from + 1000));
             db.writer("mapped").upsert(records.subList(from, from + 1000));
+            // Graphs link in the background, in rounds of whatever is pending when a round starts:
+            // linking each batch before the next arrives gives both collections the same rounds,
+            // hence the same graph (else a later batch can join a round in one and not the other).
+            db.awaitGraphs();
         }
-        // Graphs link in the background: compare the two once both are whole, not mid-way.
-        db.awaitGraphs();
         assertEquals(0, mapped.stats().vectorBytes(), "no vectors on the heap");
         assertTrue(mapped.stats().vectorMappedBytes() >= 3000L * dim * 4, "mapped bytes");
         assertTrue(heap.stats().vectorBytes() >= 3000L * dim * 4, "heap bytes");
