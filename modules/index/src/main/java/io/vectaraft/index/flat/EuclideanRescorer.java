@@ -50,8 +50,6 @@ final class EuclideanRescorer {
         float[] approxScores = new float[n];
         approx.drainBestFirst(slots, approxScores);
         float[][] chunks = store.chunks();
-        int shift = store.chunkShift();
-        int mask = store.chunkMask();
         int dim = store.dimension();
         MappedVectors mapped = store.mapped();
         TopK exact = new TopK(k, store.idsBySlot());
@@ -65,7 +63,7 @@ final class EuclideanRescorer {
             } else {
                 distance =
                         VectorOps.squareDistance(
-                                query, 0, chunks[slot >>> shift], (slot & mask) * dim, dim);
+                                query, 0, chunks[store.chunkOf(slot)], store.offsetOf(slot), dim);
             }
             exact.offer(-distance, slot);
         }

@@ -37,12 +37,10 @@ public final class ExactScorer {
         if (store.mapped() != null) {
             return query(store.copyVector(a));
         }
-        float[] chunk = store.chunks()[a >>> store.chunkShift()];
-        int offset = (a & store.chunkMask()) * dim;
-        return node -> {
-            float[] other = store.chunks()[node >>> store.chunkShift()];
-            return score(chunk, offset, other, (node & store.chunkMask()) * dim);
-        };
+        float[] chunk = store.chunks()[store.chunkOf(a)];
+        int offset = store.offsetOf(a);
+        return node ->
+                score(chunk, offset, store.chunks()[store.chunkOf(node)], store.offsetOf(node));
     }
 
     /** The exact score of a query against one slot. */
@@ -50,8 +48,7 @@ public final class ExactScorer {
         if (store.mapped() != null) {
             return score(query, store.mapped(), node);
         }
-        float[] chunk = store.chunks()[node >>> store.chunkShift()];
-        return score(query, 0, chunk, (node & store.chunkMask()) * dim);
+        return score(query, 0, store.chunks()[store.chunkOf(node)], store.offsetOf(node));
     }
 
     /** A query against a row of the mapping, read in place. */

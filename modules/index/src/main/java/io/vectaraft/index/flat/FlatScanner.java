@@ -231,8 +231,7 @@ public final class FlatScanner {
             int to) {
         float[][] chunks = store.chunks();
         float[] norms = store.squaredNorms();
-        int shift = store.chunkShift();
-        int mask = store.chunkMask();
+        int rowsPerChunk = store.rowsPerChunk();
         int dim = store.dimension();
         boolean l2 = scoring == Scoring.L2;
         boolean byDot = scoring == Scoring.L2_BY_DOT;
@@ -273,9 +272,10 @@ public final class FlatScanner {
                         chunk = rowBuffer;
                         offset = 0;
                     } else {
-                        chunk = chunks[slot >>> shift];
-                        offset = (slot & mask) * dim;
-                        rows = Math.min(Math.min(end - slot, tileRows), mask + 1 - (slot & mask));
+                        int row = slot % rowsPerChunk;
+                        chunk = chunks[slot / rowsPerChunk];
+                        offset = row * dim;
+                        rows = Math.min(Math.min(end - slot, tileRows), rowsPerChunk - row);
                     }
                     if (multi && rows >= TILE_MIN_ROWS) {
                         if (tileScores == null) {

@@ -13,13 +13,15 @@ import java.util.TreeSet;
 
 /**
  * The records of one collection, addressed by slot. Vectors live in contiguous {@code float[]}
- * chunks of {@code 2^chunkShift} rows (row {@code slot} is at {@code chunk(slot)[offset(slot)]}),
- * so a scan streams memory sequentially; ids and metadata live in per-slot arrays; freed slots are
- * reused. An id-to-slot hash map serves lookups and a set of ids in UTF-8 order serves scrolls.
+ * chunks of {@link #rowsPerChunk()} rows (row {@code slot} is at {@code chunks()[chunkOf(slot)]}
+ * from {@code offsetOf(slot)}), so a scan streams memory sequentially; ids and metadata live in
+ * per-slot arrays; freed slots are reused. An id-to-slot hash map serves lookups and a set of ids
+ * in UTF-8 order serves scrolls.
  *
- * <p>Chunks hold about {@link #CHUNK_FLOATS} floats (4 MiB): large enough that a scan runs long
- * sequential streams, small enough that growth never copies much. Only the last chunk grows (by
- * doubling), so a small collection does not pay for a whole chunk.
+ * <p>A full chunk is one 4 MiB object, array header included ({@link ChunkSize}): large enough that
+ * a scan runs long sequential streams, small enough that growth never copies much, and sized so
+ * that G1 wastes none of its regions on it. Only the last chunk grows (by doubling), so a small
+ * collection does not pay for a whole chunk.
  *
  * <p>Each slot also keeps its vector's squared Euclidean norm ({@link #squaredNorms()}, 4 bytes per
  * slot), written with the vector: a batch Euclidean scan ranks by {@code 2 q.x - |x|^2}, a dot
@@ -33,14 +35,13 @@ import java.util.TreeSet;
  * {@link #liveBits()} and the chunk arrays while they hold the read lock.
  */
 public final class SlotStore {
-    static final int CHUNK_FLOATS = 1 << 20;
+    static final int CHUNK_FLOATS = ChunkSize.elements(ChunkSize.BYTES, Float.BYTES);
     private static final int MIN_ROWS = 16;
 
     private final int dimension;
     private final boolean reuseFreeSlots;
     private final MappedVectors mapped;
-    private final int chunkShift;
-    private final int chunkMask;
+    private final int rowsPerChunk;
     private float[][] chunks = new float[0][];
     private String[] ids = new String[MIN_ROWS];
     private float[] squaredNorms = new float[MIN_ROWS];
@@ -79,7 +80,9 @@ public final class SlotStore {
         this(dimension, reuseFreeSlots, CHUNK_FLOATS, mapped);
     }
 
-    /** With chunks of about {@code chunkFloats} floats: tests use small ones to get many chunks. */
+    /**
+     * With chunks of at most {@code chunkFloats} floats: tests use small ones to get many chunks.
+     */
     SlotStore(int dimension, boolean reuseFreeSlots, int chunkFloats) {
         this(dimension, reuseFreeSlots, chunkFloats, null);
     }
@@ -89,9 +92,7 @@ public final class SlotStore {
         this.dimension = dimension;
         this.reuseFreeSlots = reuseFreeSlots;
         this.mapped = mapped;
-        int rows = Integer.highestOneBit(Math.max(1, chunkFloats / dimension));
-        this.chunkShift = Integer.numberOfTrailingZeros(rows);
-        this.chunkMask = rows - 1;
+        this.rowsPerChunk = Math.max(1, chunkFloats / dimension);
     }
 
     public int dimension() {
@@ -128,17 +129,24 @@ public final class SlotStore {
         }
     }
 
-    /** The chunk arrays; slot s is at {@code chunks[s >>> chunkShift()]}. Read-only for callers. */
+    /** The chunk arrays; slot s is at {@code chunks[chunkOf(s)]}. Read-only for callers. */
     public float[][] chunks() {
         return chunks;
     }
 
-    public int chunkShift() {
-        return chunkShift;
+    /** Rows in a full chunk (not a power of two: see the class comment). */
+    public int rowsPerChunk() {
+        return rowsPerChunk;
     }
 
-    public int chunkMask() {
-        return chunkMask;
+    /** The chunk that holds a slot's row. */
+    public int chunkOf(int slot) {
+        return slot / rowsPerChunk;
+    }
+
+    /** Where a slot's row starts in its chunk. */
+    public int offsetOf(int slot) {
+        return slot % rowsPerChunk * dimension;
     }
 
     /**
@@ -181,12 +189,7 @@ public final class SlotStore {
             mapped.copy(slot, 1, out, offset);
             return;
         }
-        System.arraycopy(
-                chunks[slot >>> chunkShift],
-                (slot & chunkMask) * dimension,
-                out,
-                offset,
-                dimension);
+        System.arraycopy(chunks[chunkOf(slot)], offsetOf(slot), out, offset, dimension);
     }
 
     /** The live ids in UTF-8 order (an unmodifiable view). */
@@ -340,12 +343,7 @@ public final class SlotStore {
         if (mapped != null) {
             mapped.write(slot, vector);
         } else {
-            System.arraycopy(
-                    vector,
-                    0,
-                    chunks[slot >>> chunkShift],
-                    (slot & chunkMask) * dimension,
-                    dimension);
+            System.arraycopy(vector, 0, chunks[chunkOf(slot)], offsetOf(slot), dimension);
         }
         squaredNorms[slot] = VectorOps.dot(vector, 0, vector, 0, dimension);
     }
@@ -432,17 +430,17 @@ public final class SlotStore {
             mapped.ensureCapacity(slot + 1);
             return;
         }
-        int c = slot >>> chunkShift;
+        int c = chunkOf(slot);
         if (c >= chunks.length) {
             int old = chunks.length;
             chunks = Arrays.copyOf(chunks, c + 1);
             Arrays.fill(chunks, old, c + 1, new float[0]);
         }
-        int neededRows = (slot & chunkMask) + 1;
+        int neededRows = slot % rowsPerChunk + 1;
         int rows = chunks[c].length / dimension;
         if (rows < neededRows) {
             int newRows =
-                    Math.min(chunkMask + 1, Math.max(neededRows, Math.max(MIN_ROWS, rows * 2)));
+                    Math.min(rowsPerChunk, Math.max(neededRows, Math.max(MIN_ROWS, rows * 2)));
             chunks[c] = Arrays.copyOf(chunks[c], newRows * dimension);
         }
     }

@@ -3,6 +3,7 @@ package io.vectaraft.index.quant;
 import io.vectaraft.index.CollectionSpec;
 import io.vectaraft.index.Metric;
 import io.vectaraft.index.Quantization;
+import io.vectaraft.index.flat.ChunkSize;
 import io.vectaraft.index.flat.QueryScorer;
 import io.vectaraft.index.flat.SlotStore;
 import java.io.DataInput;
@@ -36,15 +37,13 @@ public final class CodeStore {
     static final int DEFAULT_TRAIN_MIN = 1_024;
     private static final int MAGIC = 0x51434F44; // "QCOD"
     private static final int VERSION = 1;
-    private static final int CHUNK_BYTES = 1 << 20;
 
     private final Quantization.Kind kind;
     private final int dim;
     private final boolean euclidean;
     private final int trainMin;
     private final int rowUnits; // bytes (int8) or longs (binary) per code
-    private final int chunkShift;
-    private final int chunkMask;
+    private final int rowsPerChunk;
     private byte[][] bytes = new byte[0][];
     private long[][] bits = new long[0][];
     private float[] corrections = new float[0];
@@ -75,10 +74,8 @@ public final class CodeStore {
         this.euclidean = spec.metric() == Metric.EUCLIDEAN;
         this.trainMin = Math.max(2, trainMin);
         this.rowUnits = kind == Quantization.Kind.INT8 ? dim : BinaryQuantizer.words(dim);
-        int rowBytes = kind == Quantization.Kind.INT8 ? dim : 8 * rowUnits;
-        int perChunk = Integer.highestOneBit(Math.max(1, CHUNK_BYTES / rowBytes));
-        this.chunkShift = Integer.numberOfTrailingZeros(perChunk);
-        this.chunkMask = perChunk - 1;
+        this.rowsPerChunk =
+                ChunkSize.rows(rowUnits, kind == Quantization.Kind.INT8 ? Byte.BYTES : Long.BYTES);
     }
 
     public Quantization.Kind kind() {
@@ -179,11 +176,11 @@ public final class CodeStore {
     }
 
     private int encode(int slot, float[] vector) {
-        int offset = (slot & chunkMask) * rowUnits;
+        int offset = (slot % rowsPerChunk) * rowUnits;
         if (int8 != null) {
-            return int8.encode(vector, bytes[slot >>> chunkShift], offset);
+            return int8.encode(vector, bytes[slot / rowsPerChunk], offset);
         }
-        long[] chunk = bits[slot >>> chunkShift];
+        long[] chunk = bits[slot / rowsPerChunk];
         centroidOf[slot] =
                 (byte) binary.encode(vector, chunk, offset, corrections, slot, euclidean);
         int count = 0;
@@ -205,15 +202,14 @@ public final class CodeStore {
             return scorer(store.copyVector(node), store);
         }
         byte[][] chunks = bytes;
-        int shift = chunkShift;
-        int mask = chunkMask;
+        int perChunk = rowsPerChunk;
         int units = rowUnits;
-        byte[] own = chunks[node >>> shift];
-        int ownOffset = (node & mask) * units;
+        byte[] own = chunks[node / perChunk];
+        int ownOffset = (node % perChunk) * units;
         Int8Quantizer quantizer = int8;
         return slot ->
                 -quantizer.squareDistance(
-                        own, ownOffset, chunks[slot >>> shift], (slot & mask) * units);
+                        own, ownOffset, chunks[slot / perChunk], (slot % perChunk) * units);
     }
 
     /**
@@ -224,8 +220,7 @@ public final class CodeStore {
      */
     public QueryScorer scorer(float[] query, SlotStore store) {
         float[] c = corrections;
-        int shift = chunkShift;
-        int mask = chunkMask;
+        int perChunk = rowsPerChunk;
         int units = rowUnits;
         if (int8 != null) {
             byte[][] chunks = bytes;
@@ -234,10 +229,10 @@ public final class CodeStore {
                 Int8Quantizer quantizer = int8;
                 return slot ->
                         -quantizer.squareDistance(
-                                onGrid, 0, chunks[slot >>> shift], (slot & mask) * units);
+                                onGrid, 0, chunks[slot / perChunk], (slot % perChunk) * units);
             }
             Int8Quantizer.Query q = int8.prepare(query);
-            return slot -> Int8Quantizer.dot(q, chunks[slot >>> shift], (slot & mask) * units);
+            return slot -> Int8Quantizer.dot(q, chunks[slot / perChunk], (slot % perChunk) * units);
         }
         BinaryQuantizer.Query q = binary.prepare(query, euclidean);
         long[][] chunks = bits;
@@ -247,8 +242,8 @@ public final class CodeStore {
         return slot ->
                 sign
                         * q.estimate(
-                                chunks[slot >>> shift],
-                                (slot & mask) * units,
+                                chunks[slot / perChunk],
+                                (slot % perChunk) * units,
                                 counts[slot],
                                 centroids[slot],
                                 c[2 * slot],
@@ -271,8 +266,8 @@ public final class CodeStore {
         if (needed <= rows) {
             return;
         }
-        int chunksNeeded = (needed + chunkMask) >>> chunkShift;
-        int perChunk = chunkMask + 1;
+        int perChunk = rowsPerChunk;
+        int chunksNeeded = (needed + perChunk - 1) / perChunk;
         if (kind == Quantization.Kind.INT8) {
             int old = bytes.length;
             bytes = Arrays.copyOf(bytes, Math.max(old, chunksNeeded));
@@ -339,11 +334,11 @@ public final class CodeStore {
         out.writeDouble(trainingClipRate);
         for (String id : store.sortedIds()) {
             int slot = store.slotOf(id);
-            int offset = (slot & chunkMask) * rowUnits;
+            int offset = (slot % rowsPerChunk) * rowUnits;
             if (int8 != null) {
-                out.write(bytes[slot >>> chunkShift], offset, rowUnits);
+                out.write(bytes[slot / rowsPerChunk], offset, rowUnits);
             } else {
-                long[] chunk = bits[slot >>> chunkShift];
+                long[] chunk = bits[slot / rowsPerChunk];
                 for (int w = 0; w < rowUnits; w++) {
                     out.writeLong(chunk[offset + w]);
                 }
@@ -428,12 +423,12 @@ public final class CodeStore {
         Iterator<String> ids = store.sortedIds().iterator();
         for (int r = 0; r < n; r++) {
             int slot = store.slotOf(ids.next());
-            int offset = (slot & chunkMask) * rowUnits;
+            int offset = (slot % rowsPerChunk) * rowUnits;
             if (codeBytes != null) {
                 System.arraycopy(
-                        codeBytes, r * rowUnits, bytes[slot >>> chunkShift], offset, rowUnits);
+                        codeBytes, r * rowUnits, bytes[slot / rowsPerChunk], offset, rowUnits);
             } else {
-                long[] chunk = bits[slot >>> chunkShift];
+                long[] chunk = bits[slot / rowsPerChunk];
                 System.arraycopy(codeBits, r * rowUnits, chunk, offset, rowUnits);
                 int count = 0;
                 for (int w = 0; w < rowUnits; w++) {
@@ -450,11 +445,11 @@ public final class CodeStore {
 
     /** The code of a slot as stored (tests compare codes across a restart). */
     public Object codeOf(int slot) {
-        int offset = (slot & chunkMask) * rowUnits;
+        int offset = (slot % rowsPerChunk) * rowUnits;
         if (kind == Quantization.Kind.INT8) {
-            return Arrays.copyOfRange(bytes[slot >>> chunkShift], offset, offset + rowUnits);
+            return Arrays.copyOfRange(bytes[slot / rowsPerChunk], offset, offset + rowUnits);
         }
-        long[] code = Arrays.copyOfRange(bits[slot >>> chunkShift], offset, offset + rowUnits);
+        long[] code = Arrays.copyOfRange(bits[slot / rowsPerChunk], offset, offset + rowUnits);
         return new Object[] {
             code, centroidOf[slot], corrections[2 * slot], corrections[2 * slot + 1]
         };
