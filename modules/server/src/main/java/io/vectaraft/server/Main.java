@@ -45,6 +45,9 @@ public final class Main {
     /** Set once the shutdown hook runs: a start that fails after that failed because of it. */
     private static final AtomicBoolean STOPPING = new AtomicBoolean();
 
+    // Set before a failed start exits: its reason is then the last line, not the shutdown hook's.
+    private static final AtomicBoolean START_FAILED = new AtomicBoolean();
+
     /**
      * System property: once up, exercise the server ({@link TrainingRun}) and exit (set by {@code
      * bin/vectaraft --create-cds-archive} only, on a scratch log; see jlink/README.md).
@@ -162,7 +165,7 @@ public final class Main {
         STOPPING.set(true);
         if (server != null) {
             server.close();
-        } else {
+        } else if (!START_FAILED.get()) {
             LOG.log(Level.INFO, "vectaraft stopped during start-up, before serving");
         }
         ServerLogManager.resetAfterStop();
@@ -182,6 +185,7 @@ public final class Main {
 
     /** Reports why the start failed and exits: 2 for configuration, 1 for anything else. */
     private static VectaraftServer failedStart(RuntimeException e) {
+        START_FAILED.set(true);
         if (e instanceof ConfigException || e instanceof ClusterConfigException) {
             // An unusable key file or certificate, a Raft address taken, a peers list that differs
             // from the group's: a configuration error, as for flags.
