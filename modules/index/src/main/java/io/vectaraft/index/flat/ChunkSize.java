@@ -4,10 +4,11 @@ package io.vectaraft.index.flat;
  * How large the arrays that hold rows of vectors or codes are. G1 places an object in regions of a
  * power-of-two size (1 to 32 MiB, by heap size) and never splits one across them: an array of more
  * than half a region takes whole regions, and smaller ones leave the rest of a region unused when
- * the next one does not fit. An array whose whole size, header included, is a power of two at most
- * {@link #BYTES} therefore fills its regions exactly at every region size, while a power-of-two
- * payload plus its 16-byte header does not: 4 MiB of floats took 6 MiB of a 4 GiB heap (2 MiB
- * regions), and 1,024 rows of 784 floats (3.06 MiB) took 4 MiB.
+ * the next one does not fit. A full chunk is therefore {@link #BYTES} (a power of two) in all,
+ * header included, less at most part of a row: it fills its regions to within that part at every
+ * region size, as a humongous object below 8 MiB regions and two or more to a region above.
+ * Power-of-two row counts did not: 4 MiB of floats plus the 16-byte header took 6 MiB of a 4 GiB
+ * heap (2 MiB regions), and 1,024 rows of 784 floats (3.06 MiB) took 4 MiB.
  */
 public final class ChunkSize {
     /** The size of a full chunk, header included. */
