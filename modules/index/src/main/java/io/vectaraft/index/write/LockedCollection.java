@@ -637,7 +637,9 @@ final class LockedCollection implements VectorCollection {
      * visitor}, which encodes and writes the records to the snapshot file, runs after it is
      * released, so writers wait for a memory copy, not for the file. A collection whose vectors
      * exceed {@link #captureLimitBytes} (an eighth of the maximum heap) is visited under the lock
-     * instead: a copy of it could run the heap out.
+     * instead: a copy of it could run the heap out. What counts is the size of the copy, wherever
+     * the vectors live: an {@code on_disk} collection's are in its mapping, not the heap, and its
+     * copy would land on the heap all the same.
      */
     void forEachThenImage(Consumer<VectorRecord> visitor, DataOutput imageOut, DataOutput codesOut)
             throws IOException {
@@ -648,7 +650,7 @@ final class LockedCollection implements VectorCollection {
         try {
             checkOpen();
             SlotStore store = state.store();
-            underLock = store.vectorBytes() > captureLimitBytes();
+            underLock = (long) store.size() * store.dimension() * Float.BYTES > captureLimitBytes();
             if (!underLock) {
                 captured = new ArrayList<>(store.size());
             }

@@ -16,7 +16,10 @@ import io.vectaraft.index.SyntheticData;
 import io.vectaraft.index.TestSeeds;
 import io.vectaraft.index.VectorCollection;
 import io.vectaraft.index.VectorRecord;
+import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -115,7 +118,7 @@ class OnDiskCollectionTest {
         String out = new String(p.getInputStream().readAllBytes());
         assertTrue(p.waitFor(5, TimeUnit.MINUTES), "finishes");
         assertEquals(0, p.exitValue(), out);
-        assertTrue(out.contains("served"), out);
+        assertTrue(out.contains("served 5 queries and a snapshot"), out);
         assertFalse(out.contains("OutOfMemoryError"), out);
     }
 
@@ -169,7 +172,25 @@ class OnDiskCollectionTest {
                     throw new AssertionError("query " + target + " found " + found);
                 }
             }
-            System.out.println("served 5 queries: mapped " + mapped + " bytes, heap max " + heap);
+            // A snapshot visits every record with its vector: copied first, a copy of the mapped
+            // vectors would not fit this heap.
+            long[] visited = new long[1];
+            try {
+                db.imageIO("big")
+                        .forEachThenImage(
+                                r -> visited[0] += r.vector().length,
+                                new DataOutputStream(OutputStream.nullOutputStream()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            if (visited[0] != (long) N * DIM) {
+                throw new AssertionError("snapshot visited " + visited[0] + " values");
+            }
+            System.out.println(
+                    "served 5 queries and a snapshot: mapped "
+                            + mapped
+                            + " bytes, heap max "
+                            + heap);
         }
     }
 }
