@@ -10,7 +10,6 @@ final class Recall {
     private final int[] truth;
     private final String metric;
     private final int k;
-    private final double[] baseNorms;
 
     Recall(Dataset data, String metric, int k) throws java.io.IOException {
         if (k > data.gtK()) {
@@ -21,13 +20,6 @@ final class Recall {
         this.metric = metric;
         this.k = k;
         this.truth = data.groundTruth(metric);
-        this.baseNorms = new double[data.n()];
-        if (metric.equals("cosine")) {
-            for (int i = 0; i < data.n(); i++) {
-                baseNorms[i] =
-                        Math.sqrt(dot(data.base(), i * data.dim(), data.base(), i * data.dim()));
-            }
-        }
     }
 
     /**
@@ -64,22 +56,34 @@ final class Recall {
     private double cost(int q, int id) {
         int dim = data.dim();
         float[] qs = data.queries();
-        float[] b = data.base();
+        // A base kept in its file (too large for an array) is read a row at a time: recall reads
+        // about k + 1 rows per query, after the timed part.
+        float[] b = data.base() != null ? data.base() : row(id);
+        int bo = data.base() != null ? id * dim : 0;
         return switch (metric) {
             case "euclidean" -> {
                 double s = 0;
                 for (int j = 0; j < dim; j++) {
-                    double d = (double) qs[q * dim + j] - b[id * dim + j];
+                    double d = (double) qs[q * dim + j] - b[bo + j];
                     s += d * d;
                 }
                 yield s;
             }
             case "cosine" -> {
                 double qn = Math.sqrt(dot(qs, q * dim, qs, q * dim));
-                yield -dot(qs, q * dim, b, id * dim) / (qn * baseNorms[id]);
+                double bn = Math.sqrt(dot(b, bo, b, bo));
+                yield -dot(qs, q * dim, b, bo) / (qn * bn);
             }
-            default -> -dot(qs, q * dim, b, id * dim);
+            default -> -dot(qs, q * dim, b, bo);
         };
+    }
+
+    private float[] row(int id) {
+        try {
+            return data.rows(id, id + 1)[0];
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private double dot(float[] a, int ao, float[] b, int bo) {
