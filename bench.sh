@@ -21,6 +21,8 @@
 #                      beside Lucene 10.6 KnnFloatVectorQuery with a filter query
 #   ./bench.sh hnsw-vs-lucene --data DIR [--quantization none|int8|binary] [--passes 3] [--out F]
 #                      ours and Lucene alternated; median ratio at recall 0.95 with its spread
+#   ./bench.sh plot-curves --out PNG [--machine TEXT] [--target 0.95] RESULTS.jsonl...
+#                      recall@10 vs QPS of hnsw-vs-lucene result files, one subplot per file
 #   ./bench.sh hnsw-peers --data DIR --m 16 --ef-construction 200 --ef ... --threads N
 #                      hnswlib and FAISS IndexHNSWFlat, one JSON line per ef
 #   ./bench.sh python-ingest --data DIR [--n N --batch 1000 --concurrency 2 --passes 5]
@@ -121,6 +123,7 @@ case "$cmd" in
         run_java io.vectaraft.bench.BenchMain lucene-search "$@" ;;
     filtered) run_java io.vectaraft.bench.BenchMain filtered "$@" ;;
     hnsw-vs-lucene) build; exec "$PY" "$ROOT/bench/tools/alternate.py" "$@" ;;
+    plot-curves) exec "$PY" "$ROOT/bench/tools/plot_curves.py" "$@" ;;   # matplotlib: python3-matplotlib
     hnsw-peers) exec "$PY" "$ROOT/bench/tools/hnsw_peers.py" "$@" ;;
     peers) exec "$PY" "$ROOT/bench/tools/faiss_flat.py" "$@" ;;
     compare)
@@ -199,5 +202,5 @@ case "$cmd" in
             io.vectaraft.server.ClusterBench --dir "$work" "$@" \
             2> >(grep -v -e 'Using incubator modules' >&2) ;;
     jmh) run_java org.openjdk.jmh.Main -jvmArgsAppend "-Xms2g -Xmx2g -XX:+AlwaysPreTouch --add-modules jdk.incubator.vector" "$@" ;;
-    *) sed -n '2,48p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,50p' "$0" >&2; exit 2 ;;
 esac
