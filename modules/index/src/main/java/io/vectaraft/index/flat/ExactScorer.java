@@ -29,7 +29,7 @@ public final class ExactScorer {
         if (mapped != null) {
             return node -> score(query, mapped, node);
         }
-        return node -> score(query, node);
+        return new HeapScorer(query, 0);
     }
 
     /** The scorer whose query is the vector stored in slot {@code a}. */
@@ -37,10 +37,7 @@ public final class ExactScorer {
         if (store.mapped() != null) {
             return query(store.copyVector(a));
         }
-        float[] chunk = store.chunks()[store.chunkOf(a)];
-        int offset = store.offsetOf(a);
-        return node ->
-                score(chunk, offset, store.chunks()[store.chunkOf(node)], store.offsetOf(node));
+        return new HeapScorer(store.chunks()[store.chunkOf(a)], store.offsetOf(a));
     }
 
     /** The exact score of a query against one slot. */
@@ -59,6 +56,54 @@ public final class ExactScorer {
                                 query, 0, mapped.chunk(node), mapped.offset(node), dim)
                         : VectorOps.dot(query, 0, mapped.chunk(node), mapped.offset(node), dim);
         return s != s ? Float.NEGATIVE_INFINITY : s;
+    }
+
+    /**
+     * A query ({@code query[offset..]}: a client's vector, or a stored row when linking) against
+     * heap rows; scores a node's neighbours four rows at a time ({@link
+     * VectorOps#squareDistance4}).
+     */
+    private final class HeapScorer implements QueryScorer {
+        private final float[] query;
+        private final int offset;
+        private final float[][] rows = new float[4][];
+        private final int[] offsets = new int[4];
+        private final float[] four = new float[4];
+
+        HeapScorer(float[] query, int offset) {
+            this.query = query;
+            this.offset = offset;
+        }
+
+        @Override
+        public float score(int node) {
+            return ExactScorer.this.score(
+                    query, offset, store.chunks()[store.chunkOf(node)], store.offsetOf(node));
+        }
+
+        @Override
+        public void bulkScore(int[] nodes, float[] scores, int count) {
+            float[][] chunks = store.chunks();
+            int i = 0;
+            for (; i + 4 <= count; i += 4) {
+                for (int r = 0; r < 4; r++) {
+                    rows[r] = chunks[store.chunkOf(nodes[i + r])];
+                    offsets[r] = store.offsetOf(nodes[i + r]);
+                }
+                if (euclidean) {
+                    VectorOps.squareDistance4(query, offset, rows, offsets, dim, four);
+                } else {
+                    VectorOps.dot4(query, offset, rows, offsets, dim, four);
+                }
+                for (int r = 0; r < 4; r++) {
+                    float s = euclidean ? -four[r] : four[r];
+                    scores[i + r] = s != s ? Float.NEGATIVE_INFINITY : s;
+                }
+            }
+            for (; i < count; i++) {
+                scores[i] = score(nodes[i]);
+            }
+        }
     }
 
     private float score(float[] a, int aOffset, float[] b, int bOffset) {

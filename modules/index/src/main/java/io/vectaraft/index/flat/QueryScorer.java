@@ -9,4 +9,15 @@ package io.vectaraft.index.flat;
 @FunctionalInterface
 public interface QueryScorer {
     float score(int slot);
+
+    /**
+     * {@code scores[i] = score(slots[i])} for {@code i < count}: a graph node's neighbours scored
+     * together, which a scorer may do faster than one by one (their memory loads overlap), always
+     * with the same results.
+     */
+    default void bulkScore(int[] slots, float[] scores, int count) {
+        for (int i = 0; i < count; i++) {
+            scores[i] = score(slots[i]);
+        }
+    }
 }

@@ -10,6 +10,10 @@ import io.vectaraft.index.flat.QueryScorer;
  * <p>Filtered search follows Lucene: every node is traversed (the graph stays connected through
  * nodes the filter rejects, and through deleted nodes), but only accepted nodes enter the results.
  *
+ * <p>An expanded node's unvisited neighbours are scored together ({@link QueryScorer#bulkScore}, as
+ * Lucene's searcher does), then offered to the beam in neighbour order: the same walk as scoring
+ * them one by one, with their memory loads overlapped.
+ *
  * <p>Holds scratch state (candidate queue, visited set) reused across calls: one instance per
  * thread, not thread-safe.
  */
@@ -21,6 +25,9 @@ final class HnswGraphSearcher {
     private int touchedCount;
     private int[] collected = new int[0];
     private int[] rejected = new int[0];
+    private float[] collectedScores = new float[0];
+    private int[] unvisited = new int[0];
+    private float[] unvisitedScores = new float[0];
 
     /**
      * A two-hop expansion that finds fewer accepted nodes than this also queues the rejected
@@ -84,6 +91,7 @@ final class HnswGraphSearcher {
         int cap = 2 * graph.maxConn(0);
         if (collected.length < cap) {
             collected = new int[cap];
+            collectedScores = new float[cap];
             rejected = new int[graph.maxConn(0)];
         }
         visit(entry);
@@ -121,10 +129,11 @@ final class HnswGraphSearcher {
                     }
                 }
             }
+            query.bulkScore(collected, collectedScores, n);
+            scored += n;
             for (int i = 0; i < n; i++) {
                 int node = collected[i];
-                float s = query.score(node);
-                scored++;
+                float s = collectedScores[i];
                 if (results.size() < ef || s > results.topScore()) {
                     candidates.add(node, s);
                     results.insertWithOverflow(node, s, ef);
@@ -134,10 +143,11 @@ final class HnswGraphSearcher {
                 // Few accepted nodes within two hops: the filter cuts the graph here. Walk on
                 // through the rejected neighbours too (scored, never returned), as the plain walk
                 // would, so that accepted regions beyond stay reachable.
+                query.bulkScore(rejected, collectedScores, hops);
+                scored += hops;
                 for (int i = 0; i < hops; i++) {
                     int node = rejected[i];
-                    float s = query.score(node);
-                    scored++;
+                    float s = collectedScores[i];
                     if (results.size() < ef || s > results.topScore()) {
                         candidates.add(node, s);
                     }
@@ -177,13 +187,22 @@ final class HnswGraphSearcher {
             }
             int c = candidates.pop();
             int count = graph.neighborCount(level, c);
+            if (unvisited.length < count) {
+                unvisited = new int[count];
+                unvisitedScores = new float[count];
+            }
+            int fresh = 0;
             for (int i = 0; i < count; i++) {
                 int n = graph.neighbor(level, c, i);
-                if (!visit(n)) {
-                    continue;
+                if (visit(n)) {
+                    unvisited[fresh++] = n;
                 }
-                float s = query.score(n);
-                scored++;
+            }
+            query.bulkScore(unvisited, unvisitedScores, fresh);
+            scored += fresh;
+            for (int i = 0; i < fresh; i++) {
+                int n = unvisited[i];
+                float s = unvisitedScores[i];
                 if (results.size() < ef || s > results.topScore()) {
                     candidates.add(n, s);
                     if (accepted(accept, n)) {

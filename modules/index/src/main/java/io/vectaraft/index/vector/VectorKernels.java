@@ -38,6 +38,25 @@ interface VectorKernels {
      */
     int firstNonFinite(float[] v, int offset, int length);
 
+    /**
+     * {@code out[r] = squareDistance(q[qOffset ..], rows[r][offsets[r] ..])} for the four rows
+     * {@code r < 4}: one query against four rows that lie anywhere (a graph node's neighbours).
+     */
+    default void squareDistance4(
+            float[] q, int qOffset, float[][] rows, int[] offsets, int length, float[] out) {
+        for (int r = 0; r < 4; r++) {
+            out[r] = squareDistance(q, qOffset, rows[r], offsets[r], length);
+        }
+    }
+
+    /** {@code out[r] = dot(q[qOffset ..], rows[r][offsets[r] ..])}, as {@link #squareDistance4}. */
+    default void dot4(
+            float[] q, int qOffset, float[][] rows, int[] offsets, int length, float[] out) {
+        for (int r = 0; r < 4; r++) {
+            out[r] = dot(q, qOffset, rows[r], offsets[r], length);
+        }
+    }
+
     /** {@code scores[q - from] = dot(queries[q], data[offset ..])} for {@code from <= q < to}. */
     default void dotQueries(
             float[][] queries, int from, int to, float[] data, int offset, float[] scores) {

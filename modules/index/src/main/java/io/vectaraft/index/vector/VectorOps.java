@@ -49,6 +49,24 @@ public final class VectorOps {
     }
 
     /**
+     * {@code out[r] = squareDistance(q, qOffset, rows[r], offsets[r], length)} for four rows {@code
+     * r < 4} that lie anywhere: the bulk scoring of a graph node's neighbours. The same bits as
+     * four single calls; faster where the rows miss the cache (their loads overlap).
+     */
+    public static void squareDistance4(
+            float[] q, int qOffset, float[][] rows, int[] offsets, int length, float[] out) {
+        IMPL.squareDistance4(q, qOffset, rows, offsets, length, out);
+    }
+
+    /**
+     * {@code out[r] = dot(q, qOffset, rows[r], offsets[r], length)}, as {@link #squareDistance4}.
+     */
+    public static void dot4(
+            float[] q, int qOffset, float[][] rows, int[] offsets, int length, float[] out) {
+        IMPL.dot4(q, qOffset, rows, offsets, length, out);
+    }
+
+    /**
      * {@link #dot} with {@code b} as {@code length} little-endian floats at byte {@code bOffset} of
      * a memory segment (an {@code on_disk} collection's mapped vectors), read in place: the same
      * bits as the array version. Bounds are checked by the segment.

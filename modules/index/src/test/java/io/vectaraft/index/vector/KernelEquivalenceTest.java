@@ -106,6 +106,47 @@ class KernelEquivalenceTest {
         }
     }
 
+    /**
+     * The four-row kernels (a graph node's neighbours scored together) give each row the same bits
+     * as the single-pair kernel of the same implementation, rows in separate arrays or sharing one,
+     * at unaligned offsets; the single-pair kernels are tied to the reference above.
+     */
+    @ParameterizedTest(name = "dim {0}")
+    @MethodSource("dims")
+    void fourRowKernelsEqualSinglePairs(int dim) {
+        Random random = new Random(SEED + 7 * dim);
+        for (int round = 0; round < 10; round++) {
+            int qo = round % 3;
+            float[] q = gaussians(random, qo + dim + 1);
+            float[] shared = gaussians(random, 5 * dim + 7);
+            float[][] rows = new float[4][];
+            int[] offsets = new int[4];
+            for (int r = 0; r < 4; r++) {
+                boolean own = (round + r) % 2 == 0;
+                rows[r] = own ? gaussians(random, dim + r) : shared;
+                offsets[r] = own ? r % 2 : r * dim + round % 5;
+            }
+            String where = where(dim) + " round " + round;
+            for (VectorKernels kernels : new VectorKernels[] {SCALAR, SIMD}) {
+                float[] l2 = new float[4];
+                float[] dot = new float[4];
+                kernels.squareDistance4(q, qo, rows, offsets, dim, l2);
+                kernels.dot4(q, qo, rows, offsets, dim, dot);
+                for (int r = 0; r < 4; r++) {
+                    assertEquals(
+                            Float.floatToIntBits(
+                                    kernels.squareDistance(q, qo, rows[r], offsets[r], dim)),
+                            Float.floatToIntBits(l2[r]),
+                            kernels.name() + " squareDistance4 row " + r + where);
+                    assertEquals(
+                            Float.floatToIntBits(kernels.dot(q, qo, rows[r], offsets[r], dim)),
+                            Float.floatToIntBits(dot[r]),
+                            kernels.name() + " dot4 row " + r + where);
+                }
+            }
+        }
+    }
+
     @ParameterizedTest(name = "dim {0}")
     @MethodSource("dims")
     void singlePairKernelsAgreeOnGaussians(int dim) {
