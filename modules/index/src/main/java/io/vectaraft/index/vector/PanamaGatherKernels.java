@@ -12,13 +12,13 @@ import jdk.incubator.vector.FloatVector;
 /**
  * One query against four rows that lie anywhere (a graph node's neighbours), the rows interleaved
  * in one pass, as Lucene's bulk scorers do: each query block is loaded once for several rows, and
- * those rows' loads are in flight together, so a walk over rows that miss the cache overlaps their
- * waits. Below {@link PanamaPairKernels#WIDE_MIN} floats all four rows go together (one accumulator
- * each); from it up, two at a time (four accumulators each): four rows of four accumulators ran
- * slower than single pairs, more loads in flight than the core tracks. Measured on random rows of
- * 100k (one thread, AVX-512, ns per row, single pair vs gathered): 128 floats 62 vs 41, 256: 142 vs
- * 100, 384: 200 vs 148, 768: 345 vs 291 (docs/benchmarks.md). A sequential scan gains nothing from
- * this: the hardware prefetcher already streams its rows.
+ * those rows' loads are in flight together, so their cache misses overlap. Below {@link
+ * PanamaPairKernels#WIDE_MIN} floats all four rows go together (one accumulator each); from it up,
+ * two at a time (four accumulators each), since four rows of four accumulators ran slower than
+ * single pairs. With the searcher's batched loop it gave HNSW searches 8% more queries per second
+ * on Fashion-MNIST (784-d) and 34% on a 128-d set, the kernel two thirds of that at 128-d
+ * (docs/benchmarks.md). A sequential scan gains nothing from it: the hardware prefetcher already
+ * streams its rows.
  *
  * <p>Each row is summed exactly as {@link PanamaPairKernels} sums a pair (the same accumulators,
  * added in the same order), so a row scores the same bits either way: a graph search and an exact
