@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * kernel call per row ({@code single}) against four rows per call of {@link
  * VectorOps#squareDistance4} ({@code gathered}), whose rows' loads overlap. Reports nanoseconds per
  * row. Rows picked uniformly from DRAM run alike both ways (each waits for a TLB walk and a DRAM
- * line); a graph walk's gain comes from rows in the caches (docs/benchmarks.md).
+ * line), while HNSW searches gain (docs/benchmarks.md).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
