@@ -17,6 +17,9 @@ import io.vectaraft.index.flat.QueryScorer;
  * <p>Not thread-safe apart from {@link #findCandidates}: one builder per graph.
  */
 final class HnswGraphBuilder {
+    /** How many layer-0 in-links pruning leaves a node (see {@link #keepLastInLink}). */
+    static final int KEPT_IN_LINKS = 2;
+
     private final HnswGraph graph;
     private final GraphScorer scorer;
     private final int efConstruction;
@@ -199,11 +202,14 @@ final class HnswGraphBuilder {
     }
 
     /**
-     * {@code drop}, unless that link is its target's last in-link on layer 0: then the worst link
-     * that is not (the list is full of sole in-links only in a pathological graph; {@code drop}
-     * stays then). Without this, a node farther from each neighbour than all of that neighbour's
-     * links (an outlier, or just an unlucky point in high dimensions: about 0.4% of 3,000 Gaussian
-     * 16-d points at M 8) is pruned from every list that linked to it, and no search reaches it.
+     * {@code drop}, unless that link is one of its target's last {@value #KEPT_IN_LINKS} in-links
+     * on layer 0: then the worst link that is not (the list is full of such links only in a
+     * pathological graph; {@code drop} stays then). Without this, a node farther from each
+     * neighbour than all of that neighbour's links (an outlier, or just an unlucky point in high
+     * dimensions: about 0.4% of 3,000 Gaussian 16-d points at M 8) is pruned from every list that
+     * linked to it, and no search reaches it. Keeping one in-link was not enough: two nodes could
+     * end up linked only to each other, an island (4 nodes in 30 such graphs); with two in-links
+     * from distinct nodes, no pair can be an island.
      */
     private int keepLastInLink(int level, int[] nodes, int n, int added, int drop) {
         if (level > 0 || !lastInLink(nodes[drop], added)) {
@@ -217,10 +223,14 @@ final class HnswGraphBuilder {
         return drop;
     }
 
-    /** Whether dropping a link to {@code target} from the list being pruned leaves it none. */
+    /**
+     * Whether dropping a link to {@code target} from the list being pruned leaves it fewer than
+     * {@link #KEPT_IN_LINKS} in-links.
+     */
     private boolean lastInLink(int target, int added) {
         // The added node is not in the list yet: dropping it costs it nothing it had.
-        return graph.inLinks(target) == (target == added ? 0 : 1);
+        int left = target == added ? graph.inLinks(target) : graph.inLinks(target) - 1;
+        return left < KEPT_IN_LINKS;
     }
 
     /**
