@@ -17,7 +17,7 @@ import io.vectaraft.index.flat.QueryScorer;
  * <p>Not thread-safe apart from {@link #findCandidates}: one builder per graph.
  */
 final class HnswGraphBuilder {
-    /** How many layer-0 in-links pruning leaves a node (see {@link #keepLastInLink}). */
+    /** How many layer-0 in-links pruning leaves a node (see {@link #keepLastInLinks}). */
     static final int KEPT_IN_LINKS = 2;
 
     private final HnswGraph graph;
@@ -190,7 +190,7 @@ final class HnswGraphBuilder {
         scores[count] = score;
         sortBestFirst(nodes, scores, count + 1);
         int drop =
-                keepLastInLink(
+                keepLastInLinks(
                         level,
                         nodes,
                         count + 1,
@@ -211,12 +211,12 @@ final class HnswGraphBuilder {
      * end up linked only to each other, an island (4 nodes in 30 such graphs); with two in-links
      * from distinct nodes, no pair can be an island.
      */
-    private int keepLastInLink(int level, int[] nodes, int n, int added, int drop) {
-        if (level > 0 || !lastInLink(nodes[drop], added)) {
+    private int keepLastInLinks(int level, int[] nodes, int n, int added, int drop) {
+        if (level > 0 || !leavesTooFewInLinks(nodes[drop], added)) {
             return drop;
         }
         for (int i = n - 1; i >= 0; i--) {
-            if (!lastInLink(nodes[i], added)) {
+            if (!leavesTooFewInLinks(nodes[i], added)) {
                 return i;
             }
         }
@@ -227,7 +227,7 @@ final class HnswGraphBuilder {
      * Whether dropping a link to {@code target} from the list being pruned leaves it fewer than
      * {@link #KEPT_IN_LINKS} in-links.
      */
-    private boolean lastInLink(int target, int added) {
+    private boolean leavesTooFewInLinks(int target, int added) {
         // The added node is not in the list yet: dropping it costs it nothing it had.
         int left = target == added ? graph.inLinks(target) : graph.inLinks(target) - 1;
         return left < KEPT_IN_LINKS;
