@@ -51,7 +51,7 @@ public final class VectorOps {
     /**
      * {@code out[r] = squareDistance(q, qOffset, rows[r], offsets[r], length)} for four rows {@code
      * r < 4} that lie anywhere: the bulk scoring of a graph node's neighbours. The same bits as
-     * four single calls; faster where the rows miss the cache (their loads overlap).
+     * four single calls; faster in HNSW searches (docs/benchmarks.md).
      */
     public static void squareDistance4(
             float[] q, int qOffset, float[][] rows, int[] offsets, int length, float[] out) {
