@@ -1,6 +1,9 @@
 package io.vectaraft.bench.jmh;
 
 import io.vectaraft.index.vector.VectorOps;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import jdk.incubator.vector.FloatVector;
@@ -40,6 +43,9 @@ public class KernelBenchmark {
     float[] a;
     float[] b;
 
+    /** {@code b} off the heap, as an {@code on_disk} row is read. */
+    MemorySegment bSegment;
+
     @Setup
     public void setup() {
         Random r = new Random(42);
@@ -49,11 +55,23 @@ public class KernelBenchmark {
             a[i] = (float) r.nextGaussian();
             b[i] = (float) r.nextGaussian();
         }
+        bSegment = Arena.ofAuto().allocate(4L * dim, 64);
+        MemorySegment.copy(b, 0, bSegment, ValueLayout.JAVA_FLOAT, 0, dim);
     }
 
     @Benchmark
     public float dotFacade() {
         return VectorOps.dot(a, 0, b, 0, dim);
+    }
+
+    @Benchmark
+    public float dotSegment() {
+        return VectorOps.dot(a, 0, bSegment, 0, dim);
+    }
+
+    @Benchmark
+    public float squareDistanceSegment() {
+        return VectorOps.squareDistance(a, 0, bSegment, 0, dim);
     }
 
     @Benchmark
