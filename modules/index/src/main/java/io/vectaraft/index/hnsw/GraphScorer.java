@@ -31,6 +31,11 @@ final class GraphScorer {
         return codes != null && codes.active();
     }
 
+    /** The bytes one score reads: a code's once trained, else a full-precision vector's. */
+    int bytesPerScore() {
+        return quantized() ? codes.codeBytes() : store.dimension() * Float.BYTES;
+    }
+
     ExactScorer exact() {
         return exact;
     }

@@ -35,6 +35,12 @@ final class HnswGraphSearcher {
      */
     static final int SPARSE = 2;
 
+    /**
+     * A two-hop expansion goes past a node's direct neighbours only when the filter rejected more
+     * than this share of them (Lucene's {@code EXPANDED_EXPLORATION_LAMBDA}).
+     */
+    static final double TWO_HOP_LAMBDA = 0.1;
+
     private long scored;
 
     HnswGraphSearcher(HnswGraph graph) {
@@ -48,14 +54,16 @@ final class HnswGraphSearcher {
      * @param accept bitset of the nodes that may be returned, or null for all
      */
     void search(QueryScorer query, int ef, long[] accept, NeighborQueue results) {
-        search(query, ef, accept, false, results);
+        search(query, ef, accept, 1, results);
     }
 
     /**
-     * As {@link #search(QueryScorer, int, long[], NeighborQueue)}; with {@code twoHop}, layer 0 is
-     * walked as {@link #searchLayerTwoHop} does (a selective filter).
+     * As {@link #search(QueryScorer, int, long[], NeighborQueue)}; with {@code acceptedShare} below
+     * 1, layer 0 is walked as {@link #searchLayerTwoHop} does (a selective filter passing that
+     * share of the graph's nodes).
      */
-    void search(QueryScorer query, int ef, long[] accept, boolean twoHop, NeighborQueue results) {
+    void search(
+            QueryScorer query, int ef, long[] accept, double acceptedShare, NeighborQueue results) {
         results.clear();
         int entry = graph.entryNode();
         if (entry < 0) {
@@ -68,8 +76,8 @@ final class HnswGraphSearcher {
             eps[0] = results.topNode();
         }
         results.clear();
-        if (twoHop && accept != null) {
-            searchLayerTwoHop(query, eps[0], ef, accept, results);
+        if (acceptedShare < 1 && accept != null) {
+            searchLayerTwoHop(query, eps[0], ef, accept, acceptedShare, results);
         } else {
             searchLayer(query, eps, 1, ef, 0, accept, results);
         }
@@ -78,21 +86,35 @@ final class HnswGraphSearcher {
     /**
      * Layer-0 beam search for a selective filter, after ACORN-1 (Patel et al., SIGMOD 2024) and
      * Lucene's filtered HNSW search: only accepted nodes are scored and enter the beam. Expanding a
-     * node collects its accepted neighbours and, through each rejected neighbour, that neighbour's
-     * accepted neighbours (two hops), up to {@code 2 * maxConn(0)} per expansion; a rejected node
-     * is never scored. The two-hop step keeps the accepted nodes connected where the filter cuts
-     * the graph's direct links, so recall at a fixed ef holds as selectivity falls, and the scores
-     * spent go to candidates that can be returned.
+     * node collects its accepted neighbours and, when the filter rejected more than {@link
+     * #TWO_HOP_LAMBDA} of them, goes on through the rejected ones to their accepted neighbours (two
+     * hops); a rejected node is never scored. The two-hop step keeps the accepted nodes connected
+     * where the filter cuts the graph's direct links, so recall at a fixed ef holds as selectivity
+     * falls, and the scores spent go to candidates that can be returned.
+     *
+     * <p>As in Lucene, an expansion looks at no more than {@code maxConn(0) * spread} nodes (one
+     * and two hops together) and scores no more than {@code count * min(spread, 1 / (1 -
+     * rejected))} of them ({@code count} the node's neighbours, {@code rejected} the share of them
+     * the filter rejects), with {@code spread = min(1 / acceptedShare, maxConn(0) / 4)}: the rarer
+     * the accepted nodes, the wider an expansion reaches; with half the graph accepted it stays
+     * near the node, instead of scoring far two-hop nodes the beam then discards.
      */
     void searchLayerTwoHop(
-            QueryScorer query, int entry, int ef, long[] accept, NeighborQueue results) {
+            QueryScorer query,
+            int entry,
+            int ef,
+            long[] accept,
+            double acceptedShare,
+            NeighborQueue results) {
         candidates.clear();
         resetVisited();
-        int cap = 2 * graph.maxConn(0);
-        if (collected.length < cap) {
-            collected = new int[cap];
-            collectedScores = new float[cap];
-            rejected = new int[graph.maxConn(0)];
+        int maxConn = graph.maxConn(0);
+        double spread = Math.max(1, Math.round(Math.min(1 / acceptedShare, maxConn / 4.0)));
+        int budget = (int) (maxConn * spread);
+        if (collected.length < budget) {
+            collected = new int[budget];
+            collectedScores = new float[Math.max(budget, maxConn)];
+            rejected = new int[maxConn];
         }
         visit(entry);
         float es = query.score(entry);
@@ -107,25 +129,36 @@ final class HnswGraphSearcher {
             }
             int c = candidates.pop();
             int n = 0;
+            int hops = 0;
             int count = graph.neighborCount(0, c);
-            for (int i = 0; i < count && n < cap; i++) {
+            for (int i = 0; i < count; i++) {
                 int nb = graph.neighbor(0, c, i);
-                if (accepted(accept, nb) && visit(nb)) {
-                    collected[n++] = nb;
+                if (visit(nb)) {
+                    if (accepted(accept, nb)) {
+                        collected[n++] = nb;
+                    } else {
+                        rejected[hops++] = nb;
+                    }
                 }
             }
-            int hops = 0;
-            for (int i = 0; i < count && n < cap; i++) {
-                int nb = graph.neighbor(0, c, i);
-                if (accepted(accept, nb) || !visit(nb)) {
-                    continue; // accepted: collected above; visited: expanded before
-                }
-                rejected[hops++] = nb;
-                int count2 = graph.neighborCount(0, nb);
-                for (int j = 0; j < count2 && n < cap; j++) {
-                    int nb2 = graph.neighbor(0, nb, j);
-                    if (accepted(accept, nb2) && visit(nb2)) {
-                        collected[n++] = nb2;
+            double rejectedShare = count == 0 ? 0 : hops / (double) count;
+            int maxToScore =
+                    (int) (count * Math.min(spread, 1 / Math.max(1e-9, 1 - rejectedShare)));
+            if (n < maxToScore && rejectedShare > TWO_HOP_LAMBDA) {
+                int explored = n + hops;
+                for (int h = 0; h < hops && explored < budget && n < maxToScore; h++) {
+                    int nb = rejected[h];
+                    int count2 = graph.neighborCount(0, nb);
+                    for (int j = 0; j < count2 && n < maxToScore; j++) {
+                        int nb2 = graph.neighbor(0, nb, j);
+                        if (isVisited(nb2)) {
+                            continue;
+                        }
+                        explored++;
+                        if (accepted(accept, nb2)) {
+                            visit(nb2);
+                            collected[n++] = nb2;
+                        }
                     }
                 }
             }
@@ -221,6 +254,11 @@ final class HnswGraphSearcher {
     private static boolean accepted(long[] accept, int node) {
         return accept == null
                 || ((node >>> 6) < accept.length && (accept[node >>> 6] & (1L << node)) != 0);
+    }
+
+    private boolean isVisited(int node) {
+        int word = node >>> 6;
+        return word < visited.length && (visited[word] & (1L << node)) != 0;
     }
 
     /** Marks a node visited; returns false if it already was. */

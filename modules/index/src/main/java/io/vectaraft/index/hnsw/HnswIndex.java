@@ -36,8 +36,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li>{@code a <= c*ef*M} ({@link #DEFAULT_EXACT_SCAN_FACTOR} c = 2; 2,048 with the defaults): an
  *       exact scan of the matches, which costs {@code a} scores and is exact.
- *   <li>{@code a/live <} {@link #TWO_HOP_BELOW}: a layer-0 walk that scores accepted nodes only and
- *       reaches them through rejected ones two hops at a time (ACORN-1 style).
+ *   <li>{@code a/live <} {@link #twoHopBelow} (from 10% for vectors of 128 floats or fewer up to
+ *       41% for 768): a layer-0 walk that scores accepted nodes only and reaches them through
+ *       rejected ones two hops at a time (ACORN-1 style).
  *   <li>otherwise the plain walk, through every node, keeping accepted ones.
  * </ul>
  *
@@ -64,9 +65,20 @@ public final class HnswIndex {
     /**
      * Below this share of the graph's live nodes passing the filter, layer 0 is walked two hops at
      * a time through rejected nodes, scoring accepted ones only ({@link
-     * HnswGraphSearcher#searchLayerTwoHop}); above it, the plain walk with a post-check.
+     * HnswGraphSearcher#searchLayerTwoHop}); above it, the plain walk with a post-check. This is
+     * the switch for short vectors (a score reading at most {@link #SHORT_SCORE_BYTES}); see {@link
+     * #twoHopBelow}.
      */
-    public static final double TWO_HOP_BELOW = 0.5;
+    static final double TWO_HOP_BELOW_SHORT = 0.1;
+
+    /** The highest switch to the two-hop walk, for the longest vectors. */
+    static final double TWO_HOP_BELOW_MAX = 0.5;
+
+    /** Bytes a score reads (128 floats) at which the switch is {@link #TWO_HOP_BELOW_SHORT}. */
+    static final int SHORT_SCORE_BYTES = 512;
+
+    /** How much the switch rises each time a score reads twice as many bytes. */
+    static final double TWO_HOP_PER_DOUBLING = 0.12;
 
     private final IndexSpec.Hnsw params;
     private final Metric metric;
@@ -377,10 +389,13 @@ public final class HnswIndex {
         if (graphAccepted <= exactScanFactor * beam * params.m()) {
             return planScan(query, k, candidates, accept, quantized, rescore);
         }
-        boolean twoHop = graphAccepted < TWO_HOP_BELOW * graphLive;
+        double acceptedShare =
+                graphAccepted < twoHopBelow(scorer.bytesPerScore()) * graphLive
+                        ? graphAccepted / (double) graphLive
+                        : 1;
         NeighborQueue results = new NeighborQueue(beam, false);
         HnswGraphSearcher searcher = new HnswGraphSearcher(graph);
-        searcher.search(scorer.search(query), beam, accept, twoHop, results);
+        searcher.search(scorer.search(query), beam, accept, acceptedShare, results);
         if (results.size() < Math.min(k, graphAccepted)) {
             // Too few accepted nodes reachable: only a scan is complete.
             TopK scanned = planScan(query, k, candidates, accept, quantized, rescore);
@@ -433,5 +448,21 @@ public final class HnswIndex {
             out[i] = a[i] & b[i];
         }
         return out;
+    }
+
+    /**
+     * The share of accepted nodes below which a filtered search walks two hops at a time, for
+     * scores that read {@code bytesPerScore} bytes. The two-hop walk spends graph reads to save
+     * scores, so it pays off at higher shares the more a score costs: measured on 100,000 synthetic
+     * vectors (ADR 0004, "Revision 3"), the two walks ran equally fast at about 10% of the nodes
+     * accepted with 128 floats, 32% with 384 and 40% with 768, which this follows (0.12 more per
+     * doubling of the bytes from 0.1 at 512 bytes, between 0.1 and 0.5).
+     */
+    static double twoHopBelow(int bytesPerScore) {
+        double doublings = Math.log(bytesPerScore / (double) SHORT_SCORE_BYTES) / Math.log(2);
+        return Math.clamp(
+                TWO_HOP_BELOW_SHORT + TWO_HOP_PER_DOUBLING * doublings,
+                TWO_HOP_BELOW_SHORT,
+                TWO_HOP_BELOW_MAX);
     }
 }

@@ -82,6 +82,11 @@ public final class CodeStore {
         return kind;
     }
 
+    /** The bytes of one code. */
+    public int codeBytes() {
+        return kind == Quantization.Kind.INT8 ? rowUnits : rowUnits * Long.BYTES;
+    }
+
     /** Whether the codes are trained: searches may score them. */
     public boolean active() {
         return int8 != null || binary != null;

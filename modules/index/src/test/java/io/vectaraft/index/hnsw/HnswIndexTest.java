@@ -122,6 +122,48 @@ class HnswIndexTest {
                         + TestSeeds.describe(SEED));
     }
 
+    /**
+     * The two-hop walk's point: with a third of the graph accepted it scores fewer nodes than the
+     * plain walk, which scores every neighbour, rejected or not ({@link
+     * #filteredTraversalReturnsKWheneverKAreAccepted} holds its recall).
+     */
+    @Test
+    void twoHopWalkOfABroadFilterScoresFewerNodesThanThePlainWalk() {
+        int every = 3;
+        long[] accept = new long[(N + 63) / 64];
+        for (int node = 0; node < N; node += every) {
+            accept[node >>> 6] |= 1L << node;
+        }
+        ExactScorer exact = new ExactScorer(store, Metric.EUCLIDEAN);
+        HnswGraphSearcher twoHop = new HnswGraphSearcher(index.graph());
+        HnswGraphSearcher plain = new HnswGraphSearcher(index.graph());
+        int ef = IndexSpec.Hnsw.defaults().efSearch();
+        for (float[] q : SyntheticData.mixture(SEED, new Random(SEED + 1), 30, DIM, 10)) {
+            twoHop.search(exact.query(q), ef, accept, 1.0 / every, new NeighborQueue(ef, false));
+            plain.search(exact.query(q), ef, accept, 1, new NeighborQueue(ef, false));
+        }
+        assertTrue(
+                twoHop.scored() < plain.scored(),
+                "scored: two hops "
+                        + twoHop.scored()
+                        + ", plain "
+                        + plain.scored()
+                        + " "
+                        + TestSeeds.describe(SEED));
+    }
+
+    @Test
+    void theTwoHopSwitchRisesWithTheCostOfAScore() {
+        assertEquals(0.1, HnswIndex.twoHopBelow(16 * Float.BYTES), 1e-9, "short vectors: floor");
+        assertEquals(0.1, HnswIndex.twoHopBelow(128 * Float.BYTES), 1e-9);
+        assertEquals(0.290, HnswIndex.twoHopBelow(384 * Float.BYTES), 0.001);
+        assertEquals(0.410, HnswIndex.twoHopBelow(768 * Float.BYTES), 0.001);
+        assertEquals(0.5, HnswIndex.twoHopBelow(4096 * Float.BYTES), 1e-9, "long vectors: cap");
+        assertTrue(
+                HnswIndex.twoHopBelow(768) < HnswIndex.twoHopBelow(768 * Float.BYTES),
+                "int8 codes of 768 dimensions switch as 192 floats would");
+    }
+
     @Test
     void pendingSlotsAreFoundBeforeTheyAreLinked() {
         SlotStore small = new SlotStore(2, false);
