@@ -116,7 +116,7 @@ class HnswCollectionTest {
     }
 
     @ParameterizedTest(name = "selectivity {0}/1000")
-    @ValueSource(ints = {1, 5, 10, 100, 300, 700, 1000})
+    @ValueSource(ints = {1, 5, 10, 100, 300, 500, 700, 1000})
     void filteredSearchReturnsKWheneverKMatch(int bucketsPassing) {
         long seed = FILTER_SEED;
         Random random = new Random(seed + bucketsPassing);
