@@ -454,7 +454,7 @@ public final class HnswIndex {
      * The share of accepted nodes below which a filtered search walks two hops at a time, for
      * scores that read {@code bytesPerScore} bytes. The two-hop walk spends graph reads to save
      * scores, so it pays off at higher shares the more a score costs: measured on 100,000 synthetic
-     * vectors (ADR 0004, "Revision 3"), the two walks ran equally fast at about 10% of the nodes
+     * vectors (ADR 0004, "Revision 3"), the two walks ran equally fast at about 12% of the nodes
      * accepted with 128 floats, 32% with 384 and 40% with 768, which this follows (0.12 more per
      * doubling of the bytes from 0.1 at 512 bytes, between 0.1 and 0.5).
      */
