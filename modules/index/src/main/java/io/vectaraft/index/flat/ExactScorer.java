@@ -50,12 +50,11 @@ public final class ExactScorer {
 
     /** A query against a row of the mapping, read in place. */
     private float score(float[] query, MappedVectors mapped, int node) {
-        float s =
+        return similarity(
                 euclidean
-                        ? -VectorOps.squareDistance(
+                        ? VectorOps.squareDistance(
                                 query, 0, mapped.chunk(node), mapped.offset(node), dim)
-                        : VectorOps.dot(query, 0, mapped.chunk(node), mapped.offset(node), dim);
-        return s != s ? Float.NEGATIVE_INFINITY : s;
+                        : VectorOps.dot(query, 0, mapped.chunk(node), mapped.offset(node), dim));
     }
 
     /**
@@ -96,8 +95,7 @@ public final class ExactScorer {
                     VectorOps.dot4(query, offset, rows, offsets, dim, four);
                 }
                 for (int r = 0; r < 4; r++) {
-                    float s = euclidean ? -four[r] : four[r];
-                    scores[i + r] = s != s ? Float.NEGATIVE_INFINITY : s;
+                    scores[i + r] = similarity(four[r]);
                 }
             }
             for (; i < count; i++) {
@@ -107,10 +105,18 @@ public final class ExactScorer {
     }
 
     private float score(float[] a, int aOffset, float[] b, int bOffset) {
-        float s =
+        return similarity(
                 euclidean
-                        ? -VectorOps.squareDistance(a, aOffset, b, bOffset, dim)
-                        : VectorOps.dot(a, aOffset, b, bOffset, dim);
+                        ? VectorOps.squareDistance(a, aOffset, b, bOffset, dim)
+                        : VectorOps.dot(a, aOffset, b, bOffset, dim));
+    }
+
+    /**
+     * A kernel's result as a similarity: the squared distance negated under EUCLIDEAN, the dot
+     * product as it is, and NaN as negative infinity.
+     */
+    private float similarity(float kernelResult) {
+        float s = euclidean ? -kernelResult : kernelResult;
         return s != s ? Float.NEGATIVE_INFINITY : s;
     }
 }
