@@ -25,10 +25,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Squared distances to rows picked at random from more rows than the caches hold, each row its own
  * array, as Lucene's {@code VectorUtil.squareDistance(float[], float[])} takes them: our facade,
- * Lucene 10.6's, and local copies of a four-accumulator loop that differ in one thing each (the row
- * read from an offset or not, the lanes summed by our butterfly or by {@code reduceLanes}, and the
- * pair kernel's own structure), copied here so that each difference's cost is decided by
- * measurement. Nanoseconds per row (docs/benchmarks.md, issue 17).
+ * Lucene 10.6's, and local copies of a four-accumulator loop (the row read from an offset; the
+ * query from an offset too; the pair kernel's own shape), copied here so that each difference's
+ * cost is decided by measurement. Nanoseconds per row (docs/benchmarks.md, issue 17).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -105,75 +104,17 @@ public class RandomRowBenchmark {
     public float loopWithRowOffset() {
         float sum = 0;
         for (int row : picks) {
-            sum += withRowOffset(query, rows[row], 0);
+            sum += withRowOffset(query, rows[row], 0, dim);
         }
         return sum;
     }
 
     @Benchmark
     @OperationsPerInvocation(PICKS)
-    public float loopWithoutOffsets() {
+    public float loopWithQueryOffset() {
         float sum = 0;
         for (int row : picks) {
-            sum += withoutOffsets(query, rows[row]);
-        }
-        return sum;
-    }
-
-    @CompilerControl(CompilerControl.Mode.DONT_INLINE)
-    private static float withRowOffset(float[] q, float[] row, int offset) {
-        FloatVector acc0 = FloatVector.zero(SPECIES), acc1 = acc0, acc2 = acc0, acc3 = acc0;
-        int bound = SPECIES.loopBound(q.length);
-        int i = 0;
-        for (; i < bound - 3 * LANES; i += 4 * LANES) {
-            acc0 = step(q, i, row, offset + i, acc0);
-            acc1 = step(q, i + LANES, row, offset + i + LANES, acc1);
-            acc2 = step(q, i + 2 * LANES, row, offset + i + 2 * LANES, acc2);
-            acc3 = step(q, i + 3 * LANES, row, offset + i + 3 * LANES, acc3);
-        }
-        for (; i < bound; i += LANES) {
-            acc0 = step(q, i, row, offset + i, acc0);
-        }
-        float sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
-        for (; i < q.length; i++) {
-            float d = q[i] - row[offset + i];
-            sum = Math.fma(d, d, sum);
-        }
-        return sum;
-    }
-
-    @Benchmark
-    @OperationsPerInvocation(PICKS)
-    public float loopWithButterfly() {
-        float sum = 0;
-        for (int row : picks) {
-            sum += withButterfly(query, rows[row], 0);
-        }
-        return sum;
-    }
-
-    @CompilerControl(CompilerControl.Mode.DONT_INLINE)
-    private static float withButterfly(float[] q, float[] row, int offset) {
-        FloatVector acc0 = FloatVector.zero(SPECIES), acc1 = acc0, acc2 = acc0, acc3 = acc0;
-        int bound = SPECIES.loopBound(q.length);
-        int i = 0;
-        for (; i < bound - 3 * LANES; i += 4 * LANES) {
-            acc0 = step(q, i, row, offset + i, acc0);
-            acc1 = step(q, i + LANES, row, offset + i + LANES, acc1);
-            acc2 = step(q, i + 2 * LANES, row, offset + i + 2 * LANES, acc2);
-            acc3 = step(q, i + 3 * LANES, row, offset + i + 3 * LANES, acc3);
-        }
-        for (; i < bound; i += LANES) {
-            acc0 = step(q, i, row, offset + i, acc0);
-        }
-        FloatVector v = acc0.add(acc1).add(acc2.add(acc3));
-        v = v.add(v.rearrange(XOR8));
-        v = v.add(v.rearrange(XOR4));
-        v = v.add(v.rearrange(XOR2));
-        float sum = v.add(v.rearrange(XOR1)).lane(0);
-        for (; i < q.length; i++) {
-            float d = q[i] - row[offset + i];
-            sum = Math.fma(d, d, sum);
+            sum += withQueryOffset(query, 0, rows[row], 0, dim);
         }
         return sum;
     }
@@ -188,6 +129,57 @@ public class RandomRowBenchmark {
         return sum;
     }
 
+    /** Four accumulators, then one vector at a time, the row read from {@code offset}. */
+    @CompilerControl(CompilerControl.Mode.DONT_INLINE)
+    private static float withRowOffset(float[] q, float[] row, int offset, int length) {
+        FloatVector acc0 = FloatVector.zero(SPECIES), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+        int bound = SPECIES.loopBound(length);
+        int i = 0;
+        for (; i < bound - 3 * LANES; i += 4 * LANES) {
+            acc0 = step(q, i, row, offset + i, acc0);
+            acc1 = step(q, i + LANES, row, offset + i + LANES, acc1);
+            acc2 = step(q, i + 2 * LANES, row, offset + i + 2 * LANES, acc2);
+            acc3 = step(q, i + 3 * LANES, row, offset + i + 3 * LANES, acc3);
+        }
+        for (; i < bound; i += LANES) {
+            acc0 = step(q, i, row, offset + i, acc0);
+        }
+        float sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+        for (; i < length; i++) {
+            float d = q[i] - row[offset + i];
+            sum = Math.fma(d, d, sum);
+        }
+        return sum;
+    }
+
+    /** {@link #withRowOffset} with the query read from {@code qOffset} too: the one difference. */
+    @CompilerControl(CompilerControl.Mode.DONT_INLINE)
+    private static float withQueryOffset(
+            float[] q, int qOffset, float[] row, int offset, int length) {
+        FloatVector acc0 = FloatVector.zero(SPECIES), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+        int bound = SPECIES.loopBound(length);
+        int i = 0;
+        for (; i < bound - 3 * LANES; i += 4 * LANES) {
+            acc0 = step(q, qOffset + i, row, offset + i, acc0);
+            acc1 = step(q, qOffset + i + LANES, row, offset + i + LANES, acc1);
+            acc2 = step(q, qOffset + i + 2 * LANES, row, offset + i + 2 * LANES, acc2);
+            acc3 = step(q, qOffset + i + 3 * LANES, row, offset + i + 3 * LANES, acc3);
+        }
+        for (; i < bound; i += LANES) {
+            acc0 = step(q, qOffset + i, row, offset + i, acc0);
+        }
+        float sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+        for (; i < length; i++) {
+            float d = q[qOffset + i] - row[offset + i];
+            sum = Math.fma(d, d, sum);
+        }
+        return sum;
+    }
+
+    /**
+     * The shape of {@code PanamaPairKernels.squareDistance}: four accumulators to the last whole
+     * block of four vectors, then a second pass with its own accumulator and lane sum.
+     */
     @CompilerControl(CompilerControl.Mode.DONT_INLINE)
     private static float asPairKernel(float[] a, int aOffset, float[] b, int bOffset, int length) {
         int i = 0;
@@ -222,28 +214,6 @@ public class RandomRowBenchmark {
         v = v.add(v.rearrange(XOR4));
         v = v.add(v.rearrange(XOR2));
         return v.add(v.rearrange(XOR1)).lane(0);
-    }
-
-    @CompilerControl(CompilerControl.Mode.DONT_INLINE)
-    private static float withoutOffsets(float[] q, float[] row) {
-        FloatVector acc0 = FloatVector.zero(SPECIES), acc1 = acc0, acc2 = acc0, acc3 = acc0;
-        int bound = SPECIES.loopBound(q.length);
-        int i = 0;
-        for (; i < bound - 3 * LANES; i += 4 * LANES) {
-            acc0 = step(q, i, row, i, acc0);
-            acc1 = step(q, i + LANES, row, i + LANES, acc1);
-            acc2 = step(q, i + 2 * LANES, row, i + 2 * LANES, acc2);
-            acc3 = step(q, i + 3 * LANES, row, i + 3 * LANES, acc3);
-        }
-        for (; i < bound; i += LANES) {
-            acc0 = step(q, i, row, i, acc0);
-        }
-        float sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
-        for (; i < q.length; i++) {
-            float d = q[i] - row[i];
-            sum = Math.fma(d, d, sum);
-        }
-        return sum;
     }
 
     private static FloatVector step(float[] q, int qAt, float[] row, int rowAt, FloatVector acc) {
