@@ -6,6 +6,7 @@ import io.vectaraft.index.Quantization;
 import io.vectaraft.index.flat.ChunkSize;
 import io.vectaraft.index.flat.QueryScorer;
 import io.vectaraft.index.flat.SlotStore;
+import io.vectaraft.index.vector.VectorOps;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -48,6 +49,7 @@ public final class CodeStore {
     private long[][] bits = new long[0][];
     private float[] corrections = new float[0];
     private short[] ones = new short[0];
+    private int[] norms = new int[0]; // int8 under EUCLIDEAN: each code's squared norm
     private byte[] centroidOf = new byte[0];
     private int rows;
     private Int8Quantizer int8;
@@ -180,10 +182,21 @@ public final class CodeStore {
         trainings++;
     }
 
+    /** Records an int8 code's squared norm, which EUCLIDEAN scoring needs ({@link Int8Scorer}). */
+    private void keepNorm(int slot) {
+        if (euclidean) {
+            byte[] chunk = bytes[slot / rowsPerChunk];
+            int offset = (slot % rowsPerChunk) * rowUnits;
+            norms[slot] = VectorOps.dotInt8(chunk, offset, chunk, offset, rowUnits);
+        }
+    }
+
     private int encode(int slot, float[] vector) {
         int offset = (slot % rowsPerChunk) * rowUnits;
         if (int8 != null) {
-            return int8.encode(vector, bytes[slot / rowsPerChunk], offset);
+            int clipped = int8.encode(vector, bytes[slot / rowsPerChunk], offset);
+            keepNorm(slot);
+            return clipped;
         }
         long[] chunk = bits[slot / rowsPerChunk];
         centroidOf[slot] =
@@ -206,15 +219,16 @@ public final class CodeStore {
         if (int8 == null || !euclidean) {
             return scorer(store.copyVector(node), store);
         }
-        byte[][] chunks = bytes;
         int perChunk = rowsPerChunk;
-        int units = rowUnits;
-        byte[] own = chunks[node / perChunk];
-        int ownOffset = (node % perChunk) * units;
-        Int8Quantizer quantizer = int8;
-        return slot ->
-                -quantizer.squareDistance(
-                        own, ownOffset, chunks[slot / perChunk], (slot % perChunk) * units);
+        return Int8Scorer.euclidean(
+                bytes[node / perChunk],
+                (node % perChunk) * rowUnits,
+                dim,
+                norms[node],
+                int8.stepSquared(),
+                norms,
+                bytes,
+                perChunk);
     }
 
     /**
@@ -228,16 +242,13 @@ public final class CodeStore {
         int perChunk = rowsPerChunk;
         int units = rowUnits;
         if (int8 != null) {
-            byte[][] chunks = bytes;
-            if (euclidean) {
-                byte[] onGrid = int8.onGrid(query);
-                Int8Quantizer quantizer = int8;
-                return slot ->
-                        -quantizer.squareDistance(
-                                onGrid, 0, chunks[slot / perChunk], (slot % perChunk) * units);
+            if (!euclidean) {
+                return Int8Scorer.dot(int8.prepare(query), bytes, perChunk);
             }
-            Int8Quantizer.Query q = int8.prepare(query);
-            return slot -> Int8Quantizer.dot(q, chunks[slot / perChunk], (slot % perChunk) * units);
+            byte[] onGrid = int8.onGrid(query);
+            int norm = VectorOps.dotInt8(onGrid, 0, onGrid, 0, dim);
+            return Int8Scorer.euclidean(
+                    onGrid, 0, dim, norm, int8.stepSquared(), norms, bytes, perChunk);
         }
         BinaryQuantizer.Query q = binary.prepare(query, euclidean);
         long[][] chunks = bits;
@@ -257,7 +268,8 @@ public final class CodeStore {
 
     /** Bytes held by codes and corrections. */
     public long bytesUsed() {
-        long total = 4L * corrections.length + 2L * ones.length + centroidOf.length;
+        long total =
+                4L * corrections.length + 2L * ones.length + centroidOf.length + 4L * norms.length;
         for (byte[] chunk : bytes) {
             total += chunk.length;
         }
@@ -286,6 +298,9 @@ public final class CodeStore {
                                     ? new byte[grown * rowUnits]
                                     : Arrays.copyOf(bytes[c], grown * rowUnits);
                 }
+            }
+            if (euclidean && needed > norms.length) {
+                norms = Arrays.copyOf(norms, Math.max(needed, Math.max(16, norms.length * 2)));
             }
         } else {
             int old = bits.length;
@@ -432,6 +447,7 @@ public final class CodeStore {
             if (codeBytes != null) {
                 System.arraycopy(
                         codeBytes, r * rowUnits, bytes[slot / rowsPerChunk], offset, rowUnits);
+                keepNorm(slot);
             } else {
                 long[] chunk = bits[slot / rowsPerChunk];
                 System.arraycopy(codeBits, r * rowUnits, chunk, offset, rowUnits);
@@ -446,6 +462,11 @@ public final class CodeStore {
             }
         }
         return true;
+    }
+
+    /** The int8 quantizer, or null (tests compare scores with its own). */
+    Int8Quantizer int8() {
+        return int8;
     }
 
     /** The code of a slot as stored (tests compare codes across a restart). */

@@ -18,10 +18,11 @@ import java.util.Arrays;
  * query, so {@code q . x ~ q . center + alpha * sum(u[i] * a[i])}, an exact int dot product ({@link
  * VectorOps#dotInt8}). Squared distances (EUCLIDEAN) use one step for every dimension (the widest
  * range's) and quantize the query on the same grid, so {@code |q - x|^2 ~ step^2 * sum((u[i] -
- * a[i])^2)} ({@link VectorOps#squareDistanceInt8}): its error grows with the distance itself, small
- * for near neighbours. Expanding the distance into dot products instead loses it to cancellation
- * whenever the data lie far from the centre (measured: shifted data no longer found themselves
- * among their two nearest by code).
+ * a[i])^2)}: its error grows with the distance itself, small for near neighbours. The integer sum
+ * is computed exactly as {@code |u|^2 + |a|^2 - 2 u . a} ({@link VectorOps#dotInt8}; a code's
+ * squared norm is kept beside it). Expanding the distance in floats instead, around the centre,
+ * loses it to cancellation whenever the data lie far from the centre (measured: shifted data no
+ * longer found themselves among their two nearest by code).
  *
  * <p>Immutable once trained; thread-safe.
  */
@@ -105,7 +106,12 @@ final class Int8Quantizer {
     }
 
     /** A query prepared for dot products with codes: its scaled bytes, their factor, q . center. */
-    record Query(byte[] bytes, float alpha, float bias) {}
+    record Query(byte[] bytes, float alpha, float bias) {
+        /** The estimated dot product, from the exact one of the query's bytes with a code. */
+        float estimate(int codeDot) {
+            return bias + alpha * codeDot;
+        }
+    }
 
     Query prepare(float[] q) {
         int dim = center.length;
@@ -129,8 +135,7 @@ final class Int8Quantizer {
 
     /** The estimated dot product of a prepared query with the code at {@code codes[offset..]}. */
     static float dot(Query q, byte[] codes, int offset) {
-        return q.bias()
-                + q.alpha() * VectorOps.dotInt8(q.bytes(), 0, codes, offset, q.bytes().length);
+        return q.estimate(VectorOps.dotInt8(q.bytes(), 0, codes, offset, q.bytes().length));
     }
 
     /**
@@ -148,10 +153,17 @@ final class Int8Quantizer {
      * code or {@link #onGrid}'s bytes) to the code at {@code codes[offset..]}.
      */
     float squareDistance(byte[] onGrid, int gridOffset, byte[] codes, int offset) {
+        int dim = center.length;
+        int u2 = VectorOps.dotInt8(onGrid, gridOffset, onGrid, gridOffset, dim);
+        int a2 = VectorOps.dotInt8(codes, offset, codes, offset, dim);
+        int ua = VectorOps.dotInt8(onGrid, gridOffset, codes, offset, dim);
+        return stepSquared() * (u2 + a2 - 2 * ua);
+    }
+
+    /** The grid's step squared: what turns a squared distance of codes into one of vectors. */
+    float stepSquared() {
         float s = step[0];
-        return s
-                * s
-                * VectorOps.squareDistanceInt8(onGrid, gridOffset, codes, offset, center.length);
+        return s * s;
     }
 
     void write(DataOutput out) throws IOException {

@@ -9,11 +9,12 @@ package io.vectaraft.index.vector;
  */
 interface CodeKernels {
 
-    /** {@code sum(a[aOffset + i] * b[bOffset + i])} for {@code i < length}, as ints. */
+    /**
+     * {@code sum(a[aOffset + i] * b[bOffset + i])} for {@code i < length}, as ints, for codes whose
+     * values all lie in [-127, 127] (what {@code Int8Quantizer} writes; other values give an
+     * unspecified result), which lets an implementation add two products in 16 bits.
+     */
     int dotInt8(byte[] a, int aOffset, byte[] b, int bOffset, int length);
-
-    /** {@code sum((a[aOffset + i] - b[bOffset + i])^2)} for {@code i < length}, as ints. */
-    int squareDistanceInt8(byte[] a, int aOffset, byte[] b, int bOffset, int length);
 
     /**
      * {@code sum over j < planes of 2^j * bitCount(code[codeOffset + w] & query[j * words + w])}

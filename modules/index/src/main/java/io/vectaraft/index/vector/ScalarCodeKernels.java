@@ -13,16 +13,6 @@ final class ScalarCodeKernels implements CodeKernels {
     }
 
     @Override
-    public int squareDistanceInt8(byte[] a, int aOffset, byte[] b, int bOffset, int length) {
-        int sum = 0;
-        for (int i = 0; i < length; i++) {
-            int d = a[aOffset + i] - b[bOffset + i];
-            sum += d * d;
-        }
-        return sum;
-    }
-
-    @Override
     public int bitPlaneDot(long[] code, int codeOffset, long[] query, int words, int planes) {
         int sum = 0;
         for (int j = 0; j < planes; j++) {

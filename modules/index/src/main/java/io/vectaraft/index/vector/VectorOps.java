@@ -167,19 +167,15 @@ public final class VectorOps {
 
     /**
      * The dot product of two int8 codes, {@code a[aOffset..+length)} and {@code
-     * b[bOffset..+length)}, exact (an int sum); the inner step of int8-quantized search.
+     * b[bOffset..+length)}, exact (an int sum), where every value lies in [-127, 127], as {@code
+     * Int8Quantizer} writes them (other values give an unspecified result): the inner step of
+     * int8-quantized search; with the codes' squared norms it gives their squared distance too
+     * ({@code |a|^2 + |b|^2 - 2 a.b}, exact).
      */
     public static int dotInt8(byte[] a, int aOffset, byte[] b, int bOffset, int length) {
         Objects.checkFromIndexSize(aOffset, length, a.length);
         Objects.checkFromIndexSize(bOffset, length, b.length);
         return CODES.dotInt8(a, aOffset, b, bOffset, length);
-    }
-
-    /** The squared Euclidean distance of two int8 codes, exact (an int sum). */
-    public static int squareDistanceInt8(byte[] a, int aOffset, byte[] b, int bOffset, int length) {
-        Objects.checkFromIndexSize(aOffset, length, a.length);
-        Objects.checkFromIndexSize(bOffset, length, b.length);
-        return CODES.squareDistanceInt8(a, aOffset, b, bOffset, length);
     }
 
     /**

@@ -17,7 +17,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * A stored vector as the query of a graph link: {@link CodeStore#nodeScorer} must score exactly as
  * the vector copied out and quantized as a query ({@link CodeStore#scorer}), whichever shortcut it
- * takes, or graphs built with it would differ.
+ * takes, or graphs built with it would differ; and both must give the quantizer's own estimate
+ * ({@link Int8Quantizer#squareDistance}, {@link Int8Quantizer#dot}) bit for bit.
  */
 class CodeStoreNodeScorerTest {
     private static final int DIM = 37; // not a multiple of any lane count
@@ -52,7 +53,32 @@ class CodeStoreNodeScorerTest {
         for (int node = 0; node < N; node += 7) {
             QueryScorer shortcut = codes.nodeScorer(node, store);
             QueryScorer reference = codes.scorer(store.copyVector(node), store);
+            Int8Quantizer int8 = codes.int8();
+            byte[] own = (byte[]) codes.codeOf(node);
+            byte[] onGrid = int8.onGrid(store.copyVector(node));
+            Int8Quantizer.Query prepared = int8.prepare(store.copyVector(node));
             for (int slot = 0; slot < N; slot++) {
+                byte[] code = (byte[]) codes.codeOf(slot);
+                float expected =
+                        metric == Metric.EUCLIDEAN
+                                ? -int8.squareDistance(onGrid, 0, code, 0)
+                                : Int8Quantizer.dot(prepared, code, 0);
+                assertEquals(
+                        Float.floatToIntBits(expected),
+                        Float.floatToIntBits(reference.score(slot)),
+                        metric
+                                + " node "
+                                + node
+                                + " slot "
+                                + slot
+                                + " "
+                                + TestSeeds.describe(seed));
+                if (metric == Metric.EUCLIDEAN) {
+                    assertEquals(
+                            Float.floatToIntBits(-int8.squareDistance(own, 0, code, 0)),
+                            Float.floatToIntBits(shortcut.score(slot)),
+                            "own code as the query, slot " + slot + " " + TestSeeds.describe(seed));
+                }
                 assertEquals(
                         Float.floatToIntBits(reference.score(slot)),
                         Float.floatToIntBits(shortcut.score(slot)),

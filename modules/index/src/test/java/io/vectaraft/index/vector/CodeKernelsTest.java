@@ -2,6 +2,7 @@ package io.vectaraft.index.vector;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -9,8 +10,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The Vector API code kernels equal the scalar ones exactly (integer sums) at lengths on both sides
  * of every lane boundary (32 bytes, 8 longs on AVX-512) and at odd offsets, and both equal a plain
- * long-arithmetic reference; extreme codes (-128 times -128 in every lane) do not overflow the
- * short products.
+ * long-arithmetic reference; extreme codes (127 times +-127 in every lane) do not overflow the sums
+ * of two products in 16 bits; and the codes' norms and dot product give their squared distance
+ * exactly.
  */
 class CodeKernelsTest {
     private static final long SEED = Long.getLong("test.seed", System.nanoTime());
@@ -20,16 +22,19 @@ class CodeKernelsTest {
     @ParameterizedTest(name = "int8 dim {0}, offsets {1}/{2}")
     @CsvSource({
         "1, 0, 0", "7, 3, 1", "15, 0, 0", "16, 1, 0", "17, 0, 2", "31, 0, 5", "32, 0, 0",
-        "33, 2, 0", "63, 0, 0", "64, 3, 3", "65, 0, 0", "97, 0, 0", "255, 0, 0", "256, 1, 0",
-        "257, 0, 0", "383, 1, 7", "385, 0, 0", "769, 13, 3", "1021, 0, 0"
+        "33, 2, 0", "63, 0, 0", "64, 3, 3", "65, 0, 0", "96, 0, 0", "97, 1, 1", "255, 0, 0",
+        "256, 1, 0", "257, 0, 0", "383, 1, 7", "385, 0, 0", "768, 0, 0", "769, 13, 3", "1021, 0, 0"
     })
-    void int8DotEqualsScalar(int dim, int aOffset, int bOffset) {
+    void int8DotEqualsScalarAndGivesSquaredDistances(int dim, int aOffset, int bOffset) {
         Random random = new Random(SEED + dim);
+        String seed = " (-Dtest.seed=" + SEED + ")";
         for (int round = 0; round < 20; round++) {
-            byte[] a = new byte[aOffset + dim + 2];
-            byte[] b = new byte[bOffset + dim + 3];
-            random.nextBytes(a);
-            random.nextBytes(b);
+            byte[] a = codes(random, aOffset, dim);
+            byte[] b = codes(random, bOffset, dim);
+            if (round < 2) { // 127 * 127 twice is the largest sum of two products, in both signs
+                Arrays.fill(a, aOffset, aOffset + dim, (byte) 127);
+                Arrays.fill(b, bOffset, bOffset + dim, (byte) (round == 0 ? 127 : -127));
+            }
             long expected = 0;
             long squares = 0;
             for (int i = 0; i < dim; i++) {
@@ -37,27 +42,23 @@ class CodeKernelsTest {
                 long d = a[aOffset + i] - b[bOffset + i];
                 squares += d * d;
             }
-            String seed = " (-Dtest.seed=" + SEED + ")";
-            assertEquals(
-                    squares,
-                    SCALAR.squareDistanceInt8(a, aOffset, b, bOffset, dim),
-                    "scalar L2" + seed);
-            assertEquals(
-                    squares,
-                    SIMD.squareDistanceInt8(a, aOffset, b, bOffset, dim),
-                    "simd L2" + seed);
+            int dot = SIMD.dotInt8(a, aOffset, b, bOffset, dim);
             assertEquals(expected, SCALAR.dotInt8(a, aOffset, b, bOffset, dim), "scalar" + seed);
-            assertEquals(expected, SIMD.dotInt8(a, aOffset, b, bOffset, dim), "simd" + seed);
+            assertEquals(expected, dot, "simd" + seed);
+            int aNorm = SIMD.dotInt8(a, aOffset, a, aOffset, dim);
+            int bNorm = SIMD.dotInt8(b, bOffset, b, bOffset, dim);
+            assertEquals(squares, aNorm + bNorm - 2 * dot, "|a|^2 + |b|^2 - 2 a.b" + seed);
         }
-        byte[] extreme = new byte[dim];
-        java.util.Arrays.fill(extreme, Byte.MIN_VALUE);
-        assertEquals(16384L * dim, SIMD.dotInt8(extreme, 0, extreme, 0, dim), "-128 * -128");
-        byte[] opposite = new byte[dim];
-        java.util.Arrays.fill(opposite, Byte.MAX_VALUE);
-        assertEquals(
-                65025L * dim,
-                SIMD.squareDistanceInt8(extreme, 0, opposite, 0, dim),
-                "(-128 - 127)^2");
+    }
+
+    /** {@code dim} random codes in [-127, 127] from {@code offset}, with a byte of noise around. */
+    private static byte[] codes(Random random, int offset, int dim) {
+        byte[] out = new byte[offset + dim + 3];
+        random.nextBytes(out);
+        for (int i = offset; i < offset + dim; i++) {
+            out[i] = (byte) (random.nextInt(255) - 127);
+        }
+        return out;
     }
 
     @ParameterizedTest(name = "bit planes: words {0}, planes {1}, offset {2}")

@@ -220,6 +220,14 @@ class QuantizedSearchTest {
                             .map(m -> m.record().id())
                             .toList(),
                     "same results after the restore");
+            SearchRequest onCodes =
+                    new SearchRequest(List.of(q), K, null, 0, false, false, false, 1);
+            assertEquals(
+                    c.search(onCodes).stream().map(m -> m.record().id() + "=" + m.score()).toList(),
+                    restored.search(onCodes).stream()
+                            .map(m -> m.record().id() + "=" + m.score())
+                            .toList(),
+                    kind + ": the same code scores after the restore, without rescoring");
         }
     }
 
