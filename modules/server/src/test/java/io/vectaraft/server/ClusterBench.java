@@ -98,9 +98,7 @@ public final class ClusterBench {
 
         String peers = ClusterNode.peers(3);
         List<ClusterNode> nodes = new ArrayList<>();
-        try (ClusterNode standalone =
-                ClusterNode.standalone(
-                        "standalone", dir.resolve("standalone"), "--fsync", "always")) {
+        try {
             for (int i = 1; i <= 3; i++) {
                 nodes.add(new ClusterNode("n" + i, dir.resolve("n" + i), peers));
             }
@@ -112,10 +110,14 @@ public final class ClusterBench {
             }
             ClusterNode.awaitLeader(nodes);
             if (phases.contains(UPSERTS)) {
-                standalone.start();
-                standalone.awaitReady();
-                upserts(standalone, nodes, writers, batch, dim);
-                standalone.close();
+                // Stopped before the other phases, so that they have the machine to themselves.
+                try (ClusterNode standalone =
+                        ClusterNode.standalone(
+                                "standalone", dir.resolve("standalone"), "--fsync", "always")) {
+                    standalone.start();
+                    standalone.awaitReady();
+                    upserts(standalone, nodes, writers, batch, dim);
+                }
             }
             if (phases.contains(QUERIES)) {
                 queries(nodes);
