@@ -133,11 +133,6 @@ final class Int8Quantizer {
         return new Query(bytes, alpha, (float) bias);
     }
 
-    /** The estimated dot product of a prepared query with the code at {@code codes[offset..]}. */
-    static float dot(Query q, byte[] codes, int offset) {
-        return q.estimate(VectorOps.dotInt8(q.bytes(), 0, codes, offset, q.bytes().length));
-    }
-
     /**
      * The query on the codes' own grid (a uniform step), for squared distances: components beyond
      * the bounds are clipped, as stored vectors are.
@@ -146,18 +141,6 @@ final class Int8Quantizer {
         byte[] out = new byte[center.length];
         encode(q, out, 0);
         return out;
-    }
-
-    /**
-     * The estimated squared distance of a query on the grid ({@code onGrid[gridOffset..]}, a stored
-     * code or {@link #onGrid}'s bytes) to the code at {@code codes[offset..]}.
-     */
-    float squareDistance(byte[] onGrid, int gridOffset, byte[] codes, int offset) {
-        int dim = center.length;
-        int u2 = VectorOps.dotInt8(onGrid, gridOffset, onGrid, gridOffset, dim);
-        int a2 = VectorOps.dotInt8(codes, offset, codes, offset, dim);
-        int ua = VectorOps.dotInt8(onGrid, gridOffset, codes, offset, dim);
-        return stepSquared() * (u2 + a2 - 2 * ua);
     }
 
     /** The grid's step squared: what turns a squared distance of codes into one of vectors. */

@@ -6,9 +6,9 @@ import io.vectaraft.index.vector.VectorOps;
 /**
  * A query's estimated similarity to int8 codes held in chunks, from one exact integer dot product
  * per code ({@link VectorOps#dotInt8}): under EUCLIDEAN the negated squared distance on the codes'
- * grid, {@code |q|^2 + |x|^2 - 2 q.x} with each code's squared norm kept beside it, the very
- * integer {@link Int8Quantizer#squareDistance} computes; otherwise the estimated dot product
- * ({@link Int8Quantizer#dot}). Made per query; not thread-safe.
+ * grid, {@code |q|^2 + |x|^2 - 2 q.x} (the sum of squared differences, exactly) with each code's
+ * squared norm kept beside it, times the grid's step squared; otherwise the estimated dot product
+ * ({@link Int8Quantizer.Query#estimate}). Made per query; not thread-safe.
  */
 final class Int8Scorer implements QueryScorer {
     private final byte[] query;

@@ -37,10 +37,10 @@ final class PanamaGatherKernels {
                 t2 = l2Step(qv, b2, o2 + i, t2);
                 t3 = l2Step(qv, b3, o3 + i, t3);
             }
-            s0 += sumLanes(t0);
-            s1 += sumLanes(t1);
-            s2 += sumLanes(t2);
-            s3 += sumLanes(t3);
+            s0 = sumLanes(t0);
+            s1 = sumLanes(t1);
+            s2 = sumLanes(t2);
+            s3 = sumLanes(t3);
         }
         for (; i < length; i++) {
             float qi = q[qOffset + i];
@@ -72,10 +72,10 @@ final class PanamaGatherKernels {
                 t2 = qv.fma(load(b2, o2 + i), t2);
                 t3 = qv.fma(load(b3, o3 + i), t3);
             }
-            s0 += sumLanes(t0);
-            s1 += sumLanes(t1);
-            s2 += sumLanes(t2);
-            s3 += sumLanes(t3);
+            s0 = sumLanes(t0);
+            s1 = sumLanes(t1);
+            s2 = sumLanes(t2);
+            s3 = sumLanes(t3);
         }
         for (; i < length; i++) {
             float qi = q[qOffset + i];

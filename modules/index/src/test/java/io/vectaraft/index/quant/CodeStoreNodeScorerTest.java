@@ -17,8 +17,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * A stored vector as the query of a graph link: {@link CodeStore#nodeScorer} must score exactly as
  * the vector copied out and quantized as a query ({@link CodeStore#scorer}), whichever shortcut it
- * takes, or graphs built with it would differ; and both must give the quantizer's own estimate
- * ({@link Int8Quantizer#squareDistance}, {@link Int8Quantizer#dot}) bit for bit.
+ * takes, or graphs built with it would differ; and both must give bit for bit the estimate computed
+ * by plain loops ({@link CodeReference}): the grid step squared times the sum of squared
+ * differences of codes, or the prepared query's estimate from the exact dot product of codes.
  */
 class CodeStoreNodeScorerTest {
     private static final int DIM = 37; // not a multiple of any lane count
@@ -59,36 +60,31 @@ class CodeStoreNodeScorerTest {
             Int8Quantizer.Query prepared = int8.prepare(store.copyVector(node));
             for (int slot = 0; slot < N; slot++) {
                 byte[] code = (byte[]) codes.codeOf(slot);
+                String where =
+                        metric + " node " + node + " slot " + slot + " " + TestSeeds.describe(seed);
                 float expected =
                         metric == Metric.EUCLIDEAN
-                                ? -int8.squareDistance(onGrid, 0, code, 0)
-                                : Int8Quantizer.dot(prepared, code, 0);
+                                ? -(int8.stepSquared()
+                                        * CodeReference.squareDistance(onGrid, 0, code, 0, DIM))
+                                : prepared.estimate(
+                                        CodeReference.dot(prepared.bytes(), 0, code, 0, DIM));
                 assertEquals(
                         Float.floatToIntBits(expected),
                         Float.floatToIntBits(reference.score(slot)),
-                        metric
-                                + " node "
-                                + node
-                                + " slot "
-                                + slot
-                                + " "
-                                + TestSeeds.describe(seed));
+                        where);
                 if (metric == Metric.EUCLIDEAN) {
+                    float fromOwnCode =
+                            -(int8.stepSquared()
+                                    * CodeReference.squareDistance(own, 0, code, 0, DIM));
                     assertEquals(
-                            Float.floatToIntBits(-int8.squareDistance(own, 0, code, 0)),
+                            Float.floatToIntBits(fromOwnCode),
                             Float.floatToIntBits(shortcut.score(slot)),
-                            "own code as the query, slot " + slot + " " + TestSeeds.describe(seed));
+                            "own code as the query, " + where);
                 }
                 assertEquals(
                         Float.floatToIntBits(reference.score(slot)),
                         Float.floatToIntBits(shortcut.score(slot)),
-                        metric
-                                + " node "
-                                + node
-                                + " slot "
-                                + slot
-                                + " "
-                                + TestSeeds.describe(seed));
+                        where);
             }
         }
     }

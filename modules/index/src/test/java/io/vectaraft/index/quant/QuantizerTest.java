@@ -97,7 +97,7 @@ class QuantizerTest {
             q.encode(x, code, 0);
             float[] decoded = q.decode(code, 0);
             Int8Quantizer.Query prepared = q.prepare(query);
-            double estimate = Int8Quantizer.dot(prepared, code, 0);
+            double estimate = Int8Scorer.dot(prepared, new byte[][] {code}, 1).score(0);
             double toDecoded = 0;
             double codeMass = 0;
             for (int d = 0; d < dim; d++) {
@@ -142,7 +142,20 @@ class QuantizerTest {
             for (int d = 0; d < dim; d++) {
                 truth += (query[d] - x[d]) * (double) (query[d] - x[d]);
             }
-            double estimate = q.squareDistance(q.onGrid(query), 0, code, 0);
+            byte[] onGrid = q.onGrid(query);
+            int[] codeNorm = {CodeReference.dot(code, 0, code, 0, dim)};
+            int gridNorm = CodeReference.dot(onGrid, 0, onGrid, 0, dim);
+            double estimate =
+                    -Int8Scorer.euclidean(
+                                    onGrid,
+                                    0,
+                                    dim,
+                                    gridNorm,
+                                    q.stepSquared(),
+                                    codeNorm,
+                                    new byte[][] {code},
+                                    1)
+                            .score(0);
             // Each of query and vector is off by at most step/2 per dimension (inside the bounds).
             double bound = 2 * Math.sqrt(truth) * step * Math.sqrt(dim) + dim * step * step + 1e-4;
             assertTrue(
