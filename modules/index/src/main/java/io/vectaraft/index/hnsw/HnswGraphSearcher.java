@@ -69,18 +69,61 @@ final class HnswGraphSearcher {
         if (entry < 0) {
             return;
         }
-        int[] eps = {entry};
-        for (int level = graph.maxLevel(); level > 0; level--) {
-            results.clear();
-            searchLayer(query, eps, 1, 1, level, null, results);
-            eps[0] = results.topNode();
-        }
-        results.clear();
+        int[] eps = {descend(query, entry)};
         if (acceptedShare < 1 && accept != null) {
             searchLayerTwoHop(query, eps[0], ef, accept, acceptedShare, results);
         } else {
             searchLayer(query, eps, 1, ef, 0, accept, results);
         }
+    }
+
+    /**
+     * The greedy descent through the upper layers (as Lucene's {@code findBestEntryPoint}): on each
+     * layer, move to the best neighbour while one is better. One visited set serves all layers: a
+     * node scored on a higher layer lost to the current node then, and the current node only gets
+     * better, so it is not scored again below (a beam of one per layer, starting afresh, would
+     * score the entry and its old neighbours again on every layer).
+     */
+    int descend(QueryScorer query, int entry) {
+        resetVisited();
+        visit(entry);
+        int current = entry;
+        float currentScore = query.score(entry);
+        scored++;
+        for (int level = graph.maxLevel(); level > 0; level--) {
+            boolean moved = true;
+            while (moved) {
+                moved = false;
+                int fresh = unvisitedNeighbors(level, current);
+                query.bulkScore(unvisited, unvisitedScores, fresh);
+                scored += fresh;
+                for (int i = 0; i < fresh; i++) {
+                    if (unvisitedScores[i] > currentScore) {
+                        currentScore = unvisitedScores[i];
+                        current = unvisited[i];
+                        moved = true;
+                    }
+                }
+            }
+        }
+        return current;
+    }
+
+    /** Marks a node's unvisited neighbours on a layer visited, into {@code unvisited}; how many. */
+    private int unvisitedNeighbors(int level, int node) {
+        int count = graph.neighborCount(level, node);
+        if (unvisited.length < count) {
+            unvisited = new int[count];
+            unvisitedScores = new float[count];
+        }
+        int fresh = 0;
+        for (int i = 0; i < count; i++) {
+            int n = graph.neighbor(level, node, i);
+            if (visit(n)) {
+                unvisited[fresh++] = n;
+            }
+        }
+        return fresh;
     }
 
     /**
@@ -218,19 +261,7 @@ final class HnswGraphSearcher {
             if (results.size() >= ef && candidates.topScore() < results.topScore()) {
                 break; // the best unexpanded candidate is worse than everything kept
             }
-            int c = candidates.pop();
-            int count = graph.neighborCount(level, c);
-            if (unvisited.length < count) {
-                unvisited = new int[count];
-                unvisitedScores = new float[count];
-            }
-            int fresh = 0;
-            for (int i = 0; i < count; i++) {
-                int n = graph.neighbor(level, c, i);
-                if (visit(n)) {
-                    unvisited[fresh++] = n;
-                }
-            }
+            int fresh = unvisitedNeighbors(level, candidates.pop());
             query.bulkScore(unvisited, unvisitedScores, fresh);
             scored += fresh;
             for (int i = 0; i < fresh; i++) {

@@ -10,9 +10,11 @@ import io.vectaraft.index.SyntheticData;
 import io.vectaraft.index.TestSeeds;
 import io.vectaraft.index.flat.ExactScorer;
 import io.vectaraft.index.flat.FlatScanner;
+import io.vectaraft.index.flat.QueryScorer;
 import io.vectaraft.index.flat.ScanPool;
 import io.vectaraft.index.flat.SlotStore;
 import io.vectaraft.index.flat.TopK;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -150,6 +152,33 @@ class HnswIndexTest {
                         + plain.scored()
                         + " "
                         + TestSeeds.describe(SEED));
+    }
+
+    /**
+     * The descent through the upper layers scores a node once: a node it passed on a higher layer
+     * is not scored again below.
+     */
+    @Test
+    void theDescentScoresEachNodeOnce() {
+        ExactScorer exact = new ExactScorer(store, Metric.EUCLIDEAN);
+        HnswGraphSearcher searcher = new HnswGraphSearcher(index.graph());
+        assertTrue(index.graph().maxLevel() >= 2, "the graph has layers to descend");
+        for (float[] q : SyntheticData.mixture(SEED, new Random(SEED + 2), 30, DIM, 10)) {
+            QueryScorer scorer = exact.query(q);
+            Map<Integer, Integer> times = new HashMap<>();
+            QueryScorer counting =
+                    slot -> {
+                        times.merge(slot, 1, Integer::sum);
+                        return scorer.score(slot);
+                    };
+            int entry = searcher.descend(counting, index.graph().entryNode());
+            assertTrue(times.size() > index.graph().maxLevel(), "scored " + times.size());
+            assertTrue(times.containsKey(entry));
+            assertEquals(
+                    Set.of(1),
+                    Set.copyOf(times.values()),
+                    "times each node was scored " + TestSeeds.describe(SEED));
+        }
     }
 
     @Test
