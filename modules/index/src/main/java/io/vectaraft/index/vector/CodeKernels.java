@@ -1,11 +1,11 @@
 package io.vectaraft.index.vector;
 
 /**
- * The kernels over quantized codes behind {@link VectorOps}: int8 dot products and the bit-plane
- * popcounts of 1-bit codes. Both return exact integers, so every implementation gives the same
- * result whatever its summation order ({@link ScalarCodeKernels} is the reference, {@link
- * PanamaCodeKernels} the Vector API one). Stateless and thread-safe; arguments are checked by the
- * facade.
+ * The kernels over quantized codes behind {@link VectorOps}: int8 dot products, the bit-plane
+ * popcounts of 1-bit codes, and the quantization of a query into bit planes. All are exact (integer
+ * sums, minima and maxima, float steps rounded as written), so every implementation gives the same
+ * result whatever its order ({@link ScalarCodeKernels} is the reference, {@link PanamaCodeKernels}
+ * the Vector API one). Stateless and thread-safe; arguments are checked by the facade.
  */
 interface CodeKernels {
 
@@ -22,4 +22,26 @@ interface CodeKernels {
      * planes} bits per dimension, stored as bit planes.
      */
     int bitPlaneDot(long[] code, int codeOffset, long[] query, int words, int planes);
+
+    /**
+     * {@code range[0] = min(a[i] - b[i])} and {@code range[1] = max(a[i] - b[i])} over {@code i <
+     * length}, {@code length >= 1}: the span of a query centred on a centroid.
+     */
+    void differenceRange(float[] a, float[] b, int length, float[] range);
+
+    /**
+     * Quantizes {@code a[i] - b[i]} for {@code i < length} to {@code planes} bits, {@code u =
+     * clamp((int) ((a[i] - b[i] - lo) * scale + 0.5f), 0, 2^planes - 1)} (each float step rounded
+     * as written, none fused), and sets bit {@code i} of plane {@code j} ({@code out[j * words + (i
+     * >>> 6)]}) where bit {@code j} of {@code u} is set. The planes start zeroed.
+     */
+    void quantizePlanes(
+            float[] a,
+            float[] b,
+            int length,
+            float lo,
+            float scale,
+            long[] out,
+            int words,
+            int planes);
 }

@@ -1,6 +1,7 @@
 package io.vectaraft.index.vector;
 
 import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.ShortVector;
@@ -26,6 +27,9 @@ final class PanamaCodeKernels implements CodeKernels {
     private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Long> LONGS = LongVector.SPECIES_PREFERRED;
     private static final int STEP = SHORTS.length();
+    private static final VectorSpecies<Float> FLOATS = PanamaLanes.SPECIES;
+    private static final VectorSpecies<Integer> FLOAT_INTS =
+            VectorSpecies.of(int.class, FLOATS.vectorShape());
 
     /**
      * Two products of values in [-127, 127] sum to at most 32,258, which fits a short: the products
@@ -85,5 +89,71 @@ final class PanamaCodeKernels implements CodeKernels {
             sum += count << j;
         }
         return sum;
+    }
+
+    @Override
+    public void differenceRange(float[] a, float[] b, int length, float[] range) {
+        int lanes = FLOATS.length();
+        int end = length - length % lanes;
+        FloatVector min = FloatVector.broadcast(FLOATS, Float.POSITIVE_INFINITY);
+        FloatVector max = FloatVector.broadcast(FLOATS, Float.NEGATIVE_INFINITY);
+        for (int i = 0; i < end; i += lanes) {
+            FloatVector d =
+                    FloatVector.fromArray(FLOATS, a, i).sub(FloatVector.fromArray(FLOATS, b, i));
+            min = min.min(d);
+            max = max.max(d);
+        }
+        float lo = min.reduceLanes(VectorOperators.MIN);
+        float hi = max.reduceLanes(VectorOperators.MAX);
+        for (int i = end; i < length; i++) {
+            float d = a[i] - b[i];
+            lo = Math.min(lo, d);
+            hi = Math.max(hi, d);
+        }
+        range[0] = lo;
+        range[1] = hi;
+    }
+
+    /**
+     * One vector of differences per step: its lanes' values, converted to ints, give one mask per
+     * plane, whose bits ({@link jdk.incubator.vector.VectorMask#toLong}) are that many dimensions
+     * of the plane (lanes divide 64, so a step never straddles two words).
+     */
+    @Override
+    public void quantizePlanes(
+            float[] a,
+            float[] b,
+            int length,
+            float lo,
+            float scale,
+            long[] out,
+            int words,
+            int planes) {
+        int lanes = FLOATS.length();
+        int end = length - length % lanes;
+        int levels = (1 << planes) - 1;
+        for (int i = 0; i < end; i += lanes) {
+            IntVector u =
+                    (IntVector)
+                            FloatVector.fromArray(FLOATS, a, i)
+                                    .sub(FloatVector.fromArray(FLOATS, b, i))
+                                    .sub(lo)
+                                    .mul(scale)
+                                    .add(0.5f)
+                                    .convertShape(VectorOperators.F2I, FLOAT_INTS, 0);
+            u = u.max(0).min(levels);
+            int word = i >>> 6;
+            int shift = i & 63;
+            for (int j = 0; j < planes; j++) {
+                long bits = u.and(1 << j).compare(VectorOperators.NE, 0).toLong();
+                out[j * words + word] |= bits << shift;
+            }
+        }
+        for (int i = end; i < length; i++) {
+            int u = Math.clamp((int) ((a[i] - b[i] - lo) * scale + 0.5f), 0, levels);
+            for (int j = 0; j < planes; j++) {
+                out[j * words + (i >>> 6)] |= (long) ((u >>> j) & 1) << i;
+            }
+        }
     }
 }

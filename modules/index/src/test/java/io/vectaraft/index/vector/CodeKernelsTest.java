@@ -1,5 +1,6 @@
 package io.vectaraft.index.vector;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Arrays;
@@ -108,6 +109,63 @@ class CodeKernelsTest {
                     "scalar" + seed);
             assertEquals(
                     expected, SIMD.bitPlaneDot(code, offset, query, words, planes), "simd" + seed);
+        }
+    }
+
+    /**
+     * A query's quantization into bit planes: both implementations give the reference's range and
+     * every bit of every plane, at lengths on both sides of the lane and word boundaries; the
+     * values include the range's ends (u = 0 and the top level), steps that round half up, a scale
+     * of 0 (a query equal to its centroid) and values the clamp has to catch.
+     */
+    @ParameterizedTest(name = "quantize dim {0}, planes {1}")
+    @CsvSource({
+        "1, 4", "7, 4", "15, 4", "16, 4", "17, 4", "63, 4", "64, 4", "65, 1", "100, 2", "128, 4",
+        "129, 8", "255, 4", "384, 4", "784, 4", "785, 3"
+    })
+    void quantizedPlanesEqualTheReference(int dim, int planes) {
+        Random random = new Random(SEED + 17L * dim + planes);
+        String seed = " (-Dtest.seed=" + SEED + ")";
+        int words = (dim + 63) >>> 6;
+        int levels = (1 << planes) - 1;
+        for (int round = 0; round < 20; round++) {
+            float[] a = new float[dim];
+            float[] b = new float[dim];
+            for (int i = 0; i < dim; i++) {
+                a[i] = round == 0 ? 1.5f : (float) random.nextGaussian();
+                b[i] = round == 1 ? (i % levels) * 0.25f - 0.125f : (float) random.nextGaussian();
+                if (round == 1) {
+                    a[i] = 0; // differences on the grid's half steps: u rounds half up
+                }
+            }
+            float min = Float.POSITIVE_INFINITY;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int i = 0; i < dim; i++) {
+                min = Math.min(min, a[i] - b[i]);
+                max = Math.max(max, a[i] - b[i]);
+            }
+            // round 2 scales past the top level, so the clamp decides the last values
+            float scale = max > min ? levels / (max - min) * (round == 2 ? 1.5f : 1f) : 0f;
+            long[] expected = new long[planes * words];
+            for (int i = 0; i < dim; i++) {
+                int u = (int) ((a[i] - b[i] - min) * scale + 0.5f);
+                u = Math.max(0, Math.min(levels, u));
+                for (int j = 0; j < planes; j++) {
+                    if ((u & (1 << j)) != 0) {
+                        expected[j * words + i / 64] |= 1L << (i % 64);
+                    }
+                }
+            }
+            for (CodeKernels kernels : new CodeKernels[] {SCALAR, SIMD}) {
+                String name = (kernels == SCALAR ? "scalar" : "simd") + " round " + round + seed;
+                float[] range = new float[2];
+                kernels.differenceRange(a, b, dim, range);
+                assertEquals(min, range[0], name);
+                assertEquals(max, range[1], name);
+                long[] out = new long[planes * words];
+                kernels.quantizePlanes(a, b, dim, min, scale, out, words, planes);
+                assertArrayEquals(expected, out, name);
+            }
         }
     }
 }
