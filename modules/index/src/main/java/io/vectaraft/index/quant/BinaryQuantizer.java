@@ -198,14 +198,13 @@ final class BinaryQuantizer {
 
         private void prepare(int j) {
             float[] c = centroids[j];
-            VectorOps.differenceRange(q, c, dim, range);
+            VectorOps.differenceRange(q, c, range);
             float min = range[0];
             float max = range[1];
             int levels = (1 << QUERY_BITS) - 1;
             float step = max > min ? (max - min) / levels : 0;
             long[] p = new long[QUERY_BITS * words];
-            VectorOps.quantizePlanes(
-                    q, c, dim, min, step == 0 ? 0 : 1 / step, p, words, QUERY_BITS);
+            VectorOps.quantizePlanes(q, c, min, step == 0 ? 0 : 1 / step, p, QUERY_BITS);
             lo[j] = min;
             delta[j] = step;
             sum[j] = (float) (querySum - centroidSums[j]);

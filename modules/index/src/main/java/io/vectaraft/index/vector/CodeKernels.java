@@ -24,24 +24,17 @@ interface CodeKernels {
     int bitPlaneDot(long[] code, int codeOffset, long[] query, int words, int planes);
 
     /**
-     * {@code range[0] = min(a[i] - b[i])} and {@code range[1] = max(a[i] - b[i])} over {@code i <
-     * length}, {@code length >= 1}: the span of a query centred on a centroid.
+     * {@code range[0] = min(a[i] - b[i])} and {@code range[1] = max(a[i] - b[i])} over every {@code
+     * i} of {@code a} (as long as {@code b}, not empty): the span of a query centred on a centroid.
      */
-    void differenceRange(float[] a, float[] b, int length, float[] range);
+    void differenceRange(float[] a, float[] b, float[] range);
 
     /**
-     * Quantizes {@code a[i] - b[i]} for {@code i < length} to {@code planes} bits, {@code u =
-     * clamp((int) ((a[i] - b[i] - lo) * scale + 0.5f), 0, 2^planes - 1)} (each float step rounded
-     * as written, none fused), and sets bit {@code i} of plane {@code j} ({@code out[j * words + (i
-     * >>> 6)]}) where bit {@code j} of {@code u} is set. The planes start zeroed.
+     * Quantizes {@code a[i] - b[i]} for every {@code i} of {@code a} (as long as {@code b}) to
+     * {@code planes} bits, {@code u = clamp((int) ((a[i] - b[i] - lo) * scale + 0.5f), 0, 2^planes
+     * - 1)} (each float step rounded as written, none fused), and sets bit {@code i} of plane
+     * {@code j} ({@code out[j * words + (i >>> 6)]}, {@code words = out.length / planes}) where bit
+     * {@code j} of {@code u} is set. The planes start zeroed.
      */
-    void quantizePlanes(
-            float[] a,
-            float[] b,
-            int length,
-            float lo,
-            float scale,
-            long[] out,
-            int words,
-            int planes);
+    void quantizePlanes(float[] a, float[] b, float lo, float scale, long[] out, int planes);
 }

@@ -92,9 +92,9 @@ final class PanamaCodeKernels implements CodeKernels {
     }
 
     @Override
-    public void differenceRange(float[] a, float[] b, int length, float[] range) {
+    public void differenceRange(float[] a, float[] b, float[] range) {
         int lanes = FLOATS.length();
-        int end = length - length % lanes;
+        int end = a.length - a.length % lanes;
         FloatVector min = FloatVector.broadcast(FLOATS, Float.POSITIVE_INFINITY);
         FloatVector max = FloatVector.broadcast(FLOATS, Float.NEGATIVE_INFINITY);
         for (int i = 0; i < end; i += lanes) {
@@ -103,15 +103,9 @@ final class PanamaCodeKernels implements CodeKernels {
             min = min.min(d);
             max = max.max(d);
         }
-        float lo = min.reduceLanes(VectorOperators.MIN);
-        float hi = max.reduceLanes(VectorOperators.MAX);
-        for (int i = end; i < length; i++) {
-            float d = a[i] - b[i];
-            lo = Math.min(lo, d);
-            hi = Math.max(hi, d);
-        }
-        range[0] = lo;
-        range[1] = hi;
+        range[0] = min.reduceLanes(VectorOperators.MIN);
+        range[1] = max.reduceLanes(VectorOperators.MAX);
+        ScalarCodeKernels.widenRange(a, b, end, range);
     }
 
     /**
@@ -121,16 +115,10 @@ final class PanamaCodeKernels implements CodeKernels {
      */
     @Override
     public void quantizePlanes(
-            float[] a,
-            float[] b,
-            int length,
-            float lo,
-            float scale,
-            long[] out,
-            int words,
-            int planes) {
+            float[] a, float[] b, float lo, float scale, long[] out, int planes) {
         int lanes = FLOATS.length();
-        int end = length - length % lanes;
+        int end = a.length - a.length % lanes;
+        int words = out.length / planes;
         int levels = (1 << planes) - 1;
         for (int i = 0; i < end; i += lanes) {
             IntVector u =
@@ -142,18 +130,11 @@ final class PanamaCodeKernels implements CodeKernels {
                                     .add(0.5f)
                                     .convertShape(VectorOperators.F2I, FLOAT_INTS, 0);
             u = u.max(0).min(levels);
-            int word = i >>> 6;
-            int shift = i & 63;
             for (int j = 0; j < planes; j++) {
                 long bits = u.and(1 << j).compare(VectorOperators.NE, 0).toLong();
-                out[j * words + word] |= bits << shift;
+                out[j * words + (i >>> 6)] |= bits << (i & 63);
             }
         }
-        for (int i = end; i < length; i++) {
-            int u = Math.clamp((int) ((a[i] - b[i] - lo) * scale + 0.5f), 0, levels);
-            for (int j = 0; j < planes; j++) {
-                out[j * words + (i >>> 6)] |= (long) ((u >>> j) & 1) << i;
-            }
-        }
+        ScalarCodeKernels.quantizePlanesFrom(end, a, b, lo, scale, out, planes);
     }
 }

@@ -195,45 +195,40 @@ public final class VectorOps {
     }
 
     /**
-     * The smallest and the largest {@code a[i] - b[i]}, {@code i < length}, into {@code range[0]}
+     * The smallest and the largest {@code a[i] - b[i]} over every {@code i}, into {@code range[0]}
      * and {@code range[1]}: the span a query centred on a centroid is quantized over. Exact.
      */
-    public static void differenceRange(float[] a, float[] b, int length, float[] range) {
-        if (length < 1) {
-            throw new IllegalArgumentException("length: expected at least 1, got " + length);
+    public static void differenceRange(float[] a, float[] b, float[] range) {
+        if (a.length == 0 || a.length != b.length) {
+            throw new IllegalArgumentException(
+                    "lengths: expected two equal and not 0, got " + a.length + " and " + b.length);
         }
-        Objects.checkFromIndexSize(0, length, a.length);
-        Objects.checkFromIndexSize(0, length, b.length);
         Objects.checkFromIndexSize(0, 2, range.length);
-        CODES.differenceRange(a, b, length, range);
+        CODES.differenceRange(a, b, range);
     }
 
     /**
-     * Quantizes {@code a[i] - b[i]}, {@code i < length}, to {@code planes} bits per dimension on
-     * the grid {@code lo + u / scale}, rounding to the nearest step and clamping to {@code [0,
-     * 2^planes - 1]}, and ORs bit j of each {@code u} into bit plane j ({@code out[j * words ..]}),
-     * which must start zeroed: a query prepared for {@link #bitPlaneDot}. Exact.
+     * Quantizes {@code a[i] - b[i]} for every {@code i} to {@code planes} bits per dimension on the
+     * grid {@code lo + u / scale}, rounding to the nearest step and clamping to {@code [0, 2^planes
+     * - 1]}, and ORs bit j of each {@code u} into bit plane j ({@code out[j * words ..]}, one bit
+     * per dimension, {@code words = ceil(a.length / 64)}), which must start zeroed: a query
+     * prepared for {@link #bitPlaneDot}. Exact.
      */
     public static void quantizePlanes(
-            float[] a,
-            float[] b,
-            int length,
-            float lo,
-            float scale,
-            long[] out,
-            int words,
-            int planes) {
+            float[] a, float[] b, float lo, float scale, long[] out, int planes) {
         if (planes < 1 || planes > 8) {
             throw new IllegalArgumentException("planes: expected 1..8, got " + planes);
         }
-        if (words < (length + 63) >>> 6) {
+        if (a.length != b.length) {
             throw new IllegalArgumentException(
-                    "words: expected at least " + ((length + 63) >>> 6) + ", got " + words);
+                    "lengths: expected equal, got " + a.length + " and " + b.length);
         }
-        Objects.checkFromIndexSize(0, length, a.length);
-        Objects.checkFromIndexSize(0, length, b.length);
-        Objects.checkFromIndexSize(0, Math.multiplyExact(words, planes), out.length);
-        CODES.quantizePlanes(a, b, length, lo, scale, out, words, planes);
+        int words = (a.length + 63) >>> 6;
+        if (out.length != words * planes) {
+            throw new IllegalArgumentException(
+                    "planes' longs: expected " + words * planes + ", got " + out.length);
+        }
+        CODES.quantizePlanes(a, b, lo, scale, out, planes);
     }
 
     /** The code kernels that go with the float ones: the Vector API ones unless scalar. */

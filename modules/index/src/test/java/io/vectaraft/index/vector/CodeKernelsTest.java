@@ -159,11 +159,11 @@ class CodeKernelsTest {
             for (CodeKernels kernels : new CodeKernels[] {SCALAR, SIMD}) {
                 String name = (kernels == SCALAR ? "scalar" : "simd") + " round " + round + seed;
                 float[] range = new float[2];
-                kernels.differenceRange(a, b, dim, range);
+                kernels.differenceRange(a, b, range);
                 assertEquals(min, range[0], name);
                 assertEquals(max, range[1], name);
                 long[] out = new long[planes * words];
-                kernels.quantizePlanes(a, b, dim, min, scale, out, words, planes);
+                kernels.quantizePlanes(a, b, min, scale, out, planes);
                 assertArrayEquals(expected, out, name);
             }
         }
