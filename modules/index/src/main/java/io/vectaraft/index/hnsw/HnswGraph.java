@@ -11,11 +11,11 @@ import java.util.Arrays;
  * {@link #entryNode()}; a node's layer {@code l} is {@link #level(int)}.
  *
  * <p>Layer 0 holds every node, so its lists live in one flat {@code int[]} with a fixed stride
- * ({@code [count, n1, n2, ...]} per node) and the scores of those links in a parallel {@code
- * float[]} (shrinking a list needs them), and each node's count of layer-0 in-links (so that
+ * ({@code [count, n1, n2, ...]} per node), beside each node's count of layer-0 in-links (so that
  * shrinking never orphans a node); upper layers hold about 1/M of the nodes each and keep one array
- * per node that has them. Not thread-safe: the owning collection's lock orders writers (the
- * builder) before readers (searchers).
+ * per node that has them. Links carry no scores: the builder scores a list again when it must
+ * shrink it, as hnswlib does, so the graph costs 4 bytes a link instead of 8. Not thread-safe: the
+ * owning collection's lock orders writers (the builder) before readers (searchers).
  */
 public final class HnswGraph {
     private static final int NO_LEVEL = -1;
@@ -24,10 +24,8 @@ public final class HnswGraph {
     private final int stride0;
     private final int strideUpper;
     private int[] links0 = new int[0];
-    private float[] scores0 = new float[0];
     private int[] inLinks0 = new int[0];
     private int[][] linksUpper = new int[0][];
-    private float[][] scoresUpper = new float[0][];
     private byte[] levels = new byte[0];
     private int size;
     private int entryNode = -1;
@@ -80,7 +78,6 @@ public final class HnswGraph {
         levels[node] = (byte) level;
         if (level > 0) {
             linksUpper[node] = new int[level * strideUpper];
-            scoresUpper[node] = new float[level * m];
         }
         size++;
         if (level > maxLevel) {
@@ -108,12 +105,6 @@ public final class HnswGraph {
                 : linksUpper[node][(level - 1) * strideUpper + 1 + i];
     }
 
-    float neighborScore(int level, int node, int i) {
-        return level == 0
-                ? scores0[node * (stride0 - 1) + i]
-                : scoresUpper[node][(level - 1) * m + i];
-    }
-
     /**
      * How many layer-0 lists link to a node. Kept so that pruning never takes a node's last
      * in-link: layer 0 is where every search ends, so a node without one there is found by no
@@ -123,8 +114,8 @@ public final class HnswGraph {
         return inLinks0[node];
     }
 
-    /** Replaces a node's links on a layer with {@code count} (neighbour, score) pairs. */
-    void setNeighbors(int level, int node, int[] nodes, float[] scores, int count) {
+    /** Replaces a node's links on a layer with the first {@code count} of {@code nodes}. */
+    void setNeighbors(int level, int node, int[] nodes, int count) {
         if (count > maxConn(level)) {
             throw new IllegalArgumentException(
                     "neighbours: expected at most " + maxConn(level) + ", got " + count);
@@ -139,17 +130,15 @@ public final class HnswGraph {
             }
             links0[node * stride0] = count;
             System.arraycopy(nodes, 0, links0, node * stride0 + 1, count);
-            System.arraycopy(scores, 0, scores0, node * (stride0 - 1), count);
         } else {
             int base = (level - 1) * strideUpper;
             linksUpper[node][base] = count;
             System.arraycopy(nodes, 0, linksUpper[node], base + 1, count);
-            System.arraycopy(scores, 0, scoresUpper[node], (level - 1) * m, count);
         }
     }
 
     /** Appends a link if the list has room; returns false when it is full. */
-    boolean tryAddNeighbor(int level, int node, int neighbor, float score) {
+    boolean tryAddNeighbor(int level, int node, int neighbor) {
         int count = neighborCount(level, node);
         if (count >= maxConn(level)) {
             return false;
@@ -158,40 +147,47 @@ public final class HnswGraph {
             inLinks0[neighbor]++;
             links0[node * stride0] = count + 1;
             links0[node * stride0 + 1 + count] = neighbor;
-            scores0[node * (stride0 - 1) + count] = score;
         } else {
             int base = (level - 1) * strideUpper;
             linksUpper[node][base] = count + 1;
             linksUpper[node][base + 1 + count] = neighbor;
-            scoresUpper[node][(level - 1) * m + count] = score;
         }
         return true;
     }
 
     /** Bytes held by the link arrays (for memory reports). */
     public long bytesUsed() {
-        long bytes =
-                4L * links0.length + 4L * scores0.length + 4L * inLinks0.length + levels.length;
+        long bytes = 4L * links0.length + 4L * inLinks0.length + levels.length;
         for (int i = 0; i < linksUpper.length; i++) {
             if (linksUpper[i] != null) {
-                bytes += 4L * linksUpper[i].length + 4L * scoresUpper[i].length + 32;
+                bytes += 4L * linksUpper[i].length + 16;
             }
         }
-        return bytes + 8L * linksUpper.length;
+        return bytes + 4L * linksUpper.length;
+    }
+
+    /**
+     * Makes room for nodes {@code 0..nodes-1} at once, so that a graph whose size is known (one
+     * being loaded) holds no room for growth.
+     */
+    void reserve(int nodes) {
+        if (nodes > levels.length) {
+            resize(nodes);
+        }
     }
 
     private void ensureCapacity(int node) {
-        if (node < levels.length) {
-            return;
+        if (node >= levels.length) {
+            resize(Math.max(node + 1, Math.max(16, levels.length * 2)));
         }
-        int n = Math.max(node + 1, Math.max(16, levels.length * 2));
+    }
+
+    private void resize(int n) {
         int old = levels.length;
         levels = Arrays.copyOf(levels, n);
         Arrays.fill(levels, old, n, (byte) NO_LEVEL);
         links0 = Arrays.copyOf(links0, n * stride0);
-        scores0 = Arrays.copyOf(scores0, n * (stride0 - 1));
         inLinks0 = Arrays.copyOf(inLinks0, n);
         linksUpper = Arrays.copyOf(linksUpper, n);
-        scoresUpper = Arrays.copyOf(scoresUpper, n);
     }
 }

@@ -30,6 +30,8 @@ final class HnswGraphBuilder {
     private float[] candScores;
     private final int[] selNodes;
     private final float[] selScores;
+    private final int[] listNodes;
+    private final float[] listScores;
 
     /** A node's candidate neighbours per layer, best first: the result of the search half. */
     static final class Candidates {
@@ -58,6 +60,8 @@ final class HnswGraphBuilder {
         this.candScores = new float[room];
         this.selNodes = new int[graph.maxConn(0) + 1];
         this.selScores = new float[graph.maxConn(0) + 1];
+        this.listNodes = new int[graph.maxConn(0) + 1];
+        this.listScores = new float[graph.maxConn(0) + 1];
     }
 
     HnswGraphSearcher newSearcher() {
@@ -132,12 +136,9 @@ final class HnswGraphBuilder {
             }
             // As Lucene: a new node takes up to 2*M links on layer 0, M above.
             int selected = selectDiverse(candNodes, candScores, n, graph.maxConn(l));
-            graph.setNeighbors(l, node, selNodes, selScores, selected);
-            // linkBack reuses selNodes/selScores, so walk a copy.
-            int[] linked = java.util.Arrays.copyOf(selNodes, selected);
-            float[] linkScores = java.util.Arrays.copyOf(selScores, selected);
+            graph.setNeighbors(l, node, selNodes, selected);
             for (int i = 0; i < selected; i++) {
-                linkBack(l, linked[i], node, linkScores[i]);
+                linkBack(l, selNodes[i], node);
             }
         }
     }
@@ -172,22 +173,22 @@ final class HnswGraphBuilder {
         return n + extra;
     }
 
-    private void linkBack(int level, int neighbor, int node, float score) {
-        if (graph.tryAddNeighbor(level, neighbor, node, score)) {
+    private void linkBack(int level, int neighbor, int node) {
+        if (graph.tryAddNeighbor(level, neighbor, node)) {
             return;
         }
         // Full: as Lucene, drop one link, so that lists stay full (re-running the heuristic over
         // the whole list, as hnswlib does, often keeps far fewer than maxConn, and a sparser graph
-        // needs a wider beam for the same recall).
+        // needs a wider beam for the same recall). The graph keeps no scores, so the list is
+        // scored again, from its owner, in one bulk call.
         int count = graph.neighborCount(level, neighbor);
-        int[] nodes = new int[count + 1];
-        float[] scores = new float[count + 1];
+        int[] nodes = listNodes;
+        float[] scores = listScores;
         for (int i = 0; i < count; i++) {
             nodes[i] = graph.neighbor(level, neighbor, i);
-            scores[i] = graph.neighborScore(level, neighbor, i);
         }
         nodes[count] = node;
-        scores[count] = score;
+        scorer.link(neighbor).bulkScore(nodes, scores, count + 1);
         sortBestFirst(nodes, scores, count + 1);
         int drop =
                 keepLastInLinks(
@@ -197,8 +198,7 @@ final class HnswGraphBuilder {
                         node,
                         worstNonDiverse(nodes, scores, count + 1, node));
         System.arraycopy(nodes, drop + 1, nodes, drop, count - drop);
-        System.arraycopy(scores, drop + 1, scores, drop, count - drop);
-        graph.setNeighbors(level, neighbor, nodes, scores, count);
+        graph.setNeighbors(level, neighbor, nodes, count);
     }
 
     /**

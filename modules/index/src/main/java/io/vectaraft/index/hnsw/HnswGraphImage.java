@@ -1,6 +1,5 @@
 package io.vectaraft.index.hnsw;
 
-import io.vectaraft.index.flat.QueryScorer;
 import io.vectaraft.index.flat.SlotStore;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -71,8 +70,7 @@ final class HnswGraphImage {
      *     other records); the caller then links the records anew
      * @throws IOException on a short or malformed image
      */
-    static boolean read(DataInput in, HnswGraph graph, SlotStore store, GraphScorer scorer)
-            throws IOException {
+    static boolean read(DataInput in, HnswGraph graph, SlotStore store) throws IOException {
         int magic = in.readInt();
         int version = in.readInt();
         if (magic != MAGIC || version != VERSION) {
@@ -140,29 +138,26 @@ final class HnswGraphImage {
         if (entry >= n || (entry >= 0 && links[entry] == null)) {
             throw new IOException("hnsw graph image: entry " + entry + " is not a node");
         }
-        int[] nodes = new int[graph.maxConn(0)];
-        float[] scores = new float[graph.maxConn(0)];
+        graph.reserve(store.slotLimit());
         for (int r = 0; r < n; r++) {
             if (links[r] != null) {
                 graph.addNode(slotOfRank[r], links[r][0]);
             }
         }
+        int[] nodes = new int[graph.maxConn(0)];
         for (int r = 0; r < n; r++) {
             int[] node = links[r];
             if (node == null) {
                 continue;
             }
             int slot = slotOfRank[r];
-            QueryScorer fromSlot = scorer.link(slot);
             int at = 1;
             for (int l = 0; l <= node[0]; l++) {
                 int count = node[at++];
                 for (int i = 0; i < count; i++) {
                     nodes[i] = slotOfRank[node[at++]];
-                    // Scores are not stored: recomputing them is cheap next to a rebuild.
-                    scores[i] = fromSlot.score(nodes[i]);
                 }
-                graph.setNeighbors(l, slot, nodes, scores, count);
+                graph.setNeighbors(l, slot, nodes, count);
             }
         }
         if (entry >= 0) {

@@ -337,7 +337,7 @@ public final class HnswIndex {
      * @return false when the image does not fit these records or parameters (nothing loaded)
      */
     public boolean readImage(java.io.DataInput in) throws java.io.IOException {
-        boolean loaded = HnswGraphImage.read(in, graph, store, scorer);
+        boolean loaded = HnswGraphImage.read(in, graph, store);
         if (loaded) {
             for (int i = pendingHead; i < pendingTail; i++) {
                 int slot = pendingQueue[i];

@@ -63,13 +63,11 @@ class HnswGraphBuilderTest {
         int owner = store.put("owner", new float[] {0}, Map.of());
         graph.addNode(owner, 0);
         int[] slots = new int[links.length];
-        float[] scores = new float[links.length];
         for (int i = 0; i < links.length; i++) {
             slots[i] = store.put("n" + i, new float[] {links[i]}, Map.of());
             graph.addNode(slots[i], 0);
-            scores[i] = exact.node(owner).score(slots[i]);
         }
-        graph.setNeighbors(0, owner, slots, scores, links.length);
+        graph.setNeighbors(0, owner, slots, links.length);
         assertEquals(graph.maxConn(0), graph.neighborCount(0, owner), "fixture: the list is full");
 
         int node = store.put("added", new float[] {added}, Map.of());
