@@ -1,22 +1,18 @@
 package io.vectaraft.index.flat;
 
-import io.vectaraft.index.Ids;
 import io.vectaraft.index.MetadataValue;
 import io.vectaraft.index.vector.VectorOps;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.NavigableSet;
-import java.util.TreeSet;
+import java.util.PrimitiveIterator;
 
 /**
  * The records of one collection, addressed by slot. Vectors live in contiguous {@code float[]}
  * chunks of {@link #rowsPerChunk()} rows (row {@code slot} is at {@code chunks()[chunkOf(slot)]}
  * from {@code offsetOf(slot)}), so a scan streams memory sequentially; ids and metadata live in
- * per-slot arrays; freed slots are reused. An id-to-slot hash map serves lookups and a set of ids
- * in UTF-8 order serves scrolls.
+ * per-slot arrays; freed slots are reused. An id-to-slot table ({@link SlotsById}) serves lookups
+ * and the slots in their ids' UTF-8 order ({@link SortedSlots}) serve scrolls and snapshots: both
+ * hold slots and read the ids from the per-slot array, so an id is stored once.
  *
  * <p>A full chunk is one 4 MiB object, array header included ({@link ChunkSize}): large enough that
  * a scan runs long sequential streams, small enough that growth never copies much, and sized so
@@ -55,14 +51,8 @@ public final class SlotStore {
     private long version;
     private int[] freeSlots = new int[0];
     private int freeCount;
-    private final HashMap<String, Integer> slotById = new HashMap<>();
-    private final TreeSet<String> sortedIds = new TreeSet<>(Ids.UTF8_ORDER);
-    // Ids added by putInOrder, ascending and after every id in sortedIds: they join sortedIds in
-    // one batch on the next use of it (see flushAppended).
-    private String[] appended = new String[0];
-    // Volatile: a reader may flush (under the collection's read lock, see sortedIds); readers that
-    // then see 0 also see the set it built.
-    private volatile int appendedCount;
+    private final SlotsById slotById = new SlotsById();
+    private final SortedSlots sortedSlots = new SortedSlots();
 
     public SlotStore(int dimension) {
         this(dimension, true);
@@ -164,8 +154,7 @@ public final class SlotStore {
 
     /** The slot of an id, or -1. */
     public int slotOf(String id) {
-        Integer slot = slotById.get(id);
-        return slot == null ? -1 : slot;
+        return slotById.get(id, ids);
     }
 
     public String id(int slot) {
@@ -192,12 +181,14 @@ public final class SlotStore {
         System.arraycopy(chunks[chunkOf(slot)], offsetOf(slot), out, offset, dimension);
     }
 
-    /** The live ids in UTF-8 order (an unmodifiable view). */
-    public NavigableSet<String> sortedIds() {
-        if (appendedCount != 0) {
-            flushAppended();
-        }
-        return Collections.unmodifiableNavigableSet(sortedIds);
+    /** The live slots in the UTF-8 order of their ids. */
+    public PrimitiveIterator.OfInt slotsInIdOrder() {
+        return sortedSlots.iterator();
+    }
+
+    /** The live slots whose ids sort after {@code id} (present or not), in id order. */
+    public PrimitiveIterator.OfInt slotsInIdOrderAfter(String id) {
+        return sortedSlots.after(id, ids);
     }
 
     /** Changes on every put and remove: a cached view of the store is valid while it holds. */
@@ -226,8 +217,8 @@ public final class SlotStore {
                     "vector: expected dimension " + dimension + ", got " + vector.length);
         }
         version++;
-        Integer existing = slotById.get(id);
-        int slot = existing != null ? existing : allocate(id);
+        int existing = slotById.get(id, ids);
+        int slot = existing >= 0 ? existing : allocate(id);
         writeVector(slot, vector);
         setMetadata(slot, meta);
         return slot;
@@ -246,8 +237,8 @@ public final class SlotStore {
      * Returns false when no record has this id.
      */
     public boolean replaceMetadata(String id, Map<String, MetadataValue> meta) {
-        Integer slot = slotById.get(id);
-        if (slot == null) {
+        int slot = slotById.get(id, ids);
+        if (slot < 0) {
             return false;
         }
         version++;
@@ -266,15 +257,12 @@ public final class SlotStore {
 
     /** Removes a record; returns whether it existed. */
     public boolean remove(String id) {
-        Integer slot = slotById.remove(id);
-        if (slot == null) {
+        int slot = slotById.remove(id, ids);
+        if (slot < 0) {
             return false;
         }
         version++;
-        if (appendedCount != 0) {
-            flushAppended();
-        }
-        sortedIds.remove(id);
+        sortedSlots.remove(id, ids);
         ids[slot] = null;
         setMetadata(slot, null);
         live[slot >>> 6] &= ~(1L << slot);
@@ -297,44 +285,8 @@ public final class SlotStore {
         ensureCapacity(slot);
         ids[slot] = id;
         live[slot >>> 6] |= 1L << slot;
-        slotById.put(id, slot);
-        if (appendedCount != 0) {
-            flushAppended();
-        }
-        sortedIds.add(id);
-        return slot;
-    }
-
-    /**
-     * {@link #put} for bulk loads whose ids arrive in ascending UTF-8 order (a snapshot stores
-     * records in id order): a new id that sorts after every id present skips the ordered set's
-     * O(log n) insert with its string comparisons; such ids join the set in one linear build when
-     * it is next used. Any other id takes the ordinary path. Returns the slot.
-     */
-    public int putInOrder(String id, float[] vector, Map<String, MetadataValue> meta) {
-        int count = appendedCount;
-        String last =
-                count > 0 ? appended[count - 1] : sortedIds.isEmpty() ? null : sortedIds.last();
-        if ((last != null && Ids.compareUtf8(last, id) >= 0) || slotById.containsKey(id)) {
-            return put(id, vector, meta);
-        }
-        if (vector.length != dimension) {
-            throw new IllegalArgumentException(
-                    "vector: expected dimension " + dimension + ", got " + vector.length);
-        }
-        version++;
-        int slot = freeCount > 0 ? freeSlots[--freeCount] : slotLimit++;
-        ensureCapacity(slot);
-        ids[slot] = id;
-        live[slot >>> 6] |= 1L << slot;
-        slotById.put(id, slot);
-        if (count == appended.length) {
-            appended = Arrays.copyOf(appended, Math.max(1024, count * 2));
-        }
-        appended[count] = id;
-        appendedCount = count + 1;
-        writeVector(slot, vector);
-        setMetadata(slot, meta);
+        slotById.add(id, slot, ids);
+        sortedSlots.add(slot, ids);
         return slot;
     }
 
@@ -346,74 +298,6 @@ public final class SlotStore {
             System.arraycopy(vector, 0, chunks[chunkOf(slot)], offsetOf(slot), dimension);
         }
         squaredNorms[slot] = VectorOps.dot(vector, 0, vector, 0, dimension);
-    }
-
-    /** Synchronized: readers sharing the collection's read lock may race to flush. */
-    private synchronized void flushAppended() {
-        if (appendedCount == 0) {
-            return;
-        }
-        if (sortedIds.isEmpty()) {
-            // TreeSet.addAll of a SortedSet with the same comparator into an empty set builds the
-            // tree in linear time, without comparisons.
-            sortedIds.addAll(new SortedRun(appended, appendedCount));
-        } else {
-            for (int i = 0; i < appendedCount; i++) {
-                sortedIds.add(appended[i]);
-            }
-        }
-        appended = new String[0];
-        appendedCount = 0; // last: publishes the set to readers that check the count
-    }
-
-    /** An ascending run of ids seen as a SortedSet, only for {@link #flushAppended}. */
-    private static final class SortedRun extends java.util.AbstractSet<String>
-            implements java.util.SortedSet<String> {
-        private final List<String> ids;
-
-        SortedRun(String[] ids, int count) {
-            this.ids = Arrays.asList(ids).subList(0, count);
-        }
-
-        @Override
-        public java.util.Iterator<String> iterator() {
-            return ids.iterator();
-        }
-
-        @Override
-        public int size() {
-            return ids.size();
-        }
-
-        @Override
-        public java.util.Comparator<? super String> comparator() {
-            return Ids.UTF8_ORDER;
-        }
-
-        @Override
-        public String first() {
-            return ids.getFirst();
-        }
-
-        @Override
-        public String last() {
-            return ids.getLast();
-        }
-
-        @Override
-        public java.util.SortedSet<String> subSet(String from, String to) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public java.util.SortedSet<String> headSet(String to) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public java.util.SortedSet<String> tailSet(String from) {
-            throw new UnsupportedOperationException();
-        }
     }
 
     private void ensureCapacity(int slot) {

@@ -4,7 +4,7 @@ import io.vectaraft.index.flat.SlotStore;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.util.Iterator;
+import java.util.PrimitiveIterator;
 
 /**
  * Writes and reads an {@link HnswGraph} for snapshots, so a restart loads the graph instead of
@@ -28,8 +28,8 @@ final class HnswGraphImage {
         int[] rankOfSlot = new int[store.slotLimit()];
         java.util.Arrays.fill(rankOfSlot, -1);
         int rank = 0;
-        for (String id : store.sortedIds()) {
-            int slot = store.slotOf(id);
+        for (PrimitiveIterator.OfInt slots = store.slotsInIdOrder(); slots.hasNext(); ) {
+            int slot = slots.nextInt();
             slotOfRank[rank] = slot;
             if (graph.level(slot) >= 0) {
                 rankOfSlot[slot] = rank;
@@ -91,9 +91,9 @@ final class HnswGraphImage {
             return false;
         }
         int[] slotOfRank = new int[n];
-        Iterator<String> ids = store.sortedIds().iterator();
+        PrimitiveIterator.OfInt slots = store.slotsInIdOrder();
         for (int r = 0; r < n; r++) {
-            slotOfRank[r] = store.slotOf(ids.next());
+            slotOfRank[r] = slots.nextInt();
         }
         // Parse and check everything before touching the graph: a bad image loads nothing.
         int[][] links = new int[n][];

@@ -11,7 +11,7 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.Iterator;
+import java.util.PrimitiveIterator;
 
 /**
  * The quantized codes of a collection's vectors, by slot beside its {@link SlotStore}: int8 ({@link
@@ -352,8 +352,8 @@ public final class CodeStore {
         out.writeLong(encodedSince);
         out.writeLong(clippedSince);
         out.writeDouble(trainingClipRate);
-        for (String id : store.sortedIds()) {
-            int slot = store.slotOf(id);
+        for (PrimitiveIterator.OfInt slots = store.slotsInIdOrder(); slots.hasNext(); ) {
+            int slot = slots.nextInt();
             int offset = (slot % rowsPerChunk) * rowUnits;
             if (int8 != null) {
                 out.write(bytes[slot / rowsPerChunk], offset, rowUnits);
@@ -440,9 +440,9 @@ public final class CodeStore {
         clippedSince = clipped;
         trainingClipRate = clipRate;
         ensureRows(store.slotLimit());
-        Iterator<String> ids = store.sortedIds().iterator();
+        PrimitiveIterator.OfInt slots = store.slotsInIdOrder();
         for (int r = 0; r < n; r++) {
-            int slot = store.slotOf(ids.next());
+            int slot = slots.nextInt();
             int offset = (slot % rowsPerChunk) * rowUnits;
             if (codeBytes != null) {
                 System.arraycopy(

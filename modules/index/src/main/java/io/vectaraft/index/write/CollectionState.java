@@ -106,14 +106,6 @@ final class CollectionState {
         added(store.put(r.id(), r.vector(), r.metadata()), r.vector());
     }
 
-    /** {@link #put} through {@link SlotStore#putInOrder} (bulk restore in id order). */
-    void putInOrder(VectorRecord r) {
-        if (hnsw != null) {
-            store.remove(r.id());
-        }
-        added(store.putInOrder(r.id(), r.vector(), r.metadata()), r.vector());
-    }
-
     /** Encodes a slot's new vector and queues it for linking. */
     private void added(int slot, float[] vector) {
         if (codes != null) {

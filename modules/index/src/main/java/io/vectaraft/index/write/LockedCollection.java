@@ -26,8 +26,8 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Iterator;
 import java.util.List;
+import java.util.PrimitiveIterator;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -234,13 +234,12 @@ final class LockedCollection implements VectorCollection {
         try {
             checkOpen();
             SlotStore store = state.store();
-            Iterator<String> it =
-                    (request.afterId() == null
-                                    ? store.sortedIds()
-                                    : store.sortedIds().tailSet(request.afterId(), false))
-                            .iterator();
-            while (it.hasNext()) {
-                int slot = store.slotOf(it.next());
+            PrimitiveIterator.OfInt slots =
+                    request.afterId() == null
+                            ? store.slotsInIdOrder()
+                            : store.slotsInIdOrderAfter(request.afterId());
+            while (slots.hasNext()) {
+                int slot = slots.nextInt();
                 if (!FilterMatcher.matches(request.filter(), store.metadata(slot))) {
                     continue;
                 }
@@ -428,9 +427,10 @@ final class LockedCollection implements VectorCollection {
         readLock.lock();
         try {
             SlotStore store = state.store();
-            for (String id : store.sortedIds()) {
-                if (FilterMatcher.matches(filter, store.metadata(store.slotOf(id)))) {
-                    out.add(id);
+            for (PrimitiveIterator.OfInt slots = store.slotsInIdOrder(); slots.hasNext(); ) {
+                int slot = slots.nextInt();
+                if (FilterMatcher.matches(filter, store.metadata(slot))) {
+                    out.add(store.id(slot));
                 }
             }
         } finally {
@@ -566,10 +566,7 @@ final class LockedCollection implements VectorCollection {
         return spec.index() instanceof IndexSpec.Hnsw;
     }
 
-    /**
-     * Applies restored records in stored form without linking them: in id order through the bulk
-     * path (the ids join the id order in one linear build), else one by one.
-     */
+    /** Applies restored records in stored form without linking them. */
     void restore(List<VectorRecord> stored) {
         UpsertValidator.Validated valid =
                 UpsertValidator.validate(spec, stored, UpsertValidator.Form.STORED);
@@ -577,11 +574,7 @@ final class LockedCollection implements VectorCollection {
         try {
             state.deferEncoding(); // the snapshot's codes follow the records
             for (VectorRecord r : valid.records()) {
-                if (valid.inIdOrder()) {
-                    state.putInOrder(r);
-                } else {
-                    state.put(r);
-                }
+                state.put(r);
             }
         } finally {
             writeLock.unlock();
@@ -623,7 +616,6 @@ final class LockedCollection implements VectorCollection {
     void finishRestore() {
         writeLock.lock();
         try {
-            state.store().sortedIds(); // builds the id order of the bulk path's records
             state.finishEncoding();
         } finally {
             writeLock.unlock();
@@ -654,8 +646,8 @@ final class LockedCollection implements VectorCollection {
             if (!underLock) {
                 captured = new ArrayList<>(store.size());
             }
-            for (String id : store.sortedIds()) {
-                VectorRecord r = state.record(store.slotOf(id), true);
+            for (PrimitiveIterator.OfInt slots = store.slotsInIdOrder(); slots.hasNext(); ) {
+                VectorRecord r = state.record(slots.nextInt(), true);
                 if (underLock) {
                     visitor.accept(r);
                 } else {

@@ -32,8 +32,8 @@ final class UpsertValidator {
         STORED
     }
 
-    /** Records that passed, as they will be stored, and whether their ids strictly ascend. */
-    record Validated(List<VectorRecord> records, boolean inIdOrder) {}
+    /** Records that passed, as they will be stored. */
+    record Validated(List<VectorRecord> records) {}
 
     static Validated validate(CollectionSpec spec, List<VectorRecord> records, Form form) {
         if (records == null || records.isEmpty()) {
@@ -87,7 +87,7 @@ final class UpsertValidator {
                             ? new VectorRecord(id, Vectors.normalized(r.vector()), r.metadata())
                             : r);
         }
-        return new Validated(prepared, firstIndex == null);
+        return new Validated(prepared);
     }
 
     private static String where(int i, String id) {

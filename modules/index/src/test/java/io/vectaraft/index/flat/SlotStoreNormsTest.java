@@ -16,9 +16,9 @@ class SlotStoreNormsTest {
         float[] b = {0f, 3f, 4f};
         float[] c = {-1f, 0.5f, 7f};
         int slotA = store.put("a", a, Map.of());
-        int slotB = store.putInOrder("b", b, Map.of());
+        int slotB = store.put("b", b, Map.of());
         assertNorm(store, slotA, a, "after put");
-        assertNorm(store, slotB, b, "after putInOrder");
+        assertNorm(store, slotB, b, "after put");
         assertEquals(slotA, store.put("a", c, Map.of()), "replacing keeps the slot");
         assertNorm(store, slotA, c, "after replacing a");
         store.remove("a");
