@@ -85,8 +85,8 @@ final class HnswBench {
             double heapPerVector = (SearchLoop.usedHeap() - heapBefore) / (double) data.n();
             SearchLoop loop =
                     new SearchLoop(
-                            (query, k, ef) -> ids(search(c, query, k, ef).matches().getFirst()),
-                            (query, k, ef) -> search(c, query, k, ef).visited(),
+                            (query, k, ef) -> ids(search(c, o, query, k, ef).matches().getFirst()),
+                            (query, k, ef) -> search(c, o, query, k, ef).visited(),
                             data,
                             o.timing(),
                             recall);
@@ -106,9 +106,23 @@ final class HnswBench {
         }
     }
 
-    /** One query with beam {@code ef}, no filter, ids only. */
-    private static SearchResults search(VectorCollection c, float[] query, int k, int ef) {
-        return c.search(new SearchRequest(List.of(query), k, null, ef, false, false));
+    /**
+     * One query with beam {@code ef}, no filter, ids only; a quantized one with this run's
+     * --oversample and rescoring, which a reused index's collection may not have been built with.
+     */
+    private static SearchResults search(
+            VectorCollection c, AnnOptions o, float[] query, int k, int ef) {
+        boolean quantized = !o.quantization().equals("none");
+        return c.search(
+                new SearchRequest(
+                        List.of(query),
+                        k,
+                        null,
+                        ef,
+                        false,
+                        false,
+                        o.rescore(),
+                        quantized ? o.oversample() : 0));
     }
 
     private static StorageOptions options(AnnOptions o) {
