@@ -2,6 +2,7 @@ package io.vectaraft.index.flat;
 
 import io.vectaraft.index.Metric;
 import io.vectaraft.index.vector.VectorOps;
+import java.lang.foreign.MemorySegment;
 
 /**
  * Exact similarity over the store's full-precision vectors, as Lucene's {@code RandomVectorScorer}:
@@ -27,7 +28,7 @@ public final class ExactScorer {
     public QueryScorer query(float[] query) {
         MappedVectors mapped = store.mapped();
         if (mapped != null) {
-            return node -> score(query, mapped, node);
+            return new MappedScorer(query, mapped);
         }
         return new HeapScorer(query, 0);
     }
@@ -58,16 +59,39 @@ public final class ExactScorer {
     }
 
     /**
-     * A query ({@code query[offset..]}: a client's vector, or a stored row when linking) against
-     * heap rows; scores a node's neighbours four rows at a time ({@link
-     * VectorOps#squareDistance4}).
+     * Scores a node's neighbours four rows per kernel call (the gather kernels: the rows' loads
+     * overlap), the rest one by one; each row gets the bits of a single score.
      */
-    private final class HeapScorer implements QueryScorer {
+    private abstract class GatheringScorer implements QueryScorer {
+        final float[] four = new float[4];
+
+        /** The kernel results of {@code nodes[from..from + 4)} into {@link #four}. */
+        abstract void scoreFour(int[] nodes, int from);
+
+        @Override
+        public final void bulkScore(int[] nodes, float[] scores, int count) {
+            int i = 0;
+            for (; i + 4 <= count; i += 4) {
+                scoreFour(nodes, i);
+                for (int r = 0; r < 4; r++) {
+                    scores[i + r] = similarity(four[r]);
+                }
+            }
+            for (; i < count; i++) {
+                scores[i] = score(nodes[i]);
+            }
+        }
+    }
+
+    /**
+     * A query ({@code query[offset..]}: a client's vector, or a stored row when linking) against
+     * heap rows.
+     */
+    private final class HeapScorer extends GatheringScorer {
         private final float[] query;
         private final int offset;
         private final float[][] rows = new float[4][];
         private final int[] offsets = new int[4];
-        private final float[] four = new float[4];
 
         HeapScorer(float[] query, int offset) {
             this.query = query;
@@ -81,25 +105,47 @@ public final class ExactScorer {
         }
 
         @Override
-        public void bulkScore(int[] nodes, float[] scores, int count) {
+        void scoreFour(int[] nodes, int from) {
             float[][] chunks = store.chunks();
-            int i = 0;
-            for (; i + 4 <= count; i += 4) {
-                for (int r = 0; r < 4; r++) {
-                    rows[r] = chunks[store.chunkOf(nodes[i + r])];
-                    offsets[r] = store.offsetOf(nodes[i + r]);
-                }
-                if (euclidean) {
-                    VectorOps.squareDistance4(query, offset, rows, offsets, dim, four);
-                } else {
-                    VectorOps.dot4(query, offset, rows, offsets, dim, four);
-                }
-                for (int r = 0; r < 4; r++) {
-                    scores[i + r] = similarity(four[r]);
-                }
+            for (int r = 0; r < 4; r++) {
+                rows[r] = chunks[store.chunkOf(nodes[from + r])];
+                offsets[r] = store.offsetOf(nodes[from + r]);
             }
-            for (; i < count; i++) {
-                scores[i] = score(nodes[i]);
+            if (euclidean) {
+                VectorOps.squareDistance4(query, offset, rows, offsets, dim, four);
+            } else {
+                VectorOps.dot4(query, offset, rows, offsets, dim, four);
+            }
+        }
+    }
+
+    /** A query against an {@code on_disk} store's mapped rows, read in place. */
+    private final class MappedScorer extends GatheringScorer {
+        private final float[] query;
+        private final MappedVectors mapped;
+        private final MemorySegment[] rows = new MemorySegment[4];
+        private final long[] offsets = new long[4];
+
+        MappedScorer(float[] query, MappedVectors mapped) {
+            this.query = query;
+            this.mapped = mapped;
+        }
+
+        @Override
+        public float score(int node) {
+            return ExactScorer.this.score(query, mapped, node);
+        }
+
+        @Override
+        void scoreFour(int[] nodes, int from) {
+            for (int r = 0; r < 4; r++) {
+                rows[r] = mapped.chunk(nodes[from + r]);
+                offsets[r] = mapped.offset(nodes[from + r]);
+            }
+            if (euclidean) {
+                VectorOps.squareDistance4(query, 0, rows, offsets, dim, four);
+            } else {
+                VectorOps.dot4(query, 0, rows, offsets, dim, four);
             }
         }
     }

@@ -69,6 +69,18 @@ final class PanamaKernels implements VectorKernels {
     }
 
     @Override
+    public void squareDistance4(
+            float[] q, int qOffset, MemorySegment[] rows, long[] offsets, int length, float[] out) {
+        PanamaGatherKernels.squareDistance4(q, qOffset, rows, offsets, length, out);
+    }
+
+    @Override
+    public void dot4(
+            float[] q, int qOffset, MemorySegment[] rows, long[] offsets, int length, float[] out) {
+        PanamaGatherKernels.dot4(q, qOffset, rows, offsets, length, out);
+    }
+
+    @Override
     public int firstNonFinite(float[] v, int offset, int length) {
         return PanamaChecks.firstNonFinite(v, offset, length);
     }

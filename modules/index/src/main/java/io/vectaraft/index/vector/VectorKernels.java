@@ -57,6 +57,22 @@ interface VectorKernels {
         }
     }
 
+    /** {@link #squareDistance4} with the rows in memory segments (offsets in bytes). */
+    default void squareDistance4(
+            float[] q, int qOffset, MemorySegment[] rows, long[] offsets, int length, float[] out) {
+        for (int r = 0; r < 4; r++) {
+            out[r] = squareDistance(q, qOffset, rows[r], offsets[r], length);
+        }
+    }
+
+    /** {@link #dot4} with the rows in memory segments (offsets in bytes). */
+    default void dot4(
+            float[] q, int qOffset, MemorySegment[] rows, long[] offsets, int length, float[] out) {
+        for (int r = 0; r < 4; r++) {
+            out[r] = dot(q, qOffset, rows[r], offsets[r], length);
+        }
+    }
+
     /** {@code scores[q - from] = dot(queries[q], data[offset ..])} for {@code from <= q < to}. */
     default void dotQueries(
             float[][] queries, int from, int to, float[] data, int offset, float[] scores) {

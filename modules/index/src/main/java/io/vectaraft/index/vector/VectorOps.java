@@ -67,6 +67,22 @@ public final class VectorOps {
     }
 
     /**
+     * {@link #squareDistance4} with the rows as little-endian floats in memory segments, at byte
+     * offsets (an {@code on_disk} collection's mapped vectors): the bits of the segment pair
+     * kernel.
+     */
+    public static void squareDistance4(
+            float[] q, int qOffset, MemorySegment[] rows, long[] offsets, int length, float[] out) {
+        IMPL.squareDistance4(q, qOffset, rows, offsets, length, out);
+    }
+
+    /** {@link #dot4} with the rows in memory segments, as {@link #squareDistance4} above. */
+    public static void dot4(
+            float[] q, int qOffset, MemorySegment[] rows, long[] offsets, int length, float[] out) {
+        IMPL.dot4(q, qOffset, rows, offsets, length, out);
+    }
+
+    /**
      * {@link #dot} with {@code b} as {@code length} little-endian floats at byte {@code bOffset} of
      * a memory segment (an {@code on_disk} collection's mapped vectors), read in place: the same
      * bits as the array version. Bounds are checked by the segment.

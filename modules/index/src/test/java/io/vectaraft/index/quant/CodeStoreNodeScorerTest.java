@@ -20,6 +20,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * takes, or graphs built with it would differ; and both must give bit for bit the estimate computed
  * by plain loops ({@link CodeReference}): the grid step squared times the sum of squared
  * differences of codes, or the prepared query's estimate from the exact dot product of codes.
+ * Scoring a node's neighbours together ({@link QueryScorer#bulkScore}, four codes per kernel call)
+ * gives each slot the bits of scoring it alone, for every remainder of four.
  */
 class CodeStoreNodeScorerTest {
     private static final int DIM = 37; // not a multiple of any lane count
@@ -85,6 +87,26 @@ class CodeStoreNodeScorerTest {
                         Float.floatToIntBits(reference.score(slot)),
                         Float.floatToIntBits(shortcut.score(slot)),
                         where);
+            }
+            for (QueryScorer scorer : new QueryScorer[] {shortcut, reference}) {
+                assertBulkEqualsSingle(scorer, r, metric + " node " + node);
+            }
+        }
+    }
+
+    private static void assertBulkEqualsSingle(QueryScorer scorer, Random r, String where) {
+        for (int count = 0; count <= 11; count++) {
+            int[] slots = new int[count];
+            for (int i = 0; i < count; i++) {
+                slots[i] = r.nextInt(N);
+            }
+            float[] scores = new float[count];
+            scorer.bulkScore(slots, scores, count);
+            for (int i = 0; i < count; i++) {
+                assertEquals(
+                        Float.floatToIntBits(scorer.score(slots[i])),
+                        Float.floatToIntBits(scores[i]),
+                        where + ", bulk of " + count + ", slot " + slots[i]);
             }
         }
     }

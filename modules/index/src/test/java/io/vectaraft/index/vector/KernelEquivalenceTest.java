@@ -147,6 +147,54 @@ class KernelEquivalenceTest {
         }
     }
 
+    /**
+     * The four-row kernels over memory segments give each row the bits of the segment pair kernel
+     * of the same implementation, rows in separate segments or sharing one, at unaligned byte
+     * offsets; the segment pair kernels are tied to the array ones above.
+     */
+    @ParameterizedTest(name = "dim {0}")
+    @MethodSource("dims")
+    void fourRowSegmentKernelsEqualSinglePairs(int dim) {
+        Random random = new Random(SEED + 11 * dim);
+        try (Arena arena = Arena.ofConfined()) {
+            for (int round = 0; round < 10; round++) {
+                int qo = round % 3;
+                float[] q = gaussians(random, qo + dim + 1);
+                MemorySegment shared = arena.allocate(4L * (5 * dim + 7) + 1);
+                MemorySegment[] rows = new MemorySegment[4];
+                long[] offsets = new long[4];
+                for (int r = 0; r < 4; r++) {
+                    boolean own = (round + r) % 2 == 0;
+                    rows[r] = own ? arena.allocate(4L * dim + 3) : shared;
+                    offsets[r] = own ? (r + round) % 4 : 4L * (r * dim) + round % 5;
+                    float[] row = gaussians(random, dim);
+                    MemorySegment.copy(row, 0, rows[r], ScalarKernels.FLOAT_LE, offsets[r], dim);
+                }
+                String where = where(dim) + " round " + round;
+                for (VectorKernels kernels : new VectorKernels[] {SCALAR, SIMD}) {
+                    float[] l2 = new float[4];
+                    float[] dot = new float[4];
+                    kernels.squareDistance4(q, qo, rows, offsets, dim, l2);
+                    kernels.dot4(q, qo, rows, offsets, dim, dot);
+                    for (int r = 0; r < 4; r++) {
+                        assertEquals(
+                                Float.floatToIntBits(
+                                        kernels.squareDistance(q, qo, rows[r], offsets[r], dim)),
+                                Float.floatToIntBits(l2[r]),
+                                kernels.name()
+                                        + " squareDistance4 over segments, row "
+                                        + r
+                                        + where);
+                        assertEquals(
+                                Float.floatToIntBits(kernels.dot(q, qo, rows[r], offsets[r], dim)),
+                                Float.floatToIntBits(dot[r]),
+                                kernels.name() + " dot4 over segments, row " + r + where);
+                    }
+                }
+            }
+        }
+    }
+
     @ParameterizedTest(name = "dim {0}")
     @MethodSource("dims")
     void singlePairKernelsAgreeOnGaussians(int dim) {
