@@ -285,7 +285,7 @@ public final class SlotStore {
         ensureCapacity(slot);
         ids[slot] = id;
         live[slot >>> 6] |= 1L << slot;
-        slotById.add(id, slot, ids);
+        slotById.add(id, slot);
         sortedSlots.add(slot, ids);
         return slot;
     }
