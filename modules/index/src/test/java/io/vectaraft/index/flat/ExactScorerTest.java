@@ -1,7 +1,5 @@
 package io.vectaraft.index.flat;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import io.vectaraft.index.Metric;
 import java.nio.file.Path;
 import java.util.Map;
@@ -37,20 +35,8 @@ class ExactScorerTest {
         ExactScorer exact = new ExactScorer(store, metric);
         QueryScorer[] scorers = {exact.query(gaussians(random, dim)), exact.node(7)};
         for (QueryScorer scorer : scorers) {
-            for (int count = 0; count <= 11; count++) {
-                int[] slots = new int[count];
-                for (int i = 0; i < count; i++) {
-                    slots[i] = random.nextInt(store.slotLimit());
-                }
-                float[] scores = new float[count];
-                scorer.bulkScore(slots, scores, count);
-                for (int i = 0; i < count; i++) {
-                    assertEquals(
-                            Float.floatToIntBits(scorer.score(slots[i])),
-                            Float.floatToIntBits(scores[i]),
-                            metric + " dim " + dim + " count " + count + " slot " + slots[i]);
-                }
-            }
+            BulkScores.assertEqualSingleScores(
+                    scorer, store.slotLimit(), random, metric + " dim " + dim);
         }
         store.close();
     }

@@ -7,6 +7,7 @@ import io.vectaraft.index.IndexSpec;
 import io.vectaraft.index.Metric;
 import io.vectaraft.index.Quantization;
 import io.vectaraft.index.TestSeeds;
+import io.vectaraft.index.flat.BulkScores;
 import io.vectaraft.index.flat.QueryScorer;
 import io.vectaraft.index.flat.SlotStore;
 import java.util.Map;
@@ -89,24 +90,7 @@ class CodeStoreNodeScorerTest {
                         where);
             }
             for (QueryScorer scorer : new QueryScorer[] {shortcut, reference}) {
-                assertBulkEqualsSingle(scorer, r, metric + " node " + node);
-            }
-        }
-    }
-
-    private static void assertBulkEqualsSingle(QueryScorer scorer, Random r, String where) {
-        for (int count = 0; count <= 11; count++) {
-            int[] slots = new int[count];
-            for (int i = 0; i < count; i++) {
-                slots[i] = r.nextInt(N);
-            }
-            float[] scores = new float[count];
-            scorer.bulkScore(slots, scores, count);
-            for (int i = 0; i < count; i++) {
-                assertEquals(
-                        Float.floatToIntBits(scorer.score(slots[i])),
-                        Float.floatToIntBits(scores[i]),
-                        where + ", bulk of " + count + ", slot " + slots[i]);
+                BulkScores.assertEqualSingleScores(scorer, N, r, metric + " node " + node);
             }
         }
     }

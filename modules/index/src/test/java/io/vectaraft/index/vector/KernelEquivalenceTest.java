@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Random;
+import java.util.function.IntToDoubleFunction;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -132,17 +133,14 @@ class KernelEquivalenceTest {
                 float[] dot = new float[4];
                 kernels.squareDistance4(q, qo, rows, offsets, dim, l2);
                 kernels.dot4(q, qo, rows, offsets, dim, dot);
-                for (int r = 0; r < 4; r++) {
-                    assertEquals(
-                            Float.floatToIntBits(
-                                    kernels.squareDistance(q, qo, rows[r], offsets[r], dim)),
-                            Float.floatToIntBits(l2[r]),
-                            kernels.name() + " squareDistance4 row " + r + where);
-                    assertEquals(
-                            Float.floatToIntBits(kernels.dot(q, qo, rows[r], offsets[r], dim)),
-                            Float.floatToIntBits(dot[r]),
-                            kernels.name() + " dot4 row " + r + where);
-                }
+                assertRowsEqualPairs(
+                        l2,
+                        r -> kernels.squareDistance(q, qo, rows[r], offsets[r], dim),
+                        kernels.name() + " squareDistance4" + where);
+                assertRowsEqualPairs(
+                        dot,
+                        r -> kernels.dot(q, qo, rows[r], offsets[r], dim),
+                        kernels.name() + " dot4" + where);
             }
         }
     }
@@ -176,22 +174,26 @@ class KernelEquivalenceTest {
                     float[] dot = new float[4];
                     kernels.squareDistance4(q, qo, rows, offsets, dim, l2);
                     kernels.dot4(q, qo, rows, offsets, dim, dot);
-                    for (int r = 0; r < 4; r++) {
-                        assertEquals(
-                                Float.floatToIntBits(
-                                        kernels.squareDistance(q, qo, rows[r], offsets[r], dim)),
-                                Float.floatToIntBits(l2[r]),
-                                kernels.name()
-                                        + " squareDistance4 over segments, row "
-                                        + r
-                                        + where);
-                        assertEquals(
-                                Float.floatToIntBits(kernels.dot(q, qo, rows[r], offsets[r], dim)),
-                                Float.floatToIntBits(dot[r]),
-                                kernels.name() + " dot4 over segments, row " + r + where);
-                    }
+                    assertRowsEqualPairs(
+                            l2,
+                            r -> kernels.squareDistance(q, qo, rows[r], offsets[r], dim),
+                            kernels.name() + " squareDistance4 over segments" + where);
+                    assertRowsEqualPairs(
+                            dot,
+                            r -> kernels.dot(q, qo, rows[r], offsets[r], dim),
+                            kernels.name() + " dot4 over segments" + where);
                 }
             }
+        }
+    }
+
+    /** Each row of a four-row call has the bits the single-pair kernel gives that row. */
+    private static void assertRowsEqualPairs(float[] four, IntToDoubleFunction pair, String what) {
+        for (int r = 0; r < 4; r++) {
+            assertEquals(
+                    Float.floatToIntBits((float) pair.applyAsDouble(r)),
+                    Float.floatToIntBits(four[r]),
+                    what + ", row " + r);
         }
     }
 
