@@ -45,8 +45,9 @@ public final class CodeSearch {
         candidates.drainBestFirst(slots, scores);
         TopK top = new TopK(k, idsBySlot);
         top.addVisited(candidates.visited());
+        exact.bulkScore(slots, scores, n); // four full vectors per kernel call, loads overlapped
         for (int i = 0; i < n; i++) {
-            top.offer(exact.score(slots[i]), slots[i]);
+            top.offer(scores[i], slots[i]);
         }
         return top;
     }
