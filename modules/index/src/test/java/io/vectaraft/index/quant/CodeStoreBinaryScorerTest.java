@@ -2,14 +2,11 @@ package io.vectaraft.index.quant;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vectaraft.index.CollectionSpec;
-import io.vectaraft.index.IndexSpec;
 import io.vectaraft.index.Metric;
 import io.vectaraft.index.Quantization;
 import io.vectaraft.index.TestSeeds;
 import io.vectaraft.index.flat.BulkScores;
 import io.vectaraft.index.flat.SlotStore;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -28,36 +25,14 @@ class CodeStoreBinaryScorerTest {
         long seed = TestSeeds.seed();
         Random r = new Random(seed);
         SlotStore store = new SlotStore(DIM);
-        CodeStore codes =
-                new CodeStore(
-                        new CollectionSpec(
-                                "c",
-                                DIM,
-                                metric,
-                                IndexSpec.flat(),
-                                Quantization.of(Quantization.Kind.BINARY),
-                                false),
-                        100);
-        for (int i = 0; i < N; i++) {
-            float[] v = new float[DIM];
-            for (int d = 0; d < DIM; d++) {
-                v[d] = (float) (1 + r.nextGaussian());
-            }
-            codes.put(store.put("v" + i, v, Map.of()), v, store);
-        }
+        CodeStore codes = CodeFixtures.filled(store, Quantization.Kind.BINARY, metric, N, r);
         assertTrue(codes.active(), "fixture: the codes are trained");
         float[] query = new float[DIM];
         for (int d = 0; d < DIM; d++) {
             query[d] = (float) r.nextGaussian();
         }
         if (metric == Metric.COSINE) {
-            double sum = 0;
-            for (float x : query) {
-                sum += x * x;
-            }
-            for (int d = 0; d < DIM; d++) {
-                query[d] /= (float) Math.sqrt(sum);
-            }
+            CodeFixtures.normalize(query);
         }
         BulkScores.assertEqualSingleScores(
                 codes.scorer(query, store), N, r, metric + " " + TestSeeds.describe(seed));

@@ -2,15 +2,12 @@ package io.vectaraft.index.quant;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.vectaraft.index.CollectionSpec;
-import io.vectaraft.index.IndexSpec;
 import io.vectaraft.index.Metric;
 import io.vectaraft.index.Quantization;
 import io.vectaraft.index.TestSeeds;
 import io.vectaraft.index.flat.BulkScores;
 import io.vectaraft.index.flat.QueryScorer;
 import io.vectaraft.index.flat.SlotStore;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -34,26 +31,7 @@ class CodeStoreNodeScorerTest {
         long seed = TestSeeds.seed();
         Random r = new Random(seed);
         SlotStore store = new SlotStore(DIM);
-        CodeStore codes =
-                new CodeStore(
-                        new CollectionSpec(
-                                "c",
-                                DIM,
-                                metric,
-                                IndexSpec.flat(),
-                                Quantization.of(Quantization.Kind.INT8),
-                                false),
-                        100);
-        for (int i = 0; i < N; i++) {
-            float[] v = new float[DIM];
-            for (int d = 0; d < DIM; d++) {
-                v[d] = (float) (3 + 2 * r.nextGaussian()); // off-centre, some clipped
-            }
-            if (metric == Metric.COSINE) {
-                normalize(v);
-            }
-            codes.put(store.put("v" + i, v, Map.of()), v, store);
-        }
+        CodeStore codes = CodeFixtures.filled(store, Quantization.Kind.INT8, metric, N, r);
         for (int node = 0; node < N; node += 7) {
             QueryScorer shortcut = codes.nodeScorer(node, store);
             QueryScorer reference = codes.scorer(store.copyVector(node), store);
@@ -92,17 +70,6 @@ class CodeStoreNodeScorerTest {
             for (QueryScorer scorer : new QueryScorer[] {shortcut, reference}) {
                 BulkScores.assertEqualSingleScores(scorer, N, r, metric + " node " + node);
             }
-        }
-    }
-
-    private static void normalize(float[] v) {
-        double sum = 0;
-        for (float x : v) {
-            sum += x * x;
-        }
-        float inv = (float) (1 / Math.sqrt(sum));
-        for (int d = 0; d < v.length; d++) {
-            v[d] *= inv;
         }
     }
 }
