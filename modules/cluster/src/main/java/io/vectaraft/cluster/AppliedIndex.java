@@ -1,5 +1,9 @@
 package io.vectaraft.cluster;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -9,14 +13,47 @@ final class AppliedIndex {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition advanced = lock.newCondition();
     private long index; // guarded by lock
+    private final PriorityQueue<Waiter> waiters = new PriorityQueue<>(); // guarded by lock
+
+    private record Waiter(long target, CompletableFuture<Void> reached)
+            implements Comparable<Waiter> {
+        @Override
+        public int compareTo(Waiter o) {
+            return Long.compare(target, o.target);
+        }
+    }
 
     void advance(long to) {
+        List<Waiter> done = List.of();
         lock.lock();
         try {
             if (to > index) {
                 index = to;
                 advanced.signalAll();
+                while (!waiters.isEmpty() && waiters.peek().target() <= index) {
+                    if (done.isEmpty()) {
+                        done = new ArrayList<>();
+                    }
+                    done.add(waiters.poll());
+                }
             }
+        } finally {
+            lock.unlock();
+        }
+        // Outside the lock: a waiter's continuation may run on this (Ratis's apply) thread.
+        done.forEach(w -> w.reached().complete(null));
+    }
+
+    /** Completes once {@code target} is applied; never exceptionally (callers bound the wait). */
+    CompletableFuture<Void> reached(long target) {
+        lock.lock();
+        try {
+            if (index >= target) {
+                return CompletableFuture.completedFuture(null);
+            }
+            Waiter w = new Waiter(target, new CompletableFuture<>());
+            waiters.add(w);
+            return w.reached();
         } finally {
             lock.unlock();
         }

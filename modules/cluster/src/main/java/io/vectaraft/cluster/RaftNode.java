@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -252,31 +253,52 @@ final class RaftNode implements AutoCloseable {
     }
 
     /**
-     * One linearizable read barrier (ReadIndex) handed to this node's own server, in process: the
-     * server asks the leader for its commit index (the leader confirms its leadership with a
-     * heartbeat round), waits until this node has applied it, and replies. Going through the Ratis
-     * client instead cost a gRPC round trip to this very server per read. Never retried here; the
-     * reply may carry an exception (no leader known, a snapshot being installed).
+     * One linearizable read index: the log index this node must have applied before a read that
+     * begins now may answer. Asked of the leader's Ratis server as a read-only request, which it
+     * answers after a ReadIndex (within its lease, at once) and after applying that index itself,
+     * with its applied index ({@link ReplicaStateMachine#query}).
+     *
+     * <p>On the leader the request goes to its own server in process (through the Ratis client it
+     * cost a gRPC round trip to this very server). A follower sends it through its Ratis client to
+     * the leader: one round trip. Handing it to the follower's own server instead cost two, since
+     * the leader follows each follower's ReadIndex with a heartbeat to it (Ratis 3.3.0), needed or
+     * not; the leader's log appender already sends a follower the commit index as soon as it lags,
+     * so the follower reaches the index without it. Never retried here; fails when there is no
+     * answer (no leader known, a snapshot being installed).
      */
-    CompletableFuture<RaftClientReply> readIndexAsync() {
+    CompletableFuture<Long> readIndexAsync() {
         Optional<RaftServer.Division> d = division();
         if (d.isEmpty()) {
             return CompletableFuture.failedFuture(notInAGroup());
         }
-        RaftClientRequest request =
-                RaftClientRequest.newBuilder()
-                        .setClientId(reads)
-                        .setServerId(self)
-                        .setGroupId(d.get().getGroup().getGroupId())
-                        .setCallId(readCalls.incrementAndGet())
-                        .setMessage(Message.EMPTY)
-                        .setType(RaftClientRequest.readRequestType())
-                        .build();
-        try {
-            return server.submitClientRequestAsync(request);
-        } catch (IOException e) {
-            return CompletableFuture.failedFuture(e);
+        CompletableFuture<RaftClientReply> reply;
+        if (d.get().getInfo().isLeader()) {
+            RaftClientRequest request =
+                    RaftClientRequest.newBuilder()
+                            .setClientId(reads)
+                            .setServerId(self)
+                            .setGroupId(d.get().getGroup().getGroupId())
+                            .setCallId(readCalls.incrementAndGet())
+                            .setMessage(Message.EMPTY)
+                            .setType(RaftClientRequest.readRequestType())
+                            .build();
+            try {
+                reply = server.submitClientRequestAsync(request);
+            } catch (IOException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        } else {
+            reply = client().async().sendReadOnlyUnordered(Message.EMPTY);
         }
+        return reply.thenApply(RaftNode::appliedIndexOf);
+    }
+
+    private static long appliedIndexOf(RaftClientReply reply) {
+        if (!reply.isSuccess()) {
+            throw new CompletionException(
+                    new ClusterUnavailableException("read index refused: " + reply.getException()));
+        }
+        return Long.parseLong(ReplicaStateMachine.Outcome.text(reply.getMessage()));
     }
 
     PeersCheck peersCheck() {

@@ -189,8 +189,9 @@ final class ReplicaStateMachine extends BaseStateMachine {
     }
 
     /**
-     * The last step of a linearizable read: Ratis calls it once this node has applied the read
-     * index. The reply is the applied index; the read itself then runs on the local state.
+     * The answer to a read index ({@link RaftNode#readIndexAsync}): Ratis calls it on the leader
+     * once the leader has applied its read index. The reply is the leader's applied index, which
+     * the asking node applies before its read runs on its own state.
      */
     @Override
     public CompletableFuture<Message> query(Message request) {

@@ -24,7 +24,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -279,8 +278,8 @@ public final class ReplicatedStore implements Store {
                 return;
             } catch (TimeoutException e) {
                 throw new ClusterUnavailableException(
-                        "cluster: linearizable read: no read index from the leader before the"
-                                + " deadline; this node has applied up to "
+                        "cluster: linearizable read: no read index from the leader, or not applied"
+                                + " here, before the deadline; this node has applied up to "
                                 + appliedIndex());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -300,17 +299,9 @@ public final class ReplicatedStore implements Store {
         }
     }
 
+    /** One read index from the leader, then this node applying it. */
     private CompletableFuture<?> readIndexRequest() {
-        return node.readIndexAsync()
-                .thenApply(
-                        reply -> {
-                            if (!reply.isSuccess()) {
-                                throw new CompletionException(
-                                        new ClusterUnavailableException(
-                                                "read index refused: " + reply.getException()));
-                            }
-                            return reply;
-                        });
+        return node.readIndexAsync().thenCompose(index -> stateMachine.applied().reached(index));
     }
 
     @Override
