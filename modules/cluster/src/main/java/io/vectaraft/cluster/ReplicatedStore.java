@@ -211,10 +211,10 @@ public final class ReplicatedStore implements Store {
 
     /** Check here, submit to the group, wait until applied here, report what applying did. */
     private WriteResult submit(Mutation mutation) {
-        state.check(mutation);
+        Mutation checked = state.check(mutation);
         RaftClientReply reply;
         try {
-            reply = node.submit(ReplicaState.encode(mutation));
+            reply = node.submit(ReplicaState.encode(checked));
         } catch (IOException e) {
             throw new ClusterUnavailableException(
                     "cluster: the write was not acknowledged by the group (it may or may not be"

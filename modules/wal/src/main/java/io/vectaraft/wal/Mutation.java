@@ -30,10 +30,20 @@ public sealed interface Mutation {
     /** A collection and its records were removed. */
     record Drop(String collection) implements Mutation {}
 
-    /** A batch of records was inserted or replaced, all or nothing. */
-    record Upsert(String collection, List<VectorRecord> records) implements Mutation {
+    /**
+     * A batch of records was inserted or replaced, all or nothing. {@code stored}: the records are
+     * in the form the collection stores (cosine vectors normalized already, by the node that
+     * prepared the batch), not as a client sent them.
+     */
+    record Upsert(String collection, List<VectorRecord> records, boolean stored)
+            implements Mutation {
         public Upsert {
             records = List.copyOf(records);
+        }
+
+        /** Records as a client sent them. */
+        public Upsert(String collection, List<VectorRecord> records) {
+            this(collection, records, false);
         }
     }
 

@@ -37,6 +37,17 @@ public final class MutationApplier {
         public Mutation mutation() {
             return mutation;
         }
+
+        /**
+         * The mutation with an upsert's records in the form the collection stores them, for a log
+         * whose every replica applies it: they then skip normalizing cosine vectors again, with the
+         * same result bit for bit.
+         */
+        public Mutation stored() {
+            return mutation instanceof Mutation.Upsert u && !u.stored()
+                    ? new Mutation.Upsert(u.collection(), batch.records(), true)
+                    : mutation;
+        }
     }
 
     /**
@@ -49,8 +60,14 @@ public final class MutationApplier {
      */
     public Prepared prepare(Mutation mutation) {
         return switch (mutation) {
-            case Mutation.Upsert u ->
-                    new Prepared(u, database.writer(u.collection()).prepareUpsert(u.records()));
+            case Mutation.Upsert u -> {
+                var writer = database.writer(u.collection());
+                yield new Prepared(
+                        u,
+                        u.stored()
+                                ? writer.prepareStoredUpsert(u.records())
+                                : writer.prepareUpsert(u.records()));
+            }
             case Mutation.Delete d -> {
                 database.writer(d.collection());
                 yield new Prepared(d, null);

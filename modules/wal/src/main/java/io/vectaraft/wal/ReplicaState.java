@@ -79,21 +79,23 @@ public final class ReplicaState {
      * before it is submitted. (It is checked again when applied, against the state at its place in
      * the log.)
      *
+     * @return the mutation to submit: an upsert's records in stored form ({@link
+     *     MutationApplier.Prepared#stored}), so that no replica normalizes them again
      * @throws VectaraftException saying what is wrong
      */
-    public void check(Mutation mutation) {
+    public Mutation check(Mutation mutation) {
         if (mutation instanceof Mutation.Create c) {
             Optional<VectorCollection> existing = current.find(c.spec().name());
             if (existing.isPresent() && !existing.get().spec().equals(c.spec())) {
                 throw new io.vectaraft.index.CollectionConflictException(
                         existing.get().spec(), c.spec());
             }
-            return;
+            return mutation;
         }
         if (mutation instanceof Mutation.DeleteAlias a) {
             current.requireAlias(a.alias());
         }
-        applier.prepare(mutation);
+        return applier.prepare(mutation).stored();
     }
 
     /**

@@ -1,15 +1,20 @@
 package io.vectaraft.wal;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vectaraft.index.CollectionConflictException;
 import io.vectaraft.index.CollectionNotFoundException;
+import io.vectaraft.index.CollectionSpec;
+import io.vectaraft.index.IndexSpec;
 import io.vectaraft.index.InvalidArgumentException;
 import io.vectaraft.index.MetadataPatch;
 import io.vectaraft.index.MetadataValue;
+import io.vectaraft.index.Metric;
 import io.vectaraft.index.VectorRecord;
 import io.vectaraft.index.filter.Filter;
 import io.vectaraft.wal.log.BinaryUpsertCodec;
@@ -63,6 +68,46 @@ class ReplicaStateTest {
                 List.of(upsert.records().get(1)),
                 state.database().get("c").get(List.of("r1"), true),
                 "decoded as written");
+    }
+
+    @Test
+    void aCheckedUpsertCarriesNormalizedRecordsThatNoReplicaNormalizesAgain() {
+        CollectionSpec cosine = new CollectionSpec("c", 8, Metric.COSINE, IndexSpec.flat());
+        ReplicaState receiving = new ReplicaState(dir.resolve("a"));
+        ReplicaState older = new ReplicaState(dir.resolve("b"));
+        receiving.apply(entry(new Mutation.Create(cosine)));
+        older.apply(entry(new Mutation.Create(cosine)));
+        Mutation.Upsert received =
+                new Mutation.Upsert("c", Fixtures.records(new Random(11), "r", 50, 8));
+
+        Mutation.Upsert checked =
+                assertInstanceOf(Mutation.Upsert.class, receiving.check(received));
+        byte[] stored = entry(checked);
+        assertTrue(checked.stored(), "the entry carries records in stored form");
+        assertEquals(BinaryUpsertCodec.FORMAT_STORED, stored[0]);
+        assertEquals(50, receiving.apply(stored).count());
+        // An entry written by an older node holds the records as received: normalized when applied.
+        assertEquals(50, older.apply(entry(received)).count());
+        for (VectorRecord r : received.records()) {
+            List<String> id = List.of(r.id());
+            assertArrayEquals(
+                    older.database().get("c").get(id, true).getFirst().vector(),
+                    receiving.database().get("c").get(id, true).getFirst().vector(),
+                    r.id() + ": the same bits as normalizing when applied");
+        }
+
+        // A stored-form entry is taken as it is: this vector is not of unit length, and stays so.
+        float[] raw = {3, 4, 0, 0, 0, 0, 0, 0};
+        receiving.apply(
+                entry(
+                        new Mutation.Upsert(
+                                "c", List.of(new VectorRecord("s", raw, Map.of())), true)));
+        assertArrayEquals(
+                raw, receiving.database().get("c").get(List.of("s"), true).getFirst().vector());
+        assertEquals(
+                checked,
+                EntryCodec.decode(EntryCodec.encode(checked), 0, EntryCodec.encode(checked).length),
+                "the JSON form keeps the flag too");
     }
 
     @Test

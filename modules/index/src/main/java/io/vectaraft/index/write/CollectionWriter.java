@@ -29,7 +29,16 @@ public final class CollectionWriter {
      * name the record, e.g. {@code record[3] id "a7": expected dimension 128, got 127}.
      */
     public UpsertBatch prepareUpsert(List<VectorRecord> batch) {
-        return collection.prepare(batch);
+        return collection.prepare(batch, UpsertValidator.Form.RECEIVED);
+    }
+
+    /**
+     * {@link #prepareUpsert} for records already in stored form (the records of a batch prepared
+     * before, as a replicated log carries them): validated alike, but kept bit for bit, since
+     * normalizing a unit vector again can change its last bits.
+     */
+    public UpsertBatch prepareStoredUpsert(List<VectorRecord> batch) {
+        return collection.prepare(batch, UpsertValidator.Form.STORED);
     }
 
     /**

@@ -257,11 +257,9 @@ final class LockedCollection implements VectorCollection {
 
     // ---- writes (CollectionWriter)
 
-    /** Validates a batch as received; changes nothing. */
-    UpsertBatch prepare(List<VectorRecord> batch) {
-        return new UpsertBatch(
-                spec,
-                UpsertValidator.validate(spec, batch, UpsertValidator.Form.RECEIVED).records());
+    /** Validates a batch; changes nothing. */
+    UpsertBatch prepare(List<VectorRecord> batch, UpsertValidator.Form form) {
+        return new UpsertBatch(spec, UpsertValidator.validate(spec, batch, form).records());
     }
 
     /** Inserts or replaces every record of a prepared batch, visible whole; not linked yet. */

@@ -25,9 +25,9 @@ final class UpsertValidator {
         /** As a client sent them: under COSINE the prepared records hold normalized copies. */
         RECEIVED,
         /**
-         * As the collection stores them (read back from a snapshot): kept bit for bit, since
-         * renormalizing a unit vector can change its last bits and a restart must reproduce the
-         * state exactly.
+         * As the collection stores them (read back from a snapshot, or prepared before and carried
+         * by a replicated log): kept bit for bit, since renormalizing a unit vector can change its
+         * last bits and a restart must reproduce the state exactly.
          */
         STORED
     }

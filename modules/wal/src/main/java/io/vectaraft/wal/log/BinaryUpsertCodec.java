@@ -19,7 +19,8 @@ import java.util.Map;
  * more than the floats themselves. The local JSON log keeps {@link EntryCodec}'s form.
  *
  * <pre>
- * byte     FORMAT (0x01; a JSON entry starts with '{')
+ * byte     FORMAT (0x01: records as a client sent them; 0x02: in stored form, {@link
+ *          Mutation.Upsert#stored}; a JSON entry starts with '{')
  * string   collection
  * int32    record count
  * per record:
@@ -32,14 +33,17 @@ import java.util.Map;
  * Little-endian; a string is an int32 byte length and UTF-8 bytes. Floats are kept bit-exact.
  */
 public final class BinaryUpsertCodec {
-    /** The first byte of a binary upsert entry. */
+    /** The first byte of a binary upsert entry of records as a client sent them. */
     public static final byte FORMAT = 0x01;
+
+    /** The first byte of a binary upsert entry of records in stored form. */
+    public static final byte FORMAT_STORED = 0x02;
 
     private BinaryUpsertCodec() {}
 
     /** Whether {@code entry} is in this form (and not JSON). */
     public static boolean is(byte[] entry) {
-        return entry.length > 0 && entry[0] == FORMAT;
+        return entry.length > 0 && (entry[0] == FORMAT || entry[0] == FORMAT_STORED);
     }
 
     public static byte[] encode(Mutation.Upsert upsert) {
@@ -58,7 +62,7 @@ public final class BinaryUpsertCodec {
             throw new IllegalArgumentException("upsert entry: " + size + " bytes is too large");
         }
         ByteBuffer out = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
-        out.put(FORMAT);
+        out.put(upsert.stored() ? FORMAT_STORED : FORMAT);
         putBytes(out, collection);
         out.putInt(records.size());
         for (int i = 0; i < records.size(); i++) {
@@ -80,9 +84,15 @@ public final class BinaryUpsertCodec {
     public static Mutation.Upsert decode(byte[] entry) {
         ByteBuffer in = ByteBuffer.wrap(entry).order(ByteOrder.LITTLE_ENDIAN);
         try {
-            if (in.get() != FORMAT) {
+            byte format = in.get();
+            if (format != FORMAT && format != FORMAT_STORED) {
                 throw new IllegalArgumentException(
-                        "upsert entry: expected format byte " + FORMAT + ", got " + entry[0]);
+                        "upsert entry: expected format byte "
+                                + FORMAT
+                                + " or "
+                                + FORMAT_STORED
+                                + ", got "
+                                + format);
             }
             String collection = string(in);
             // A record takes at least 12 bytes (three lengths).
@@ -106,7 +116,7 @@ public final class BinaryUpsertCodec {
                 throw new IllegalArgumentException(
                         "upsert entry: " + in.remaining() + " bytes after the last record");
             }
-            return new Mutation.Upsert(collection, records);
+            return new Mutation.Upsert(collection, records, format == FORMAT_STORED);
         } catch (BufferUnderflowException | IndexOutOfBoundsException e) {
             throw new IllegalArgumentException("upsert entry: truncated", e);
         }

@@ -95,7 +95,7 @@ public final class EntryCodec {
         JsonText out = new JsonText(64 + u.records().size() * (dim * 16 / 3 + 96));
         out.raw("{\"type\":\"upsert\",\"collection\":")
                 .string(u.collection())
-                .raw(",\"records\":[");
+                .raw(u.stored() ? ",\"stored\":true,\"records\":[" : ",\"records\":[");
         for (int i = 0; i < u.records().size(); i++) {
             VectorRecord r = u.records().get(i);
             out.raw(i == 0 ? "{\"id\":" : ",{\"id\":").string(r.id());
@@ -116,7 +116,9 @@ public final class EntryCodec {
         return switch (type) {
             case "create" -> new Mutation.Create(Json.readSpec(o.getJsonObject("spec")));
             case "drop" -> new Mutation.Drop(o.getString("collection"));
-            case "upsert" -> new Mutation.Upsert(o.getString("collection"), records(o));
+            case "upsert" ->
+                    new Mutation.Upsert(
+                            o.getString("collection"), records(o), o.getBoolean("stored", false));
             case "delete" -> new Mutation.Delete(o.getString("collection"), strings(o, "ids"));
             case "delete_matching" ->
                     new Mutation.DeleteMatching(
