@@ -1,5 +1,6 @@
 package io.vectaraft.index.hnsw;
 
+import io.vectaraft.index.flat.ImageHeader;
 import io.vectaraft.index.flat.SlotStore;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -13,12 +14,13 @@ import java.util.PrimitiveIterator;
  * <p>Nodes are numbered by the rank of their record's id in UTF-8 order among the live records (the
  * order snapshots store records in), not by slot: slots do not survive a restart, ids do.
  * Tombstones and not-yet-linked records are left out, and links to them dropped. Format, all
- * big-endian: {@code int MAGIC, int VERSION, int m, int n, int entry, then per node: byte level (-1
- * = not in the graph), and per layer 0..level: short count, count x int neighbour}.
+ * big-endian: {@code int magic, int version ({@link ImageHeader}), int m, int n, int entry, then
+ * per node: byte level (-1 = not in the graph), and per layer 0..level: short count, count x int
+ * neighbour}.
  */
 final class HnswGraphImage {
-    static final int MAGIC = 0x484E5357; // "HNSW"
-    static final int VERSION = 1;
+    private static final ImageHeader HEADER =
+            new ImageHeader("hnsw graph image", 0x484E5357 /* "HNSW" */, 1);
 
     private HnswGraphImage() {}
 
@@ -37,8 +39,7 @@ final class HnswGraphImage {
             rank++;
         }
         int entry = graph.entryNode();
-        out.writeInt(MAGIC);
-        out.writeInt(VERSION);
+        HEADER.write(out);
         out.writeInt(graph.m());
         out.writeInt(n);
         out.writeInt(entry >= 0 && entry < rankOfSlot.length ? rankOfSlot[entry] : -1);
@@ -71,19 +72,7 @@ final class HnswGraphImage {
      * @throws IOException on a short or malformed image
      */
     static boolean read(DataInput in, HnswGraph graph, SlotStore store) throws IOException {
-        int magic = in.readInt();
-        int version = in.readInt();
-        if (magic != MAGIC || version != VERSION) {
-            throw new IOException(
-                    "hnsw graph image: expected magic "
-                            + Integer.toHexString(MAGIC)
-                            + " version "
-                            + VERSION
-                            + ", got "
-                            + Integer.toHexString(magic)
-                            + " version "
-                            + version);
-        }
+        HEADER.read(in);
         int m = in.readInt();
         int n = in.readInt();
         int entry = in.readInt();

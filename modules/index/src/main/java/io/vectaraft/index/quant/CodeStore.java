@@ -4,6 +4,7 @@ import io.vectaraft.index.CollectionSpec;
 import io.vectaraft.index.Metric;
 import io.vectaraft.index.Quantization;
 import io.vectaraft.index.flat.ChunkSize;
+import io.vectaraft.index.flat.ImageHeader;
 import io.vectaraft.index.flat.QueryScorer;
 import io.vectaraft.index.flat.SlotStore;
 import io.vectaraft.index.vector.VectorOps;
@@ -36,8 +37,8 @@ public final class CodeStore {
     static final int SAMPLE_MAX = 20_000;
     static final int DRIFT_MIN_VECTORS = 1_000;
     static final int DEFAULT_TRAIN_MIN = 1_024;
-    private static final int MAGIC = 0x51434F44; // "QCOD"
-    private static final int VERSION = 1;
+    private static final ImageHeader HEADER =
+            new ImageHeader("code image", 0x51434F44 /* "QCOD" */, 1);
 
     private final Quantization.Kind kind;
     private final int dim;
@@ -377,8 +378,7 @@ public final class CodeStore {
      * lock.
      */
     public void writeImage(SlotStore store, DataOutput out) throws IOException {
-        out.writeInt(MAGIC);
-        out.writeInt(VERSION);
+        HEADER.write(out);
         out.writeByte(kind.ordinal());
         out.writeInt(dim);
         out.writeInt(store.size());
@@ -420,19 +420,7 @@ public final class CodeStore {
      * @throws IOException when it is malformed or short
      */
     public boolean readImage(DataInput in, SlotStore store) throws IOException {
-        int magic = in.readInt();
-        int version = in.readInt();
-        if (magic != MAGIC || version != VERSION) {
-            throw new IOException(
-                    "code image: expected magic "
-                            + Integer.toHexString(MAGIC)
-                            + " version "
-                            + VERSION
-                            + ", got "
-                            + Integer.toHexString(magic)
-                            + " version "
-                            + version);
-        }
+        HEADER.read(in);
         int kindOrdinal = in.readUnsignedByte();
         int imageDim = in.readInt();
         int n = in.readInt();
