@@ -32,7 +32,8 @@
 #   ./bench.sh ingest  --data DIR [--n N --batch 1000 --warmup 3 --passes 5]   upserts in process
 #   ./bench.sh discard-server [--port 0 --parse protobuf|none]   gRPC server whose Upsert drops
 #   ./bench.sh cluster [--seconds 15 --writers 16 --batch 100 --dim 768 --readers 8 --passes 3
-#                      --warmup-passes 1 --kills 20 --latency-reads 500 --phases upserts,queries,failover]
+#                      --warmup-passes 1 --kills 20 --latency-reads 500 --phases upserts,queries,failover
+#                      --query-records 2000 --query-dim 128]
 #                      3 nodes of a Raft group beside a standalone server (fsync always): upserts/s,
 #                      LOCAL vs LINEARIZABLE queries/s and latency, write pause on a leader kill
 #   ./bench.sh jmh     [JMH options, e.g. KernelBenchmark -p dim=784]

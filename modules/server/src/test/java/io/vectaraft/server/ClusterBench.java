@@ -238,13 +238,16 @@ public final class ClusterBench {
 
     /** LOCAL and LINEARIZABLE query throughput, alternated; the ratio of the medians. */
     private void queries(List<ClusterNode> nodes) throws Exception {
-        int dim = 128;
+        // Small by default: a cheap query shows the fixed cost of a read index most.
+        int dim = integer("query-dim", 128);
+        int records = integer("query-records", 2000);
         int readers = integer("readers", 8);
         int passes = integer("passes", 3);
         nodes.get(0).stub().createCollection(Protos.create(QUERIES, dim, Metric.COSINE));
         Random rnd = new Random(7);
-        for (int b = 0; b < 20; b++) {
-            nodes.get(b % 3).stub().upsert(batch(QUERIES, "q" + b, 100, dim, rnd));
+        for (int b = 0; b * 100 < records; b++) {
+            int n = Math.min(100, records - b * 100);
+            nodes.get(b % 3).stub().upsert(batch(QUERIES, "q" + b, n, dim, rnd));
         }
         List<Pass> local = new ArrayList<>();
         List<Pass> linearizable = new ArrayList<>();
@@ -263,7 +266,7 @@ public final class ClusterBench {
         double l = median(local.stream().map(Pass::perSecond).toList());
         double li = median(linearizable.stream().map(Pass::perSecond).toList());
         Map<String, Object> fields = new java.util.HashMap<>();
-        fields.put("collection", "\"2000 x 128, cosine, top 10\"");
+        fields.put("collection", "\"" + records + " x " + dim + ", cosine, flat, top 10\"");
         fields.put("readers", readers);
         fields.put("local_qps", round(l));
         fields.put("linearizable_qps", round(li));
