@@ -184,7 +184,7 @@ case "$cmd" in
     cluster)
         # Three server processes of a Raft group on this machine beside a standalone server with
         # fsync always; the driver and the node harness live in modules/server's test sources
-        # (io.vectaraft.server.ClusterBench, ClusterNode). Nodes get CLUSTER_NODE_HEAP (default 2g)
+        # (io.vectaraft.server.ClusterBench, ClusterNode). Nodes get CLUSTER_NODE_HEAP (default 4g)
         # and CLUSTER_NODE_JAVA_OPTS (extra JVM options, e.g. a JFR recording).
         SRV="$ROOT/modules/server/target"
         # package, not test-compile: Ratis reaches the classpath as the bundle jar.
@@ -198,7 +198,7 @@ case "$cmd" in
         trap 'rm -rf "$work"' EXIT
         cp="$ROOT/modules/api/target/classes:$ROOT/modules/index/target/classes:$ROOT/modules/wal/target/classes"
         cp="$cp:$SRV/classes:$SRV/test-classes:$(cat "$SRV/cluster-classpath.txt")"
-        "$JAVA" -Xmx1g -Dvectaraft.cluster.node-heap="${CLUSTER_NODE_HEAP:-2g}" \
+        "$JAVA" -Xmx1g -Dvectaraft.cluster.node-heap="${CLUSTER_NODE_HEAP:-4g}" \
             -Dvectaraft.cluster.node-java-opts="${CLUSTER_NODE_JAVA_OPTS:-}" -cp "$cp" \
             io.vectaraft.server.ClusterBench --dir "$work" "$@" \
             2> >(grep -v -e 'Using incubator modules' >&2) ;;
