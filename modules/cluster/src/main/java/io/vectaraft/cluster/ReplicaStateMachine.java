@@ -148,7 +148,7 @@ final class ReplicaStateMachine extends BaseStateMachine {
     public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
         LogEntryProto entry = trx.getLogEntry();
         ReplicaState.Applied result =
-                state.apply(entry.getStateMachineLogEntry().getLogData().toByteArray());
+                state.apply(entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
         updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
         return CompletableFuture.completedFuture(Message.valueOf(Outcome.encode(result)));
     }

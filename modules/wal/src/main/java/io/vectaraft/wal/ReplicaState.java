@@ -14,6 +14,7 @@ import io.vectaraft.wal.snapshot.SnapshotReader;
 import io.vectaraft.wal.snapshot.SnapshotWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -110,6 +111,12 @@ public final class ReplicaState {
         return EntryCodec.encode(mutation);
     }
 
+    private static byte[] json(ByteBuffer entry) {
+        byte[] bytes = new byte[entry.remaining()];
+        entry.duplicate().get(bytes);
+        return bytes;
+    }
+
     /** What applying one entry did: records changed, or why it changed nothing. */
     public record Applied(int count, VectaraftException refused) {}
 
@@ -121,11 +128,20 @@ public final class ReplicaState {
      * @throws IllegalArgumentException when the entry does not decode (a bug or a damaged log)
      */
     public Applied apply(byte[] entry) {
+        return apply(ByteBuffer.wrap(entry));
+    }
+
+    /**
+     * {@link #apply(byte[])} of the bytes from {@code entry}'s position to its limit: a Raft log
+     * entry's data as a read-only view, so that an upsert's vectors are copied once, into the
+     * records, not first into an array of the whole entry.
+     */
+    public Applied apply(ByteBuffer entry) {
         // Logs written before upserts were binary hold JSON ones: both forms decode.
         Mutation mutation =
                 BinaryUpsertCodec.is(entry)
                         ? BinaryUpsertCodec.decode(entry)
-                        : EntryCodec.decode(entry, 0, entry.length);
+                        : EntryCodec.decode(json(entry), 0, entry.remaining());
         try {
             if (mutation instanceof Mutation.Create c) {
                 Optional<VectorCollection> existing = current.find(c.spec().name());

@@ -323,8 +323,15 @@ public final class SlotStore {
         int neededRows = slot % rowsPerChunk + 1;
         int rows = chunks[c].length / dimension;
         if (rows < neededRows) {
+            // Only the first chunk grows by doubling, so that a small collection stays small;
+            // later ones are made whole at once: growing each copied its rows about once more
+            // (5-7% of a replica's CPU under bulk upserts of 768-d vectors).
             int newRows =
-                    Math.min(rowsPerChunk, Math.max(neededRows, Math.max(MIN_ROWS, rows * 2)));
+                    c > 0
+                            ? rowsPerChunk
+                            : Math.min(
+                                    rowsPerChunk,
+                                    Math.max(neededRows, Math.max(MIN_ROWS, rows * 2)));
             chunks[c] = Arrays.copyOf(chunks[c], newRows * dimension);
         }
     }

@@ -43,7 +43,16 @@ public final class BinaryUpsertCodec {
 
     /** Whether {@code entry} is in this form (and not JSON). */
     public static boolean is(byte[] entry) {
-        return entry.length > 0 && (entry[0] == FORMAT || entry[0] == FORMAT_STORED);
+        return is(ByteBuffer.wrap(entry));
+    }
+
+    /** Whether the bytes from {@code entry}'s position on are in this form (and not JSON). */
+    public static boolean is(ByteBuffer entry) {
+        if (!entry.hasRemaining()) {
+            return false;
+        }
+        byte first = entry.get(entry.position());
+        return first == FORMAT || first == FORMAT_STORED;
     }
 
     public static byte[] encode(Mutation.Upsert upsert) {
@@ -82,7 +91,18 @@ public final class BinaryUpsertCodec {
      * @throws IllegalArgumentException when it is not one (truncated, a wrong length or format)
      */
     public static Mutation.Upsert decode(byte[] entry) {
-        ByteBuffer in = ByteBuffer.wrap(entry).order(ByteOrder.LITTLE_ENDIAN);
+        return decode(ByteBuffer.wrap(entry));
+    }
+
+    /**
+     * Decodes the bytes from {@code entry}'s position to its limit (it may be read-only, such as a
+     * view of a Raft log entry's data, which is then not copied whole); leaves {@code entry} as it
+     * was.
+     *
+     * @throws IllegalArgumentException when they are not an entry {@link #encode} wrote
+     */
+    public static Mutation.Upsert decode(ByteBuffer entry) {
+        ByteBuffer in = entry.slice().order(ByteOrder.LITTLE_ENDIAN);
         try {
             byte format = in.get();
             if (format != FORMAT && format != FORMAT_STORED) {
@@ -106,10 +126,7 @@ public final class BinaryUpsertCodec {
                 in.position(in.position() + 4 * dimension);
                 int metadataLength = length(in, "metadata length", 1);
                 Map<String, MetadataValue> metadata =
-                        metadataLength == 0
-                                ? Map.of()
-                                : metadata(entry, in.position(), metadataLength, id);
-                in.position(in.position() + metadataLength);
+                        metadataLength == 0 ? Map.of() : metadata(bytes(in, metadataLength), id);
                 records.add(new VectorRecord(id, vector, metadata));
             }
             if (in.hasRemaining()) {
@@ -122,10 +139,9 @@ public final class BinaryUpsertCodec {
         }
     }
 
-    private static Map<String, MetadataValue> metadata(
-            byte[] entry, int offset, int length, String id) {
+    private static Map<String, MetadataValue> metadata(byte[] json, String id) {
         try {
-            return Json.readMetadata(Json.parseObject(entry, offset, length));
+            return Json.readMetadata(Json.parseObject(json, 0, json.length));
         } catch (RuntimeException e) { // jakarta.json's parsing and type errors
             throw new IllegalArgumentException(
                     "upsert entry: metadata of record " + id + ": " + e.getMessage(), e);
@@ -156,9 +172,13 @@ public final class BinaryUpsertCodec {
         if (n < 0 || n > in.remaining()) {
             throw new IllegalArgumentException("upsert entry: bad string length " + n);
         }
-        String s =
-                new String(in.array(), in.arrayOffset() + in.position(), n, StandardCharsets.UTF_8);
-        in.position(in.position() + n);
-        return s;
+        return new String(bytes(in, n), StandardCharsets.UTF_8);
+    }
+
+    /** The next {@code n} bytes (checked to be there), copied: an id or a metadata object. */
+    private static byte[] bytes(ByteBuffer in, int n) {
+        byte[] out = new byte[n];
+        in.get(out);
+        return out;
     }
 }

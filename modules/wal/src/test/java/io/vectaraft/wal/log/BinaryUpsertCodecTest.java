@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vectaraft.index.MetadataValue;
 import io.vectaraft.index.VectorRecord;
 import io.vectaraft.wal.Mutation;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,26 @@ class BinaryUpsertCodecTest {
                         ((MetadataValue.Real) back.records().get(0).metadata().get("negzero"))
                                 .value()),
                 "-0.0 metadata keeps its sign");
+    }
+
+    @Test
+    void aReadOnlyViewAtAnOffsetDecodesAsTheArrayAndIsLeftAsItWas() {
+        VectorRecord awkward = Fixtures.awkward("x \u2603");
+        VectorRecord plain = Fixtures.record(new Random(9), "y", 8);
+        Mutation.Upsert upsert = new Mutation.Upsert("c", List.of(awkward, plain), true);
+        byte[] entry = BinaryUpsertCodec.encode(upsert);
+        // As a Raft log entry's data arrives: a read-only view, here not at offset 0.
+        byte[] framed = new byte[entry.length + 5];
+        System.arraycopy(entry, 0, framed, 3, entry.length);
+        ByteBuffer view = ByteBuffer.wrap(framed, 3, entry.length).slice().asReadOnlyBuffer();
+
+        assertTrue(BinaryUpsertCodec.is(view));
+        Mutation.Upsert back = BinaryUpsertCodec.decode(view);
+        assertTrue(back.stored(), "the stored-form flag");
+        assertTrue(Fixtures.sameBits(awkward, back.records().get(0)), "awkward record bit-exact");
+        assertTrue(Fixtures.sameBits(plain, back.records().get(1)), "plain record bit-exact");
+        assertEquals(0, view.position(), "the view is not consumed");
+        assertEquals(entry.length, view.remaining());
     }
 
     @Test
