@@ -4,14 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 
 /** The highest log index applied on this node, and waits for it to reach a given index. */
 final class AppliedIndex {
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition advanced = lock.newCondition();
     private long index; // guarded by lock
     private final PriorityQueue<Waiter> waiters = new PriorityQueue<>(); // guarded by lock
 
@@ -29,7 +29,6 @@ final class AppliedIndex {
         try {
             if (to > index) {
                 index = to;
-                advanced.signalAll();
                 while (!waiters.isEmpty() && waiters.peek().target() <= index) {
                     if (done.isEmpty()) {
                         done = new ArrayList<>();
@@ -70,21 +69,23 @@ final class AppliedIndex {
 
     /**
      * Waits until {@code target} is applied or {@code deadlineNanos} ({@link System#nanoTime})
-     * passes.
+     * passes; a wait that times out leaves no waiter behind.
      */
     boolean await(long target, long deadlineNanos) throws InterruptedException {
-        lock.lock();
+        CompletableFuture<Void> wait = reached(target);
         try {
-            while (index < target) {
-                long left = deadlineNanos - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                advanced.awaitNanos(Math.min(left, TimeUnit.SECONDS.toNanos(1)));
-            }
+            wait.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
             return true;
-        } finally {
-            lock.unlock();
+        } catch (TimeoutException e) {
+            lock.lock();
+            try {
+                waiters.removeIf(w -> w.reached() == wait);
+                return index >= target;
+            } finally {
+                lock.unlock();
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a wait never completes exceptionally", e);
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class AppliedIndexTest {
@@ -26,5 +27,28 @@ class AppliedIndexTest {
         applied.advance(12);
         assertTrue(nine.isDone(), "12 >= 9");
         assertTrue(applied.reached(11).isDone());
+    }
+
+    @Test
+    void aBlockingWaitEndsAtItsDeadlineOrWhenTheIndexIsApplied() throws Exception {
+        AppliedIndex applied = new AppliedIndex();
+        applied.advance(2);
+        assertTrue(applied.await(2, System.nanoTime()), "applied already, even past the deadline");
+        assertFalse(
+                applied.await(3, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20)),
+                "3 is not applied by the deadline");
+
+        CompletableFuture<Boolean> waiting =
+                CompletableFuture.supplyAsync(
+                        () -> {
+                            try {
+                                return applied.await(
+                                        10, System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
+                            } catch (InterruptedException e) {
+                                throw new IllegalStateException(e);
+                            }
+                        });
+        applied.advance(10);
+        assertTrue(waiting.get(30, TimeUnit.SECONDS), "released by the index reaching 10");
     }
 }

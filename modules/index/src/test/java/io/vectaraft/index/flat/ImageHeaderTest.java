@@ -19,25 +19,22 @@ class ImageHeaderTest {
         return new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()));
     }
 
+    /** The message with which {@code GRAPH} refuses what {@code other} wrote. */
+    private static String refusal(ImageHeader other) {
+        return assertThrows(IOException.class, () -> GRAPH.read(written(other))).getMessage();
+    }
+
     @Test
     void readsWhatItWroteAndRefusesAnotherMagicOrVersion() throws IOException {
         DataInputStream in = written(GRAPH);
         GRAPH.read(in);
         assertEquals(0, in.available(), "eight bytes, all read");
 
-        IOException otherVersion =
-                assertThrows(
-                        IOException.class,
-                        () -> GRAPH.read(written(new ImageHeader("x", 0x484E5357, 1))));
         assertEquals(
                 "graph image: expected magic 484e5357 version 2, got 484e5357 version 1",
-                otherVersion.getMessage());
-        IOException otherMagic =
-                assertThrows(
-                        IOException.class,
-                        () -> GRAPH.read(written(new ImageHeader("x", 0x51434F44, 2))));
+                refusal(new ImageHeader("x", 0x484E5357, 1)));
         assertEquals(
                 "graph image: expected magic 484e5357 version 2, got 51434f44 version 2",
-                otherMagic.getMessage());
+                refusal(new ImageHeader("x", 0x51434F44, 2)));
     }
 }
