@@ -16,8 +16,8 @@ import java.util.PrimitiveIterator;
  *
  * <p>A full chunk is one 4 MiB object, array header included ({@link ChunkSize}): large enough that
  * a scan runs long sequential streams, small enough that growth never copies much, and sized so
- * that G1 wastes none of its regions on it. Only the last chunk grows (by doubling), so a small
- * collection does not pay for a whole chunk.
+ * that G1 wastes none of its regions on it. Only the first chunk grows (by doubling), so a small
+ * collection does not pay for a whole chunk; later chunks are allocated whole.
  *
  * <p>Each slot also keeps its vector's squared Euclidean norm ({@link #squaredNorms()}, 4 bytes per
  * slot), written with the vector: a batch Euclidean scan ranks by {@code 2 q.x - |x|^2}, a dot

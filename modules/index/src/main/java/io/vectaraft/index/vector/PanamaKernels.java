@@ -93,13 +93,7 @@ final class PanamaKernels implements VectorKernels {
 
     @Override
     public void dotTile(
-            float[][] queries,
-            int from,
-            int to,
-            float[] data,
-            int offset,
-            int count,
-            float[] scores) {
-        PanamaBatchKernels.dotTile(queries, from, to, data, offset, count, scores);
+            float[][] queries, int from, int to, float[] data, int offset, int rows, float[] out) {
+        PanamaBatchKernels.dotTile(queries, from, to, data, offset, rows, out);
     }
 }

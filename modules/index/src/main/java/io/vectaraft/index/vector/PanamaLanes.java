@@ -8,8 +8,8 @@ import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The float species the Vector API kernels use (the preferred one: 16 floats on AVX-512) and the
- * ways they sum lanes.
+ * The float species the Vector API kernels use (the preferred one: 16 floats on AVX-512), the loads
+ * of a row from an array or a memory segment, and the ways they sum lanes.
  *
  * <p>Lanes are summed by {@link #sumLanes}, in one fixed order, not by {@code reduceLanes(ADD)}:
  * the Vector API leaves that order unspecified, and the interpreted and the JIT-compiled code did
@@ -51,6 +51,14 @@ final class PanamaLanes {
 
     static FloatVector load(float[] array, int offset) {
         return FloatVector.fromArray(SPECIES, array, offset);
+    }
+
+    /**
+     * {@code LANES} floats of an array from float {@code offset + index}: the array twin of {@link
+     * #load(MemorySegment, long, int)}, so one kernel text loads either kind of row.
+     */
+    static FloatVector load(float[] array, int offset, int index) {
+        return FloatVector.fromArray(SPECIES, array, offset + index);
     }
 
     /**

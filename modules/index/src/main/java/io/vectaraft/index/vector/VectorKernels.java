@@ -82,21 +82,15 @@ interface VectorKernels {
     }
 
     /**
-     * {@code scores[(q - from) * count + i] = dot(queries[q], data[offset + i*dim ..])} for {@code
-     * from <= q < to}, {@code i < count}.
+     * {@code out[(q - from) * rows + i] = dot(queries[q], data[offset + i*dim ..])} for {@code from
+     * <= q < to}, {@code i < rows}.
      */
     default void dotTile(
-            float[][] queries,
-            int from,
-            int to,
-            float[] data,
-            int offset,
-            int count,
-            float[] scores) {
+            float[][] queries, int from, int to, float[] data, int offset, int rows, float[] out) {
         for (int q = from; q < to; q++) {
             int dim = queries[q].length;
-            for (int i = 0; i < count; i++) {
-                scores[(q - from) * count + i] = dot(queries[q], 0, data, offset + i * dim, dim);
+            for (int i = 0; i < rows; i++) {
+                out[(q - from) * rows + i] = dot(queries[q], 0, data, offset + i * dim, dim);
             }
         }
     }

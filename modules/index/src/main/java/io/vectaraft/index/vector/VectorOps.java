@@ -163,21 +163,15 @@ public final class VectorOps {
     }
 
     /**
-     * Scores a block of queries against {@code count} stored vectors back to back from {@code
-     * data[offset]}: {@code scores[(q - from) * count + i] = dot(queries[q], data[offset + i * dim
+     * Scores a block of queries against {@code rows} stored vectors back to back from {@code
+     * data[offset]}: {@code out[(q - from) * rows + i] = dot(queries[q], data[offset + i * dim
      * ..])}. Computes four queries against four vectors per pass (a register tile), or, for short
      * vectors, against 16 vectors at once from a transposed panel.
      */
     public static void dotTile(
-            float[][] queries,
-            int from,
-            int to,
-            float[] data,
-            int offset,
-            int count,
-            float[] scores) {
-        if (checkTile(queries, from, to, data, offset, count, scores)) {
-            IMPL.dotTile(queries, from, to, data, offset, count, scores);
+            float[][] queries, int from, int to, float[] data, int offset, int rows, float[] out) {
+        if (checkTile(queries, from, to, data, offset, rows, out)) {
+            IMPL.dotTile(queries, from, to, data, offset, rows, out);
         }
     }
 

@@ -90,7 +90,7 @@ class KernelEquivalenceTest {
                 MemorySegment segment = arena.allocate(4L * b.length + 1);
                 long byteOffset = round % 2 == 0 ? 4L * rowOffset : 0;
                 MemorySegment at = round % 2 == 0 ? segment : segment.asSlice(1);
-                MemorySegment.copy(b, rowOffset, at, ScalarKernels.FLOAT_LE, byteOffset, dim);
+                MemorySegment.copy(b, rowOffset, at, Rows.FLOAT_LE, byteOffset, dim);
                 String where = where(dim) + " round " + round;
                 for (VectorKernels kernels : new VectorKernels[] {SCALAR, SIMD}) {
                     assertEquals(
@@ -166,7 +166,7 @@ class KernelEquivalenceTest {
                     rows[r] = own ? arena.allocate(4L * dim + 3) : shared;
                     offsets[r] = own ? (r + round) % 4 : 4L * (r * dim) + round % 5;
                     float[] row = gaussians(random, dim);
-                    MemorySegment.copy(row, 0, rows[r], ScalarKernels.FLOAT_LE, offsets[r], dim);
+                    MemorySegment.copy(row, 0, rows[r], Rows.FLOAT_LE, offsets[r], dim);
                 }
                 String where = where(dim) + " round " + round;
                 for (VectorKernels kernels : new VectorKernels[] {SCALAR, SIMD}) {
