@@ -20,9 +20,10 @@ import jdk.incubator.vector.FloatVector;
  * lane order, the same scalar tail), so a row scores the same bits either way: a graph search and
  * an exact rescore of the same row agree.
  *
- * <p>Unlike the pair kernels these four loops are written out by hand: stamped from one template
- * (ADR 0008), they compiled to the same number of bytes, yet HNSW searches on Fashion-MNIST ran at
- * 0.86-0.94x in nine paired runs, and restoring these loops alone brought the speed back.
+ * <p>Unlike the pair kernels these four loops are written out by hand. Stamped from one template
+ * (ADR 0008) they compiled to the same number of bytes, yet HNSW searches on Fashion-MNIST fell
+ * into a slow mode more often: 6 of 15 runs below 15,500 QPS at ef 10, against 1 of 21 with these
+ * loops. The cause is not found.
  */
 final class PanamaGatherKernels {
     private PanamaGatherKernels() {}
