@@ -58,6 +58,16 @@ final class AppliedIndex {
         }
     }
 
+    /** How many waits are pending (a wait that was given up must not stay queued). */
+    int pendingWaits() {
+        lock.lock();
+        try {
+            return waiters.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     long get() {
         lock.lock();
         try {
@@ -69,7 +79,7 @@ final class AppliedIndex {
 
     /**
      * Waits until {@code target} is applied or {@code deadlineNanos} ({@link System#nanoTime})
-     * passes; a wait that times out leaves no waiter behind.
+     * passes; a wait that times out or is interrupted leaves no waiter behind.
      */
     boolean await(long target, long deadlineNanos) throws InterruptedException {
         CompletableFuture<Void> wait = reached(target);
@@ -77,15 +87,23 @@ final class AppliedIndex {
             wait.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
             return true;
         } catch (TimeoutException e) {
-            lock.lock();
-            try {
-                waiters.removeIf(w -> w.reached() == wait);
-                return index >= target;
-            } finally {
-                lock.unlock();
-            }
+            return forget(wait, target);
+        } catch (InterruptedException e) {
+            forget(wait, target);
+            throw e;
         } catch (ExecutionException e) {
             throw new IllegalStateException("a wait never completes exceptionally", e);
+        }
+    }
+
+    /** Drops an abandoned wait; whether its target was applied meanwhile. */
+    private boolean forget(CompletableFuture<Void> wait, long target) {
+        lock.lock();
+        try {
+            waiters.removeIf(w -> w.reached() == wait);
+            return index >= target;
+        } finally {
+            lock.unlock();
         }
     }
 }

@@ -1,6 +1,8 @@
 package io.vectaraft.cluster;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.CompletableFuture;
@@ -37,6 +39,13 @@ class AppliedIndexTest {
         assertFalse(
                 applied.await(3, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20)),
                 "3 is not applied by the deadline");
+        assertEquals(0, applied.pendingWaits(), "a timed-out wait is not left queued");
+
+        Thread.currentThread().interrupt();
+        assertThrows(
+                InterruptedException.class,
+                () -> applied.await(4, System.nanoTime() + TimeUnit.SECONDS.toNanos(30)));
+        assertEquals(0, applied.pendingWaits(), "an interrupted wait is not left queued");
 
         CompletableFuture<Boolean> waiting =
                 CompletableFuture.supplyAsync(
