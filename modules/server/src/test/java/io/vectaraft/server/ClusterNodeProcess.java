@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
@@ -75,17 +74,8 @@ final class ClusterNodeProcess implements AutoCloseable {
     void start(String peers, String... flags) throws Exception {
         Files.createDirectories(dir);
         List<String> command =
-                new ArrayList<>(
+                ClusterNode.command(
                         List.of(
-                                ProcessHandle.current().info().command().orElseThrow(),
-                                "--add-modules",
-                                "jdk.incubator.vector",
-                                "-Xmx256m",
-                                "-cp",
-                                System.getProperty(
-                                        "surefire.test.class.path",
-                                        System.getProperty("java.class.path")),
-                                Main.class.getName(),
                                 "--port",
                                 "0",
                                 "--metrics-addr",
