@@ -202,20 +202,26 @@ public final class HnswIndex {
     }
 
     /**
-     * Links pending slots in arrival order until none is left or {@code budgetNanos} has passed (at
-     * least one is linked). Slots deleted meanwhile are dropped: the graph never sees them.
+     * Links pending slots in arrival order until none is left, {@code budgetNanos} has passed (at
+     * least one is linked), or a graph smaller than {@link #ROUND_MIN_GRAPH} reaches that size.
+     * Slots deleted meanwhile are dropped: the graph never sees them.
+     *
+     * <p>Stopping where rounds take over makes the switch independent of the budget: the same
+     * inserts then give the same graph however fast the steps ran (two collections fed the same
+     * batches answered differently when one step linked past the threshold and the other did not).
      *
      * @return whether slots remain pending
      */
     public boolean indexPending(long budgetNanos) {
         long start = System.nanoTime();
         long[] live = store.liveBits();
+        boolean belowRounds = !linksInRounds();
         while (pendingHead < pendingTail) {
             int slot = pendingQueue[pendingHead++];
             clearPending(slot);
             if ((live[slot >>> 6] & (1L << slot)) != 0 && graph.level(slot) < 0) {
                 builder.insert(slot);
-                if (System.nanoTime() - start >= budgetNanos) {
+                if (System.nanoTime() - start >= budgetNanos || (belowRounds && linksInRounds())) {
                     break;
                 }
             }

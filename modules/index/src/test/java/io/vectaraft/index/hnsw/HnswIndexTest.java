@@ -224,6 +224,30 @@ class HnswIndexTest {
     }
 
     @Test
+    void linkingOneByOneStopsWhereRoundsTakeOver() {
+        SlotStore store = new SlotStore(DIM, false);
+        ScanPool pool = new ScanPool(1);
+        HnswIndex index =
+                new HnswIndex(
+                        store,
+                        Metric.EUCLIDEAN,
+                        IndexSpec.Hnsw.defaults(),
+                        new FlatScanner(pool, Long.MAX_VALUE, 1024),
+                        0);
+        int n = HnswIndex.ROUND_MIN_GRAPH + 100;
+        List<float[]> data = SyntheticData.mixture(SEED, new Random(SEED), n, DIM, 10);
+        for (int i = 0; i < n; i++) {
+            index.add(store.put("r" + i, data.get(i), Map.of()));
+        }
+        // However long a step may run, the switch to rounds comes at the same node, so the same
+        // inserts give the same graph whatever the machine's speed.
+        assertEquals(true, index.indexPending(Long.MAX_VALUE), "rounds link the rest");
+        assertEquals(HnswIndex.ROUND_MIN_GRAPH, index.graph().size());
+        assertEquals(100, index.pendingCount());
+        assertTrue(index.linksInRounds());
+    }
+
+    @Test
     void parallelRoundsBuildAGraphAsGoodAsOneByOne() {
         SlotStore roundStore = new SlotStore(DIM, false);
         ScanPool pool = new ScanPool(3);
