@@ -223,10 +223,8 @@ class HnswIndexTest {
         assertEquals(0, index.search(new float[DIM], 5, 0, new long[2], 0).size());
     }
 
-    @Test
-    void linkingOneByOneStopsWhereRoundsTakeOver() {
-        SlotStore store = new SlotStore(DIM, false);
-        ScanPool pool = new ScanPool(1);
+    /** An index over {@code store} with {@code n} seeded records added, all still pending. */
+    private static HnswIndex pendingIndex(SlotStore store, ScanPool pool, int n) {
         HnswIndex index =
                 new HnswIndex(
                         store,
@@ -234,11 +232,20 @@ class HnswIndexTest {
                         IndexSpec.Hnsw.defaults(),
                         new FlatScanner(pool, Long.MAX_VALUE, 1024),
                         0);
-        int n = HnswIndex.ROUND_MIN_GRAPH + 100;
         List<float[]> data = SyntheticData.mixture(SEED, new Random(SEED), n, DIM, 10);
         for (int i = 0; i < n; i++) {
             index.add(store.put("r" + i, data.get(i), Map.of()));
         }
+        return index;
+    }
+
+    @Test
+    void linkingOneByOneStopsWhereRoundsTakeOver() {
+        HnswIndex index =
+                pendingIndex(
+                        new SlotStore(DIM, false),
+                        new ScanPool(1),
+                        HnswIndex.ROUND_MIN_GRAPH + 100);
         // However long a step may run, the switch to rounds comes at the same node, so the same
         // inserts give the same graph whatever the machine's speed.
         assertEquals(true, index.indexPending(Long.MAX_VALUE), "rounds link the rest");
@@ -251,17 +258,7 @@ class HnswIndexTest {
     void parallelRoundsBuildAGraphAsGoodAsOneByOne() {
         SlotStore roundStore = new SlotStore(DIM, false);
         ScanPool pool = new ScanPool(3);
-        HnswIndex rounds =
-                new HnswIndex(
-                        roundStore,
-                        Metric.EUCLIDEAN,
-                        IndexSpec.Hnsw.defaults(),
-                        new FlatScanner(pool, Long.MAX_VALUE, 1024),
-                        0);
-        List<float[]> data = SyntheticData.mixture(SEED, new Random(SEED), N, DIM, 10);
-        for (int i = 0; i < N; i++) {
-            rounds.add(roundStore.put("r" + i, data.get(i), Map.of()));
-        }
+        HnswIndex rounds = pendingIndex(roundStore, pool, N);
         int roundCount = 0;
         while (rounds.hasPending()) {
             if (!rounds.linksInRounds()) {
