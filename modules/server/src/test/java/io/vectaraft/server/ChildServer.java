@@ -38,21 +38,9 @@ final class ChildServer implements AutoCloseable {
     /** Starts {@code Main --port 0 --no-metrics} plus {@code flags}, under {@code jvmOptions}. */
     static ChildServer start(Path dir, List<String> jvmOptions, String... flags)
             throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElseThrow());
-        command.addAll(jvmOptions);
-        command.addAll(
-                List.of(
-                        "--add-modules",
-                        "jdk.incubator.vector",
-                        "-cp",
-                        System.getProperty(
-                                "surefire.test.class.path", System.getProperty("java.class.path")),
-                        Main.class.getName(),
-                        "--port",
-                        "0",
-                        "--no-metrics"));
-        command.addAll(List.of(flags));
+        List<String> args = new ArrayList<>(List.of("--port", "0", "--no-metrics"));
+        args.addAll(List.of(flags));
+        List<String> command = ServerJvm.command(jvmOptions, args);
         Process p =
                 new ProcessBuilder(command)
                         .directory(dir.toFile())

@@ -439,17 +439,9 @@ class ClusterAdminProcessTest {
 
     /** {@code vectaraft cluster ...} as a process: the launcher's path into {@link Main}. */
     private static String mainCli(String... args) throws Exception {
-        List<String> command =
-                new ArrayList<>(
-                        List.of(
-                                ProcessHandle.current().info().command().orElseThrow(),
-                                "-cp",
-                                System.getProperty(
-                                        "surefire.test.class.path",
-                                        System.getProperty("java.class.path")),
-                                Main.class.getName(),
-                                "cluster"));
-        command.addAll(List.of(args));
+        List<String> cli = new ArrayList<>(List.of("cluster"));
+        cli.addAll(List.of(args));
+        List<String> command = ServerJvm.cli(cli);
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), output);

@@ -79,31 +79,19 @@ final class ClusterNode implements AutoCloseable {
 
     /** The command line of {@code Main} with these flags (for tests that start it themselves). */
     static List<String> command(List<String> flags) {
-        List<String> c = new ArrayList<>();
-        c.add(ProcessHandle.current().info().command().orElseThrow());
-        c.addAll(
-                List.of(
-                        "--add-modules",
-                        "jdk.incubator.vector",
-                        "-Xmx" + System.getProperty("vectaraft.cluster.node-heap", "256m")));
+        List<String> options = new ArrayList<>();
+        options.add("-Xmx" + System.getProperty("vectaraft.cluster.node-heap", "256m"));
         // Extra JVM options for the nodes, space-separated (a JFR recording while profiling).
         String javaOpts = System.getProperty("vectaraft.cluster.node-java-opts", "").strip();
         if (!javaOpts.isEmpty()) {
-            c.addAll(List.of(javaOpts.split("\\s+")));
+            options.addAll(List.of(javaOpts.split("\\s+")));
         }
         // A logging.properties for the nodes (e.g. Ratis at DEBUG while chasing a cluster bug).
         String logging = System.getProperty("vectaraft.cluster.node-logging");
         if (logging != null) {
-            c.add("-Djava.util.logging.config.file=" + logging);
+            options.add("-Djava.util.logging.config.file=" + logging);
         }
-        c.addAll(
-                List.of(
-                        "-cp",
-                        System.getProperty(
-                                "surefire.test.class.path", System.getProperty("java.class.path")),
-                        Main.class.getName()));
-        c.addAll(flags);
-        return c;
+        return ServerJvm.command(options, flags);
     }
 
     void start() throws IOException {

@@ -248,26 +248,18 @@ class CrashRecoveryTest {
         }
 
         static Child start(Path dir) throws Exception {
-            String java = ProcessHandle.current().info().command().orElseThrow();
-            String classpath =
-                    System.getProperty(
-                            "surefire.test.class.path", System.getProperty("java.class.path"));
             ProcessBuilder pb =
                     new ProcessBuilder(
-                                    java,
-                                    "--add-modules",
-                                    "jdk.incubator.vector",
-                                    "-Xmx256m",
-                                    "-cp",
-                                    classpath,
-                                    "io.vectaraft.server.Main",
-                                    "--port",
-                                    "0",
-                                    "--no-metrics",
-                                    "--fsync",
-                                    "always",
-                                    "--wal-path",
-                                    dir.resolve("wal.jsonl").toString())
+                                    ServerJvm.command(
+                                            List.of("-Xmx256m"),
+                                            List.of(
+                                                    "--port",
+                                                    "0",
+                                                    "--no-metrics",
+                                                    "--fsync",
+                                                    "always",
+                                                    "--wal-path",
+                                                    dir.resolve("wal.jsonl").toString())))
                             .directory(dir.toFile())
                             .redirectErrorStream(true);
             Process p = pb.start();

@@ -12,7 +12,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -28,7 +27,7 @@ class MainProcessTest {
             Pattern.compile("gRPC listening on 127\\.0\\.0\\.1:(\\d+)");
 
     private static Process launch(Path dir, String... args) throws IOException {
-        return new ProcessBuilder(launchCommand(args))
+        return new ProcessBuilder(ServerJvm.command(args))
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
                 .start();
@@ -52,7 +51,7 @@ class MainProcessTest {
     @Test
     void invalidEnvironmentNamesTheVariable(@TempDir Path dir) throws Exception {
         ProcessBuilder b =
-                new ProcessBuilder(launchCommand("--no-wal"))
+                new ProcessBuilder(ServerJvm.command("--no-wal"))
                         .directory(dir.toFile())
                         .redirectErrorStream(true);
         b.environment().put("VECTARAFT_FSYNC", "sometimes");
@@ -80,20 +79,6 @@ class MainProcessTest {
                                 lines.add("(output failed: " + e + ")");
                             }
                         });
-    }
-
-    static List<String> launchCommand(String... args) {
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElseThrow());
-        command.addAll(
-                List.of(
-                        "--add-modules",
-                        "jdk.incubator.vector",
-                        "-cp",
-                        System.getProperty("java.class.path")));
-        command.add(Main.class.getName());
-        command.addAll(List.of(args));
-        return command;
     }
 
     @Test

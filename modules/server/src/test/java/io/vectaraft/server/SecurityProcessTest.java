@@ -35,7 +35,7 @@ class SecurityProcessTest {
 
     private static Exit run(Path dir, String... args) throws Exception {
         Process p =
-                new ProcessBuilder(MainProcessTest.launchCommand(args))
+                new ProcessBuilder(ServerJvm.command(args))
                         .directory(dir.toFile())
                         .redirectErrorStream(true)
                         .start();
@@ -106,7 +106,7 @@ class SecurityProcessTest {
         Path keys = TestKeys.write(dir.resolve("keys.yaml"), old);
         Process p =
                 new ProcessBuilder(
-                                MainProcessTest.launchCommand(
+                                ServerJvm.command(
                                         "--host",
                                         "0.0.0.0",
                                         "--port",
@@ -230,7 +230,7 @@ class SecurityProcessTest {
     private static List<String> outputUntilReady(Path dir, List<String> wrapper, String... args)
             throws Exception {
         List<String> command = new ArrayList<>(wrapper);
-        command.addAll(MainProcessTest.launchCommand(args));
+        command.addAll(ServerJvm.command(args));
         Process p =
                 new ProcessBuilder(command)
                         .directory(dir.toFile())

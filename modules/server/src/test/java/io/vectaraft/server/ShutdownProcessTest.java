@@ -237,11 +237,8 @@ class ShutdownProcessTest {
                 args.add("--no-metrics");
             }
             args.addAll(List.of(extra));
-            List<String> command =
-                    new ArrayList<>(MainProcessTest.launchCommand(args.toArray(String[]::new)));
-            command.add(1, "-Xmx256m");
             return new Child(
-                    new ProcessBuilder(command)
+                    new ProcessBuilder(ServerJvm.command(List.of("-Xmx256m"), args))
                             .directory(dir.toFile())
                             .redirectErrorStream(true)
                             .start());
