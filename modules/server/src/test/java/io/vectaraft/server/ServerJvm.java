@@ -25,9 +25,9 @@ import java.util.zip.Deflater;
  * verified. The suite starts servers often (every kill cycle of the crash and Raft group tests
  * restarts one), and with the archive a start to its ready line took 0.8-1.05 s of CPU instead of
  * 1.6-2.0 s (AMD EPYC, 2 vCPUs); beside the other nodes of a Raft group and eight writers, a killed
- * node rejoined in 5.7-8.5 s instead of 7.9-12.0 s, and the server module's tests took 5:43 instead
- * of 7:15 min. It is made once per test JVM, since the JVM accepts it only for the class path it
- * was made with; when it cannot be made, children start without it, only slower.
+ * node rejoined in 5.7-9.5 s instead of 7.9-12.0 s, and the server module's tests took 5:43-6:44
+ * instead of 7:15 min. It is made once per test JVM, since the JVM accepts it only for the class
+ * path it was made with; when it cannot be made, children start without it, only slower.
  */
 final class ServerJvm {
     private ServerJvm() {}
